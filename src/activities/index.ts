@@ -1,0 +1,116 @@
+import type { Database } from '../db/client';
+import { WorkingCalendar, type HolidaySchedule } from '../domain/calendar';
+import { computeDeadlines, type DeadlineInput, type Deadlines } from '../domain/deadlines';
+import { isOpen, type RecommendationState } from '../domain/lifecycle';
+import type { ReminderType } from '../domain/reminders';
+import { workflowIdFor } from '../domain/identifiers';
+
+/** One entry of a recommendation's history. */
+export interface LifecycleEvent {
+  sequence: number;
+  type: string;
+  actor: string;
+  /** ISO instant (workflow time). */
+  occurredAt: string;
+  data: Record<string, unknown>;
+}
+
+export interface NotificationDraft {
+  key: string;
+  recipient: string;
+  type: ReminderType;
+  deadlineKind: string;
+  dueDate: string;
+  message: string;
+}
+
+export interface RecordInput {
+  state: RecommendationState;
+  event: LifecycleEvent;
+  notification?: NotificationDraft;
+}
+
+/**
+ * All I/O of the lifecycle. Each activity is idempotent: events are keyed by
+ * (recommendation, sequence), notifications by their reminder key, and the row
+ * only moves forward in sequence, so a retry or a late duplicate changes nothing.
+ */
+export function createActivities(db: Database) {
+  return {
+    /** Deadlines by the period rules and the holiday schedules known today. */
+    async computeDeadlines(input: DeadlineInput): Promise<Deadlines> {
+      return computeDeadlines(input, await loadCalendar(db));
+    },
+
+    /** Appends the event, writes its notification and projects the state, in one transaction. */
+    async recordEvent({ state, event, notification }: RecordInput): Promise<void> {
+      const id = state.recommendationId;
+      await db.$transaction(async (tx) => {
+        // The API writes the row first; creating it here too keeps the read model rebuildable from workflows.
+        await tx.recommendation.upsert({ where: { id }, create: newRow(state), update: {} });
+        await tx.recommendationEvent.upsert({
+          where: { recommendationId_sequence: { recommendationId: id, sequence: event.sequence } },
+          create: { recommendationId: id, ...event, occurredAt: new Date(event.occurredAt), data: event.data as object },
+          update: {},
+        });
+        if (notification) {
+          await tx.notification.upsert({
+            where: { key: `${id}:${notification.key}` },
+            create: { ...notification, key: `${id}:${notification.key}`, recommendationId: id, raisedAt: new Date(event.occurredAt) },
+            update: {},
+          });
+        }
+        await tx.recommendation.updateMany({ where: { id, sequence: { lt: state.sequence } }, data: projection(state) });
+      });
+    },
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;
+
+/** The read-model columns of a state. */
+export function projection(state: RecommendationState) {
+  const deadline = (kind: string) => state.deadlines.find((d) => d.kind === kind);
+  const next = state.deadlines.filter(isOpen).sort((a, b) => a.dueDate.localeCompare(b.dueDate))[0];
+  return {
+    status: state.status,
+    closeGround: state.closure?.ground ?? null,
+    replyDueAt: deadline('reply')?.dueDate ?? null,
+    reviewDueAt: deadline('review')?.dueDate ?? null,
+    nextDueAt: next?.dueDate ?? null,
+    nextDueKind: next?.kind ?? null,
+    deadlines: state.deadlines as unknown as object,
+    state: state as unknown as object,
+    sequence: state.sequence,
+  };
+}
+
+function newRow(state: RecommendationState) {
+  const { recommendationId, details } = state;
+  return {
+    id: recommendationId,
+    workflowId: workflowIdFor(recommendationId),
+    procuratorate: details.procuratorate,
+    documentNumber: details.documentNumber,
+    caseNumber: details.caseNumber,
+    domain: details.domain,
+    agency: details.agency,
+    handler: details.handler,
+    title: details.title,
+    measures: details.measures,
+    issuedAt: details.issuedAt,
+    servedAt: details.servedAt,
+    urgent: details.urgent,
+    status: state.status,
+  };
+}
+
+export async function loadCalendar(db: Database): Promise<WorkingCalendar> {
+  const rows = await db.holidaySchedule.findMany();
+  const schedules: HolidaySchedule[] = rows.map((row) => ({
+    year: row.year,
+    holidays: row.holidays as string[],
+    workdays: row.workdays as string[],
+  }));
+  return new WorkingCalendar(schedules);
+}

@@ -1,0 +1,111 @@
+import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+import { isCalendarDate } from '../domain/dates';
+import { STATUTORY_DOMAIN_CODES } from '../domain/statutoryDomains';
+import { CHECK_METHODS, CHECK_RESULTS, CLOSE_GROUNDS, STATUSES } from '../domain/lifecycle';
+
+extendZodWithOpenApi(z);
+
+/** The single source of the API's types: request bodies, queries and the documents it returns. */
+
+const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`);
+export const calendarDate = z
+  .string()
+  .refine(isCalendarDate, 'must be a real date written YYYY-MM-DD')
+  .openapi({ example: '2025-03-10', format: 'date' });
+const actor = text(100).openapi({ description: '操作人 — who acts (until authentication exists)', example: '张检察官' });
+
+export const createRecommendationBody = z
+  .object({
+    id: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and - only, at most 64')
+      .optional()
+      .openapi({ description: 'client-chosen id; repeating a create with the same id and body is safe' }),
+    documentNumber: text(100).openapi({ description: '文号', example: '某区检行公建〔2025〕12号' }),
+    caseNumber: text(100).openapi({ description: '案号', example: '某区检行公立〔2025〕3号' }),
+    procuratorate: text(100).openapi({ description: '人民检察院', example: '某区人民检察院' }),
+    domain: z
+      .string()
+      .refine((code) => STATUTORY_DOMAIN_CODES.has(code), 'must be a statutory domain code from DOMAIN.md')
+      .openapi({ description: '法定领域', example: 'ecology_environment' }),
+    agency: text(200).openapi({ description: '行政机关', example: '某区生态环境局' }),
+    handler: text(100).openapi({ description: '承办检察官', example: '张检察官' }),
+    title: text(300).openapi({ description: '检察建议标题' }),
+    measures: z.array(text(2000)).min(1, 'list at least one recommended measure').openapi({ description: '建议措施' }),
+    issuedAt: calendarDate.openapi({ description: '检察建议作出日期' }),
+    servedAt: calendarDate.openapi({ description: '送达日期' }),
+    urgent: z.boolean().default(false).openapi({ description: '紧急情形：回复期限15日' }),
+    replyDueAt: calendarDate.optional().openapi({ description: '检察建议书自定的回复期限（可选）' }),
+    actor,
+  })
+  .superRefine((body, ctx) => {
+    if (body.servedAt < body.issuedAt) {
+      ctx.addIssue({ code: 'custom', path: ['servedAt'], message: 'cannot be before issuedAt' });
+    }
+    if (body.replyDueAt && body.replyDueAt <= body.servedAt) {
+      ctx.addIssue({ code: 'custom', path: ['replyDueAt'], message: 'must be after servedAt' });
+    }
+  })
+  .openapi('CreateRecommendation');
+export type CreateRecommendationBody = z.infer<typeof createRecommendationBody>;
+/** The recommendation's own particulars, as the workflow keeps them. */
+export type RecommendationDetails = Omit<CreateRecommendationBody, 'id' | 'actor'>;
+
+export const replyBody = z
+  .object({ receivedAt: calendarDate.openapi({ description: '收到书面回复日期' }), content: text(20000), actor })
+  .openapi('RecordReply');
+export const checkBody = z
+  .object({
+    checkedAt: calendarDate,
+    method: z.enum(CHECK_METHODS),
+    result: z.enum(CHECK_RESULTS),
+    harmContinues: z.boolean(),
+    notes: z.string().trim().max(20000).default(''),
+    actor,
+  })
+  .openapi('RecordCheck');
+export const closeBody = z.object({ ground: z.enum(CLOSE_GROUNDS), reason: text(5000), actor }).openapi('Close');
+export const reasonBody = z.object({ reason: text(5000), actor }).openapi('Reason');
+export const resumeBody = z.object({ reason: z.string().trim().max(5000).default(''), actor }).openapi('Resume');
+export const lawsuitBody = z
+  .object({ filedAt: calendarDate, court: text(200), courtCaseNumber: text(100), actor })
+  .openapi('FileLawsuit');
+export const superiorFilingBody = z
+  .object({ filedAt: calendarDate.openapi({ description: '报上一级院备案日期' }), actor })
+  .openapi('RecordSuperiorFiling');
+
+export type ReplyInput = z.infer<typeof replyBody>;
+export type CheckInput = z.infer<typeof checkBody>;
+export type CloseInput = z.infer<typeof closeBody>;
+export type ReasonInput = z.infer<typeof reasonBody>;
+export type ResumeInput = z.infer<typeof resumeBody>;
+export type LawsuitInput = z.infer<typeof lawsuitBody>;
+export type SuperiorFilingInput = z.infer<typeof superiorFilingBody>;
+
+const pageQuery = {
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+};
+export const listRecommendationsQuery = z
+  .object({
+    status: z.enum(STATUSES).optional(),
+    domain: z.string().optional(),
+    agency: z.string().optional(),
+    handler: z.string().optional(),
+    procuratorate: z.string().optional(),
+    dueBefore: calendarDate.optional().openapi({ description: 'next open deadline on or before this date' }),
+    ...pageQuery,
+  })
+  .openapi('ListRecommendationsQuery');
+export const listNotificationsQuery = z
+  .object({
+    recipient: z.string().optional(),
+    recommendationId: z.string().optional(),
+    unread: z
+      .enum(['true', 'false'])
+      .transform((v) => v === 'true')
+      .optional(),
+    ...pageQuery,
+  })
+  .openapi('ListNotificationsQuery');

@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import type { LifecycleRules } from '../domain/lifecycle';
+import type { ReminderPolicy } from '../domain/reminders';
+import { databaseUrl } from './database';
+
+const dayList = z
+  .string()
+  .regex(/^\d+(,\d+)*$/, 'comma-separated whole numbers of days, e.g. 7,1,0')
+  .transform((s) => [...new Set(s.split(',').map(Number))]);
+
+/** Every setting, from the environment; see the configuration table in README.md. */
+export const configSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** Unset: start the embedded Temporal dev server. */
+  TEMPORAL_ADDRESS: z.string().min(1).optional(),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('recommendations'),
+  /** The embedded dev server's own SQLite file and ports. */
+  TEMPORAL_DEV_DB_FILE: z.string().min(1).default('data/temporal.db'),
+  TEMPORAL_DEV_PORT: z.coerce.number().int().min(1).max(65535).default(7233),
+  TEMPORAL_DEV_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8233),
+  DATABASE_URL: z.string().min(1).optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  REMINDER_DAYS_BEFORE: dayList.default([7, 1, 0]),
+  REMINDER_OVERDUE_EVERY_DAYS: z.coerce.number().int().min(1).max(365).default(7),
+  REMINDER_HOUR: z.coerce.number().int().min(0).max(23).default(9),
+  MAX_REVIEW_EXTENSIONS: z.coerce.number().int().min(0).max(12).default(1),
+});
+
+export interface Config {
+  port: number;
+  temporal: {
+    address: string | undefined;
+    namespace: string;
+    taskQueue: string;
+    dev: { dbFile: string; port: number; uiPort: number };
+  };
+  databaseUrl: string;
+  logLevel: z.infer<typeof configSchema>['LOG_LEVEL'];
+  reminderPolicy: ReminderPolicy;
+  rules: LifecycleRules;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`invalid configuration: ${problems}`);
+  }
+  const c = parsed.data;
+  return {
+    port: c.PORT,
+    temporal: {
+      address: c.TEMPORAL_ADDRESS,
+      namespace: c.TEMPORAL_NAMESPACE,
+      taskQueue: c.TEMPORAL_TASK_QUEUE,
+      dev: { dbFile: c.TEMPORAL_DEV_DB_FILE, port: c.TEMPORAL_DEV_PORT, uiPort: c.TEMPORAL_DEV_UI_PORT },
+    },
+    databaseUrl: databaseUrl({ DATABASE_URL: c.DATABASE_URL }),
+    logLevel: c.LOG_LEVEL,
+    reminderPolicy: { daysBefore: c.REMINDER_DAYS_BEFORE, overdueEveryDays: c.REMINDER_OVERDUE_EVERY_DAYS, hourOfDay: c.REMINDER_HOUR },
+    rules: { maxReviewExtensions: c.MAX_REVIEW_EXTENSIONS },
+  };
+}

@@ -1,0 +1,213 @@
+import type { CalendarDate } from './dates';
+import type { Deadline, DeadlineKind } from './deadlines';
+import type {
+  CheckInput,
+  CloseInput,
+  LawsuitInput,
+  ReasonInput,
+  RecommendationDetails,
+  ReplyInput,
+  ResumeInput,
+  SuperiorFilingInput,
+} from '../api/schemas';
+
+/**
+ * The states of a recommendation and the moves the procedure allows between them.
+ * Pure and deterministic: the workflow's Update validators call these checks.
+ */
+export const STATUSES = [
+  'awaiting_reply',
+  'overdue',
+  'follow_up',
+  'suspended',
+  'escalated',
+  'litigation',
+  'closed',
+  'withdrawn',
+] as const;
+export type Status = (typeof STATUSES)[number];
+
+export const STATUS_LABELS: Record<Status, string> = {
+  awaiting_reply: '等待回复',
+  overdue: '逾期未回复',
+  follow_up: '跟进调查',
+  suspended: '中止审查',
+  escalated: '决定起诉',
+  litigation: '已提起诉讼',
+  closed: '已终结',
+  withdrawn: '已撤回',
+};
+
+export const FINAL_STATUSES: ReadonlySet<Status> = new Set(['litigation', 'closed', 'withdrawn']);
+
+export const CHECK_METHODS = [
+  'site_inspection',
+  'drone_imagery',
+  'commissioned_testing',
+  'document_review',
+  'interview',
+  'hearing',
+] as const;
+export const CHECK_RESULTS = ['rectified', 'partially_rectified', 'not_rectified'] as const;
+export const CLOSE_GROUNDS = ['rectified', 'public_interest_protected', 'no_violation'] as const;
+export type CloseGround = (typeof CLOSE_GROUNDS)[number];
+
+export interface DeadlineState extends Deadline {
+  /** The day the duty was met (reply received, filing recorded, review decided); null while open. */
+  metOn: CalendarDate | null;
+  /** Met after the due date. */
+  late: boolean;
+  /** No longer running because the recommendation ended another way. */
+  cancelled: boolean;
+  /** The notice that the deadline passed has been raised. */
+  overdueNoticeRaised: boolean;
+}
+
+export interface FollowUpCheck extends Omit<CheckInput, 'actor'> {
+  recordedBy: string;
+}
+
+export interface RecommendationState {
+  recommendationId: string;
+  details: RecommendationDetails;
+  status: Status;
+  deadlines: DeadlineState[];
+  /** Years touched by the deadlines for which no official holiday schedule is known. */
+  yearsWithoutSchedule: number[];
+  superiorFiling: { filedAt: CalendarDate } | null;
+  reply: { receivedAt: CalendarDate; content: string; late: boolean } | null;
+  checks: FollowUpCheck[];
+  suspension: { since: CalendarDate; reason: string; resumeTo: Status } | null;
+  suspendedDays: number;
+  reviewExtensions: number;
+  escalation: { on: CalendarDate; reason: string } | null;
+  lawsuit: { filedAt: CalendarDate; court: string; courtCaseNumber: string } | null;
+  closure: { on: CalendarDate; ground: CloseGround; reason: string } | null;
+  withdrawal: { on: CalendarDate; reason: string } | null;
+  /** Number of events recorded so far; each event's sequence number. */
+  sequence: number;
+  updatedAt: string;
+}
+
+export type ActionInputs = {
+  recordSuperiorFiling: SuperiorFilingInput;
+  recordReply: ReplyInput;
+  recordCheck: CheckInput;
+  close: CloseInput;
+  escalate: ReasonInput;
+  fileLawsuit: LawsuitInput;
+  suspend: ReasonInput;
+  resume: ResumeInput;
+  extendReview: ReasonInput;
+  withdraw: ReasonInput;
+};
+export type ActionName = keyof ActionInputs;
+
+export interface LifecycleRules {
+  /** Review extensions a 检察长 may grant; more need the higher procuratorate ([R]48). */
+  maxReviewExtensions: number;
+}
+
+/** Thrown by a check when the procedure does not allow the action; the message says why. */
+export class TransitionRejected extends Error {
+  override name = 'TransitionRejected';
+}
+
+const OPEN_BEFORE_DECISION: ReadonlySet<Status> = new Set(['awaiting_reply', 'overdue', 'follow_up']);
+
+export function deadlineOf(state: RecommendationState, kind: DeadlineKind): DeadlineState {
+  const deadline = state.deadlines.find((d) => d.kind === kind);
+  if (!deadline) throw new Error(`recommendation ${state.recommendationId} has no ${kind} deadline`);
+  return deadline;
+}
+
+export function isOpen(deadline: DeadlineState): boolean {
+  return deadline.metOn === null && !deadline.cancelled;
+}
+
+/**
+ * Throws TransitionRejected (with the reason) unless `action` is allowed now.
+ * `today` is the Shanghai date of the workflow clock.
+ */
+export function assertAllowed<A extends ActionName>(
+  state: RecommendationState,
+  action: A,
+  input: ActionInputs[A],
+  today: CalendarDate,
+  rules: LifecycleRules,
+): void {
+  const reject = (reason: string): never => {
+    throw new TransitionRejected(reason);
+  };
+  const { status } = state;
+  if (FINAL_STATUSES.has(status)) reject(`the recommendation is ${status} (${STATUS_LABELS[status]}); no further action is possible`);
+  const notBeforeService = (date: CalendarDate, field: string) => {
+    if (date < state.details.servedAt) reject(`${field} ${date} is before the recommendation was served (${state.details.servedAt})`);
+    if (date > today) reject(`${field} ${date} is in the future (today is ${today})`);
+  };
+
+  switch (action) {
+    case 'recordSuperiorFiling': {
+      if (state.superiorFiling) reject(`the filing with the higher procuratorate was already recorded on ${state.superiorFiling.filedAt}`);
+      notBeforeService((input as SuperiorFilingInput).filedAt, 'filedAt');
+      return;
+    }
+    case 'recordReply': {
+      if (state.reply) reject(`a reply was already recorded (received ${state.reply.receivedAt})`);
+      if (status !== 'awaiting_reply' && status !== 'overdue') reject(`a reply cannot be recorded while ${status}`);
+      notBeforeService((input as ReplyInput).receivedAt, 'receivedAt');
+      return;
+    }
+    case 'recordCheck': {
+      if (!OPEN_BEFORE_DECISION.has(status) && status !== 'escalated') reject(`a follow-up check cannot be recorded while ${status}`);
+      notBeforeService((input as CheckInput).checkedAt, 'checkedAt');
+      return;
+    }
+    case 'close': {
+      const { ground } = input as CloseInput;
+      if (!OPEN_BEFORE_DECISION.has(status)) reject(`the case cannot be closed while ${status}${status === 'suspended' ? '; resume it first' : ''}`);
+      if (ground === 'no_violation') return;
+      const latest = state.checks.at(-1);
+      if (!latest) reject(`closing on the ground "${ground}" needs a follow-up investigation (跟进调查) first ([R]77)`);
+      if (latest!.harmContinues) reject('the latest follow-up check found the harm continuing; the procedure requires a lawsuit, not closure ([R]81)');
+      if (ground === 'rectified' && latest!.result !== 'rectified') reject(`the latest follow-up check found the problem ${latest!.result}, not rectified`);
+      return;
+    }
+    case 'escalate': {
+      if (status === 'awaiting_reply') reject(`the agency's reply period runs until ${deadlineOf(state, 'reply').dueDate}; a lawsuit cannot be decided before it ends`);
+      if (status !== 'overdue' && status !== 'follow_up') reject(`escalation is not possible while ${status}`);
+      const latest = state.checks.at(-1);
+      if (!latest) reject('deciding to sue needs a follow-up investigation (跟进调查) showing the duty still unperformed ([R]77, 81)');
+      if (latest!.result === 'rectified' && !latest!.harmContinues) reject('the latest follow-up check found the problem rectified; close the case instead');
+      return;
+    }
+    case 'fileLawsuit': {
+      if (status !== 'escalated') reject(`a lawsuit can only be filed after the decision to sue (status is ${status})`);
+      const { filedAt } = input as LawsuitInput;
+      if (state.escalation && filedAt < state.escalation.on) reject(`filedAt ${filedAt} is before the decision to sue (${state.escalation.on})`);
+      notBeforeService(filedAt, 'filedAt');
+      return;
+    }
+    case 'suspend': {
+      if (status !== 'follow_up') reject(`review can only be suspended during follow-up, after the agency replied (status is ${status}) ([R]78)`);
+      return;
+    }
+    case 'resume': {
+      if (status !== 'suspended') reject(`only a suspended review can be resumed (status is ${status})`);
+      return;
+    }
+    case 'extendReview': {
+      if (!OPEN_BEFORE_DECISION.has(status) && status !== 'suspended') reject(`the review period cannot be extended while ${status}`);
+      if (state.reviewExtensions >= rules.maxReviewExtensions) {
+        reject(`the review period was already extended ${state.reviewExtensions} time(s); a further extension needs the higher procuratorate ([R]48)`);
+      }
+      const review = deadlineOf(state, 'review');
+      if (today > review.dueDate) reject(`the review period already expired on ${review.dueDate}`);
+      return;
+    }
+    case 'withdraw': {
+      if (status === 'escalated') reject('the decision to sue has been taken; it cannot be withdrawn here');
+      return;
+    }
+  }
+}

@@ -1,0 +1,34 @@
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { ActionInputs, ActionName, LifecycleRules, RecommendationState } from '../domain/lifecycle';
+import type { ReminderPolicy } from '../domain/reminders';
+import type { RecommendationDetails } from '../api/schemas';
+
+/** The contract between the API and the recommendationLifecycle workflow. */
+export interface LifecycleInput {
+  recommendationId: string;
+  details: RecommendationDetails;
+  /** Who issued it: recorded on the first event. */
+  actor: string;
+  reminderPolicy: ReminderPolicy;
+  rules: LifecycleRules;
+}
+
+export const stateQuery = defineQuery<RecommendationState>('state');
+
+/** Returns the state once the lifecycle has computed its deadlines and recorded its first event. */
+export const readyUpdate = defineUpdate<RecommendationState>('ready');
+
+type ActionUpdates = { [A in ActionName]: ReturnType<typeof defineUpdate<RecommendationState, [ActionInputs[A]], A>> };
+
+export const actionUpdates: ActionUpdates = {
+  recordSuperiorFiling: defineUpdate('recordSuperiorFiling'),
+  recordReply: defineUpdate('recordReply'),
+  recordCheck: defineUpdate('recordCheck'),
+  close: defineUpdate('close'),
+  escalate: defineUpdate('escalate'),
+  fileLawsuit: defineUpdate('fileLawsuit'),
+  suspend: defineUpdate('suspend'),
+  resume: defineUpdate('resume'),
+  extendReview: defineUpdate('extendReview'),
+  withdraw: defineUpdate('withdraw'),
+};

@@ -1,0 +1,240 @@
+import type { UpdateDefinition } from '@temporalio/common';
+import { allHandlersFinished, condition, proxyActivities, proxyLocalActivities, setHandler } from '@temporalio/workflow';
+import type { Activities, LifecycleEvent, NotificationDraft } from '../activities';
+import { daysBetween, shanghaiDate, type CalendarDate } from '../domain/dates';
+import type { DeadlineKind, Deadlines } from '../domain/deadlines';
+import {
+  assertAllowed,
+  deadlineOf,
+  FINAL_STATUSES,
+  isOpen,
+  type ActionInputs,
+  type ActionName,
+  type DeadlineState,
+  type RecommendationState,
+} from '../domain/lifecycle';
+import { nextReminderAt, overdueAt, overdueNotice, reminderMessage, remindersBetween, type Reminder } from '../domain/reminders';
+import { actionUpdates, readyUpdate, stateQuery, type LifecycleInput } from './definitions';
+
+const { recordEvent } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  // No attempt cap: a database outage delays the read model, it must never lose an event.
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+// Holiday schedules can change later; a local activity records the result in history, so replay stays deterministic.
+const { computeDeadlines } = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
+});
+
+const SYSTEM = 'system';
+
+/** One pre-litigation recommendation (诉前检察建议), from service to closure or lawsuit. */
+export async function recommendationLifecycle(input: LifecycleInput): Promise<RecommendationState> {
+  const { reminderPolicy: policy, rules } = input;
+  const state: RecommendationState = {
+    recommendationId: input.recommendationId,
+    details: input.details,
+    status: 'awaiting_reply',
+    deadlines: [],
+    yearsWithoutSchedule: [],
+    superiorFiling: null,
+    reply: null,
+    checks: [],
+    suspension: null,
+    suspendedDays: 0,
+    reviewExtensions: 0,
+    escalation: null,
+    lawsuit: null,
+    closure: null,
+    withdrawal: null,
+    sequence: 0,
+    updatedAt: new Date().toISOString(),
+  };
+  let ready = false;
+
+  const today = (): CalendarDate => shanghaiDate(Date.now());
+
+  async function record(type: string, actor: string, data: Record<string, unknown>, notification?: NotificationDraft) {
+    state.sequence += 1;
+    state.updatedAt = new Date().toISOString();
+    const event: LifecycleEvent = { sequence: state.sequence, type, actor, occurredAt: state.updatedAt, data };
+    await recordEvent({ state, event, notification });
+  }
+
+  function notify(reminder: Reminder): NotificationDraft {
+    return {
+      key: reminder.key,
+      recipient: state.details.handler,
+      type: reminder.type,
+      deadlineKind: reminder.deadlineKind,
+      dueDate: reminder.dueDate,
+      message: reminderMessage(reminder, state.details),
+    };
+  }
+
+  async function refreshDeadlines(): Promise<void> {
+    const computed: Deadlines = await computeDeadlines({
+      servedAt: state.details.servedAt,
+      urgent: state.details.urgent,
+      replyDueOverride: state.details.replyDueAt ?? null,
+      reviewExtensions: state.reviewExtensions,
+      suspendedDays: state.suspendedDays,
+    });
+    state.yearsWithoutSchedule = computed.yearsWithoutSchedule;
+    state.deadlines = [computed.superiorFiling, computed.reply, computed.review].map((deadline): DeadlineState => {
+      const previous = state.deadlines.find((d) => d.kind === deadline.kind);
+      const moved = previous?.dueDate !== deadline.dueDate;
+      return {
+        ...deadline,
+        metOn: previous?.metOn ?? null,
+        late: previous?.late ?? false,
+        cancelled: previous?.cancelled ?? false,
+        overdueNoticeRaised: moved ? false : (previous?.overdueNoticeRaised ?? false),
+      };
+    });
+  }
+
+  function meet(kind: DeadlineKind, on: CalendarDate): DeadlineState {
+    const deadline = deadlineOf(state, kind);
+    deadline.metOn = on;
+    deadline.late = on > deadline.dueDate;
+    return deadline;
+  }
+
+  function cancelOpenDeadlines(): void {
+    for (const deadline of state.deadlines.filter(isOpen)) deadline.cancelled = true;
+  }
+
+  /** Deadlines whose reminders run now: the review clock stands still while suspended ([R]78). */
+  function remindable(): DeadlineState[] {
+    return state.deadlines.filter((d) => isOpen(d) && !(d.kind === 'review' && state.status === 'suspended'));
+  }
+
+  /** Raises what fell due in (after, now]: overdue notices from the state, scheduled reminders from the clock. */
+  async function raiseDue(after: number, now: number): Promise<void> {
+    for (const deadline of remindable()) {
+      if (now < overdueAt(deadline) || deadline.overdueNoticeRaised) continue;
+      deadline.overdueNoticeRaised = true;
+      const becameOverdue = deadline.kind === 'reply' && state.status === 'awaiting_reply';
+      if (becameOverdue) state.status = 'overdue';
+      await record(becameOverdue ? 'became_overdue' : 'deadline_passed', SYSTEM, { deadline: deadline.kind, dueDate: deadline.dueDate }, notify(overdueNotice(deadline, overdueAt(deadline))));
+    }
+    for (const deadline of remindable()) {
+      for (const reminder of remindersBetween(deadline, policy, after, now)) {
+        if (!isOpen(deadline)) break; // met while an earlier reminder was being recorded
+        await record('reminder_raised', SYSTEM, { deadline: reminder.deadlineKind, type: reminder.type, days: reminder.days, dueDate: reminder.dueDate }, notify(reminder));
+      }
+    }
+  }
+
+  function nextWakeAt(now: number): number {
+    const times = remindable().flatMap((d) => [nextReminderAt(d, policy, now), d.overdueNoticeRaised ? Infinity : overdueAt(d)]);
+    return Math.min(...times.filter((t) => t > now));
+  }
+
+  // ---- Actions: each an Update whose validator rejects what the procedure forbids, changing nothing.
+  function handle<A extends ActionName>(action: A, apply: (input: ActionInputs[A]) => Promise<void>): void {
+    const definition = actionUpdates[action] as unknown as UpdateDefinition<RecommendationState, [ActionInputs[A]]>;
+    setHandler(
+      definition,
+      async (update: ActionInputs[A]) => {
+        await apply(update);
+        return state;
+      },
+      {
+        validator: (update: ActionInputs[A]) => {
+          if (!ready) throw new Error('the recommendation is still being set up; try again in a moment');
+          assertAllowed(state, action, update, today(), rules);
+        },
+      },
+    );
+  }
+
+  handle('recordSuperiorFiling', async ({ filedAt, actor }) => {
+    state.superiorFiling = { filedAt };
+    const deadline = meet('superior_filing', filedAt);
+    await record('superior_filing_recorded', actor, { filedAt, late: deadline.late });
+  });
+  handle('recordReply', async ({ receivedAt, content, actor }) => {
+    const deadline = meet('reply', receivedAt);
+    state.reply = { receivedAt, content, late: deadline.late };
+    state.status = 'follow_up';
+    await record('reply_recorded', actor, { receivedAt, late: deadline.late, content });
+  });
+  handle('recordCheck', async ({ actor, ...check }) => {
+    state.checks.push({ ...check, recordedBy: actor });
+    await record('check_recorded', actor, check);
+  });
+  handle('close', async ({ ground, reason, actor }) => {
+    state.closure = { on: today(), ground, reason };
+    state.status = 'closed';
+    meet('review', today());
+    cancelOpenDeadlines();
+    await record('closed', actor, { ground, reason });
+  });
+  handle('escalate', async ({ reason, actor }) => {
+    state.escalation = { on: today(), reason };
+    state.status = 'escalated';
+    await record('escalated', actor, { reason });
+  });
+  handle('fileLawsuit', async ({ actor, ...lawsuit }) => {
+    state.lawsuit = lawsuit;
+    state.status = 'litigation';
+    const deadline = meet('review', lawsuit.filedAt);
+    cancelOpenDeadlines();
+    await record('lawsuit_filed', actor, { ...lawsuit, late: deadline.late });
+  });
+  handle('suspend', async ({ reason, actor }) => {
+    state.suspension = { since: today(), reason, resumeTo: state.status };
+    state.status = 'suspended';
+    await record('suspended', actor, { reason });
+  });
+  handle('resume', async ({ reason, actor }) => {
+    const suspension = state.suspension!;
+    const days = daysBetween(suspension.since, today());
+    state.status = suspension.resumeTo;
+    state.suspension = null;
+    state.suspendedDays += days;
+    await refreshDeadlines();
+    await record('resumed', actor, { reason, suspendedDays: days, reviewDueAt: deadlineOf(state, 'review').dueDate });
+  });
+  handle('extendReview', async ({ reason, actor }) => {
+    state.reviewExtensions += 1;
+    await refreshDeadlines();
+    await record('review_extended', actor, { reason, reviewDueAt: deadlineOf(state, 'review').dueDate });
+  });
+  handle('withdraw', async ({ reason, actor }) => {
+    state.withdrawal = { on: today(), reason };
+    state.status = 'withdrawn';
+    cancelOpenDeadlines();
+    await record('withdrawn', actor, { reason });
+  });
+
+  setHandler(stateQuery, () => state);
+  setHandler(readyUpdate, async () => {
+    await condition(() => ready);
+    return state;
+  });
+
+  // ---- The lifecycle: deadlines from the dates, then reminders on durable timers until a final status.
+  await refreshDeadlines();
+  await record('issued', input.actor, { details: input.details, deadlines: state.deadlines });
+  let after = Date.now();
+  // A recommendation entered after the fact is overdue at once: the state-based notices fire here.
+  await raiseDue(after, after);
+  ready = true;
+
+  while (!FINAL_STATUSES.has(state.status)) {
+    const now = Date.now();
+    await raiseDue(after, now);
+    after = now;
+    const seen = state.sequence;
+    const wakeAt = nextWakeAt(now);
+    const changed = () => state.sequence !== seen || FINAL_STATUSES.has(state.status);
+    if (Number.isFinite(wakeAt)) await condition(changed, Math.max(1, wakeAt - now));
+    else await condition(changed);
+  }
+  await condition(allHandlersFinished);
+  return state;
+}
