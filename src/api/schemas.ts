@@ -1,8 +1,9 @@
 import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
-import { isCalendarDate } from '../domain/dates';
+import { isCalendarDate, shanghaiDate } from '../domain/dates';
 import { STATUTORY_DOMAIN_CODES } from '../domain/statutoryDomains';
 import { CHECK_METHODS, CHECK_RESULTS, CLOSE_GROUNDS, STATUSES } from '../domain/lifecycle';
+import { DEADLINE_KINDS } from '../domain/deadlines';
 
 extendZodWithOpenApi(z);
 
@@ -27,7 +28,7 @@ export const createRecommendationBody = z
     procuratorate: text(100).openapi({ description: '人民检察院', example: '某区人民检察院' }),
     domain: z
       .string()
-      .refine((code) => STATUTORY_DOMAIN_CODES.has(code), 'must be a statutory domain code from DOMAIN.md')
+      .refine((code) => STATUTORY_DOMAIN_CODES.has(code), 'must be one of the statutory domain codes listed by GET /api/domains')
       .openapi({ description: '法定领域', example: 'ecology_environment' }),
     agency: text(200).openapi({ description: '行政机关', example: '某区生态环境局' }),
     handler: text(100).openapi({ description: '承办检察官', example: '张检察官' }),
@@ -40,6 +41,9 @@ export const createRecommendationBody = z
     actor,
   })
   .superRefine((body, ctx) => {
+    if (body.servedAt > shanghaiDate(Date.now())) {
+      ctx.addIssue({ code: 'custom', path: ['servedAt'], message: 'cannot be in the future: register a recommendation once it is served' });
+    }
     if (body.servedAt < body.issuedAt) {
       ctx.addIssue({ code: 'custom', path: ['servedAt'], message: 'cannot be before issuedAt' });
     }
@@ -109,3 +113,87 @@ export const listNotificationsQuery = z
     ...pageQuery,
   })
   .openapi('ListNotificationsQuery');
+
+// ---- Responses
+
+const deadlineView = z.object({
+  kind: z.enum(DEADLINE_KINDS),
+  label: z.string(),
+  triggeredOn: calendarDate,
+  periodEnd: calendarDate,
+  dueDate: calendarDate,
+  basis: z.string().openapi({ description: 'legal source of the period' }),
+  open: z.boolean(),
+  metOn: calendarDate.nullable(),
+  late: z.boolean(),
+  cancelled: z.boolean(),
+});
+export const eventResponse = z
+  .object({ sequence: z.number().int(), type: z.string(), actor: z.string(), occurredAt: z.string(), data: z.unknown() })
+  .openapi('Event');
+export const recommendationResponse = z
+  .object({
+    id: z.string(),
+    documentNumber: z.string(),
+    caseNumber: z.string(),
+    procuratorate: z.string(),
+    domain: z.string(),
+    domainLabel: z.string(),
+    agency: z.string(),
+    handler: z.string(),
+    title: z.string(),
+    measures: z.array(z.string()),
+    issuedAt: calendarDate,
+    servedAt: calendarDate,
+    urgent: z.boolean(),
+    status: z.enum(STATUSES),
+    statusLabel: z.string(),
+    closeGround: z.enum(CLOSE_GROUNDS).nullable(),
+    replyDueAt: calendarDate.nullable(),
+    reviewDueAt: calendarDate.nullable(),
+    nextDueAt: calendarDate.nullable(),
+    nextDueKind: z.enum(DEADLINE_KINDS).nullable(),
+    deadlines: z.array(deadlineView),
+    yearsWithoutHolidaySchedule: z.array(z.number().int()).openapi({ description: 'years computed with weekends only: enter the official schedule' }),
+    superiorFiling: z.object({ filedAt: calendarDate }).nullable(),
+    reply: z.object({ receivedAt: calendarDate, content: z.string(), late: z.boolean() }).nullable(),
+    checks: z.array(checkBody.omit({ actor: true }).extend({ recordedBy: z.string() })),
+    suspension: z.object({ since: calendarDate, reason: z.string(), resumeTo: z.enum(STATUSES) }).nullable(),
+    suspendedDays: z.number().int(),
+    reviewExtensions: z.number().int(),
+    escalation: z.object({ on: calendarDate, reason: z.string() }).nullable(),
+    lawsuit: z.object({ filedAt: calendarDate, court: z.string(), courtCaseNumber: z.string() }).nullable(),
+    closure: z.object({ on: calendarDate, ground: z.enum(CLOSE_GROUNDS), reason: z.string() }).nullable(),
+    withdrawal: z.object({ on: calendarDate, reason: z.string() }).nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    events: z.array(eventResponse).optional().openapi({ description: 'the history, on the single-recommendation view' }),
+  })
+  .openapi('Recommendation');
+export type RecommendationResponse = z.infer<typeof recommendationResponse>;
+
+export const notificationResponse = z
+  .object({
+    id: z.number().int(),
+    recommendationId: z.string(),
+    recipient: z.string(),
+    type: z.enum(['upcoming', 'due_today', 'overdue']),
+    deadlineKind: z.enum(DEADLINE_KINDS),
+    dueDate: calendarDate,
+    message: z.string(),
+    raisedAt: z.string(),
+    readAt: z.string().nullable(),
+  })
+  .openapi('Notification');
+export type NotificationResponse = z.infer<typeof notificationResponse>;
+
+export const errorResponse = z
+  .object({
+    error: z.string().openapi({ example: 'invalid_input' }),
+    message: z.string(),
+    issues: z.array(z.object({ field: z.string(), reason: z.string() })).optional(),
+  })
+  .openapi('Error');
+
+export const page = <T extends z.ZodType>(item: T) =>
+  z.object({ items: z.array(item), total: z.number().int(), limit: z.number().int(), offset: z.number().int() });

@@ -1,5 +1,4 @@
 import { createRequire } from 'node:module';
-import { isWorkday as packageIsWorkday } from 'chinese-days';
 import { parseCalendarDate, type CalendarDate } from './dates';
 
 /**
@@ -14,8 +13,11 @@ export interface HolidaySchedule {
   workdays: CalendarDate[];
 }
 
+// The package's own isWorkday() parses 'YYYY-MM-DD' as UTC but reads it back with local-time
+// getters, so west of UTC every date is shifted a day back. Read its data directly instead.
 const packageData = createRequire(import.meta.url)('chinese-days/dist/chinese-days.json') as {
   holidays: Record<string, string>;
+  workdays: Record<string, string>;
 };
 const packageYears = new Set(Object.keys(packageData.holidays).map((date) => Number(date.slice(0, 4))));
 
@@ -42,7 +44,10 @@ export class WorkingCalendar {
       if (schedule.holidays.has(date)) return false;
       return !isWeekend(date);
     }
-    if (packageYears.has(year)) return packageIsWorkday(date);
+    if (packageYears.has(year)) {
+      if (Object.hasOwn(packageData.workdays, date)) return true;
+      if (Object.hasOwn(packageData.holidays, date)) return false;
+    }
     return !isWeekend(date);
   }
 }

@@ -1,0 +1,129 @@
+import { randomUUID } from 'node:crypto';
+import express, { type Request } from 'express';
+import type { Client } from '@temporalio/client';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import type { Database } from '../db/client';
+import type { Prisma } from '../generated/prisma/client';
+import { STATUTORY_DOMAINS } from '../domain/statutoryDomains';
+import { ACTION_ROUTES } from './actions';
+import { errorHandler, HttpError, invalidInput, notFound } from './errors';
+import { holidayScheduleBody, scheduleProblems, yearParam } from './holidaySchedules';
+import type { LifecycleService } from './lifecycleClient';
+import { openApiDocument } from './openapi';
+import { createRecommendationBody, listNotificationsQuery, listRecommendationsQuery } from './schemas';
+import { notificationView, recommendationView } from './views';
+
+export interface AppDependencies {
+  db: Database;
+  temporal: Client;
+  lifecycle: LifecycleService;
+  logger: Logger;
+}
+
+function parse<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw invalidInput(result.error);
+  return result.data;
+}
+
+/** The HTTP API: JSON in and out, zod on every input. */
+export function createApp({ db, temporal, lifecycle, logger }: AppDependencies): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(express.json({ limit: '256kb' }));
+  app.use((req, res, next) => {
+    const requestId = req.get('x-request-id') ?? randomUUID();
+    res.setHeader('x-request-id', requestId);
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      logger.info({ requestId, method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms) }, 'request');
+    });
+    next();
+  });
+
+  async function detail(id: string) {
+    const row = await db.recommendation.findUnique({ where: { id }, include: { events: { orderBy: { sequence: 'asc' } } } });
+    if (!row) throw notFound(`recommendation ${id}`);
+    return recommendationView(row, row.events);
+  }
+
+  app.post('/api/recommendations', async (req, res) => {
+    const body = parse(createRecommendationBody, req.body);
+    const { id, created } = await lifecycle.create(body);
+    res.status(created ? 201 : 200).json(await detail(id));
+  });
+
+  app.get('/api/recommendations', async (req, res) => {
+    const { limit, offset, dueBefore, ...filters } = parse(listRecommendationsQuery, req.query);
+    const where: Prisma.RecommendationWhereInput = { ...filters, ...(dueBefore ? { nextDueAt: { lte: dueBefore } } : {}) };
+    const [items, total] = await Promise.all([
+      db.recommendation.findMany({ where, orderBy: [{ nextDueAt: 'asc' }, { createdAt: 'asc' }], skip: offset, take: limit }),
+      db.recommendation.count({ where }),
+    ]);
+    res.json({ items: items.map((row) => recommendationView(row)), total, limit, offset });
+  });
+
+  app.get('/api/recommendations/:id', async (req: Request<{ id: string }>, res) => {
+    res.json(await detail(req.params.id));
+  });
+
+  for (const route of ACTION_ROUTES) {
+    app.post(`/api/recommendations/:id/${route.path}`, async (req: Request<{ id: string }>, res) => {
+      const input = parse(route.body, req.body ?? {});
+      await lifecycle.act(req.params.id, route.action, input as never);
+      res.json(await detail(req.params.id));
+    });
+  }
+
+  app.get('/api/notifications', async (req, res) => {
+    const { limit, offset, unread, recipient, recommendationId } = parse(listNotificationsQuery, req.query);
+    const where: Prisma.NotificationWhereInput = {
+      recipient,
+      recommendationId,
+      ...(unread === undefined ? {} : { readAt: unread ? null : { not: null } }),
+    };
+    const [items, total] = await Promise.all([
+      db.notification.findMany({ where, orderBy: { raisedAt: 'desc' }, skip: offset, take: limit }),
+      db.notification.count({ where }),
+    ]);
+    res.json({ items: items.map(notificationView), total, limit, offset });
+  });
+
+  app.get('/api/domains', (_req, res) => {
+    res.json(STATUTORY_DOMAINS);
+  });
+
+  app.get('/api/holiday-schedules', async (_req, res) => {
+    const rows = await db.holidaySchedule.findMany({ orderBy: { year: 'asc' } });
+    res.json(rows.map((r) => ({ year: r.year, holidays: r.holidays, workdays: r.workdays, updatedAt: r.updatedAt.toISOString() })));
+  });
+
+  app.put('/api/holiday-schedules/:year', async (req: Request<{ year: string }>, res) => {
+    const year = parse(yearParam, req.params.year);
+    const body = parse(holidayScheduleBody, req.body);
+    const problems = scheduleProblems(year, body);
+    if (problems.length > 0) throw invalidInput(new z.ZodError(problems));
+    const data = { holidays: [...new Set(body.holidays)].sort(), workdays: [...new Set(body.workdays)].sort() };
+    await db.holidaySchedule.upsert({ where: { year }, create: { year, ...data }, update: data });
+    res.json({ year, ...data });
+  });
+
+  app.get('/api/openapi.json', (_req, res) => {
+    res.json(openApiDocument());
+  });
+
+  app.get('/healthz', async (_req, res) => {
+    const [database, workflows] = await Promise.all([
+      db.$queryRawUnsafe('SELECT 1').then(() => 'ok', () => 'unavailable'),
+      temporal.workflowService.getSystemInfo({}).then(() => 'ok', () => 'unavailable'),
+    ]);
+    const ok = database === 'ok' && workflows === 'ok';
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'degraded', database, temporal: workflows });
+  });
+
+  app.use((req, _res, next) => next(new HttpError(404, 'not_found', `no route for ${req.method} ${req.path}`)));
+  app.use(errorHandler(logger));
+  return app;
+}

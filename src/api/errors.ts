@@ -1,0 +1,54 @@
+import type { ErrorRequestHandler } from 'express';
+import { ServiceError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, isGrpcServiceError } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/common';
+import { z } from 'zod';
+import type { Logger } from 'pino';
+
+/** An error with its HTTP status and a body the client can act on. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+export const notFound = (what: string) => new HttpError(404, 'not_found', `${what} does not exist`);
+
+/** 400 with each bad field and why. */
+export function invalidInput(error: z.ZodError): HttpError {
+  const issues = error.issues.map((issue) => ({ field: issue.path.join('.') || '(body)', reason: issue.message }));
+  return new HttpError(400, 'invalid_input', issues.map((i) => `${i.field}: ${i.reason}`).join('; '), issues);
+}
+
+/** Maps what Temporal says to what the client should do; never leaks internals. */
+export function fromTemporal(error: unknown): HttpError | undefined {
+  if (error instanceof WorkflowUpdateFailedError) {
+    return new HttpError(409, 'transition_rejected', error.cause?.message ?? error.message);
+  }
+  if (error instanceof WorkflowNotFoundError) return new HttpError(404, 'not_found', 'the recommendation has no running lifecycle');
+  if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError || error instanceof ServiceError || isGrpcServiceError(error)) {
+    return new HttpError(503, 'temporal_unavailable', 'the workflow service is not answering; nothing was changed, try again shortly');
+  }
+  return undefined;
+}
+
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (error, req, res, _next) => {
+    if (error instanceof z.ZodError) error = invalidInput(error);
+    // express.json() reports malformed or oversized bodies with a status of its own.
+    if (!(error instanceof HttpError) && typeof error?.status === 'number' && error.status < 500) {
+      error = new HttpError(error.status, error.type === 'entity.too.large' ? 'payload_too_large' : 'invalid_body', error.message);
+    }
+    const mapped = error instanceof HttpError ? error : fromTemporal(error);
+    if (mapped) {
+      res.status(mapped.status).json({ error: mapped.code, message: mapped.message, ...(mapped.details ? { issues: mapped.details } : {}) });
+      return;
+    }
+    logger.error({ err: error, requestId: req.headers['x-request-id'] }, 'unhandled error');
+    res.status(500).json({ error: 'internal_error', message: 'an unexpected error occurred; it has been logged' });
+  };
+}

@@ -1,0 +1,101 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
+import type { Database } from '../db/client';
+import { Prisma } from '../generated/prisma/client';
+import { workflowIdFor } from '../domain/identifiers';
+import type { UpdateDefinition } from '@temporalio/common';
+import { FINAL_STATUSES, STATUS_LABELS, type ActionInputs, type ActionName, type RecommendationState, type Status } from '../domain/lifecycle';
+import type { Config } from '../config';
+import type { recommendationLifecycle } from '../workflows/recommendationLifecycle';
+import { actionUpdates, readyUpdate, type LifecycleInput } from '../workflows/definitions';
+import { HttpError, notFound } from './errors';
+import type { CreateRecommendationBody, RecommendationDetails } from './schemas';
+
+/** Creating recommendations and acting on them: the read model guards uniqueness, Temporal runs the lifecycle. */
+export class LifecycleService {
+  constructor(
+    private readonly db: Database,
+    private readonly client: Client,
+    private readonly config: Pick<Config, 'reminderPolicy' | 'rules'> & { taskQueue: string },
+  ) {}
+
+  /**
+   * Creates the recommendation, or recognises a repeat of an earlier create.
+   * The row is written first (unique id and 文号), then the workflow is started idempotently,
+   * so a create interrupted between the two is completed by repeating it.
+   */
+  async create(body: CreateRecommendationBody): Promise<{ id: string; created: boolean }> {
+    const { id: requestedId, actor, ...details } = body;
+    const requestHash = hashDetails(details);
+    const existing = await this.findExisting(requestedId, details);
+    if (existing) {
+      if (existing.requestHash !== requestHash) {
+        const clash = existing.id === requestedId ? `id ${existing.id}` : `documentNumber ${details.documentNumber}`;
+        throw new HttpError(409, 'conflict', `${clash} is already used by recommendation ${existing.id} with different particulars`);
+      }
+      if (existing.sequence === 0) await this.startLifecycle(existing.id, details, actor);
+      return { id: existing.id, created: false };
+    }
+
+    const id = requestedId ?? randomUUID();
+    try {
+      await this.db.recommendation.create({
+        data: { id, workflowId: workflowIdFor(id), requestHash, ...details, status: 'awaiting_reply' },
+      });
+    } catch (error) {
+      // A concurrent identical create won the race: answer as its repeat.
+      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') return this.create(body);
+      throw error;
+    }
+    await this.startLifecycle(id, details, actor);
+    return { id, created: true };
+  }
+
+  /** Runs an action as an Update; the validator's rejection becomes a 409 with its reason. */
+  async act<A extends ActionName>(id: string, action: A, input: ActionInputs[A]): Promise<void> {
+    const row = await this.db.recommendation.findUnique({ where: { id }, select: { status: true, workflowId: true } });
+    if (!row) throw notFound(`recommendation ${id}`);
+    const status = row.status as Status;
+    if (FINAL_STATUSES.has(status)) {
+      throw new HttpError(409, 'transition_rejected', `the recommendation is ${status} (${STATUS_LABELS[status]}); no further action is possible`);
+    }
+    const update = actionUpdates[action] as unknown as UpdateDefinition<RecommendationState, [ActionInputs[A]]>;
+    await this.client.workflow.getHandle(row.workflowId).executeUpdate(update, { args: [input] });
+  }
+
+  private async findExisting(requestedId: string | undefined, details: RecommendationDetails) {
+    if (requestedId) {
+      const byId = await this.db.recommendation.findUnique({ where: { id: requestedId } });
+      if (byId) return byId;
+    }
+    return this.db.recommendation.findUnique({
+      where: { procuratorate_documentNumber: { procuratorate: details.procuratorate, documentNumber: details.documentNumber } },
+    });
+  }
+
+  private async startLifecycle(id: string, details: RecommendationDetails, actor: string): Promise<void> {
+    const input: LifecycleInput = {
+      recommendationId: id,
+      details,
+      actor,
+      reminderPolicy: this.config.reminderPolicy,
+      rules: this.config.rules,
+    };
+    // Update-with-start: starts the workflow unless it runs already, and returns once its first event is recorded.
+    await this.client.workflow.executeUpdateWithStart(readyUpdate, {
+      startWorkflowOperation: new WithStartWorkflowOperation<typeof recommendationLifecycle>('recommendationLifecycle', {
+        workflowId: workflowIdFor(id),
+        taskQueue: this.config.taskQueue,
+        args: [input],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      }),
+    });
+  }
+}
+
+/** The particulars in a canonical order, so the same body always hashes the same. */
+function hashDetails(details: RecommendationDetails): string {
+  const canonical = JSON.stringify(details, Object.keys(details).sort());
+  return createHash('sha256').update(canonical).digest('hex');
+}

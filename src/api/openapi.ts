@@ -1,0 +1,81 @@
+import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+import { ACTION_ROUTES } from './actions';
+import { holidayScheduleBody } from './holidaySchedules';
+import {
+  createRecommendationBody,
+  errorResponse,
+  listNotificationsQuery,
+  listRecommendationsQuery,
+  notificationResponse,
+  page,
+  recommendationResponse,
+} from './schemas';
+
+const json = (schema: z.ZodType, description: string) => ({ description, content: { 'application/json': { schema } } });
+const errors = {
+  400: json(errorResponse, 'invalid input: each bad field and why'),
+  404: json(errorResponse, 'no such recommendation'),
+  409: json(errorResponse, 'the lifecycle forbids this action now, or the 文号 is taken'),
+  503: json(errorResponse, 'the workflow service is unavailable; nothing changed'),
+};
+const idParam = z.object({ id: z.string().openapi({ description: 'recommendation id' }) });
+
+/** The OpenAPI document, generated from the same zod schemas the API validates with. */
+export function openApiDocument() {
+  const registry = new OpenAPIRegistry();
+  registry.registerPath({
+    method: 'post',
+    path: '/api/recommendations',
+    summary: '发出检察建议 — register a served recommendation and start its lifecycle',
+    request: { body: { content: { 'application/json': { schema: createRecommendationBody } } } },
+    responses: { 201: json(recommendationResponse, 'created'), 200: json(recommendationResponse, 'the same create repeated'), ...errors },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/api/recommendations',
+    summary: 'list recommendations, earliest open deadline first',
+    request: { query: listRecommendationsQuery },
+    responses: { 200: json(page(recommendationResponse), 'a page'), 400: errors[400] },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/api/recommendations/{id}',
+    summary: 'one recommendation with its deadlines and history',
+    request: { params: idParam },
+    responses: { 200: json(recommendationResponse, 'the recommendation'), 404: errors[404] },
+  });
+  for (const route of ACTION_ROUTES) {
+    registry.registerPath({
+      method: 'post',
+      path: `/api/recommendations/{id}/${route.path}`,
+      summary: route.summary,
+      request: { params: idParam, body: { content: { 'application/json': { schema: route.body } } } },
+      responses: { 200: json(recommendationResponse, 'the new state'), ...errors },
+    });
+  }
+  registry.registerPath({
+    method: 'get',
+    path: '/api/notifications',
+    summary: 'reminders and overdue notices, newest first',
+    request: { query: listNotificationsQuery },
+    responses: { 200: json(page(notificationResponse), 'a page'), 400: errors[400] },
+  });
+  registry.registerPath({
+    method: 'put',
+    path: '/api/holiday-schedules/{year}',
+    summary: 'enter the official holiday schedule of a year the built-in calendar does not know',
+    request: { params: z.object({ year: z.string() }), body: { content: { 'application/json': { schema: holidayScheduleBody } } } },
+    responses: { 200: json(holidayScheduleBody.extend({ year: z.number().int() }), 'stored'), 400: errors[400] },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/healthz',
+    summary: 'liveness: database and Temporal reachable',
+    responses: { 200: json(z.object({ status: z.string(), database: z.string(), temporal: z.string() }), 'healthy'), 503: { description: 'degraded' } },
+  });
+  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
+    openapi: '3.1.0',
+    info: { title: 'Followup API — 诉前检察建议跟进', version: '0.1.0' },
+  });
+}

@@ -1,0 +1,79 @@
+import type { Notification, Recommendation, RecommendationEvent } from '../generated/prisma/client';
+import { DEADLINE_LABELS, type DeadlineKind } from '../domain/deadlines';
+import { isOpen, STATUS_LABELS, type CloseGround, type RecommendationState, type Status } from '../domain/lifecycle';
+import type { ReminderType } from '../domain/reminders';
+import { STATUTORY_DOMAINS } from '../domain/statutoryDomains';
+import type { NotificationResponse, RecommendationResponse } from './schemas';
+
+const domainLabels = new Map(STATUTORY_DOMAINS.map((d) => [d.code, d.label]));
+
+/** A recommendation as the API shows it: its particulars, where it stands, its deadlines and history. */
+export function recommendationView(row: Recommendation, events?: RecommendationEvent[]): RecommendationResponse {
+  const state = row.state as RecommendationState | null;
+  return {
+    id: row.id,
+    documentNumber: row.documentNumber,
+    caseNumber: row.caseNumber,
+    procuratorate: row.procuratorate,
+    domain: row.domain,
+    domainLabel: domainLabels.get(row.domain) ?? row.domain,
+    agency: row.agency,
+    handler: row.handler,
+    title: row.title,
+    measures: row.measures as string[],
+    issuedAt: row.issuedAt,
+    servedAt: row.servedAt,
+    urgent: row.urgent,
+    status: row.status as Status,
+    statusLabel: STATUS_LABELS[row.status as Status],
+    closeGround: row.closeGround as CloseGround | null,
+    replyDueAt: row.replyDueAt,
+    reviewDueAt: row.reviewDueAt,
+    nextDueAt: row.nextDueAt,
+    nextDueKind: row.nextDueKind as DeadlineKind | null,
+    deadlines: (state?.deadlines ?? []).map((d) => ({
+      kind: d.kind,
+      label: DEADLINE_LABELS[d.kind],
+      triggeredOn: d.triggeredOn,
+      periodEnd: d.periodEnd,
+      dueDate: d.dueDate,
+      basis: d.basis,
+      open: isOpen(d),
+      metOn: d.metOn,
+      late: d.late,
+      cancelled: d.cancelled,
+    })),
+    yearsWithoutHolidaySchedule: state?.yearsWithoutSchedule ?? [],
+    superiorFiling: state?.superiorFiling ?? null,
+    reply: state?.reply ?? null,
+    checks: state?.checks ?? [],
+    suspension: state?.suspension ?? null,
+    suspendedDays: state?.suspendedDays ?? 0,
+    reviewExtensions: state?.reviewExtensions ?? 0,
+    escalation: state?.escalation ?? null,
+    lawsuit: state?.lawsuit ?? null,
+    closure: state?.closure ?? null,
+    withdrawal: state?.withdrawal ?? null,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+    ...(events ? { events: events.map(eventView) } : {}),
+  };
+}
+
+export function eventView(event: RecommendationEvent) {
+  return { sequence: event.sequence, type: event.type, actor: event.actor, occurredAt: event.occurredAt.toISOString(), data: event.data };
+}
+
+export function notificationView(n: Notification): NotificationResponse {
+  return {
+    id: n.id,
+    recommendationId: n.recommendationId,
+    recipient: n.recipient,
+    type: n.type as ReminderType,
+    deadlineKind: n.deadlineKind as DeadlineKind,
+    dueDate: n.dueDate,
+    message: n.message,
+    raisedAt: n.raisedAt.toISOString(),
+    readAt: n.readAt?.toISOString() ?? null,
+  };
+}

@@ -1,0 +1,45 @@
+import type { Server } from 'node:http';
+import type { Worker } from '@temporalio/worker';
+import type { Logger } from 'pino';
+import type { Config } from './config';
+import type { Database } from './db/client';
+import { createApp } from './api/app';
+import { LifecycleService } from './api/lifecycleClient';
+import { connectClient, connectWorker, type TemporalEndpoint } from './temporal/connect';
+import { createLifecycleWorker } from './worker/createWorker';
+
+/** The worker role: runs lifecycles and their activities until shut down. */
+export async function startWorker(config: Config, endpoint: TemporalEndpoint, db: Database, logger: Logger) {
+  const connection = await connectWorker(endpoint);
+  const worker: Worker = await createLifecycleWorker({ connection, namespace: endpoint.namespace, taskQueue: config.temporal.taskQueue, db });
+  const running = worker.run();
+  logger.info({ taskQueue: config.temporal.taskQueue }, 'worker running');
+  return {
+    running,
+    stop: async () => {
+      worker.shutdown();
+      await running;
+      await connection.close();
+    },
+  };
+}
+
+/** The API role: serves HTTP on config.port. */
+export async function startApi(config: Config, endpoint: TemporalEndpoint, db: Database, logger: Logger) {
+  const temporal = await connectClient(endpoint);
+  const lifecycle = new LifecycleService(db, temporal, { ...config, taskQueue: config.temporal.taskQueue });
+  const app = createApp({ db, temporal, lifecycle, logger });
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(config.port, () => resolve(s));
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  logger.info({ url: `http://localhost:${port}` }, 'API listening');
+  return {
+    port,
+    stop: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await temporal.connection.close();
+    },
+  };
+}

@@ -1,0 +1,16 @@
+import { loadConfig } from '../config';
+import { createLogger } from '../config/logger';
+import { openDatabase } from '../db/client';
+import { migrateDatabase } from '../db/migrate';
+import { startWorker } from '../roles';
+
+/** `npm run worker`: the worker role alone, against TEMPORAL_ADDRESS (default: a local server on 127.0.0.1:7233). */
+const config = loadConfig();
+const logger = createLogger(config.logLevel, 'worker');
+await migrateDatabase(config.databaseUrl);
+const db = await openDatabase(config.databaseUrl);
+const address = config.temporal.address ?? `127.0.0.1:${config.temporal.dev.port}`;
+const worker = await startWorker(config, { address, namespace: config.temporal.namespace, stop: async () => {} }, db, logger);
+const stop = () => void worker.stop().then(() => db.$disconnect()).then(() => process.exit(0));
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);

@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { WorkingCalendar, type HolidaySchedule } from '../../src/domain/calendar';
+
+/** Fictitious administrator schedule for 2027 (01-01 Fri, 02-08..02-12 Mon–Fri off; Sat 02-20 worked). */
+const schedule2027: HolidaySchedule = {
+  year: 2027,
+  holidays: ['2027-01-01', '2027-02-08', '2027-02-09', '2027-02-10', '2027-02-11', '2027-02-12'],
+  workdays: ['2027-02-20'],
+};
+
+const packageOnly = new WorkingCalendar();
+const with2027 = new WorkingCalendar([schedule2027]);
+
+describe('WorkingCalendar.isWorkingDay from the chinese-days package (official 2025/2026 schedules)', () => {
+  it.each([
+    // rule, date, working?
+    ['ordinary weekday works', '2025-03-10', true],
+    ['ordinary Saturday rests', '2025-03-15', false],
+    ['ordinary Sunday rests', '2025-03-16', false],
+    ['2025 元旦 holiday', '2025-01-01', false],
+    ['调休 make-up working day counts: 2025 春节 Sun 01-26', '2025-01-26', true],
+    ['2025 春节 first holiday (Tue 01-28)', '2025-01-28', false],
+    ['2025 春节 last holiday (Tue 02-04)', '2025-02-04', false],
+    ['2025 春节 first working day after (Wed 02-05)', '2025-02-05', true],
+    ['调休 make-up working day counts: 2025 春节 Sat 02-08', '2025-02-08', true],
+    ['调休 make-up working day counts: 2025 劳动节 Sun 04-27', '2025-04-27', true],
+    ['2025 劳动节 holiday on a Monday (05-05)', '2025-05-05', false],
+    ['调休 make-up working day counts: 2025 国庆 Sun 09-28', '2025-09-28', true],
+    ['2025 国庆/中秋 holiday on a Monday (10-06)', '2025-10-06', false],
+    ['2025 国庆 last holiday (Wed 10-08)', '2025-10-08', false],
+    ['调休 make-up working day counts: 2025 国庆 Sat 10-11', '2025-10-11', true],
+    ['2026 元旦 holiday on a Friday (01-02)', '2026-01-02', false],
+    ['调休 make-up working day counts: 2026 元旦 Sun 01-04', '2026-01-04', true],
+    ['调休 make-up working day counts: 2026 春节 Sat 02-14', '2026-02-14', true],
+    ['2026 春节 first holiday (Sun 02-15)', '2026-02-15', false],
+    ['2026 春节 last holiday (Mon 02-23)', '2026-02-23', false],
+    ['2026 春节 first working day after (Tue 02-24)', '2026-02-24', true],
+    ['调休 make-up working day counts: 2026 春节 Sat 02-28', '2026-02-28', true],
+    ['调休 make-up working day counts: 2026 国庆 Sun 09-20', '2026-09-20', true],
+    ['2026 中秋 holiday on a Friday (09-25)', '2026-09-25', false],
+    ['2026 国庆 holiday on a Wednesday (10-07)', '2026-10-07', false],
+    ['调休 make-up working day counts: 2026 国庆 Sat 10-10', '2026-10-10', true],
+  ])('%s: %s → %s', (_rule, date, working) => {
+    expect(packageOnly.isWorkingDay(date)).toBe(working);
+  });
+});
+
+describe('WorkingCalendar with an administrator schedule for 2027', () => {
+  it.each([
+    // rule, date, working without schedule, working with the 2027 schedule
+    ['admin holiday on a Friday (01-01)', '2027-01-01', true, false],
+    ['admin holiday range on a Monday (02-08)', '2027-02-08', true, false],
+    ['admin holiday range on a Friday (02-12)', '2027-02-12', true, false],
+    ['weekend inside the admin range still rests (Sat 02-13)', '2027-02-13', false, false],
+    ['admin make-up Saturday overrides the weekend rule (02-20)', '2027-02-20', false, true],
+    ['plain Sunday next to the make-up Saturday rests (02-21)', '2027-02-21', false, false],
+    ['plain Monday after the range works (02-15)', '2027-02-15', true, true],
+    ['plain Saturday outside the schedule rests (03-06)', '2027-03-06', false, false],
+  ])('%s: %s → without %s, with %s', (_rule, date, without, withSchedule) => {
+    expect(packageOnly.isWorkingDay(date)).toBe(without);
+    expect(with2027.isWorkingDay(date)).toBe(withSchedule);
+  });
+
+  it('an administrator schedule for 2027 does not change 2026', () => {
+    expect(with2027.isWorkingDay('2026-02-14')).toBe(true);
+    expect(with2027.isWorkingDay('2026-02-16')).toBe(false);
+  });
+
+  it('an administrator schedule takes precedence over the package for the same year', () => {
+    const corrected = new WorkingCalendar([{ year: 2026, holidays: ['2026-03-02'], workdays: [] }]);
+    expect(corrected.isWorkingDay('2026-03-02')).toBe(false);
+    // the schedule replaces the package's year: its 春节 days are no longer known
+    expect(corrected.isWorkingDay('2026-02-16')).toBe(true);
+  });
+});
+
+describe('WorkingCalendar.knowsYear', () => {
+  it.each([
+    // rule, calendar, year, known
+    ['package knows its first year 2004', packageOnly, 2004, true],
+    ['package knows 2025', packageOnly, 2025, true],
+    ['package knows its last year 2026', packageOnly, 2026, true],
+    ['package does not know 2003', packageOnly, 2003, false],
+    ['package does not know 2027', packageOnly, 2027, false],
+    ['admin schedule makes 2027 known', with2027, 2027, true],
+    ['admin schedule for 2027 does not make 2028 known', with2027, 2028, false],
+  ])('%s', (_rule, calendar, year, known) => {
+    expect(calendar.knowsYear(year)).toBe(known);
+  });
+});
+
+describe('WorkingCalendar does not depend on the server time zone', () => {
+  // chinese-days' own isWorkday('YYYY-MM-DD') reads the date back a day early west of UTC.
+  it.each([
+    // rule, TZ, date, working?
+    ['Saturday rests in New York too', 'America/New_York', '2025-03-15', false],
+    ['Monday works in New York too', 'America/New_York', '2025-03-10', true],
+    ['调休 make-up Sat 2026-02-14 works in Los Angeles too', 'America/Los_Angeles', '2026-02-14', true],
+    ['2026 春节 Mon 02-16 rests in Los Angeles too', 'America/Los_Angeles', '2026-02-16', false],
+    ['劳动节 2025 first working day after (05-06) in Kiritimati (UTC+14)', 'Pacific/Kiritimati', '2025-05-06', true],
+    ['2025 国庆 Wed 10-08 rests in Santiago too', 'America/Santiago', '2025-10-08', false],
+  ])('%s: TZ=%s %s → %s', (_rule, tz, date, working) => {
+    const saved = process.env.TZ;
+    process.env.TZ = tz;
+    try {
+      expect(packageOnly.isWorkingDay(date)).toBe(working);
+    } finally {
+      if (saved === undefined) delete process.env.TZ;
+      else process.env.TZ = saved;
+    }
+  });
+});
