@@ -107,7 +107,7 @@ export function createApp({ db, temporal, lifecycle, logger }: AppDependencies):
     if (problems.length > 0) throw invalidInput(new z.ZodError(problems));
     const data = { holidays: [...new Set(body.holidays)].sort(), workdays: [...new Set(body.workdays)].sort() };
     await db.holidaySchedule.upsert({ where: { year }, create: { year, ...data }, update: data });
-    res.json({ year, ...data });
+    res.json({ year, ...data, recalculating: await lifecycle.recalculateDeadlinesIn(year) });
   });
 
   app.get('/api/openapi.json', (_req, res) => {

@@ -4,10 +4,10 @@ import type { Database } from '../db/client';
 import { Prisma } from '../generated/prisma/client';
 import { workflowIdFor } from '../domain/identifiers';
 import type { UpdateDefinition } from '@temporalio/common';
-import { FINAL_STATUSES, STATUS_LABELS, type ActionInputs, type ActionName, type RecommendationState, type Status } from '../domain/lifecycle';
+import { FINAL_STATUSES, STATUS_LABELS, type ActionInputs, type ActionName, type DeadlineState, type RecommendationState, type Status } from '../domain/lifecycle';
 import type { Config } from '../config';
 import type { recommendationLifecycle } from '../workflows/recommendationLifecycle';
-import { actionUpdates, readyUpdate, type LifecycleInput } from '../workflows/definitions';
+import { actionUpdates, readyUpdate, recalculateDeadlinesSignal, type LifecycleInput } from '../workflows/definitions';
 import { HttpError, notFound } from './errors';
 import type { CreateRecommendationBody, RecommendationDetails } from './schemas';
 
@@ -61,6 +61,22 @@ export class LifecycleService {
     }
     const update = actionUpdates[action] as unknown as UpdateDefinition<RecommendationState, [ActionInputs[A]]>;
     await this.client.workflow.getHandle(row.workflowId).executeUpdate(update, { args: [input] });
+  }
+
+  /**
+   * Asks every running lifecycle with a period ending in `year` to recompute its deadlines
+   * after the holiday schedule changed. Returns how many were asked.
+   */
+  async recalculateDeadlinesIn(year: number): Promise<number> {
+    const rows = await this.db.recommendation.findMany({
+      where: { status: { notIn: [...FINAL_STATUSES] } },
+      select: { workflowId: true, deadlines: true },
+    });
+    const affected = rows.filter((row) =>
+      ((row.deadlines as DeadlineState[] | null) ?? []).some((d) => [d.periodEnd, d.dueDate].some((date) => date.startsWith(`${year}-`))),
+    );
+    await Promise.all(affected.map((row) => this.client.workflow.getHandle(row.workflowId).signal(recalculateDeadlinesSignal)));
+    return affected.length;
   }
 
   private async findExisting(requestedId: string | undefined, details: RecommendationDetails) {

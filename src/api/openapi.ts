@@ -66,7 +66,10 @@ export function openApiDocument() {
     path: '/api/holiday-schedules/{year}',
     summary: 'enter the official holiday schedule of a year the built-in calendar does not know',
     request: { params: z.object({ year: z.string() }), body: { content: { 'application/json': { schema: holidayScheduleBody } } } },
-    responses: { 200: json(holidayScheduleBody.extend({ year: z.number().int() }), 'stored'), 400: errors[400] },
+    responses: {
+      200: json(holidayScheduleBody.extend({ year: z.number().int(), recalculating: z.number().int().openapi({ description: 'running lifecycles asked to recompute their deadlines' }) }), 'stored'),
+      400: errors[400],
+    },
   });
   registry.registerPath({
     method: 'get',

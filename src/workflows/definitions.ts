@@ -1,4 +1,4 @@
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { ActionInputs, ActionName, LifecycleRules, RecommendationState } from '../domain/lifecycle';
 import type { ReminderPolicy } from '../domain/reminders';
 import type { RecommendationDetails } from '../api/schemas';
@@ -14,6 +14,9 @@ export interface LifecycleInput {
 }
 
 export const stateQuery = defineQuery<RecommendationState>('state');
+
+/** The holiday calendar changed: recompute the deadlines (not a procedural act, so a signal). */
+export const recalculateDeadlinesSignal = defineSignal('recalculateDeadlines');
 
 /** Returns the state once the lifecycle has computed its deadlines and recorded its first event. */
 export const readyUpdate = defineUpdate<RecommendationState>('ready');

@@ -14,7 +14,7 @@ import {
   type RecommendationState,
 } from '../domain/lifecycle';
 import { nextReminderAt, overdueAt, overdueNotice, reminderMessage, remindersBetween, type Reminder } from '../domain/reminders';
-import { actionUpdates, readyUpdate, stateQuery, type LifecycleInput } from './definitions';
+import { actionUpdates, readyUpdate, recalculateDeadlinesSignal, stateQuery, type LifecycleInput } from './definitions';
 
 const { recordEvent } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
@@ -211,6 +211,14 @@ export async function recommendationLifecycle(input: LifecycleInput): Promise<Re
     await record('withdrawn', actor, { reason });
   });
 
+  setHandler(recalculateDeadlinesSignal, async () => {
+    if (!ready || FINAL_STATUSES.has(state.status)) return;
+    const fingerprint = () => JSON.stringify([state.deadlines.map((d) => d.dueDate), state.yearsWithoutSchedule]);
+    const before = fingerprint();
+    await refreshDeadlines();
+    if (fingerprint() === before) return;
+    await record('deadlines_recalculated', SYSTEM, { deadlines: state.deadlines.map(({ kind, dueDate }) => ({ kind, dueDate })) });
+  });
   setHandler(stateQuery, () => state);
   setHandler(readyUpdate, async () => {
     await condition(() => ready);
