@@ -1,7 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import type { Database } from '../db/client';
-import { Prisma } from '../generated/prisma/client';
 import { workflowIdFor } from '../domain/identifiers';
 import type { UpdateDefinition } from '@temporalio/common';
 import { FINAL_STATUSES, STATUS_LABELS, type ActionInputs, type ActionName, type DeadlineState, type RecommendationState, type Status } from '../domain/lifecycle';
@@ -44,7 +43,7 @@ export class LifecycleService {
       });
     } catch (error) {
       // A concurrent identical create won the race: answer as its repeat.
-      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') return this.create(body);
+      if (isUniqueViolation(error)) return this.create(body);
       throw error;
     }
     await this.startLifecycle(id, details, actor);
@@ -108,6 +107,11 @@ export class LifecycleService {
       }),
     });
   }
+}
+
+/** Prisma's P2002, whichever provider's client raised it. */
+function isUniqueViolation(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'P2002';
 }
 
 /** The particulars in a canonical order, so the same body always hashes the same. */

@@ -1,14 +1,19 @@
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
+import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '../generated/prisma/client';
-import { databaseUrl } from '../config/database';
+import { PrismaClient as PostgresqlPrismaClient } from '../generated/prisma-postgresql/client';
+import { databaseProvider, databaseUrl } from '../config/database';
 
+/** The read model. Both providers are generated from one schema, so they share one client API. */
 export type Database = PrismaClient;
 
-/** A Prisma client over the driver adapter for DATABASE_URL. */
+/** A Prisma client over the driver adapter DATABASE_URL calls for: SQLite (file:) or PostgreSQL. */
 export async function openDatabase(url = databaseUrl()): Promise<Database> {
+  if (databaseProvider(url) === 'postgresql') {
+    return new PostgresqlPrismaClient({ adapter: new PrismaPg({ connectionString: url }) }) as unknown as Database;
+  }
   // SQLite: wait for the other process's write lock rather than fail at once (API and worker share the file).
-  const adapter = new PrismaBetterSQLite3({ url: url.replace(/^file:/, ''), timeout: 10_000 });
-  const db = new PrismaClient({ adapter });
+  const db = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: url.replace(/^file:/, ''), timeout: 10_000 }) });
   // WAL lets readers (the API) proceed while the worker writes.
   await db.$queryRawUnsafe('PRAGMA journal_mode = WAL');
   return db;
