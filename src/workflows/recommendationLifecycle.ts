@@ -114,7 +114,8 @@ export async function recommendationLifecycle(input: LifecycleInput): Promise<Re
   /** Raises what fell due in (after, now]: overdue notices from the state, scheduled reminders from the clock. */
   async function raiseDue(after: number, now: number): Promise<void> {
     for (const deadline of remindable()) {
-      if (now < overdueAt(deadline) || deadline.overdueNoticeRaised) continue;
+      // Each record yields, so an action may have met or cancelled this deadline meanwhile.
+      if (!isOpen(deadline) || now < overdueAt(deadline) || deadline.overdueNoticeRaised) continue;
       deadline.overdueNoticeRaised = true;
       const becameOverdue = deadline.kind === 'reply' && state.status === 'awaiting_reply';
       if (becameOverdue) state.status = 'overdue';
@@ -122,7 +123,7 @@ export async function recommendationLifecycle(input: LifecycleInput): Promise<Re
     }
     for (const deadline of remindable()) {
       for (const reminder of remindersBetween(deadline, policy, after, now)) {
-        if (!isOpen(deadline)) break; // met while an earlier reminder was being recorded
+        if (!isOpen(deadline)) break;
         await record('reminder_raised', SYSTEM, { deadline: reminder.deadlineKind, type: reminder.type, days: reminder.days, dueDate: reminder.dueDate }, notify(reminder));
       }
     }
@@ -176,6 +177,9 @@ export async function recommendationLifecycle(input: LifecycleInput): Promise<Re
   handle('escalate', async ({ reason, actor }) => {
     state.escalation = { on: today(), reason };
     state.status = 'escalated';
+    // No reply can be recorded once the decision to sue is taken: stop reminding of it.
+    const reply = deadlineOf(state, 'reply');
+    if (isOpen(reply)) reply.cancelled = true;
     await record('escalated', actor, { reason });
   });
   handle('fileLawsuit', async ({ actor, ...lawsuit }) => {
