@@ -1,5 +1,5 @@
 import { loadConfig } from './config';
-import { createLogger } from './config/logger';
+import { createLogger, installTemporalLogging } from './config/logger';
 import { openDatabase } from './db/client';
 import { migrateDatabase } from './db/migrate';
 import { startApi, startWorker } from './roles';
@@ -8,6 +8,7 @@ import { resolveTemporal } from './temporal/connect';
 /** `npm start`: the whole engine on one machine — Temporal (embedded unless TEMPORAL_ADDRESS), database, worker and API. */
 const config = loadConfig();
 const logger = createLogger(config.logLevel, 'engine');
+installTemporalLogging(logger);
 
 await migrateDatabase(config.databaseUrl);
 const db = await openDatabase(config.databaseUrl);
@@ -24,6 +25,7 @@ async function shutdown(signal: string) {
   await worker.stop();
   await db.$disconnect();
   await temporal.stop();
+  logger.info('stopped');
   process.exit(0);
 }
 process.on('SIGINT', () => void shutdown('SIGINT'));

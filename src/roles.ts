@@ -17,7 +17,7 @@ export async function startWorker(config: Config, endpoint: TemporalEndpoint, db
   return {
     running,
     stop: async () => {
-      worker.shutdown();
+      if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
       await connection.close();
     },

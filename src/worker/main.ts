@@ -1,5 +1,5 @@
 import { loadConfig } from '../config';
-import { createLogger } from '../config/logger';
+import { createLogger, installTemporalLogging } from '../config/logger';
 import { openDatabase } from '../db/client';
 import { migrateDatabase } from '../db/migrate';
 import { startWorker } from '../roles';
@@ -7,6 +7,7 @@ import { startWorker } from '../roles';
 /** `npm run worker`: the worker role alone, against TEMPORAL_ADDRESS (default: a local server on 127.0.0.1:7233). */
 const config = loadConfig();
 const logger = createLogger(config.logLevel, 'worker');
+installTemporalLogging(logger);
 await migrateDatabase(config.databaseUrl);
 const db = await openDatabase(config.databaseUrl);
 const address = config.temporal.address ?? `127.0.0.1:${config.temporal.dev.port}`;
