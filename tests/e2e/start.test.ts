@@ -94,10 +94,10 @@ it('runs the whole engine, and a restart on the same data loses nothing', async 
     body: JSON.stringify({ receivedAt: today, content: '已制定修复方案', actor: '王检察官' }),
   });
   expect(reply.status).toBe(200);
-  const body = await reply.json();
+  const body = (await reply.json()) as { status: string; events: { type: string }[] };
   expect(body.status).toBe('follow_up');
   // Reminders may interleave if the run crosses 09:00 Shanghai time; the actions must all be there, in order.
-  const actions = body.events.map((e: { type: string }) => e.type).filter((type: string) => type !== 'reminder_raised');
+  const actions = body.events.map((e) => e.type).filter((type) => type !== 'reminder_raised');
   expect(actions).toEqual(['issued', 'reply_recorded']);
   expect(await stopEngine(second.process)).toBe(0);
 }, 240_000);
