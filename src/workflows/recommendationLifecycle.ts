@@ -52,6 +52,8 @@ export async function recommendationLifecycle(input: LifecycleInput): Promise<Re
     updatedAt: new Date().toISOString(),
   };
   let ready = false;
+  // When the review last resumed: its reminders that fell during the suspension are not raised late.
+  let reviewResumedAt = 0;
 
   const today = (): CalendarDate => shanghaiDate(Date.now());
 
@@ -122,7 +124,8 @@ export async function recommendationLifecycle(input: LifecycleInput): Promise<Re
       await record(becameOverdue ? 'became_overdue' : 'deadline_passed', SYSTEM, { deadline: deadline.kind, dueDate: deadline.dueDate }, notify(overdueNotice(deadline, overdueAt(deadline))));
     }
     for (const deadline of remindable()) {
-      for (const reminder of remindersBetween(deadline, policy, after, now)) {
+      const from = deadline.kind === 'review' ? Math.max(after, reviewResumedAt) : after;
+      for (const reminder of remindersBetween(deadline, policy, from, now)) {
         if (!isOpen(deadline)) break;
         await record('reminder_raised', SYSTEM, { deadline: reminder.deadlineKind, type: reminder.type, days: reminder.days, dueDate: reminder.dueDate }, notify(reminder));
       }
@@ -200,6 +203,7 @@ export async function recommendationLifecycle(input: LifecycleInput): Promise<Re
     state.status = suspension.resumeTo;
     state.suspension = null;
     state.suspendedDays += days;
+    reviewResumedAt = Date.now();
     await refreshDeadlines();
     await record('resumed', actor, { reason, suspendedDays: days, reviewDueAt: deadlineOf(state, 'review').dueDate });
   });

@@ -1,0 +1,129 @@
+import { randomBytes } from 'node:crypto';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Client, type WorkflowHandle } from '@temporalio/client';
+import type { RecommendationDetails } from '../../src/api/schemas';
+import type { Database } from '../../src/db/client';
+import { addCalendarDays, shanghaiDate, type CalendarDate } from '../../src/domain/dates';
+import { computeDeadlines as computeDomainDeadlines, type DeadlineInput } from '../../src/domain/deadlines';
+import { WorkingCalendar } from '../../src/domain/calendar';
+import { workflowIdFor } from '../../src/domain/identifiers';
+import type { LifecycleRules, RecommendationState } from '../../src/domain/lifecycle';
+import { DEFAULT_REMINDER_POLICY, type ReminderPolicy } from '../../src/domain/reminders';
+import { readyUpdate } from '../../src/workflows/definitions';
+import { recommendationLifecycle } from '../../src/workflows';
+
+/** Helpers shared by the workflow tests: particulars of a recommendation and starting its lifecycle. */
+
+export const ACTOR = '张检察官';
+
+export function uniqueId(prefix: string): string {
+  return `${prefix}-${randomBytes(4).toString('hex')}`;
+}
+
+export function detailsFor(id: string, servedAt: CalendarDate, overrides: Partial<RecommendationDetails> = {}): RecommendationDetails {
+  return {
+    documentNumber: `某区检行公建〔${servedAt.slice(0, 4)}〕${id}号`,
+    caseNumber: `某区检行公立〔${servedAt.slice(0, 4)}〕${id}号`,
+    procuratorate: '某区人民检察院',
+    domain: 'ecology_environment',
+    agency: '某区生态环境局',
+    handler: '李检察官',
+    title: '关于督促整治河道非法倾倒的检察建议',
+    measures: ['清理倾倒垃圾', '建立巡查制度'],
+    issuedAt: addCalendarDays(servedAt, -1),
+    servedAt,
+    urgent: false,
+    ...overrides,
+  };
+}
+
+/** Deadlines by the package calendar (the test database holds no holiday schedule). */
+export function expectedDeadlines(input: Partial<DeadlineInput> & { servedAt: CalendarDate }) {
+  return computeDomainDeadlines(
+    { urgent: false, replyDueOverride: null, reviewExtensions: 0, suspendedDays: 0, ...input },
+    new WorkingCalendar(),
+  );
+}
+
+export async function todayIn(env: TestWorkflowEnvironment): Promise<CalendarDate> {
+  return shanghaiDate(await env.currentTimeMs());
+}
+
+export interface StartOptions {
+  servedAt?: CalendarDate;
+  details?: Partial<RecommendationDetails>;
+  rules?: LifecycleRules;
+  reminderPolicy?: ReminderPolicy;
+}
+
+export async function startLifecycle(
+  env: TestWorkflowEnvironment,
+  taskQueue: string,
+  prefix: string,
+  options: StartOptions = {},
+): Promise<{ id: string; handle: WorkflowHandle<typeof recommendationLifecycle>; details: RecommendationDetails; initial: RecommendationState }> {
+  const id = uniqueId(prefix);
+  const servedAt = options.servedAt ?? (await todayIn(env));
+  const details = detailsFor(id, servedAt, options.details);
+  const handle = await env.client.workflow.start(recommendationLifecycle, {
+    taskQueue,
+    workflowId: workflowIdFor(id),
+    args: [
+      {
+        recommendationId: id,
+        actor: ACTOR,
+        reminderPolicy: options.reminderPolicy ?? DEFAULT_REMINDER_POLICY,
+        rules: options.rules ?? { maxReviewExtensions: 1 },
+        details,
+      },
+    ],
+  });
+  const initial = await handle.executeUpdate(readyUpdate);
+  return { id, handle, details, initial };
+}
+
+export async function eventsOf(db: Database, id: string) {
+  return db.recommendationEvent.findMany({ where: { recommendationId: id }, orderBy: { sequence: 'asc' } });
+}
+
+export async function notificationsOf(db: Database, id: string) {
+  return db.notification.findMany({ where: { recommendationId: id }, orderBy: [{ raisedAt: 'asc' }, { id: 'asc' }] });
+}
+
+/** The reason an Update was refused: the client wraps the workflow's failure in WorkflowUpdateFailedError. */
+export async function rejectionOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    const messages: string[] = [];
+    for (let e: unknown = error; e instanceof Error; e = (e as { cause?: unknown }).cause) messages.push(e.message);
+    return messages.join(' | ');
+  }
+  throw new Error('expected the action to be rejected, but it was accepted');
+}
+
+/** Retries `read` (real time, briefly) until `accept` holds: a timer's workflow task may still be finishing. */
+export async function eventually<T>(read: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (accept(value) || Date.now() > until) return value;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Sleeps the time-skipping clock until `instant` plus `extraMs`. */
+export async function sleepUntil(env: TestWorkflowEnvironment, instant: number): Promise<void> {
+  const now = await env.currentTimeMs();
+  if (instant <= now) throw new Error(`cannot sleep back to ${new Date(instant).toISOString()} (now ${new Date(now).toISOString()})`);
+  await env.sleep(instant - now);
+}
+
+/**
+ * The result of a workflow that has already completed, read without the time-skipping client:
+ * its result() unlocks time skipping while it waits, which would race every other workflow's timers ahead.
+ */
+export async function completedResult(env: TestWorkflowEnvironment, workflowId: string): Promise<RecommendationState> {
+  const client = new Client({ connection: env.connection, namespace: 'default' });
+  return client.workflow.getHandle<typeof recommendationLifecycle>(workflowId).result();
+}
