@@ -1,0 +1,219 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+import { detailsFor } from '../support/lifecycle';
+import { createActivities, type LifecycleEvent, type NotificationDraft } from '../../src/activities';
+import { WorkingCalendar } from '../../src/domain/calendar';
+import { computeDeadlines } from '../../src/domain/deadlines';
+import { workflowIdFor } from '../../src/domain/identifiers';
+import type { DeadlineState, RecommendationState, Status } from '../../src/domain/lifecycle';
+
+/** The activities against a real SQLite file with the real migrations; no Temporal needed. */
+
+let database: TestDatabase;
+let activities: ReturnType<typeof createActivities>;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  activities = createActivities(database.db);
+});
+
+afterAll(async () => {
+  await database?.cleanup();
+});
+
+function stateOf(id: string, sequence: number, status: Status, servedAt = '2026-03-02'): RecommendationState {
+  const details = detailsFor(id, servedAt);
+  const computed = computeDeadlines({ servedAt, urgent: false, replyDueOverride: null, reviewExtensions: 0, suspendedDays: 0 }, new WorkingCalendar());
+  const deadlines: DeadlineState[] = [computed.superiorFiling, computed.reply, computed.review].map((d) => ({
+    ...d,
+    metOn: null,
+    late: false,
+    cancelled: false,
+    overdueNoticeRaised: false,
+  }));
+  return {
+    recommendationId: id,
+    details,
+    status,
+    deadlines,
+    yearsWithoutSchedule: [],
+    superiorFiling: null,
+    reply: null,
+    checks: [],
+    suspension: null,
+    suspendedDays: 0,
+    reviewExtensions: 0,
+    escalation: null,
+    lawsuit: null,
+    closure: null,
+    withdrawal: null,
+    sequence,
+    updatedAt: `2026-03-0${Math.min(sequence, 9)}T02:00:00.000Z`,
+  };
+}
+
+function eventOf(sequence: number, type: string, occurredAt = '2026-03-05T01:00:00.000Z'): LifecycleEvent {
+  return { sequence, type, actor: 'system', occurredAt, data: { n: sequence } };
+}
+
+const notice: NotificationDraft = {
+  key: 'superior_filing:2026-03-09:upcoming:1',
+  recipient: '李检察官',
+  type: 'upcoming',
+  deadlineKind: 'superior_filing',
+  dueDate: '2026-03-09',
+  message: '报上一级院备案将于2026-03-09届满，还有1日。',
+};
+
+describe('recordEvent', () => {
+  it('creates the read-model row from state.details when the API has not written it', async () => {
+    const id = 'created-from-state';
+    const state = stateOf(id, 1, 'awaiting_reply');
+    await activities.recordEvent({ state, event: eventOf(1, 'issued') });
+    const row = await database.db.recommendation.findUniqueOrThrow({ where: { id } });
+    expect(row).toMatchObject({
+      id,
+      workflowId: workflowIdFor(id),
+      procuratorate: state.details.procuratorate,
+      documentNumber: state.details.documentNumber,
+      caseNumber: state.details.caseNumber,
+      domain: state.details.domain,
+      agency: state.details.agency,
+      handler: state.details.handler,
+      title: state.details.title,
+      measures: state.details.measures,
+      issuedAt: state.details.issuedAt,
+      servedAt: '2026-03-02',
+      urgent: false,
+      status: 'awaiting_reply',
+      sequence: 1,
+      replyDueAt: '2026-05-06',
+      reviewDueAt: state.deadlines[2]!.dueDate,
+      nextDueAt: state.deadlines[0]!.dueDate,
+      nextDueKind: 'superior_filing',
+      closeGround: null,
+    });
+    expect(row.state).toEqual(state);
+    const events = await database.db.recommendationEvent.findMany({ where: { recommendationId: id } });
+    expect(events.map((e) => [e.sequence, e.type, e.actor, e.occurredAt.toISOString(), e.data])).toEqual([
+      [1, 'issued', 'system', '2026-03-05T01:00:00.000Z', { n: 1 }],
+    ]);
+  });
+
+  it('is idempotent: the same event delivered twice leaves one event and one notification', async () => {
+    const id = 'retried';
+    const state = stateOf(id, 1, 'awaiting_reply');
+    await activities.recordEvent({ state, event: eventOf(1, 'issued') });
+    const input = { state: stateOf(id, 2, 'awaiting_reply'), event: eventOf(2, 'reminder_raised'), notification: notice };
+    await activities.recordEvent(input);
+    await activities.recordEvent(structuredClone(input));
+
+    expect(await database.db.recommendationEvent.count({ where: { recommendationId: id } })).toBe(2);
+    const notifications = await database.db.notification.findMany({ where: { recommendationId: id } });
+    expect(notifications).toHaveLength(1);
+    expect(notifications[0]).toMatchObject({
+      key: `${id}:${notice.key}`,
+      recipient: notice.recipient,
+      type: 'upcoming',
+      deadlineKind: 'superior_filing',
+      dueDate: '2026-03-09',
+      message: notice.message,
+      readAt: null,
+    });
+    expect(notifications[0]!.raisedAt.toISOString()).toBe('2026-03-05T01:00:00.000Z');
+    expect((await database.db.recommendation.findUniqueOrThrow({ where: { id } })).sequence).toBe(2);
+  });
+
+  it('the same reminder key of two recommendations makes two notifications', async () => {
+    await activities.recordEvent({ state: stateOf('twin-a', 1, 'awaiting_reply'), event: eventOf(1, 'reminder_raised'), notification: notice });
+    await activities.recordEvent({ state: stateOf('twin-b', 1, 'awaiting_reply'), event: eventOf(1, 'reminder_raised'), notification: notice });
+    const keys = (await database.db.notification.findMany({ where: { recommendationId: { in: ['twin-a', 'twin-b'] } } })).map((n) => n.key).sort();
+    expect(keys).toEqual([`twin-a:${notice.key}`, `twin-b:${notice.key}`]);
+  });
+
+  it('an older projection arriving after a newer one does not overwrite the row', async () => {
+    const id = 'out-of-order';
+    await activities.recordEvent({ state: stateOf(id, 1, 'awaiting_reply'), event: eventOf(1, 'issued') });
+    const newer = stateOf(id, 3, 'closed');
+    newer.closure = { on: '2026-03-20', ground: 'rectified', reason: '已整改' };
+    await activities.recordEvent({ state: newer, event: eventOf(3, 'closed') });
+    // The retry of event 2 arrives late, carrying the state as it was then.
+    await activities.recordEvent({ state: stateOf(id, 2, 'follow_up'), event: eventOf(2, 'reply_recorded') });
+
+    const row = await database.db.recommendation.findUniqueOrThrow({ where: { id } });
+    expect(row).toMatchObject({ status: 'closed', closeGround: 'rectified', sequence: 3 });
+    expect((row.state as unknown as RecommendationState).sequence).toBe(3);
+    // The event itself is still appended: the history is complete, only the projection stays put.
+    const events = await database.db.recommendationEvent.findMany({ where: { recommendationId: id }, orderBy: { sequence: 'asc' } });
+    expect(events.map((e) => [e.sequence, e.type])).toEqual([
+      [1, 'issued'],
+      [2, 'reply_recorded'],
+      [3, 'closed'],
+    ]);
+  });
+
+  it('a projection of the same sequence does not overwrite the row either', async () => {
+    const id = 'same-sequence';
+    await activities.recordEvent({ state: stateOf(id, 1, 'awaiting_reply'), event: eventOf(1, 'issued') });
+    await activities.recordEvent({ state: stateOf(id, 1, 'withdrawn'), event: eventOf(1, 'issued') });
+    expect((await database.db.recommendation.findUniqueOrThrow({ where: { id } })).status).toBe('awaiting_reply');
+  });
+
+  it('keeps the row the API wrote (its request hash and details) and projects onto it', async () => {
+    const id = 'api-written';
+    const state = stateOf(id, 1, 'awaiting_reply');
+    await database.db.recommendation.create({
+      data: {
+        id,
+        workflowId: workflowIdFor(id),
+        requestHash: 'abc123',
+        procuratorate: state.details.procuratorate,
+        documentNumber: state.details.documentNumber,
+        caseNumber: state.details.caseNumber,
+        domain: state.details.domain,
+        agency: state.details.agency,
+        handler: state.details.handler,
+        title: 'API 写入的标题',
+        measures: state.details.measures,
+        issuedAt: state.details.issuedAt,
+        servedAt: state.details.servedAt,
+        urgent: false,
+        status: 'awaiting_reply',
+      },
+    });
+    await activities.recordEvent({ state, event: eventOf(1, 'issued') });
+    const row = await database.db.recommendation.findUniqueOrThrow({ where: { id } });
+    expect(row).toMatchObject({ requestHash: 'abc123', title: 'API 写入的标题', sequence: 1, replyDueAt: '2026-05-06' });
+  });
+});
+
+describe('computeDeadlines activity', () => {
+  const input = { urgent: false, replyDueOverride: null, reviewExtensions: 0, suspendedDays: 0 };
+
+  it('uses the holiday schedule an administrator stored for a year the package does not know', async () => {
+    // Reply period of a recommendation served Tue 2026-12-08 ends Mon 2027-02-08.
+    const without = await activities.computeDeadlines({ ...input, servedAt: '2026-12-08' });
+    expect(without.reply).toMatchObject({ periodEnd: '2027-02-08', dueDate: '2027-02-08' });
+    expect(without.review.dueDate).toBe('2027-03-08');
+    expect(without.superiorFiling.dueDate).toBe('2026-12-14'); // 12-13 is a Sunday
+    expect(without.yearsWithoutSchedule).toEqual([2027]);
+
+    await database.db.holidaySchedule.create({
+      data: {
+        year: 2027,
+        holidays: ['2027-02-06', '2027-02-07', '2027-02-08', '2027-02-09', '2027-02-10', '2027-02-11', '2027-02-12', '2027-02-13', '2027-02-14'],
+        workdays: ['2027-02-20'],
+      },
+    });
+    const withSchedule = await activities.computeDeadlines({ ...input, servedAt: '2026-12-08' });
+    expect(withSchedule.reply).toMatchObject({ periodEnd: '2027-02-08', dueDate: '2027-02-15' });
+    // The review runs from the (moved) reply due date: 2027-03-15 is a Monday.
+    expect(withSchedule.review).toMatchObject({ triggeredOn: '2027-02-15', periodEnd: '2027-03-15', dueDate: '2027-03-15' });
+    expect(withSchedule.superiorFiling.dueDate).toBe('2026-12-14');
+    expect(withSchedule.yearsWithoutSchedule).toEqual([]);
+
+    // A make-up working day (调休) on a Saturday ends a period on that day.
+    const makeUp = await activities.computeDeadlines({ ...input, servedAt: '2027-02-15' });
+    expect(makeUp.superiorFiling).toMatchObject({ periodEnd: '2027-02-20', dueDate: '2027-02-20' });
+  });
+});
