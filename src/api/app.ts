@@ -101,7 +101,8 @@ export function createApp({ db, temporal, lifecycle, logger }: AppDependencies):
   });
 
   app.put('/api/holiday-schedules/:year', async (req: Request<{ year: string }>, res) => {
-    const year = parse(yearParam, req.params.year);
+    // Parsed as an object so a bad year is reported on the field `year`, not on the body.
+    const { year } = parse(z.object({ year: yearParam }), req.params);
     const body = parse(holidayScheduleBody, req.body);
     const problems = scheduleProblems(year, body);
     if (problems.length > 0) throw invalidInput(new z.ZodError(problems));

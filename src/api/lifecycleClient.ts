@@ -32,6 +32,11 @@ export class LifecycleService {
         const clash = existing.id === requestedId ? `id ${existing.id}` : `documentNumber ${details.documentNumber}`;
         throw new HttpError(409, 'conflict', `${clash} is already used by recommendation ${existing.id} with different particulars`);
       }
+      // The same 文号 under another client-chosen id is not a repeat of this create: answering with the
+      // other recommendation would hand the client an id it never chose (and a 404 on the one it did).
+      if (requestedId !== undefined && existing.id !== requestedId) {
+        throw new HttpError(409, 'conflict', `documentNumber ${details.documentNumber} is already used by recommendation ${existing.id}`);
+      }
       if (existing.sequence === 0) await this.startLifecycle(existing.id, details, actor);
       return { id: existing.id, created: false };
     }

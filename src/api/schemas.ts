@@ -41,13 +41,16 @@ export const createRecommendationBody = z
     actor,
   })
   .superRefine((body, ctx) => {
+    // zod runs this even when a date field failed its own check: compare real dates only, so a
+    // malformed date is reported once, on its own field, and never blamed on a valid neighbour.
+    if (!isCalendarDate(body.servedAt)) return;
     if (body.servedAt > shanghaiDate(Date.now())) {
       ctx.addIssue({ code: 'custom', path: ['servedAt'], message: 'cannot be in the future: register a recommendation once it is served' });
     }
-    if (body.servedAt < body.issuedAt) {
+    if (isCalendarDate(body.issuedAt) && body.servedAt < body.issuedAt) {
       ctx.addIssue({ code: 'custom', path: ['servedAt'], message: 'cannot be before issuedAt' });
     }
-    if (body.replyDueAt && body.replyDueAt <= body.servedAt) {
+    if (body.replyDueAt && isCalendarDate(body.replyDueAt) && body.replyDueAt <= body.servedAt) {
       ctx.addIssue({ code: 'custom', path: ['replyDueAt'], message: 'must be after servedAt' });
     }
   })

@@ -1,0 +1,69 @@
+import { randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import pino from 'pino';
+import { createApp } from '../../src/api/app';
+import { LifecycleService } from '../../src/api/lifecycleClient';
+import type { Database } from '../../src/db/client';
+import { DEFAULT_REMINDER_POLICY } from '../../src/domain/reminders';
+import { createLifecycleWorker } from '../../src/worker/createWorker';
+import { createTestDatabase } from './database';
+import { bundleLifecycleWorkflows, createDevServerEnvironment } from './temporal';
+
+/** The whole engine in-process: a real Temporal dev server, a real worker, a fresh database and the HTTP API. */
+export interface TestEngine {
+  baseUrl: string;
+  db: Database;
+  env: TestWorkflowEnvironment;
+  taskQueue: string;
+  stop: () => Promise<void>;
+}
+
+let runtimeInstalled = false;
+
+function installRuntimeOnce(): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+  } catch {
+    // Another module of this process installed it first: keep that one.
+  }
+}
+
+export async function startTestEngine(): Promise<TestEngine> {
+  installRuntimeOnce();
+  const taskQueue = `api-test-${randomBytes(4).toString('hex')}`;
+  const [env, database, workflowBundle] = await Promise.all([createDevServerEnvironment(), createTestDatabase(), bundleLifecycleWorkflows()]);
+  const { db } = database;
+
+  const worker = await createLifecycleWorker({ connection: env.nativeConnection, namespace: 'default', taskQueue, db, workflowBundle });
+  const running = worker.run();
+
+  const lifecycle = new LifecycleService(db, env.client, { reminderPolicy: DEFAULT_REMINDER_POLICY, rules: { maxReviewExtensions: 1 }, taskQueue });
+  const app = createApp({ db, temporal: env.client, lifecycle, logger: pino({ level: 'silent' }) });
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = app.listen(0, '127.0.0.1', (error?: Error) => (error ? reject(error) : resolve(s)));
+  });
+  const { port } = server.address() as AddressInfo;
+
+  let stopped = false;
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    db,
+    env,
+    taskQueue,
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+      await database.cleanup();
+      await env.teardown();
+    },
+  };
+}
