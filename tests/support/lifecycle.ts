@@ -11,6 +11,10 @@ import type { LifecycleRules, RecommendationState } from '../../src/domain/lifec
 import { DEFAULT_REMINDER_POLICY, type ReminderPolicy } from '../../src/domain/reminders';
 import { readyUpdate } from '../../src/workflows/definitions';
 import { recommendationLifecycle } from '../../src/workflows';
+import { createLifecycleWorker } from '../../src/worker/createWorker';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { bundleLifecycleWorkflows, createTimeSkippingEnvironment } from './temporal';
+import { createTestDatabase, type TestDatabase } from './database';
 
 /** Helpers shared by the workflow tests: particulars of a recommendation and starting its lifecycle. */
 
@@ -126,4 +130,28 @@ export async function sleepUntil(env: TestWorkflowEnvironment, instant: number):
 export async function completedResult(env: TestWorkflowEnvironment, workflowId: string): Promise<RecommendationState> {
   const client = new Client({ connection: env.connection, namespace: 'default' });
   return client.workflow.getHandle<typeof recommendationLifecycle>(workflowId).result();
+}
+
+export interface LifecycleHarness {
+  env: TestWorkflowEnvironment;
+  database: TestDatabase;
+  stop(): Promise<void>;
+}
+
+/** A time-skipping server, a fresh database and a lifecycle worker polling `taskQueue`. */
+export async function startLifecycleHarness(taskQueue: string): Promise<LifecycleHarness> {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const [env, database, workflowBundle] = await Promise.all([createTimeSkippingEnvironment(), createTestDatabase(), bundleLifecycleWorkflows()]);
+  const worker = await createLifecycleWorker({ connection: env.nativeConnection, namespace: 'default', taskQueue, db: database.db, workflowBundle });
+  const running = worker.run();
+  return {
+    env,
+    database,
+    async stop() {
+      worker.shutdown();
+      await running;
+      await env.teardown();
+      await database.cleanup();
+    },
+  };
 }

@@ -1,11 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowHandle } from '@temporalio/client';
-import { bundleLifecycleWorkflows, createTimeSkippingEnvironment } from '../support/temporal';
-import { createTestDatabase, type TestDatabase } from '../support/database';
-import { ACTOR, completedResult, rejectionOf, startLifecycle, todayIn, type StartOptions } from '../support/lifecycle';
-import { createLifecycleWorker } from '../../src/worker/createWorker';
+import type { TestDatabase } from '../support/database';
+import { ACTOR, completedResult, rejectionOf, startLifecycle, todayIn, type StartOptions, startLifecycleHarness, type LifecycleHarness } from '../support/lifecycle';
 import { actionUpdates, stateQuery } from '../../src/workflows/definitions';
 import type { recommendationLifecycle } from '../../src/workflows';
 import { addCalendarDays, type CalendarDate } from '../../src/domain/dates';
@@ -13,35 +10,17 @@ import type { ActionInputs, ActionName, Status } from '../../src/domain/lifecycl
 
 /** Every move the procedure forbids is refused with its reason, and changes nothing: no state, no event. */
 
-Runtime.install({ logger: new DefaultLogger('WARN') });
-
 const taskQueue = 'lifecycle-forbidden';
+let harness: LifecycleHarness;
 let env: TestWorkflowEnvironment;
 let database: TestDatabase;
-let worker: Worker;
-let running: Promise<void>;
 
 beforeAll(async () => {
-  env = await createTimeSkippingEnvironment();
-  database = await createTestDatabase();
-  worker = await createLifecycleWorker({
-    connection: env.nativeConnection,
-    namespace: 'default',
-    taskQueue,
-    db: database.db,
-    workflowBundle: await bundleLifecycleWorkflows(),
-  });
-  running = worker.run();
+  harness = await startLifecycleHarness(taskQueue);
+  ({ env, database } = harness);
 });
 
-afterAll(async () => {
-  if (worker) {
-    worker.shutdown();
-    await running;
-  }
-  await env?.teardown();
-  await database?.cleanup();
-});
+afterAll(() => harness?.stop());
 
 type Handle = WorkflowHandle<typeof recommendationLifecycle>;
 interface Context {

@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleLifecycleWorkflows, createTimeSkippingEnvironment } from '../support/temporal';
-import { createTestDatabase, type TestDatabase } from '../support/database';
+import type { TestDatabase } from '../support/database';
 import {
   ACTOR,
   eventsOf,
@@ -14,8 +12,9 @@ import {
   sleepUntil,
   startLifecycle,
   todayIn,
+  startLifecycleHarness,
+  type LifecycleHarness,
 } from '../support/lifecycle';
-import { createLifecycleWorker } from '../../src/worker/createWorker';
 import { actionUpdates, stateQuery } from '../../src/workflows/definitions';
 import { addCalendarDays, daysBetween, endOfShanghaiDay, shanghaiInstant } from '../../src/domain/dates';
 import { addMonthsPeriod, nextWorkingDayFrom } from '../../src/domain/deadlines';
@@ -24,37 +23,19 @@ import { deadlineOf, type RecommendationState } from '../../src/domain/lifecycle
 
 /** One recommendation per path through the procedure, on the time-skipping test server. */
 
-Runtime.install({ logger: new DefaultLogger('WARN') });
-
 const taskQueue = 'lifecycle-paths';
 const DAY = 86_400_000;
 const calendar = new WorkingCalendar();
+let harness: LifecycleHarness;
 let env: TestWorkflowEnvironment;
 let database: TestDatabase;
-let worker: Worker;
-let running: Promise<void>;
 
 beforeAll(async () => {
-  env = await createTimeSkippingEnvironment();
-  database = await createTestDatabase();
-  worker = await createLifecycleWorker({
-    connection: env.nativeConnection,
-    namespace: 'default',
-    taskQueue,
-    db: database.db,
-    workflowBundle: await bundleLifecycleWorkflows(),
-  });
-  running = worker.run();
+  harness = await startLifecycleHarness(taskQueue);
+  ({ env, database } = harness);
 });
 
-afterAll(async () => {
-  if (worker) {
-    worker.shutdown();
-    await running;
-  }
-  await env?.teardown();
-  await database?.cleanup();
-});
+afterAll(() => harness?.stop());
 
 /** The instant floored to its minute: reminders are raised within milliseconds of their instant. */
 const minute = (date: Date) => new Date(Math.floor(date.getTime() / 60_000) * 60_000).toISOString();

@@ -1,10 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleLifecycleWorkflows, createTimeSkippingEnvironment } from '../support/temporal';
-import { createTestDatabase, type TestDatabase } from '../support/database';
-import { ACTOR, eventually, expectedDeadlines, notificationsOf, sleepUntil, startLifecycle, todayIn } from '../support/lifecycle';
-import { createLifecycleWorker } from '../../src/worker/createWorker';
+import type { TestDatabase } from '../support/database';
+import { ACTOR, eventually, expectedDeadlines, notificationsOf, sleepUntil, startLifecycle, todayIn, startLifecycleHarness, type LifecycleHarness } from '../support/lifecycle';
 import { actionUpdates, stateQuery } from '../../src/workflows/definitions';
 import { addCalendarDays, type CalendarDate } from '../../src/domain/dates';
 import { deadlineOf } from '../../src/domain/lifecycle';
@@ -14,35 +11,17 @@ import { deadlineOf } from '../../src/domain/lifecycle';
  * 09:00 in Asia/Shanghai is 01:00Z of the same date; the end of a Shanghai day is 16:00Z of that date.
  */
 
-Runtime.install({ logger: new DefaultLogger('WARN') });
-
 const taskQueue = 'lifecycle-reminders';
+let harness: LifecycleHarness;
 let env: TestWorkflowEnvironment;
 let database: TestDatabase;
-let worker: Worker;
-let running: Promise<void>;
 
 beforeAll(async () => {
-  env = await createTimeSkippingEnvironment();
-  database = await createTestDatabase();
-  worker = await createLifecycleWorker({
-    connection: env.nativeConnection,
-    namespace: 'default',
-    taskQueue,
-    db: database.db,
-    workflowBundle: await bundleLifecycleWorkflows(),
-  });
-  running = worker.run();
+  harness = await startLifecycleHarness(taskQueue);
+  ({ env, database } = harness);
 });
 
-afterAll(async () => {
-  if (worker) {
-    worker.shutdown();
-    await running;
-  }
-  await env?.teardown();
-  await database?.cleanup();
-});
+afterAll(() => harness?.stop());
 
 interface Expected {
   at: string;
