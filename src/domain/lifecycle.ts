@@ -89,6 +89,29 @@ export interface RecommendationState {
   updatedAt: string;
 }
 
+/** A recommendation just served: awaiting the agency's reply, its deadlines not yet computed. */
+export function newRecommendationState(recommendationId: string, details: RecommendationDetails, updatedAt: string): RecommendationState {
+  return {
+    recommendationId,
+    details,
+    status: 'awaiting_reply',
+    deadlines: [],
+    yearsWithoutSchedule: [],
+    superiorFiling: null,
+    reply: null,
+    checks: [],
+    suspension: null,
+    suspendedDays: 0,
+    reviewExtensions: 0,
+    escalation: null,
+    lawsuit: null,
+    closure: null,
+    withdrawal: null,
+    sequence: 0,
+    updatedAt,
+  };
+}
+
 export type ActionInputs = {
   recordSuperiorFiling: SuperiorFilingInput;
   recordReply: ReplyInput;

@@ -8,6 +8,7 @@ import {
   deadlineOf,
   FINAL_STATUSES,
   isOpen,
+  newRecommendationState,
   type ActionInputs,
   type ActionName,
   type DeadlineState,
@@ -32,25 +33,7 @@ const SYSTEM = 'system';
 /** One pre-litigation recommendation (诉前检察建议), from service to closure or lawsuit. */
 export async function recommendationLifecycle(input: LifecycleInput): Promise<RecommendationState> {
   const { reminderPolicy: policy, rules } = input;
-  const state: RecommendationState = {
-    recommendationId: input.recommendationId,
-    details: input.details,
-    status: 'awaiting_reply',
-    deadlines: [],
-    yearsWithoutSchedule: [],
-    superiorFiling: null,
-    reply: null,
-    checks: [],
-    suspension: null,
-    suspendedDays: 0,
-    reviewExtensions: 0,
-    escalation: null,
-    lawsuit: null,
-    closure: null,
-    withdrawal: null,
-    sequence: 0,
-    updatedAt: new Date().toISOString(),
-  };
+  const state = newRecommendationState(input.recommendationId, input.details, new Date().toISOString());
   let ready = false;
   // When the review last resumed: its reminders that fell during the suspension are not raised late.
   let reviewResumedAt = 0;

@@ -5,7 +5,7 @@ import { createActivities, type LifecycleEvent, type NotificationDraft } from '.
 import { WorkingCalendar } from '../../src/domain/calendar';
 import { computeDeadlines } from '../../src/domain/deadlines';
 import { workflowIdFor } from '../../src/domain/identifiers';
-import type { DeadlineState, RecommendationState, Status } from '../../src/domain/lifecycle';
+import { newRecommendationState, type DeadlineState, type RecommendationState, type Status } from '../../src/domain/lifecycle';
 
 /** The activities against a real SQLite file with the real migrations; no Temporal needed. */
 
@@ -31,25 +31,7 @@ function stateOf(id: string, sequence: number, status: Status, servedAt = '2026-
     cancelled: false,
     overdueNoticeRaised: false,
   }));
-  return {
-    recommendationId: id,
-    details,
-    status,
-    deadlines,
-    yearsWithoutSchedule: [],
-    superiorFiling: null,
-    reply: null,
-    checks: [],
-    suspension: null,
-    suspendedDays: 0,
-    reviewExtensions: 0,
-    escalation: null,
-    lawsuit: null,
-    closure: null,
-    withdrawal: null,
-    sequence,
-    updatedAt: `2026-03-0${Math.min(sequence, 9)}T02:00:00.000Z`,
-  };
+  return { ...newRecommendationState(id, details, `2026-03-0${Math.min(sequence, 9)}T02:00:00.000Z`), status, deadlines, sequence };
 }
 
 function eventOf(sequence: number, type: string, occurredAt = '2026-03-05T01:00:00.000Z'): LifecycleEvent {
