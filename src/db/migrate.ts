@@ -5,8 +5,9 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
-import { databaseProvider, PRISMA_LAYOUT } from '../config/database';
+import { databaseProvider, PRISMA_LAYOUT, type DatabaseProvider } from '../config/database';
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -17,11 +18,39 @@ export async function migrateDatabase(databaseUrl: string): Promise<void> {
 }
 
 async function prismaMigrateDeploy(databaseUrl: string): Promise<void> {
+  // The schema engine needs the file to itself (SQLITE_BUSY beside an open connection), so a process
+  // starting beside a running engine on an up-to-date file leaves the schema alone.
+  if (pendingSqliteMigrations(databaseUrl).length === 0) return;
   const prismaCli = path.join(path.dirname(createRequire(import.meta.url).resolve('prisma/package.json')), 'build', 'index.js');
   await promisify(execFile)(process.execPath, [prismaCli, 'migrate', 'deploy'], {
     cwd: projectRoot,
     env: { ...process.env, DATABASE_URL: databaseUrl },
   });
+}
+
+/** The committed SQLite migrations that Prisma's `_prisma_migrations` table does not list as applied. */
+function pendingSqliteMigrations(databaseUrl: string): string[] {
+  const all = migrationNames('sqlite');
+  const file = databaseUrl.replace(/^file:/, '');
+  if (!fs.existsSync(file)) return all;
+  const db = new SqliteDatabase(file, { readonly: true, timeout: 10_000 });
+  try {
+    const hasTable = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_prisma_migrations'").get();
+    if (!hasTable) return all;
+    const rows = db.prepare('SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL').all() as { migration_name: string }[];
+    const applied = new Set(rows.map((row) => row.migration_name));
+    return all.filter((name) => !applied.has(name));
+  } finally {
+    db.close();
+  }
+}
+
+function migrationNames(provider: DatabaseProvider): string[] {
+  return fs
+    .readdirSync(path.join(projectRoot, PRISMA_LAYOUT[provider].migrations), { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort();
 }
 
 /**
@@ -31,11 +60,7 @@ async function prismaMigrateDeploy(databaseUrl: string): Promise<void> {
  */
 async function migratePostgresql(databaseUrl: string): Promise<void> {
   const dir = path.join(projectRoot, PRISMA_LAYOUT.postgresql.migrations);
-  const migrations = fs
-    .readdirSync(dir, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory())
-    .map((entry) => entry.name)
-    .sort();
+  const migrations = migrationNames('postgresql');
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
