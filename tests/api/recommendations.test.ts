@@ -1,11 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ACTION_ROUTES } from '../../src/api/actions';
 import { WorkingCalendar, type HolidaySchedule } from '../../src/domain/calendar';
 import { addCalendarDays, shanghaiDate, type CalendarDate } from '../../src/domain/dates';
 import { addMonthsPeriod, computeDeadlines, type DeadlineInput } from '../../src/domain/deadlines';
 import { overdueAt } from '../../src/domain/reminders';
 import { startTestEngine, type TestEngine } from '../support/engine';
+import { clearOfClockBoundaries } from '../support/clock';
 
 /** The HTTP API over real HTTP, against a real worker and a real Temporal dev server. */
 
@@ -18,6 +19,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await engine?.stop();
 });
+
+beforeEach(() => clearOfClockBoundaries(), 60_000);
 
 // ---- helpers
 
