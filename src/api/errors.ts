@@ -30,7 +30,11 @@ export function fromTemporal(error: unknown): HttpError | undefined {
     return new HttpError(409, 'transition_rejected', error.cause?.message ?? error.message);
   }
   if (error instanceof WorkflowNotFoundError) return new HttpError(404, 'not_found', 'the recommendation has no running lifecycle');
-  if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError || error instanceof ServiceError || isGrpcServiceError(error)) {
+  if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
+    // The action reached the workflow but its outcome did not come back in time: it may have been applied.
+    return new HttpError(503, 'temporal_timeout', 'the workflow service did not confirm the action in time; read the recommendation before trying again');
+  }
+  if (error instanceof ServiceError || isGrpcServiceError(error)) {
     return new HttpError(503, 'temporal_unavailable', 'the workflow service is not answering; nothing was changed, try again shortly');
   }
   return undefined;
