@@ -13,6 +13,7 @@ import { readyUpdate } from '../../src/workflows/definitions';
 import { recommendationLifecycle } from '../../src/workflows';
 import { createLifecycleWorker } from '../../src/worker/createWorker';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { afterAll, beforeAll } from 'vitest';
 import { bundleLifecycleWorkflows, createTimeSkippingEnvironment } from './temporal';
 import { createTestDatabase, type TestDatabase } from './database';
 
@@ -138,8 +139,18 @@ export interface LifecycleHarness {
   stop(): Promise<void>;
 }
 
+/** For a test file: the harness started before its tests (handed to `use`) and stopped after them. */
+export function useLifecycleHarness(taskQueue: string, use: (harness: LifecycleHarness) => void): void {
+  let harness: LifecycleHarness | undefined;
+  beforeAll(async () => {
+    harness = await startLifecycleHarness(taskQueue);
+    use(harness);
+  });
+  afterAll(() => harness?.stop());
+}
+
 /** A time-skipping server, a fresh database and a lifecycle worker polling `taskQueue`. */
-export async function startLifecycleHarness(taskQueue: string): Promise<LifecycleHarness> {
+async function startLifecycleHarness(taskQueue: string): Promise<LifecycleHarness> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const [env, database, workflowBundle] = await Promise.all([createTimeSkippingEnvironment(), createTestDatabase(), bundleLifecycleWorkflows()]);
   const worker = await createLifecycleWorker({ connection: env.nativeConnection, namespace: 'default', taskQueue, db: database.db, workflowBundle });

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestDatabase } from '../support/database';
-import { ACTOR, completedResult, rejectionOf, startLifecycle, todayIn, type StartOptions, startLifecycleHarness, type LifecycleHarness } from '../support/lifecycle';
+import { ACTOR, completedResult, rejectionOf, startLifecycle, todayIn, type StartOptions, useLifecycleHarness } from '../support/lifecycle';
 import { actionUpdates, stateQuery } from '../../src/workflows/definitions';
 import type { recommendationLifecycle } from '../../src/workflows';
 import { addCalendarDays, type CalendarDate } from '../../src/domain/dates';
@@ -11,16 +11,9 @@ import type { ActionInputs, ActionName, Status } from '../../src/domain/lifecycl
 /** Every move the procedure forbids is refused with its reason, and changes nothing: no state, no event. */
 
 const taskQueue = 'lifecycle-forbidden';
-let harness: LifecycleHarness;
 let env: TestWorkflowEnvironment;
 let database: TestDatabase;
-
-beforeAll(async () => {
-  harness = await startLifecycleHarness(taskQueue);
-  ({ env, database } = harness);
-});
-
-afterAll(() => harness?.stop());
+useLifecycleHarness(taskQueue, (harness) => ({ env, database } = harness));
 
 type Handle = WorkflowHandle<typeof recommendationLifecycle>;
 interface Context {

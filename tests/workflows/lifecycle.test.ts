@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { TestDatabase } from '../support/database';
 import {
@@ -12,8 +12,7 @@ import {
   sleepUntil,
   startLifecycle,
   todayIn,
-  startLifecycleHarness,
-  type LifecycleHarness,
+  useLifecycleHarness,
 } from '../support/lifecycle';
 import { actionUpdates, stateQuery } from '../../src/workflows/definitions';
 import { addCalendarDays, daysBetween, endOfShanghaiDay, shanghaiInstant } from '../../src/domain/dates';
@@ -26,16 +25,9 @@ import { deadlineOf, type RecommendationState } from '../../src/domain/lifecycle
 const taskQueue = 'lifecycle-paths';
 const DAY = 86_400_000;
 const calendar = new WorkingCalendar();
-let harness: LifecycleHarness;
 let env: TestWorkflowEnvironment;
 let database: TestDatabase;
-
-beforeAll(async () => {
-  harness = await startLifecycleHarness(taskQueue);
-  ({ env, database } = harness);
-});
-
-afterAll(() => harness?.stop());
+useLifecycleHarness(taskQueue, (harness) => ({ env, database } = harness));
 
 /** The instant floored to its minute: reminders are raised within milliseconds of their instant. */
 const minute = (date: Date) => new Date(Math.floor(date.getTime() / 60_000) * 60_000).toISOString();

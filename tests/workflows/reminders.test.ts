@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { TestDatabase } from '../support/database';
-import { ACTOR, eventually, expectedDeadlines, notificationsOf, sleepUntil, startLifecycle, todayIn, startLifecycleHarness, type LifecycleHarness } from '../support/lifecycle';
+import { ACTOR, eventually, expectedDeadlines, notificationsOf, sleepUntil, startLifecycle, todayIn, useLifecycleHarness } from '../support/lifecycle';
 import { actionUpdates, stateQuery } from '../../src/workflows/definitions';
 import { addCalendarDays, type CalendarDate } from '../../src/domain/dates';
 import { deadlineOf } from '../../src/domain/lifecycle';
@@ -12,16 +12,9 @@ import { deadlineOf } from '../../src/domain/lifecycle';
  */
 
 const taskQueue = 'lifecycle-reminders';
-let harness: LifecycleHarness;
 let env: TestWorkflowEnvironment;
 let database: TestDatabase;
-
-beforeAll(async () => {
-  harness = await startLifecycleHarness(taskQueue);
-  ({ env, database } = harness);
-});
-
-afterAll(() => harness?.stop());
+useLifecycleHarness(taskQueue, (harness) => ({ env, database } = harness));
 
 interface Expected {
   at: string;
