@@ -85,24 +85,9 @@ export function projection(state: RecommendationState) {
   };
 }
 
-function newRow(state: RecommendationState) {
-  const { recommendationId, details } = state;
-  return {
-    id: recommendationId,
-    workflowId: workflowIdFor(recommendationId),
-    procuratorate: details.procuratorate,
-    documentNumber: details.documentNumber,
-    caseNumber: details.caseNumber,
-    domain: details.domain,
-    agency: details.agency,
-    handler: details.handler,
-    title: details.title,
-    measures: details.measures,
-    issuedAt: details.issuedAt,
-    servedAt: details.servedAt,
-    urgent: details.urgent,
-    status: state.status,
-  };
+/** The row as the API writes it at create (see LifecycleService.create). */
+function newRow({ recommendationId: id, details, status }: RecommendationState) {
+  return { id, workflowId: workflowIdFor(id), ...details, status };
 }
 
 export async function loadCalendar(db: Database): Promise<WorkingCalendar> {
