@@ -1,4 +1,4 @@
-import { addDays, addMonths, format, parseISO } from 'date-fns';
+import { addMonths, format, parseISO } from 'date-fns';
 import { addCalendarDays, type CalendarDate } from './dates';
 import type { WorkingCalendar } from './calendar';
 
@@ -89,7 +89,7 @@ export function computeDeadlines(input: DeadlineInput, calendar: WorkingCalendar
 
 /** A period of days ends on the N-th day after the trigger, the trigger day not counted. */
 export function addDaysPeriod(trigger: CalendarDate, days: number): CalendarDate {
-  return format(addDays(parseISO(trigger), days), 'yyyy-MM-dd');
+  return addCalendarDays(trigger, days);
 }
 
 /**
