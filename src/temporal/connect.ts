@@ -20,7 +20,7 @@ export interface TemporalEndpoint {
  */
 export async function resolveTemporal(config: Config, logger: Logger): Promise<TemporalEndpoint> {
   const { address, namespace, dev } = config.temporal;
-  if (address) return { address, namespace, stop: async () => {} };
+  if (address) return existingTemporal(config);
 
   const dbFilename = path.resolve(dev.dbFile);
   fs.mkdirSync(path.dirname(dbFilename), { recursive: true });
@@ -32,6 +32,12 @@ export async function resolveTemporal(config: Config, logger: Logger): Promise<T
   const devAddress = `127.0.0.1:${dev.port}`;
   logger.info({ address: devAddress, ui: `http://127.0.0.1:${dev.uiPort}` }, 'Temporal dev server ready');
   return { address: devAddress, namespace, stop: () => env.teardown() };
+}
+
+/** The server a separately run role joins: TEMPORAL_ADDRESS, else a local server on the dev port. */
+export function existingTemporal(config: Config): TemporalEndpoint {
+  const { address, namespace, dev } = config.temporal;
+  return { address: address ?? `127.0.0.1:${dev.port}`, namespace, stop: async () => {} };
 }
 
 export async function connectClient(endpoint: TemporalEndpoint): Promise<Client> {
