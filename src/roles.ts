@@ -6,12 +6,13 @@ import type { Database } from './db/client';
 import { createApp } from './api/app';
 import { LifecycleService } from './api/lifecycleClient';
 import { connectClient, connectWorker, type TemporalEndpoint } from './temporal/connect';
+import { ensureDigestSchedule } from './temporal/schedules';
 import { createLifecycleWorker } from './worker/createWorker';
 
 /** The worker role: runs lifecycles and their activities until shut down. */
 export async function startWorker(config: Config, endpoint: TemporalEndpoint, db: Database, logger: Logger) {
   const connection = await connectWorker(endpoint);
-  const worker: Worker = await createLifecycleWorker({ connection, namespace: endpoint.namespace, taskQueue: config.temporal.taskQueue, db });
+  const worker: Worker = await createLifecycleWorker({ connection, namespace: endpoint.namespace, taskQueue: config.temporal.taskQueue, db, channels: config.channels });
   const running = worker.run();
   logger.info({ taskQueue: config.temporal.taskQueue }, 'worker running');
   return {
@@ -28,6 +29,7 @@ export async function startWorker(config: Config, endpoint: TemporalEndpoint, db
 export async function startApi(config: Config, endpoint: TemporalEndpoint, db: Database, logger: Logger) {
   const temporal = await connectClient(endpoint);
   const lifecycle = new LifecycleService(db, temporal, { ...config, taskQueue: config.temporal.taskQueue });
+  if (config.digestSchedule) await ensureDigestSchedule(temporal, config.temporal.taskQueue);
   const app = createApp({ db, temporal, lifecycle, logger });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(config.port, () => resolve(s));

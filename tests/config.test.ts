@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config';
 import { databaseProvider } from '../src/config/database';
+import { DEFAULT_REMINDER_POLICY } from '../src/domain/reminders';
 
 describe('configuration', () => {
   it('has a default for everything: the embedded engine needs no setup', () => {
@@ -8,7 +9,9 @@ describe('configuration', () => {
     expect(config.port).toBe(3000);
     expect(config.temporal.address).toBeUndefined();
     expect(config.temporal.taskQueue).toBe('recommendations');
-    expect(config.reminderPolicy).toEqual({ daysBefore: [7, 1, 0], overdueEveryDays: 7, hourOfDay: 9 });
+    expect(config.reminderPolicy).toEqual(DEFAULT_REMINDER_POLICY);
+    expect(config.channels).toEqual({});
+    expect(config.digestSchedule).toBe(true);
     expect(config.rules).toEqual({ maxReviewExtensions: 1 });
   });
 

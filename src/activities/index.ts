@@ -1,9 +1,13 @@
 import type { Database } from '../db/client';
-import { WorkingCalendar, type HolidaySchedule } from '../domain/calendar';
 import { computeDeadlines, type DeadlineInput, type Deadlines } from '../domain/deadlines';
 import { isOpen, type RecommendationState } from '../domain/lifecycle';
-import type { ReminderType } from '../domain/reminders';
 import { workflowIdFor } from '../domain/identifiers';
+import { loadCalendar } from './calendar';
+import type { ChannelSettings } from './channels';
+import { createDeliveryActivities } from './delivery';
+import { createNotificationActivities } from './notifications';
+
+export type { PlannedDelivery, NotifyInput, DigestInput } from './notifications';
 
 /** One entry of a recommendation's history. */
 export interface LifecycleEvent {
@@ -15,35 +19,28 @@ export interface LifecycleEvent {
   data: Record<string, unknown>;
 }
 
-export interface NotificationDraft {
-  key: string;
-  recipient: string;
-  type: ReminderType;
-  deadlineKind: string;
-  dueDate: string;
-  message: string;
-}
-
 export interface RecordInput {
   state: RecommendationState;
   event: LifecycleEvent;
-  notification?: NotificationDraft;
 }
 
 /**
- * All I/O of the lifecycle. Each activity is idempotent: events are keyed by
- * (recommendation, sequence), notifications by their reminder key, and the row
- * only moves forward in sequence, so a retry or a late duplicate changes nothing.
+ * All I/O of the workflows. Each activity is idempotent: events are keyed by (recommendation, sequence),
+ * notifications by reminder and recipient, deliveries by notification and channel, and the row only moves
+ * forward in sequence, so a retry or a late duplicate changes nothing.
  */
-export function createActivities(db: Database) {
+export function createActivities(db: Database, channels: ChannelSettings = {}) {
   return {
+    ...createNotificationActivities(db),
+    ...createDeliveryActivities(db, channels),
+
     /** Deadlines by the period rules and the holiday schedules known today. */
     async computeDeadlines(input: DeadlineInput): Promise<Deadlines> {
       return computeDeadlines(input, await loadCalendar(db));
     },
 
-    /** Appends the event, writes its notification and projects the state, in one transaction. */
-    async recordEvent({ state, event, notification }: RecordInput): Promise<void> {
+    /** Appends the event and projects the state, in one transaction. */
+    async recordEvent({ state, event }: RecordInput): Promise<void> {
       const id = state.recommendationId;
       await db.$transaction(async (tx) => {
         // The API writes the row first; creating it here too keeps the read model rebuildable from workflows.
@@ -53,13 +50,6 @@ export function createActivities(db: Database) {
           create: { recommendationId: id, ...event, occurredAt: new Date(event.occurredAt), data: event.data as object },
           update: {},
         });
-        if (notification) {
-          await tx.notification.upsert({
-            where: { key: `${id}:${notification.key}` },
-            create: { ...notification, key: `${id}:${notification.key}`, recommendationId: id, raisedAt: new Date(event.occurredAt) },
-            update: {},
-          });
-        }
         await tx.recommendation.updateMany({ where: { id, sequence: { lt: state.sequence } }, data: projection(state) });
       });
     },
@@ -88,14 +78,4 @@ export function projection(state: RecommendationState) {
 /** The row as the API writes it at create (see LifecycleService.create). */
 function newRow({ recommendationId: id, details, status }: RecommendationState) {
   return { id, workflowId: workflowIdFor(id), ...details, status };
-}
-
-export async function loadCalendar(db: Database): Promise<WorkingCalendar> {
-  const rows = await db.holidaySchedule.findMany();
-  const schedules: HolidaySchedule[] = rows.map((row) => ({
-    year: row.year,
-    holidays: row.holidays as string[],
-    workdays: row.workdays as string[],
-  }));
-  return new WorkingCalendar(schedules);
 }

@@ -7,24 +7,19 @@ import type { Database } from '../db/client';
 import type { Prisma } from '../generated/prisma/client';
 import { STATUTORY_DOMAINS } from '../domain/statutoryDomains';
 import { ACTION_ROUTES } from './actions';
-import { errorHandler, HttpError, invalidInput, notFound } from './errors';
+import { errorHandler, HttpError, invalidInput, notFound, parse } from './errors';
 import { holidayScheduleBody, scheduleProblems, yearParam } from './holidaySchedules';
 import type { LifecycleService } from './lifecycleClient';
 import { openApiDocument } from './openapi';
-import { createRecommendationBody, listNotificationsQuery, listRecommendationsQuery } from './schemas';
-import { notificationView, recommendationView } from './views';
+import { registerNotificationRoutes } from './notificationRoutes';
+import { createRecommendationBody, listRecommendationsQuery } from './schemas';
+import { recommendationView } from './views';
 
 export interface AppDependencies {
   db: Database;
   temporal: Client;
   lifecycle: LifecycleService;
   logger: Logger;
-}
-
-function parse<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
-  const result = schema.safeParse(value);
-  if (!result.success) throw invalidInput(result.error);
-  return result.data;
 }
 
 /** The HTTP API: JSON in and out, zod on every input. */
@@ -77,19 +72,7 @@ export function createApp({ db, temporal, lifecycle, logger }: AppDependencies):
     });
   }
 
-  app.get('/api/notifications', async (req, res) => {
-    const { limit, offset, unread, recipient, recommendationId } = parse(listNotificationsQuery, req.query);
-    const where: Prisma.NotificationWhereInput = {
-      recipient,
-      recommendationId,
-      ...(unread === undefined ? {} : { readAt: unread ? null : { not: null } }),
-    };
-    const [items, total] = await Promise.all([
-      db.notification.findMany({ where, orderBy: { raisedAt: 'desc' }, skip: offset, take: limit }),
-      db.notification.count({ where }),
-    ]);
-    res.json({ items: items.map(notificationView), total, limit, offset });
-  });
+  registerNotificationRoutes(app, { db, lifecycle });
 
   app.get('/api/domains', (_req, res) => {
     res.json(STATUTORY_DOMAINS);

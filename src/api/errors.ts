@@ -24,6 +24,13 @@ export function invalidInput(error: z.ZodError): HttpError {
   return new HttpError(400, 'invalid_input', issues.map((i) => `${i.field}: ${i.reason}`).join('; '), issues);
 }
 
+/** The value, as the schema reads it; or a 400 naming each bad field. */
+export function parse<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw invalidInput(result.error);
+  return result.data;
+}
+
 /** Maps what Temporal says to what the client should do; never leaks internals. */
 export function fromTemporal(error: unknown): HttpError | undefined {
   if (error instanceof WorkflowUpdateFailedError) {

@@ -2,11 +2,28 @@ import { createHash, randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import type { Database } from '../db/client';
 import { workflowIdFor } from '../domain/identifiers';
-import type { UpdateDefinition } from '@temporalio/common';
-import { FINAL_STATUSES, STATUS_LABELS, type ActionInputs, type ActionName, type DeadlineState, type RecommendationState, type Status } from '../domain/lifecycle';
+import { WorkflowNotFoundError, type SignalDefinition, type UpdateDefinition } from '@temporalio/common';
+import {
+  FINAL_STATUSES,
+  STATUS_LABELS,
+  type ActionInputs,
+  type ActionName,
+  type DeadlineState,
+  type OverdueAcknowledgement,
+  type RecommendationState,
+  type Status,
+} from '../domain/lifecycle';
+import type { ReminderPolicy } from '../domain/reminders';
 import type { Config } from '../config';
 import type { recommendationLifecycle } from '../workflows/recommendationLifecycle';
-import { actionUpdates, readyUpdate, recalculateDeadlinesSignal, type LifecycleInput } from '../workflows/definitions';
+import {
+  actionUpdates,
+  overdueAcknowledgedSignal,
+  readyUpdate,
+  recalculateDeadlinesSignal,
+  reminderPolicyChangedSignal,
+  type LifecycleInput,
+} from '../workflows/definitions';
 import { HttpError, notFound } from './errors';
 import type { CreateRecommendationBody, RecommendationDetails } from './schemas';
 
@@ -83,6 +100,37 @@ export class LifecycleService {
     return affected.length;
   }
 
+  /** The procuratorate's reminder policy: its own, or the configured default. */
+  async reminderPolicyOf(procuratorate: string): Promise<ReminderPolicy> {
+    const row = await this.db.reminderPolicySetting.findUnique({ where: { procuratorate } });
+    return row ? { ...this.config.reminderPolicy, ...(row.policy as Partial<ReminderPolicy>) } : this.config.reminderPolicy;
+  }
+
+  /** Stores the policy and hands it to every running lifecycle of the procuratorate. Returns how many. */
+  async applyReminderPolicy(procuratorate: string, policy: ReminderPolicy): Promise<number> {
+    await this.db.reminderPolicySetting.upsert({ where: { procuratorate }, create: { procuratorate, policy }, update: { policy } });
+    const rows = await this.db.recommendation.findMany({
+      where: { procuratorate, status: { notIn: [...FINAL_STATUSES] } },
+      select: { workflowId: true },
+    });
+    await Promise.all(rows.map((row) => this.signalIfRunning(row.workflowId, reminderPolicyChangedSignal, policy)));
+    return rows.length;
+  }
+
+  /** Tells the lifecycle an overdue notice was read, so its repeats stop going up the chain. */
+  async acknowledgeOverdue(recommendationId: string, acknowledgement: OverdueAcknowledgement): Promise<void> {
+    await this.signalIfRunning(workflowIdFor(recommendationId), overdueAcknowledgedSignal, acknowledgement);
+  }
+
+  /** A lifecycle that has ended needs no news: its signal is dropped, not an error. */
+  private async signalIfRunning<Args extends unknown[]>(workflowId: string, signal: SignalDefinition<Args>, ...args: Args): Promise<void> {
+    try {
+      await this.client.workflow.getHandle(workflowId).signal(signal, ...args);
+    } catch (error) {
+      if (!(error instanceof WorkflowNotFoundError)) throw error;
+    }
+  }
+
   private async findExisting(requestedId: string | undefined, details: RecommendationDetails) {
     if (requestedId) {
       const byId = await this.db.recommendation.findUnique({ where: { id: requestedId } });
@@ -98,7 +146,7 @@ export class LifecycleService {
       recommendationId: id,
       details,
       actor,
-      reminderPolicy: this.config.reminderPolicy,
+      reminderPolicy: await this.reminderPolicyOf(details.procuratorate),
       rules: this.config.rules,
     };
     // Update-with-start: starts the workflow unless it runs already, and returns once its first event is recorded.

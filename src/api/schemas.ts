@@ -7,6 +7,8 @@ import { DEADLINE_KINDS } from '../domain/deadlines';
 
 extendZodWithOpenApi(z);
 
+export const DELIVERY_STATUSES = ['pending', 'sent', 'failed', 'cancelled'] as const;
+
 /** The single source of the API's types: request bodies, queries and the documents it returns. */
 
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`);
@@ -109,6 +111,7 @@ export const listNotificationsQuery = z
   .object({
     recipient: z.string().optional(),
     recommendationId: z.string().optional(),
+    type: z.enum(['upcoming', 'due_today', 'overdue', 'digest']).optional(),
     unread: z
       .enum(['true', 'false'])
       .transform((v) => v === 'true')
@@ -116,6 +119,19 @@ export const listNotificationsQuery = z
     ...pageQuery,
   })
   .openapi('ListNotificationsQuery');
+
+export const listDeliveriesQuery = z
+  .object({
+    status: z.enum(DELIVERY_STATUSES).optional(),
+    recipient: z.string().optional(),
+    recommendationId: z.string().optional(),
+    ...pageQuery,
+  })
+  .openapi('ListDeliveriesQuery');
+
+export const readNotificationBody = z
+  .strictObject({ actor: z.string().trim().min(1).max(100).optional().openapi({ description: 'who read it; defaults to the recipient' }) })
+  .openapi('ReadNotification');
 
 // ---- Responses
 
@@ -175,17 +191,35 @@ export const recommendationResponse = z
   .openapi('Recommendation');
 export type RecommendationResponse = z.infer<typeof recommendationResponse>;
 
+export const deliveryResponse = z
+  .object({
+    id: z.number().int(),
+    notificationId: z.number().int(),
+    channel: z.enum(['email', 'webhook', 'wecom', 'dingtalk']),
+    address: z.string().openapi({ description: 'e-mail address, or the webhook URL without its query (which holds the key)' }),
+    status: z.enum(DELIVERY_STATUSES),
+    scheduledFor: z.string().openapi({ description: 'from when it may be sent: after quiet hours and rest days' }),
+    sentAt: z.string().nullable(),
+    lastError: z.string().nullable(),
+    attempts: z.array(z.object({ attempt: z.number().int(), status: z.enum(['accepted', 'failed']), error: z.string().nullable(), at: z.string() })),
+  })
+  .openapi('Delivery');
+export type DeliveryResponse = z.infer<typeof deliveryResponse>;
+
 export const notificationResponse = z
   .object({
     id: z.number().int(),
-    recommendationId: z.string(),
+    recommendationId: z.string().nullable().openapi({ description: 'null for a daily digest' }),
     recipient: z.string(),
-    type: z.enum(['upcoming', 'due_today', 'overdue']),
-    deadlineKind: z.enum(DEADLINE_KINDS),
-    dueDate: calendarDate,
+    audience: z.enum(['handler', 'supervisor', 'chief']).openapi({ description: 'the escalation level that reached this person' }),
+    type: z.enum(['upcoming', 'due_today', 'overdue', 'digest']),
+    deadlineKind: z.enum(DEADLINE_KINDS).nullable(),
+    dueDate: calendarDate.nullable(),
+    title: z.string(),
     message: z.string(),
     raisedAt: z.string(),
     readAt: z.string().nullable(),
+    deliveries: z.array(deliveryResponse).openapi({ description: 'one per contact channel of the recipient; the inbox is this notification itself' }),
   })
   .openapi('Notification');
 export type NotificationResponse = z.infer<typeof notificationResponse>;

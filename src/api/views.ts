@@ -1,9 +1,9 @@
-import type { Notification, Recommendation, RecommendationEvent } from '../generated/prisma/client';
+import type { Delivery, DeliveryAttempt, Notification, Recommendation, RecommendationEvent } from '../generated/prisma/client';
 import { DEADLINE_LABELS, type DeadlineKind } from '../domain/deadlines';
 import { isOpen, STATUS_LABELS, type CloseGround, type RecommendationState, type Status } from '../domain/lifecycle';
-import type { ReminderType } from '../domain/reminders';
+import type { Audience } from '../domain/reminders';
 import { STATUTORY_DOMAINS } from '../domain/statutoryDomains';
-import type { NotificationResponse, RecommendationResponse } from './schemas';
+import type { DeliveryResponse, NotificationResponse, RecommendationResponse } from './schemas';
 
 const domainLabels = new Map(STATUTORY_DOMAINS.map((d) => [d.code, d.label]));
 
@@ -64,16 +64,44 @@ export function eventView(event: RecommendationEvent) {
   return { sequence: event.sequence, type: event.type, actor: event.actor, occurredAt: event.occurredAt.toISOString(), data: event.data };
 }
 
-export function notificationView(n: Notification): NotificationResponse {
+type DeliveryRow = Delivery & { attempts: DeliveryAttempt[] };
+
+/** A webhook URL's query holds its key or token: the API shows the endpoint without it. */
+function shownAddress(kind: string, address: string): string {
+  if (kind === 'email') return address;
+  const url = new URL(address);
+  return `${url.origin}${url.pathname}`;
+}
+
+export function deliveryView(d: DeliveryRow): DeliveryResponse {
+  return {
+    id: d.id,
+    notificationId: d.notificationId,
+    channel: d.channelKind as DeliveryResponse['channel'],
+    address: shownAddress(d.channelKind, d.address),
+    status: d.status as DeliveryResponse['status'],
+    scheduledFor: d.scheduledFor.toISOString(),
+    sentAt: d.sentAt?.toISOString() ?? null,
+    lastError: d.lastError,
+    attempts: d.attempts
+      .sort((a, b) => a.attempt - b.attempt)
+      .map((a) => ({ attempt: a.attempt, status: a.status as 'accepted' | 'failed', error: a.error, at: a.at.toISOString() })),
+  };
+}
+
+export function notificationView(n: Notification & { deliveries: DeliveryRow[] }): NotificationResponse {
   return {
     id: n.id,
     recommendationId: n.recommendationId,
     recipient: n.recipient,
-    type: n.type as ReminderType,
-    deadlineKind: n.deadlineKind as DeadlineKind,
+    audience: n.audience as Audience,
+    type: n.type as NotificationResponse['type'],
+    deadlineKind: n.deadlineKind as DeadlineKind | null,
     dueDate: n.dueDate,
+    title: n.title,
     message: n.message,
     raisedAt: n.raisedAt.toISOString(),
     readAt: n.readAt?.toISOString() ?? null,
+    deliveries: n.deliveries.sort((a, b) => a.id - b.id).map(deliveryView),
   };
 }

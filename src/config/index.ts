@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { LifecycleRules } from '../domain/lifecycle';
-import type { ReminderPolicy } from '../domain/reminders';
+import { DEFAULT_REMINDER_POLICY, type ReminderPolicy } from '../domain/reminders';
+import type { ChannelSettings } from '../activities/channels';
 import { databaseUrl } from './database';
 
 const dayList = z
@@ -25,6 +26,11 @@ export const configSchema = z.object({
   REMINDER_OVERDUE_EVERY_DAYS: z.coerce.number().int().min(1).max(365).default(7),
   REMINDER_HOUR: z.coerce.number().int().min(0).max(23).default(9),
   MAX_REVIEW_EXTENSIONS: z.coerce.number().int().min(0).max(12).default(1),
+  /** Unset: e-mail channels fail with a clear error in their delivery log. */
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'an smtp:// or smtps:// URL').optional(),
+  SMTP_FROM: z.string().min(3).default('Followup 检察建议跟进 <followup@localhost>'),
+  /** Whether this process keeps the daily digest Schedule (08:30 Asia/Shanghai) in place. */
+  DIGEST_SCHEDULE: z.enum(['on', 'off']).default('on'),
 });
 
 export interface Config {
@@ -37,8 +43,11 @@ export interface Config {
   };
   databaseUrl: string;
   logLevel: z.infer<typeof configSchema>['LOG_LEVEL'];
+  /** The default for procuratorates that have not set their own through the API. */
   reminderPolicy: ReminderPolicy;
   rules: LifecycleRules;
+  channels: ChannelSettings;
+  digestSchedule: boolean;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -58,7 +67,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     databaseUrl: databaseUrl({ DATABASE_URL: c.DATABASE_URL }),
     logLevel: c.LOG_LEVEL,
-    reminderPolicy: { daysBefore: c.REMINDER_DAYS_BEFORE, overdueEveryDays: c.REMINDER_OVERDUE_EVERY_DAYS, hourOfDay: c.REMINDER_HOUR },
+    reminderPolicy: { ...DEFAULT_REMINDER_POLICY, daysBefore: c.REMINDER_DAYS_BEFORE, overdueEveryDays: c.REMINDER_OVERDUE_EVERY_DAYS, hourOfDay: c.REMINDER_HOUR },
     rules: { maxReviewExtensions: c.MAX_REVIEW_EXTENSIONS },
+    channels: c.SMTP_URL ? { smtp: { url: c.SMTP_URL, from: c.SMTP_FROM } } : {},
+    digestSchedule: c.DIGEST_SCHEDULE === 'on',
   };
 }

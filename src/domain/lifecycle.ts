@@ -84,9 +84,18 @@ export interface RecommendationState {
   lawsuit: { filedAt: CalendarDate; court: string; courtCaseNumber: string } | null;
   closure: { on: CalendarDate; ground: CloseGround; reason: string } | null;
   withdrawal: { on: CalendarDate; reason: string } | null;
+  /** Overdue notices acknowledged: their repeats go to the handler only. */
+  acknowledgements: (OverdueAcknowledgement & { on: CalendarDate })[];
   /** Number of events recorded so far; each event's sequence number. */
   sequence: number;
   updatedAt: string;
+}
+
+export interface OverdueAcknowledgement {
+  deadlineKind: DeadlineKind;
+  dueDate: CalendarDate;
+  /** Who read the notice. */
+  by: string;
 }
 
 /** A recommendation just served: awaiting the agency's reply, its deadlines not yet computed. */
@@ -107,6 +116,7 @@ export function newRecommendationState(recommendationId: string, details: Recomm
     lawsuit: null,
     closure: null,
     withdrawal: null,
+    acknowledgements: [],
     sequence: 0,
     updatedAt,
   };

@@ -1,19 +1,70 @@
-import { addCalendarDays, endOfShanghaiDay, shanghaiInstant, type CalendarDate } from './dates';
+import type { RecommendationDetails } from '../api/schemas';
+import type { ReminderPolicy } from '../api/policySchemas';
+import { addCalendarDays, endOfShanghaiDay, shanghaiDate, shanghaiInstant, type CalendarDate } from './dates';
 import { DEADLINE_LABELS, type DeadlineKind } from './deadlines';
 
-/** When reminders are raised; configuration, passed to each workflow when it starts. */
-export interface ReminderPolicy {
-  /** Days before a deadline to remind; 0 is the due day itself. */
-  daysBefore: number[];
-  /** Once a deadline has passed, remind again every this many days. */
-  overdueEveryDays: number;
-  /** Hour of the Shanghai day at which reminders are raised. */
-  hourOfDay: number;
-}
-
-export const DEFAULT_REMINDER_POLICY: ReminderPolicy = { daysBefore: [7, 1, 0], overdueEveryDays: 7, hourOfDay: 9 };
+export type { ReminderPolicy } from '../api/policySchemas';
 
 export type ReminderType = 'upcoming' | 'due_today' | 'overdue';
+export const REMINDER_TYPES = ['upcoming', 'due_today', 'overdue'] as const satisfies readonly ReminderType[];
+
+export type Audience = 'handler' | 'supervisor' | 'chief';
+
+/** Who hears of a deadline from when: the escalation chain (部门负责人 from 1 day before, 检察长 from 14 days overdue). */
+export interface EscalationLevel {
+  role: Audience;
+  /** Reminded from this many days before the due date on (0: from the due day); absent with fromOverdueDays: always. */
+  fromDaysBefore?: number;
+  /** Reminded only once the deadline is overdue by at least this many days. */
+  fromOverdueDays?: number;
+}
+
+export const DEFAULT_ESCALATION: EscalationLevel[] = [
+  { role: 'handler' },
+  { role: 'supervisor', fromDaysBefore: 1 },
+  { role: 'chief', fromOverdueDays: 14 },
+];
+
+/** Placeholders a message template may use, with what each stands for. */
+export const TEMPLATE_FIELDS = {
+  documentNumber: '检察建议文号',
+  caseNumber: '案号',
+  agency: '被建议的行政机关',
+  title: '检察建议标题',
+  handler: '承办检察官',
+  deadline: '期限名称',
+  dueDate: '届满日期',
+  days: '剩余或逾期天数',
+} as const;
+export type TemplateField = keyof typeof TEMPLATE_FIELDS;
+
+export const DEFAULT_TEMPLATES: Record<ReminderType, string> = {
+  upcoming: '检察建议{{documentNumber}}（{{agency}}）的{{deadline}}期限将于{{dueDate}}届满，还有{{days}}日。',
+  due_today: '检察建议{{documentNumber}}（{{agency}}）的{{deadline}}期限今日（{{dueDate}}）届满。',
+  overdue: '检察建议{{documentNumber}}（{{agency}}）的{{deadline}}期限已于{{dueDate}}届满，已逾期{{days}}日，请及时跟进。',
+};
+
+/** The policy of a procuratorate that has not set its own (README: reminder policy). */
+export const DEFAULT_REMINDER_POLICY: ReminderPolicy = {
+  daysBefore: [7, 1, 0],
+  overdueEveryDays: 7,
+  hourOfDay: 9,
+  quietHours: { start: '20:00', end: '08:00' },
+  sendOnRestDays: ['overdue'],
+  escalation: { superior_filing: DEFAULT_ESCALATION, reply: DEFAULT_ESCALATION, review: DEFAULT_ESCALATION },
+  templates: DEFAULT_TEMPLATES,
+};
+
+const PLACEHOLDER = /\{\{\s*([^{}]*?)\s*\}\}/g;
+
+/** The placeholders of a template that are not template fields. */
+export function unknownTemplateFields(template: string): string[] {
+  return [...template.matchAll(PLACEHOLDER)].map((m) => m[1]!).filter((name) => !(name in TEMPLATE_FIELDS));
+}
+
+export function renderTemplate(template: string, values: Record<TemplateField, string | number>): string {
+  return template.replace(PLACEHOLDER, (whole, name: string) => (name in values ? String(values[name as TemplateField]) : whole));
+}
 
 export interface Reminder {
   deadlineKind: DeadlineKind;
@@ -84,19 +135,85 @@ export function nextReminderAt(deadline: DueDeadline, policy: ReminderPolicy, af
   return Math.min(overdueRepeat(deadline, policy, firstRepeatAfter(deadline, policy, after)).at, ...upcoming);
 }
 
-/** The Chinese text of a reminder for the handler. */
+/** The Chinese text of a reminder, from the policy's template for its type. */
 export function reminderMessage(
   reminderOf: Pick<Reminder, 'deadlineKind' | 'dueDate' | 'type' | 'days'>,
-  recommendation: { documentNumber: string; agency: string },
+  recommendation: Pick<RecommendationDetails, 'documentNumber' | 'caseNumber' | 'agency' | 'title' | 'handler'>,
+  templates: Record<ReminderType, string> = DEFAULT_TEMPLATES,
 ): string {
-  const what = DEADLINE_LABELS[reminderOf.deadlineKind];
-  const subject = `检察建议${recommendation.documentNumber}（${recommendation.agency}）`;
-  switch (reminderOf.type) {
-    case 'upcoming':
-      return `${subject}的${what}将于${reminderOf.dueDate}届满，还有${reminderOf.days}日。`;
-    case 'due_today':
-      return `${subject}的${what}今日（${reminderOf.dueDate}）届满。`;
-    case 'overdue':
-      return `${subject}的${what}已于${reminderOf.dueDate}届满，已逾期${reminderOf.days}日，请及时跟进。`;
+  const { documentNumber, caseNumber, agency, title, handler } = recommendation;
+  return renderTemplate(templates[reminderOf.type], {
+    documentNumber,
+    caseNumber,
+    agency,
+    title,
+    handler,
+    deadline: DEADLINE_LABELS[reminderOf.deadlineKind],
+    dueDate: reminderOf.dueDate,
+    days: reminderOf.days,
+  });
+}
+
+const TYPE_LABELS: Record<ReminderType, string> = { upcoming: '即将届满', due_today: '今日届满', overdue: '已逾期' };
+
+/** The short subject of a reminder (e-mail subject, robot message title). */
+export function reminderTitle(reminderOf: Pick<Reminder, 'deadlineKind' | 'type'>, recommendation: Pick<RecommendationDetails, 'documentNumber'>): string {
+  return `【${DEADLINE_LABELS[reminderOf.deadlineKind]}期限${TYPE_LABELS[reminderOf.type]}】${recommendation.documentNumber}`;
+}
+
+/**
+ * Who is told of a reminder: the levels of the deadline's escalation chain it has reached.
+ * Once an overdue notice is acknowledged, its repeats go to the handler only.
+ */
+export function audiencesFor(
+  reminderOf: Pick<Reminder, 'type' | 'days'>,
+  chain: readonly EscalationLevel[],
+  acknowledged: boolean,
+): Audience[] {
+  const position = reminderOf.type === 'overdue' ? reminderOf.days : -reminderOf.days;
+  const reached = chain.filter((level) => {
+    if (level.fromOverdueDays !== undefined) return reminderOf.type === 'overdue' && reminderOf.days >= level.fromOverdueDays;
+    if (level.fromDaysBefore !== undefined) return position >= -level.fromDaysBefore;
+    return true;
+  });
+  const roles = [...new Set(reached.map((level) => level.role))];
+  return acknowledged && reminderOf.type === 'overdue' ? roles.filter((role) => role === 'handler') : roles;
+}
+
+/** Minutes after midnight of an "HH:MM" time. */
+export function minutesOf(time: string): number {
+  const [hours, minutes] = time.split(':').map(Number);
+  return hours! * 60 + minutes!;
+}
+
+export interface SendingWindow {
+  /** Nothing is sent from `start` to `end` ("HH:MM", Shanghai; may span midnight). */
+  quietHours: { start: string; end: string };
+  /** Reminder types that may still be sent on a rest day (休息日、法定节假日). */
+  sendOnRestDays: readonly (ReminderType | 'digest')[];
+}
+
+/**
+ * The first instant at or after `raisedAt` when a message of `type` may be sent:
+ * outside quiet hours, and on a working day unless the policy lets this type through on rest days.
+ */
+export function sendableFrom(raisedAt: number, type: ReminderType | 'digest', window: SendingWindow, isWorkingDay: (date: CalendarDate) => boolean): number {
+  const start = minutesOf(window.quietHours.start);
+  const end = minutesOf(window.quietHours.end);
+  const quiet = (minute: number) => (start > end ? minute >= start || minute < end : minute >= start && minute < end);
+  let at = raisedAt;
+  // Each step moves to a later day's opening or to the end of today's quiet hours; a year of rest days is impossible.
+  for (let step = 0; step < 800; step += 1) {
+    const date = shanghaiDate(at);
+    const minute = Math.floor((at - shanghaiInstant(date)) / 60_000);
+    if (!isWorkingDay(date) && !window.sendOnRestDays.includes(type)) {
+      at = shanghaiInstant(addCalendarDays(date, 1)) + (start > end ? end : 0) * 60_000;
+    } else if (quiet(minute)) {
+      const endsToday = minute < end;
+      at = shanghaiInstant(endsToday ? date : addCalendarDays(date, 1)) + end * 60_000;
+    } else {
+      return at;
+    }
   }
+  throw new RangeError(`no sending window within two years of ${new Date(raisedAt).toISOString()}`);
 }

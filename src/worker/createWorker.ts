@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
+import type { ChannelSettings } from '../activities/channels';
 import type { Database } from '../db/client';
 
 const workflowsPath = createRequire(import.meta.url).resolve('../workflows/index.ts');
@@ -10,17 +11,19 @@ export interface LifecycleWorkerOptions {
   namespace: string;
   taskQueue: string;
   db: Database;
+  /** How external channels are reached (the SMTP server). */
+  channels?: ChannelSettings;
   /** A pre-built bundle (tests build it once); otherwise the workflows are bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
 }
 
-/** A worker running recommendationLifecycle workflows and their activities. */
+/** A worker running the recommendationLifecycle and dailyDigest workflows and their activities. */
 export function createLifecycleWorker(options: LifecycleWorkerOptions): Promise<Worker> {
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    activities: createActivities(options.db),
+    activities: createActivities(options.db, options.channels),
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
   });
 }

@@ -1,5 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { ActionInputs, ActionName, LifecycleRules, RecommendationState } from '../domain/lifecycle';
+import type { ActionInputs, ActionName, LifecycleRules, OverdueAcknowledgement, RecommendationState } from '../domain/lifecycle';
 import type { ReminderPolicy } from '../domain/reminders';
 import type { RecommendationDetails } from '../api/schemas';
 
@@ -17,6 +17,12 @@ export const stateQuery = defineQuery<RecommendationState>('state');
 
 /** The holiday calendar changed: recompute the deadlines (not a procedural act, so a signal). */
 export const recalculateDeadlinesSignal = defineSignal('recalculateDeadlines');
+
+/** A procuratorate changed its reminder policy: running lifecycles remind by the new one from now on. */
+export const reminderPolicyChangedSignal = defineSignal<[ReminderPolicy]>('reminderPolicyChanged');
+
+/** Someone read an overdue notice: its repeats stop going up the escalation chain until the next deadline. */
+export const overdueAcknowledgedSignal = defineSignal<[OverdueAcknowledgement]>('overdueAcknowledged');
 
 /** Returns the state once the lifecycle has computed its deadlines and recorded its first event. */
 export const readyUpdate = defineUpdate<RecommendationState>('ready');

@@ -1,1 +1,2 @@
 export { recommendationLifecycle } from './recommendationLifecycle';
+export { dailyDigest } from './dailyDigest';

@@ -1,6 +1,6 @@
 import type { UpdateDefinition } from '@temporalio/common';
-import { allHandlersFinished, condition, proxyActivities, proxyLocalActivities, setHandler } from '@temporalio/workflow';
-import type { Activities, LifecycleEvent, NotificationDraft } from '../activities';
+import { allHandlersFinished, condition, patched, proxyActivities, proxyLocalActivities, setHandler } from '@temporalio/workflow';
+import type { Activities, LifecycleEvent } from '../activities';
 import { daysBetween, shanghaiDate, type CalendarDate } from '../domain/dates';
 import type { DeadlineKind, Deadlines } from '../domain/deadlines';
 import {
@@ -14,10 +14,29 @@ import {
   type DeadlineState,
   type RecommendationState,
 } from '../domain/lifecycle';
-import { nextReminderAt, overdueAt, overdueNotice, reminderMessage, remindersBetween, type Reminder } from '../domain/reminders';
-import { actionUpdates, readyUpdate, recalculateDeadlinesSignal, stateQuery, type LifecycleInput } from './definitions';
+import {
+  audiencesFor,
+  DEFAULT_REMINDER_POLICY,
+  nextReminderAt,
+  overdueAt,
+  overdueNotice,
+  reminderMessage,
+  remindersBetween,
+  reminderTitle,
+  type Reminder,
+} from '../domain/reminders';
+import {
+  actionUpdates,
+  overdueAcknowledgedSignal,
+  readyUpdate,
+  recalculateDeadlinesSignal,
+  reminderPolicyChangedSignal,
+  stateQuery,
+  type LifecycleInput,
+} from './definitions';
+import { dispatchDeliveries } from './delivery';
 
-const { recordEvent } = proxyActivities<Activities>({
+const { recordEvent, notify } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   // No attempt cap: a database outage delays the read model, it must never lose an event.
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
@@ -32,7 +51,11 @@ const SYSTEM = 'system';
 
 /** One pre-litigation recommendation (诉前检察建议), from service to closure or lawsuit. */
 export async function recommendationLifecycle(input: LifecycleInput): Promise<RecommendationState> {
-  const { reminderPolicy: policy, rules } = input;
+  const { rules } = input;
+  // Lifecycles started before policies held quiet hours, escalation and templates get the defaults for those.
+  let policy = { ...DEFAULT_REMINDER_POLICY, ...input.reminderPolicy };
+  // Deliveries wait for their sending window and retry on their own, never holding up the lifecycle.
+  const deliveries: Promise<void>[] = [];
   const state = newRecommendationState(input.recommendationId, input.details, new Date().toISOString());
   let ready = false;
   // When the review last resumed: its reminders that fell during the suspension are not raised late.
@@ -40,22 +63,31 @@ export async function recommendationLifecycle(input: LifecycleInput): Promise<Re
 
   const today = (): CalendarDate => shanghaiDate(Date.now());
 
-  async function record(type: string, actor: string, data: Record<string, unknown>, notification?: NotificationDraft) {
+  async function record(type: string, actor: string, data: Record<string, unknown>) {
     state.sequence += 1;
     state.updatedAt = new Date().toISOString();
     const event: LifecycleEvent = { sequence: state.sequence, type, actor, occurredAt: state.updatedAt, data };
-    await recordEvent({ state, event, notification });
+    await recordEvent({ state, event });
   }
 
-  function notify(reminder: Reminder): NotificationDraft {
-    return {
-      key: reminder.key,
-      recipient: state.details.handler,
-      type: reminder.type,
-      deadlineKind: reminder.deadlineKind,
-      dueDate: reminder.dueDate,
-      message: reminderMessage(reminder, state.details),
-    };
+  /** Records the reminder, tells everyone its escalation level has reached, and sends it on their channels. */
+  async function remind(reminder: Reminder, type: string, data: Record<string, unknown>): Promise<void> {
+    await record(type, SYSTEM, data);
+    if (!patched('reminder-delivery')) return;
+    const { deadlineKind, dueDate } = reminder;
+    const acknowledged = state.acknowledgements.some((a) => a.deadlineKind === deadlineKind && a.dueDate === dueDate);
+    const planned = await notify({
+      recommendationId: state.recommendationId,
+      details: { procuratorate: state.details.procuratorate, handler: state.details.handler },
+      reminder: { key: reminder.key, type: reminder.type, deadlineKind, dueDate, days: reminder.days },
+      audiences: audiencesFor(reminder, policy.escalation[deadlineKind], acknowledged),
+      title: reminderTitle(reminder, state.details),
+      message: reminderMessage(reminder, state.details, policy.templates),
+      raisedAt: state.updatedAt,
+      window: { quietHours: policy.quietHours, sendOnRestDays: policy.sendOnRestDays },
+    });
+    const stillDue = () => state.deadlines.some((d) => d.kind === deadlineKind && d.dueDate === dueDate && isOpen(d));
+    deliveries.push(dispatchDeliveries(planned, stillDue));
   }
 
   async function refreshDeadlines(): Promise<void> {
@@ -104,13 +136,13 @@ export async function recommendationLifecycle(input: LifecycleInput): Promise<Re
       deadline.overdueNoticeRaised = true;
       const becameOverdue = deadline.kind === 'reply' && state.status === 'awaiting_reply';
       if (becameOverdue) state.status = 'overdue';
-      await record(becameOverdue ? 'became_overdue' : 'deadline_passed', SYSTEM, { deadline: deadline.kind, dueDate: deadline.dueDate }, notify(overdueNotice(deadline, overdueAt(deadline))));
+      await remind(overdueNotice(deadline, overdueAt(deadline)), becameOverdue ? 'became_overdue' : 'deadline_passed', { deadline: deadline.kind, dueDate: deadline.dueDate });
     }
     for (const deadline of remindable()) {
       const from = deadline.kind === 'review' ? Math.max(after, reviewResumedAt) : after;
       for (const reminder of remindersBetween(deadline, policy, from, now)) {
         if (!isOpen(deadline)) break;
-        await record('reminder_raised', SYSTEM, { deadline: reminder.deadlineKind, type: reminder.type, days: reminder.days, dueDate: reminder.dueDate }, notify(reminder));
+        await remind(reminder, 'reminder_raised', { deadline: reminder.deadlineKind, type: reminder.type, days: reminder.days, dueDate: reminder.dueDate });
       }
     }
   }
@@ -210,6 +242,19 @@ export async function recommendationLifecycle(input: LifecycleInput): Promise<Re
     if (fingerprint() === before) return;
     await record('deadlines_recalculated', SYSTEM, { deadlines: state.deadlines.map(({ kind, dueDate }) => ({ kind, dueDate })) });
   });
+  setHandler(reminderPolicyChangedSignal, async (next) => {
+    policy = next;
+    if (!ready || FINAL_STATUSES.has(state.status)) return;
+    const { daysBefore, overdueEveryDays, hourOfDay, quietHours } = next;
+    await record('reminder_policy_changed', SYSTEM, { daysBefore, overdueEveryDays, hourOfDay, quietHours });
+  });
+  setHandler(overdueAcknowledgedSignal, async ({ deadlineKind, dueDate, by }) => {
+    const overdue = state.deadlines.some((d) => d.kind === deadlineKind && d.dueDate === dueDate && isOpen(d) && d.overdueNoticeRaised);
+    const already = state.acknowledgements.some((a) => a.deadlineKind === deadlineKind && a.dueDate === dueDate);
+    if (!ready || !overdue || already) return;
+    state.acknowledgements.push({ deadlineKind, dueDate, by, on: today() });
+    await record('overdue_acknowledged', by, { deadline: deadlineKind, dueDate });
+  });
   setHandler(stateQuery, () => state);
   setHandler(readyUpdate, async () => {
     await condition(() => ready);
@@ -234,6 +279,7 @@ export async function recommendationLifecycle(input: LifecycleInput): Promise<Re
     if (Number.isFinite(wakeAt)) await condition(changed, Math.max(1, wakeAt - now));
     else await condition(changed);
   }
+  await Promise.all(deliveries);
   await condition(allHandlersFinished);
   return state;
 }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { detailsFor } from '../support/lifecycle';
-import { createActivities, type LifecycleEvent, type NotificationDraft } from '../../src/activities';
+import { createActivities, type LifecycleEvent } from '../../src/activities';
 import { WorkingCalendar } from '../../src/domain/calendar';
 import { computeDeadlines } from '../../src/domain/deadlines';
 import { workflowIdFor } from '../../src/domain/identifiers';
@@ -38,15 +38,6 @@ function eventOf(sequence: number, type: string, occurredAt = '2026-03-05T01:00:
   return { sequence, type, actor: 'system', occurredAt, data: { n: sequence } };
 }
 
-const notice: NotificationDraft = {
-  key: 'superior_filing:2026-03-09:upcoming:1',
-  recipient: '李检察官',
-  type: 'upcoming',
-  deadlineKind: 'superior_filing',
-  dueDate: '2026-03-09',
-  message: '报上一级院备案将于2026-03-09届满，还有1日。',
-};
-
 describe('recordEvent', () => {
   it('creates the read-model row from state.details when the API has not written it', async () => {
     const id = 'created-from-state';
@@ -82,35 +73,16 @@ describe('recordEvent', () => {
     ]);
   });
 
-  it('is idempotent: the same event delivered twice leaves one event and one notification', async () => {
+  it('is idempotent: the same event delivered twice leaves one event', async () => {
     const id = 'retried';
     const state = stateOf(id, 1, 'awaiting_reply');
     await activities.recordEvent({ state, event: eventOf(1, 'issued') });
-    const input = { state: stateOf(id, 2, 'awaiting_reply'), event: eventOf(2, 'reminder_raised'), notification: notice };
+    const input = { state: stateOf(id, 2, 'awaiting_reply'), event: eventOf(2, 'reminder_raised') };
     await activities.recordEvent(input);
     await activities.recordEvent(structuredClone(input));
 
     expect(await database.db.recommendationEvent.count({ where: { recommendationId: id } })).toBe(2);
-    const notifications = await database.db.notification.findMany({ where: { recommendationId: id } });
-    expect(notifications).toHaveLength(1);
-    expect(notifications[0]).toMatchObject({
-      key: `${id}:${notice.key}`,
-      recipient: notice.recipient,
-      type: 'upcoming',
-      deadlineKind: 'superior_filing',
-      dueDate: '2026-03-09',
-      message: notice.message,
-      readAt: null,
-    });
-    expect(notifications[0]!.raisedAt.toISOString()).toBe('2026-03-05T01:00:00.000Z');
     expect((await database.db.recommendation.findUniqueOrThrow({ where: { id } })).sequence).toBe(2);
-  });
-
-  it('the same reminder key of two recommendations makes two notifications', async () => {
-    await activities.recordEvent({ state: stateOf('twin-a', 1, 'awaiting_reply'), event: eventOf(1, 'reminder_raised'), notification: notice });
-    await activities.recordEvent({ state: stateOf('twin-b', 1, 'awaiting_reply'), event: eventOf(1, 'reminder_raised'), notification: notice });
-    const keys = (await database.db.notification.findMany({ where: { recommendationId: { in: ['twin-a', 'twin-b'] } } })).map((n) => n.key).sort();
-    expect(keys).toEqual([`twin-a:${notice.key}`, `twin-b:${notice.key}`]);
   });
 
   it('an older projection arriving after a newer one does not overwrite the row', async () => {

@@ -122,7 +122,7 @@ describe('recommendation lifecycle', () => {
       (rows) => rows.length > 0,
     );
     expect(notices).toHaveLength(1);
-    expect(notices[0]).toMatchObject({ key: `${id}:reply:${replyDue}:overdue:1`, dueDate: replyDue, recipient: '李检察官' });
+    expect(notices[0]).toMatchObject({ reminderKey: `reply:${replyDue}:overdue:1`, dueDate: replyDue, recipient: '李检察官' });
     expect(notices[0]!.raisedAt.getTime()).toBeGreaterThanOrEqual(overdueInstant);
     expect(notices[0]!.raisedAt.getTime()).toBeLessThan(overdueInstant + 60_000);
     const becameOverdue = (await eventsOf(database.db, id)).filter((e) => e.type === 'became_overdue');
@@ -186,7 +186,7 @@ describe('recommendation lifecycle', () => {
     expect(suspended.suspension).toEqual({ since: suspendedOn, reason: '委托检测尚未出具结果', resumeTo: 'follow_up' });
     const suspendedAt = await env.currentTimeMs();
     const beforeSuspension = (await notificationsOf(database.db, id)).filter((n) => n.deadlineKind === 'review');
-    expect(beforeSuspension.map((n) => n.key)).toEqual([`${id}:review:${reviewDue}:upcoming:7`]);
+    expect(beforeSuspension.map((n) => n.reminderKey)).toEqual([`review:${reviewDue}:upcoming:7`]);
 
     await env.sleep(`${N} days`);
     const during = await handle.query(stateQuery);
@@ -217,7 +217,7 @@ describe('recommendation lifecycle', () => {
       async () => (await notificationsOf(database.db, id)).filter((n) => n.deadlineKind === 'review' && n.raisedAt.getTime() > suspendedAt),
       (rows) => rows.length >= expected.length,
     );
-    expect(review.map((n) => ({ at: minute(n.raisedAt), key: n.key.slice(id.length + 1) }))).toEqual(expected);
+    expect(review.map((n) => ({ at: minute(n.raisedAt), key: n.reminderKey }))).toEqual(expected);
   });
 
   it('(f) the review may be extended once by one month; a second extension is refused', async () => {
@@ -282,7 +282,7 @@ describe('recommendation lifecycle', () => {
 
     const rows = await notificationsOf(database.db, id);
     const reply = rows.filter((n) => n.deadlineKind === 'reply');
-    expect(reply.map((n) => [n.type, n.key])).toEqual([['overdue', `${id}:reply:${replyDue}:overdue:1`]]);
+    expect(reply.map((n) => [n.type, n.reminderKey])).toEqual([['overdue', `reply:${replyDue}:overdue:1`]]);
     expect(reply[0]!.raisedAt.getTime()).toBeGreaterThanOrEqual(startedAt);
     // Nothing scheduled for before the start is raised after the fact: only each passed deadline's overdue notice.
     const passed = state.deadlines.filter((d) => endOfShanghaiDay(d.dueDate) <= startedAt).map((d) => d.kind);

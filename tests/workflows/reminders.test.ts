@@ -5,6 +5,7 @@ import { ACTOR, eventually, expectedDeadlines, notificationsOf, sleepUntil, star
 import { actionUpdates, stateQuery } from '../../src/workflows/definitions';
 import { addCalendarDays, type CalendarDate } from '../../src/domain/dates';
 import { deadlineOf } from '../../src/domain/lifecycle';
+import { DEFAULT_REMINDER_POLICY } from '../../src/domain/reminders';
 
 /**
  * Reminders land on the right days. Expected instants are written from the dates alone:
@@ -46,7 +47,7 @@ const minute = (date: Date) => new Date(Math.floor(date.getTime() / 60_000) * 60
 async function actual(id: string, expectedCount: number): Promise<Expected[]> {
   const rows = await eventually(() => notificationsOf(database.db, id), (r) => r.length >= expectedCount);
   return rows
-    .map((n) => ({ at: minute(n.raisedAt), kind: n.deadlineKind, type: n.type, key: n.key.slice(id.length + 1) }))
+    .map((n) => ({ at: minute(n.raisedAt), kind: n.deadlineKind!, type: n.type, key: n.reminderKey! }))
     .sort(byTimeThenKind);
 }
 
@@ -83,10 +84,10 @@ describe('reminders', () => {
     expect(state.status).toBe('overdue');
 
     // Each notification is addressed to the handler and says what is due.
-    const notice = (await notificationsOf(database.db, id)).find((n) => n.key === `${id}:reply:${deadlines.reply.dueDate}:overdue:8`);
+    const notice = (await notificationsOf(database.db, id)).find((n) => n.reminderKey === `reply:${deadlines.reply.dueDate}:overdue:8`);
     expect(notice?.recipient).toBe(details.handler);
     expect(notice?.message).toBe(
-      `检察建议${details.documentNumber}（${details.agency}）的行政机关书面回复已于${deadlines.reply.dueDate}届满，已逾期8日，请及时跟进。`,
+      `检察建议${details.documentNumber}（${details.agency}）的行政机关书面回复期限已于${deadlines.reply.dueDate}届满，已逾期8日，请及时跟进。`,
     );
   });
 
@@ -113,7 +114,7 @@ describe('reminders', () => {
     const startedAt = await env.currentTimeMs();
     const { id, handle, initial } = await startLifecycle(env, taskQueue, 'policy', {
       details: { urgent: true },
-      reminderPolicy: { daysBefore: [3], overdueEveryDays: 2, hourOfDay: 8 },
+      reminderPolicy: { ...DEFAULT_REMINDER_POLICY, daysBefore: [3], overdueEveryDays: 2, hourOfDay: 8 },
     });
     await handle.executeUpdate(actionUpdates.recordSuperiorFiling, { args: [{ filedAt: initial.details.servedAt, actor: ACTOR }] });
     const due = deadlineOf(initial, 'reply').dueDate;

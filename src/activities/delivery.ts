@@ -1,0 +1,75 @@
+import { ApplicationFailure } from '@temporalio/common';
+import type { Database } from '../db/client';
+import { ChannelError, sendOnChannel, type ChannelKind, type ChannelSettings } from './channels';
+
+export interface SettleInput {
+  deliveryId: number;
+  status: 'failed' | 'cancelled';
+  reason: string;
+}
+
+/** Sending on external channels. Every attempt is logged; a delivery once sent is never sent again. */
+export function createDeliveryActivities(db: Database, settings: ChannelSettings) {
+  async function logAttempt(deliveryId: number, outcome: { status: 'accepted' } | { status: 'failed'; error: string }) {
+    const at = new Date();
+    await db.$transaction(async (tx) => {
+      const attempt = (await tx.deliveryAttempt.count({ where: { deliveryId } })) + 1;
+      await tx.deliveryAttempt.create({ data: { deliveryId, attempt, status: outcome.status, error: outcome.status === 'failed' ? outcome.error : null, at } });
+      await tx.delivery.update({
+        where: { id: deliveryId },
+        data: outcome.status === 'accepted' ? { status: 'sent', sentAt: at, lastError: null } : { lastError: outcome.error },
+      });
+    });
+  }
+
+  return {
+    /**
+     * One attempt to send a delivery. Throws to let Temporal retry (backoff, capped attempts);
+     * an error the remote side will repeat (bad address, rejected key) is not retried.
+     */
+    async deliver({ deliveryId }: { deliveryId: number }): Promise<'sent' | 'already_settled'> {
+      const delivery = await db.delivery.findUnique({ where: { id: deliveryId }, include: { notification: true } });
+      if (!delivery) throw ApplicationFailure.nonRetryable(`delivery ${deliveryId} does not exist`);
+      if (delivery.status !== 'pending') return 'already_settled';
+      const channel = await db.contactChannel.findUnique({ where: { id: delivery.channelId } });
+      if (!channel) {
+        await db.delivery.updateMany({ where: { id: deliveryId, status: 'pending' }, data: { status: 'cancelled', lastError: 'the contact channel was removed before sending' } });
+        return 'already_settled';
+      }
+      const { notification } = delivery;
+      try {
+        await sendOnChannel(
+          { kind: channel.kind as ChannelKind, address: channel.address, secret: channel.secret },
+          {
+            deliveryKey: delivery.key,
+            title: notification.title,
+            text: notification.message,
+            data: {
+              notificationId: notification.id,
+              recommendationId: notification.recommendationId,
+              recipient: notification.recipient,
+              audience: notification.audience,
+              type: notification.type,
+              deadlineKind: notification.deadlineKind,
+              dueDate: notification.dueDate,
+              raisedAt: notification.raisedAt.toISOString(),
+            },
+          },
+          settings,
+        );
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        await logAttempt(deliveryId, { status: 'failed', error: message });
+        const retryable = !(error instanceof ChannelError) || error.retryable;
+        throw ApplicationFailure.create({ message, type: 'DeliveryFailed', nonRetryable: !retryable });
+      }
+      await logAttempt(deliveryId, { status: 'accepted' });
+      return 'sent';
+    },
+
+    /** Gives a pending delivery up: its attempts are exhausted, or what it announced no longer holds. */
+    async settleDelivery({ deliveryId, status, reason }: SettleInput): Promise<void> {
+      await db.delivery.updateMany({ where: { id: deliveryId, status: 'pending' }, data: { status, lastError: reason } });
+    },
+  };
+}

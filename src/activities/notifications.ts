@@ -1,0 +1,153 @@
+import type { Database } from '../db/client';
+import type { Prisma } from '../generated/prisma/client';
+import type { RecommendationDetails } from '../api/schemas';
+import { addCalendarDays, type CalendarDate } from '../domain/dates';
+import { digestEntries, digestMessage, DIGEST_HORIZON_DAYS, type DigestRecommendation } from '../domain/digest';
+import { FINAL_STATUSES, type DeadlineState, type Status } from '../domain/lifecycle';
+import { sendableFrom, type Audience, type Reminder, type SendingWindow } from '../domain/reminders';
+import { loadCalendar } from './calendar';
+
+/** A delivery waiting for its time: the workflow sleeps until `sendAt`, then runs `deliver`. */
+export interface PlannedDelivery {
+  deliveryId: number;
+  /** Epoch ms: the first instant outside quiet hours (and rest days, unless the policy lets the type through). */
+  sendAt: number;
+}
+
+export interface NotifyInput {
+  recommendationId: string;
+  details: Pick<RecommendationDetails, 'procuratorate' | 'handler'>;
+  reminder: Pick<Reminder, 'key' | 'type' | 'deadlineKind' | 'dueDate' | 'days'>;
+  audiences: Audience[];
+  title: string;
+  message: string;
+  /** ISO instant (workflow time) the reminder was raised. */
+  raisedAt: string;
+  window: SendingWindow;
+}
+
+export interface DigestInput {
+  date: CalendarDate;
+  /** ISO instant (workflow time) of the digest run. */
+  raisedAt: string;
+}
+
+interface Recipient {
+  id: string;
+  audience: Audience;
+  channels: { id: number; kind: string; address: string }[];
+}
+
+type Tx = Prisma.TransactionClient;
+
+/**
+ * Who hears of a recommendation at these escalation levels: its handler, the supervisors of the
+ * handler's department, the procuratorate's chief. A handler with no person record still gets the inbox.
+ */
+async function recipientsFor(db: Tx, details: NotifyInput['details'], audiences: readonly Audience[]): Promise<Recipient[]> {
+  const include = { channels: { orderBy: { id: 'asc' as const } } };
+  const handler = await db.person.findUnique({ where: { id: details.handler }, include });
+  const found: Recipient[] = [];
+  const add = (audience: Audience, people: { id: string; active: boolean; channels: Recipient['channels'] }[]) => {
+    for (const person of people) {
+      if (person.active && !found.some((r) => r.id === person.id)) found.push({ id: person.id, audience, channels: person.channels });
+    }
+  };
+  for (const audience of audiences) {
+    if (audience === 'handler') {
+      if (handler) add('handler', [handler]);
+      else found.push({ id: details.handler, audience, channels: [] });
+    } else if (audience === 'supervisor' && handler) {
+      add('supervisor', await db.person.findMany({ where: { role: 'supervisor', procuratorate: details.procuratorate, department: handler.department }, include, orderBy: { id: 'asc' } }));
+    } else if (audience === 'chief') {
+      add('chief', await db.person.findMany({ where: { role: 'chief', procuratorate: details.procuratorate }, include, orderBy: { id: 'asc' } }));
+    }
+  }
+  return found;
+}
+
+/** Writes one inbox notification and its pending deliveries, each keyed so that a retry finds them again. */
+async function writeNotification(
+  tx: Tx,
+  recipient: Recipient,
+  data: Omit<Prisma.NotificationUncheckedCreateInput, 'recipient' | 'audience'>,
+  sendAt: number,
+): Promise<PlannedDelivery[]> {
+  const notification = await tx.notification.upsert({
+    where: { key: data.key },
+    create: { ...data, recipient: recipient.id, audience: recipient.audience },
+    update: {},
+  });
+  const planned: PlannedDelivery[] = [];
+  for (const channel of recipient.channels) {
+    const delivery = await tx.delivery.upsert({
+      where: { key: `${data.key}:${channel.id}` },
+      create: { key: `${data.key}:${channel.id}`, notificationId: notification.id, channelId: channel.id, channelKind: channel.kind, address: channel.address, scheduledFor: new Date(sendAt) },
+      update: {},
+    });
+    if (delivery.status === 'pending') planned.push({ deliveryId: delivery.id, sendAt: delivery.scheduledFor.getTime() });
+  }
+  return planned;
+}
+
+export function createNotificationActivities(db: Database) {
+  return {
+    /** Puts a reminder in the inbox of everyone at its escalation levels and plans its deliveries on their channels. */
+    async notify(input: NotifyInput): Promise<PlannedDelivery[]> {
+      const calendar = await loadCalendar(db);
+      const sendAt = sendableFrom(Date.parse(input.raisedAt), input.reminder.type, input.window, (d) => calendar.isWorkingDay(d));
+      return db.$transaction(async (tx) => {
+        const planned: PlannedDelivery[] = [];
+        for (const recipient of await recipientsFor(tx, input.details, input.audiences)) {
+          const data = {
+            key: `${input.recommendationId}:${input.reminder.key}:${recipient.id}`,
+            recommendationId: input.recommendationId,
+            reminderKey: input.reminder.key,
+            type: input.reminder.type,
+            deadlineKind: input.reminder.deadlineKind,
+            dueDate: input.reminder.dueDate,
+            title: input.title,
+            message: input.message,
+            raisedAt: new Date(input.raisedAt),
+          };
+          planned.push(...(await writeNotification(tx, recipient, data, sendAt)));
+        }
+        return planned;
+      });
+    },
+
+    /**
+     * The daily digest of each active person: handlers their own open recommendations, supervisors their
+     * department's, chiefs their procuratorate's. Nothing on rest days, and no digest with nothing to say.
+     */
+    async composeDigests({ date, raisedAt }: DigestInput): Promise<PlannedDelivery[]> {
+      const calendar = await loadCalendar(db);
+      if (!calendar.isWorkingDay(date)) return [];
+      const [people, rows] = await Promise.all([
+        db.person.findMany({ where: { active: true }, include: { channels: { orderBy: { id: 'asc' } } }, orderBy: { id: 'asc' } }),
+        db.recommendation.findMany({
+          where: { status: { notIn: [...FINAL_STATUSES] }, nextDueAt: { lte: addCalendarDays(date, DIGEST_HORIZON_DAYS) } },
+          select: { procuratorate: true, documentNumber: true, agency: true, handler: true, status: true, deadlines: true },
+        }),
+      ]);
+      const departmentOf = new Map(people.map((p) => [p.id, `${p.procuratorate}\u0000${p.department}`]));
+      const recommendations = rows.map((r) => ({ ...r, status: r.status as Status, deadlines: (r.deadlines ?? []) as unknown as DeadlineState[] }));
+      const planned: PlannedDelivery[] = [];
+      for (const person of people) {
+        const mine = recommendations.filter((r): r is DigestRecommendation & { procuratorate: string } =>
+          person.role === 'handler'
+            ? r.handler === person.id
+            : person.role === 'supervisor'
+              ? departmentOf.get(r.handler) === `${person.procuratorate}\u0000${person.department}`
+              : r.procuratorate === person.procuratorate,
+        );
+        const digest = digestMessage(digestEntries(mine, date), date, person.role !== 'handler');
+        if (!digest) continue;
+        const recipient: Recipient = { id: person.id, audience: person.role as Audience, channels: person.channels };
+        const data = { key: `digest:${date}:${person.id}`, type: 'digest', title: digest.title, message: digest.text, raisedAt: new Date(raisedAt) };
+        planned.push(...(await db.$transaction((tx) => writeNotification(tx, recipient, data, Date.parse(raisedAt)))));
+      }
+      return planned;
+    },
+  };
+}

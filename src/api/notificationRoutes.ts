@@ -1,0 +1,103 @@
+import type { Express, Request } from 'express';
+import { z } from 'zod';
+import type { Database } from '../db/client';
+import type { Prisma } from '../generated/prisma/client';
+import type { DeadlineKind } from '../domain/deadlines';
+import { notFound, parse } from './errors';
+import type { LifecycleService } from './lifecycleClient';
+import { personBody, personIdParam, reminderPolicySchema, type PersonBody } from './policySchemas';
+import { listDeliveriesQuery, listNotificationsQuery, readNotificationBody } from './schemas';
+import { deliveryView, notificationView } from './views';
+
+const withDeliveries = { deliveries: { include: { attempts: true } } } as const;
+const procuratorateParam = z.object({ procuratorate: z.string().trim().min(1).max(100) });
+
+function personView(person: { id: string; name: string; procuratorate: string; department: string; role: string; active: boolean; updatedAt: Date; channels: { id: number; kind: string; address: string; secret: string | null }[] }) {
+  return {
+    ...person,
+    updatedAt: person.updatedAt.toISOString(),
+    // Secrets are write-only: the API says whether one is set, never what it is.
+    channels: person.channels.map(({ id, kind, address, secret }) => ({ id, kind, address, hasSecret: secret !== null })),
+  };
+}
+
+/** The inbox and its deliveries, the people reminded, and each procuratorate's reminder policy. */
+export function registerNotificationRoutes(app: Express, { db, lifecycle }: { db: Database; lifecycle: LifecycleService }): void {
+  app.get('/api/notifications', async (req, res) => {
+    const { limit, offset, unread, recipient, recommendationId, type } = parse(listNotificationsQuery, req.query);
+    const where: Prisma.NotificationWhereInput = {
+      recipient,
+      recommendationId,
+      type,
+      ...(unread === undefined ? {} : { readAt: unread ? null : { not: null } }),
+    };
+    const [items, total] = await Promise.all([
+      db.notification.findMany({ where, include: withDeliveries, orderBy: [{ raisedAt: 'desc' }, { id: 'desc' }], skip: offset, take: limit }),
+      db.notification.count({ where }),
+    ]);
+    res.json({ items: items.map(notificationView), total, limit, offset });
+  });
+
+  // Reading an overdue notice acknowledges it: its repeats stop going to the levels above the handler.
+  app.post('/api/notifications/:id/read', async (req: Request<{ id: string }>, res) => {
+    const { id } = parse(z.object({ id: z.coerce.number().int().positive() }), req.params);
+    const { actor } = parse(readNotificationBody, req.body ?? {});
+    const found = await db.notification.findUnique({ where: { id } });
+    if (!found) throw notFound(`notification ${id}`);
+    if (!found.readAt) await db.notification.updateMany({ where: { id, readAt: null }, data: { readAt: new Date() } });
+    if (found.type === 'overdue' && found.recommendationId && found.deadlineKind && found.dueDate) {
+      await lifecycle.acknowledgeOverdue(found.recommendationId, { deadlineKind: found.deadlineKind as DeadlineKind, dueDate: found.dueDate, by: actor ?? found.recipient });
+    }
+    res.json(notificationView(await db.notification.findUniqueOrThrow({ where: { id }, include: withDeliveries })));
+  });
+
+  app.get('/api/deliveries', async (req, res) => {
+    const { limit, offset, status, recipient, recommendationId } = parse(listDeliveriesQuery, req.query);
+    const where: Prisma.DeliveryWhereInput = { status, notification: { recipient, recommendationId } };
+    const [items, total] = await Promise.all([
+      db.delivery.findMany({ where, include: { attempts: true }, orderBy: [{ scheduledFor: 'desc' }, { id: 'desc' }], skip: offset, take: limit }),
+      db.delivery.count({ where }),
+    ]);
+    res.json({ items: items.map(deliveryView), total, limit, offset });
+  });
+
+  app.get('/api/people', async (req, res) => {
+    const { procuratorate } = parse(z.object({ procuratorate: z.string().optional() }), req.query);
+    const people = await db.person.findMany({ where: { procuratorate }, include: { channels: { orderBy: { id: 'asc' } } }, orderBy: { id: 'asc' } });
+    res.json(people.map(personView));
+  });
+
+  app.get('/api/people/:id', async (req: Request<{ id: string }>, res) => {
+    const person = await db.person.findUnique({ where: { id: req.params.id }, include: { channels: { orderBy: { id: 'asc' } } } });
+    if (!person) throw notFound(`person ${req.params.id}`);
+    res.json(personView(person));
+  });
+
+  // Creates or replaces a person with their channels, in one transaction: a rejected body changes nothing.
+  app.put('/api/people/:id', async (req: Request<{ id: string }>, res) => {
+    const { id } = parse(z.object({ id: personIdParam }), req.params);
+    const { channels, ...particulars }: PersonBody = parse(personBody, req.body);
+    const person = await db.$transaction(async (tx) => {
+      await tx.person.upsert({ where: { id }, create: { id, ...particulars }, update: particulars });
+      await tx.contactChannel.deleteMany({ where: { personId: id } });
+      for (const channel of channels) {
+        await tx.contactChannel.create({ data: { personId: id, kind: channel.kind, address: channel.address, secret: 'secret' in channel ? (channel.secret ?? null) : null } });
+      }
+      return tx.person.findUniqueOrThrow({ where: { id }, include: { channels: { orderBy: { id: 'asc' } } } });
+    });
+    res.json(personView(person));
+  });
+
+  app.get('/api/reminder-policies/:procuratorate', async (req, res) => {
+    const { procuratorate } = parse(procuratorateParam, req.params);
+    res.json({ procuratorate, policy: await lifecycle.reminderPolicyOf(procuratorate) });
+  });
+
+  // Replaces the policy (omitted fields take their defaults) and applies it to running lifecycles at once.
+  app.put('/api/reminder-policies/:procuratorate', async (req, res) => {
+    const { procuratorate } = parse(procuratorateParam, req.params);
+    const policy = parse(reminderPolicySchema, req.body);
+    const applied = await lifecycle.applyReminderPolicy(procuratorate, policy);
+    res.json({ procuratorate, policy, applied });
+  });
+}
