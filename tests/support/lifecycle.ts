@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Client, type WorkflowHandle } from '@temporalio/client';
 import type { RecommendationDetails } from '../../src/api/schemas';
+import type { ChannelSettings } from '../../src/activities/channels';
 import type { Database } from '../../src/db/client';
 import { addCalendarDays, shanghaiDate, type CalendarDate } from '../../src/domain/dates';
 import { computeDeadlines as computeDomainDeadlines, type DeadlineInput } from '../../src/domain/deadlines';
@@ -139,21 +140,24 @@ export interface LifecycleHarness {
   stop(): Promise<void>;
 }
 
-/** For a test file: the harness started before its tests (handed to `use`) and stopped after them. */
-export function useLifecycleHarness(taskQueue: string, use: (harness: LifecycleHarness) => void): void {
+/**
+ * For a test file: the harness started before its tests (handed to `use`) and stopped after them.
+ * `channels` is read when the harness starts, so receivers started in an earlier beforeAll can be named.
+ */
+export function useLifecycleHarness(taskQueue: string, use: (harness: LifecycleHarness) => void, channels: () => ChannelSettings = () => ({})): void {
   let harness: LifecycleHarness | undefined;
   beforeAll(async () => {
-    harness = await startLifecycleHarness(taskQueue);
+    harness = await startLifecycleHarness(taskQueue, channels());
     use(harness);
   });
   afterAll(() => harness?.stop());
 }
 
 /** A time-skipping server, a fresh database and a lifecycle worker polling `taskQueue`. */
-async function startLifecycleHarness(taskQueue: string): Promise<LifecycleHarness> {
+async function startLifecycleHarness(taskQueue: string, channels: ChannelSettings): Promise<LifecycleHarness> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const [env, database, workflowBundle] = await Promise.all([createTimeSkippingEnvironment(), createTestDatabase(), bundleLifecycleWorkflows()]);
-  const worker = await createLifecycleWorker({ connection: env.nativeConnection, namespace: 'default', taskQueue, db: database.db, workflowBundle });
+  const worker = await createLifecycleWorker({ connection: env.nativeConnection, namespace: 'default', taskQueue, db: database.db, channels, workflowBundle });
   const running = worker.run();
   return {
     env,
