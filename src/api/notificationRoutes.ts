@@ -74,15 +74,25 @@ export function registerNotificationRoutes(app: Express, { db, lifecycle }: { db
   });
 
   // Creates or replaces a person with their channels, in one transaction: a rejected body changes nothing.
+  // A channel kept (same kind and address) keeps its id, so deliveries waiting for quiet hours to end still go out.
   app.put('/api/people/:id', async (req: Request<{ id: string }>, res) => {
     const { id } = parse(z.object({ id: personIdParam }), req.params);
     const { channels, ...particulars }: PersonBody = parse(personBody, req.body);
     const person = await db.$transaction(async (tx) => {
       await tx.person.upsert({ where: { id }, create: { id, ...particulars }, update: particulars });
-      await tx.contactChannel.deleteMany({ where: { personId: id } });
+      const existing = await tx.contactChannel.findMany({ where: { personId: id } });
+      const kept = new Set<number>();
       for (const channel of channels) {
-        await tx.contactChannel.create({ data: { personId: id, kind: channel.kind, address: channel.address, secret: 'secret' in channel ? (channel.secret ?? null) : null } });
+        const secret = 'secret' in channel ? (channel.secret ?? null) : null;
+        const same = existing.find((e) => e.kind === channel.kind && e.address === channel.address && !kept.has(e.id));
+        if (same) {
+          kept.add(same.id);
+          await tx.contactChannel.update({ where: { id: same.id }, data: { secret } });
+        } else {
+          await tx.contactChannel.create({ data: { personId: id, kind: channel.kind, address: channel.address, secret } });
+        }
       }
+      await tx.contactChannel.deleteMany({ where: { personId: id, id: { in: existing.filter((e) => !kept.has(e.id)).map((e) => e.id) } } });
       return tx.person.findUniqueOrThrow({ where: { id }, include: { channels: { orderBy: { id: 'asc' } } } });
     });
     res.json(personView(person));

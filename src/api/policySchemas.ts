@@ -71,7 +71,11 @@ export const reminderPolicySchema = z
       .default({ superior_filing: DEFAULT_ESCALATION, reply: DEFAULT_ESCALATION, review: DEFAULT_ESCALATION })
       .openapi({ description: 'per deadline kind: who is reminded, from when' }),
     templates: z
-      .strictObject({ upcoming: template, due_today: template, overdue: template })
+      .strictObject({
+        upcoming: template.default(DEFAULT_TEMPLATES.upcoming),
+        due_today: template.default(DEFAULT_TEMPLATES.due_today),
+        overdue: template.default(DEFAULT_TEMPLATES.overdue),
+      })
       .default(DEFAULT_TEMPLATES)
       .openapi({ description: `message templates; fields: ${Object.entries(TEMPLATE_FIELDS).map(([f, label]) => `{{${f}}} ${label}`).join('，')}` }),
   })
@@ -84,23 +88,27 @@ const httpUrl = z
   .refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), 'must be an http(s) URL');
 const withQuery = (name: string) => (value: string) => !URL.canParse(value) || new URL(value).searchParams.has(name);
 
-export const contactChannelSchema = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('email'), address: z.email('must be an e-mail address') }),
-  z.strictObject({
-    kind: z.literal('webhook'),
-    address: httpUrl,
-    secret: z.string().min(16, 'at least 16 characters: the HMAC-SHA256 key the receiver verifies signatures with'),
-  }),
-  z.strictObject({
-    kind: z.literal('wecom'),
-    address: httpUrl.refine(withQuery('key'), 'must be the group robot webhook URL, with its key parameter'),
-  }),
-  z.strictObject({
-    kind: z.literal('dingtalk'),
-    address: httpUrl.refine(withQuery('access_token'), 'must be the robot webhook URL, with its access_token parameter'),
-    secret: z.string().startsWith('SEC', 'the 加签 secret starts with SEC').optional(),
-  }),
-]);
+export const contactChannelSchema = z.discriminatedUnion(
+  'kind',
+  [
+    z.strictObject({ kind: z.literal('email'), address: z.email('must be an e-mail address') }),
+    z.strictObject({
+      kind: z.literal('webhook'),
+      address: httpUrl,
+      secret: z.string().min(16, 'at least 16 characters: the HMAC-SHA256 key the receiver verifies signatures with'),
+    }),
+    z.strictObject({
+      kind: z.literal('wecom'),
+      address: httpUrl.refine(withQuery('key'), 'must be the group robot webhook URL, with its key parameter'),
+    }),
+    z.strictObject({
+      kind: z.literal('dingtalk'),
+      address: httpUrl.refine(withQuery('access_token'), 'must be the robot webhook URL, with its access_token parameter'),
+      secret: z.string().startsWith('SEC', 'the 加签 secret starts with SEC').optional(),
+    }),
+  ],
+  { error: `kind must be one of ${CHANNEL_KINDS.join(', ')}` },
+);
 export type ContactChannelBody = z.infer<typeof contactChannelSchema>;
 
 export const personBody = z

@@ -9,7 +9,7 @@ export type DeadlineKind = (typeof DEADLINE_KINDS)[number];
 export const DEADLINE_LABELS: Record<DeadlineKind, string> = {
   superior_filing: '报上一级院备案',
   reply: '行政机关书面回复',
-  review: '审查起诉期限',
+  review: '审查起诉',
 };
 
 /** Statutory periods and where they come from (DOMAIN.md). */

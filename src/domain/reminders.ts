@@ -59,11 +59,12 @@ const PLACEHOLDER = /\{\{\s*([^{}]*?)\s*\}\}/g;
 
 /** The placeholders of a template that are not template fields. */
 export function unknownTemplateFields(template: string): string[] {
-  return [...template.matchAll(PLACEHOLDER)].map((m) => m[1]!).filter((name) => !(name in TEMPLATE_FIELDS));
+  // Own properties only: `constructor` or `__proto__` are no template fields.
+  return [...template.matchAll(PLACEHOLDER)].map((m) => m[1]!).filter((name) => !Object.hasOwn(TEMPLATE_FIELDS, name));
 }
 
 export function renderTemplate(template: string, values: Record<TemplateField, string | number>): string {
-  return template.replace(PLACEHOLDER, (whole, name: string) => (name in values ? String(values[name as TemplateField]) : whole));
+  return template.replace(PLACEHOLDER, (whole, name: string) => (Object.hasOwn(values, name) ? String(values[name as TemplateField]) : whole));
 }
 
 export interface Reminder {

@@ -1,12 +1,13 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ACTION_ROUTES } from '../../src/api/actions';
 import { WorkingCalendar, type HolidaySchedule } from '../../src/domain/calendar';
-import { addCalendarDays, shanghaiDate, type CalendarDate } from '../../src/domain/dates';
+import { addCalendarDays, type CalendarDate } from '../../src/domain/dates';
 import { addMonthsPeriod, computeDeadlines, type DeadlineInput } from '../../src/domain/deadlines';
 import { overdueAt } from '../../src/domain/reminders';
 import { startTestEngine, type TestEngine } from '../support/engine';
 import { clearOfClockBoundaries } from '../support/clock';
+import { ACTOR, callApi, createBody, daysAgo, PROCURATORATE, rand, today, type Reply } from '../support/api';
 
 /** The HTTP API over real HTTP, against a real worker and a real Temporal dev server. */
 
@@ -24,73 +25,10 @@ beforeEach(() => clearOfClockBoundaries(), 60_000);
 
 // ---- helpers
 
-const ACTOR = '张检察官';
-const PROCURATORATE = '某区人民检察院';
-
-const today = (): CalendarDate => shanghaiDate(Date.now());
-const daysAgo = (days: number): CalendarDate => addCalendarDays(today(), -days);
-const rand = () => randomBytes(4).toString('hex');
-
-interface Reply {
-  status: number;
-  // The API's JSON; tests read it loosely and assert exactly.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  body: any;
-  headers: Headers;
-}
-
-async function call(method: string, path: string, body?: unknown, rawBody?: string): Promise<Reply> {
-  const hasBody = body !== undefined || rawBody !== undefined;
-  const res = await fetch(`${engine.baseUrl}${path}`, {
-    method,
-    headers: hasBody ? { 'content-type': 'application/json' } : {},
-    body: rawBody ?? (body === undefined ? undefined : JSON.stringify(body)),
-  });
-  const text = await res.text();
-  expect(res.headers.get('content-type') ?? '', `${method} ${path} answers JSON: ${text}`).toMatch(/^application\/json/);
-  return { status: res.status, body: JSON.parse(text), headers: res.headers };
-}
-
+const call = (method: string, path: string, body?: unknown, rawBody?: string) => callApi(engine.baseUrl, method, path, body, rawBody);
 const get = (path: string) => call('GET', path);
 const post = (path: string, body?: unknown) => call('POST', path, body);
 const act = (id: string, action: string, body: unknown) => post(`/api/recommendations/${encodeURIComponent(id)}/${action}`, body);
-
-/** A create body as a client sends it; overrides may hold invalid values on purpose. */
-interface CreateBody {
-  id?: string;
-  documentNumber: string;
-  caseNumber: string;
-  procuratorate: string;
-  domain: string;
-  agency: string;
-  handler: string;
-  title: string;
-  measures: string[];
-  issuedAt: string;
-  servedAt: string;
-  urgent?: boolean;
-  replyDueAt?: string;
-  actor: string;
-}
-
-function createBody(overrides: Record<string, unknown> = {}): CreateBody {
-  const servedAt = (overrides.servedAt as string | undefined) ?? daysAgo(3);
-  const tag = rand();
-  return {
-    documentNumber: `某区检行公建〔${servedAt.slice(0, 4)}〕${tag}号`,
-    caseNumber: `某区检行公立〔${servedAt.slice(0, 4)}〕${tag}号`,
-    procuratorate: PROCURATORATE,
-    domain: 'ecology_environment',
-    agency: '某区生态环境局',
-    handler: '李检察官',
-    title: '关于督促整治河道非法倾倒的检察建议',
-    measures: ['清理倾倒垃圾', '建立巡查制度'],
-    issuedAt: 'issuedAt' in overrides ? overrides.issuedAt : addCalendarDays(servedAt, -1),
-    servedAt,
-    actor: ACTOR,
-    ...overrides,
-  } as CreateBody;
-}
 
 async function create(overrides: Record<string, unknown> = {}) {
   const res = await post('/api/recommendations', createBody(overrides));
