@@ -5,19 +5,22 @@ import type { Prisma } from '../generated/prisma/client';
 import type { DeadlineKind } from '../domain/deadlines';
 import { notFound, parse } from './errors';
 import type { LifecycleService } from './lifecycleClient';
-import { personBody, personIdParam, reminderPolicySchema, type PersonBody } from './policySchemas';
+import type { ChannelKind } from '../activities/channels';
+import { personBody, personIdParam, procuratorateParam, reminderPolicySchema, type PersonBody, type PersonResponse } from './policySchemas';
 import { listDeliveriesQuery, listNotificationsQuery, readNotificationBody } from './schemas';
 import { deliveryView, notificationView } from './views';
 
 const withDeliveries = { deliveries: { include: { attempts: true } } } as const;
-const procuratorateParam = z.object({ procuratorate: z.string().trim().min(1).max(100) });
 
-function personView(person: { id: string; name: string; procuratorate: string; department: string; role: string; active: boolean; updatedAt: Date; channels: { id: number; kind: string; address: string; secret: string | null }[] }) {
+type PersonRow = Omit<PersonResponse, 'updatedAt' | 'channels' | 'role'> & { role: string; updatedAt: Date; channels: { id: number; kind: string; address: string; secret: string | null }[] };
+
+function personView(person: PersonRow): PersonResponse {
   return {
     ...person,
+    role: person.role as PersonResponse['role'],
     updatedAt: person.updatedAt.toISOString(),
     // Secrets are write-only: the API says whether one is set, never what it is.
-    channels: person.channels.map(({ id, kind, address, secret }) => ({ id, kind, address, hasSecret: secret !== null })),
+    channels: person.channels.map(({ id, kind, address, secret }) => ({ id, kind: kind as ChannelKind, address, hasSecret: secret !== null })),
   };
 }
 

@@ -2,13 +2,17 @@ import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-ope
 import { z } from 'zod';
 import { ACTION_ROUTES } from './actions';
 import { holidayScheduleBody } from './holidaySchedules';
+import { personBody, personResponse, procuratorateParam, reminderPolicyResponse, reminderPolicySchema } from './policySchemas';
 import {
   createRecommendationBody,
+  deliveryResponse,
   errorResponse,
+  listDeliveriesQuery,
   listNotificationsQuery,
   listRecommendationsQuery,
   notificationResponse,
   page,
+  readNotificationBody,
   recommendationResponse,
 } from './schemas';
 
@@ -60,6 +64,43 @@ export function openApiDocument() {
     summary: 'reminders and overdue notices, newest first',
     request: { query: listNotificationsQuery },
     responses: { 200: json(page(notificationResponse), 'a page'), 400: errors[400] },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/api/notifications/{id}/read',
+    summary: 'mark read; reading an overdue notice stops its repeats going up the escalation chain until the next deadline',
+    request: { params: z.object({ id: z.string() }), body: { content: { 'application/json': { schema: readNotificationBody } } } },
+    responses: { 200: json(notificationResponse, 'the notification'), 400: errors[400], 404: json(errorResponse, 'no such notification') },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/api/deliveries',
+    summary: 'deliveries on external channels with their attempt log; ?status=failed for what never arrived',
+    request: { query: listDeliveriesQuery },
+    responses: { 200: json(page(deliveryResponse), 'a page'), 400: errors[400] },
+  });
+  registry.registerPath({ method: 'get', path: '/api/people', summary: 'the people reminded', responses: { 200: json(z.array(personResponse), 'everyone, or ?procuratorate=') } });
+  const personId = z.object({ id: z.string().openapi({ description: 'matches the handler field of recommendations' }) });
+  registry.registerPath({ method: 'get', path: '/api/people/{id}', request: { params: personId }, responses: { 200: json(personResponse, 'the person'), 404: errors[404] } });
+  registry.registerPath({
+    method: 'put',
+    path: '/api/people/{id}',
+    summary: 'create or replace a handler, supervisor or chief with their contact channels',
+    request: { params: personId, body: { content: { 'application/json': { schema: personBody } } } },
+    responses: { 200: json(personResponse, 'stored'), 400: errors[400] },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/api/reminder-policies/{procuratorate}',
+    request: { params: procuratorateParam },
+    responses: { 200: json(reminderPolicyResponse, 'its own policy, or the configured default') },
+  });
+  registry.registerPath({
+    method: 'put',
+    path: '/api/reminder-policies/{procuratorate}',
+    summary: 'replace the reminder policy (omitted fields take their defaults); running lifecycles follow it at once',
+    request: { params: procuratorateParam, body: { content: { 'application/json': { schema: reminderPolicySchema } } } },
+    responses: { 200: json(reminderPolicyResponse, 'stored and applied'), 400: errors[400] },
   });
   registry.registerPath({
     method: 'put',

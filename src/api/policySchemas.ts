@@ -123,4 +123,20 @@ export const personBody = z
   .openapi('Person');
 export type PersonBody = z.infer<typeof personBody>;
 
+export const procuratorateParam = z.object({ procuratorate: text(100) });
+
 export const personIdParam = z.string().regex(/^[A-Za-z0-9_.\u4e00-\u9fa5-]{1,64}$/, 'letters, digits, Chinese characters, _ . and - only, at most 64');
+
+export const personResponse = personBody
+  .omit({ channels: true })
+  .extend({
+    id: z.string(),
+    updatedAt: z.string(),
+    channels: z.array(z.object({ id: z.number().int(), kind: z.enum(CHANNEL_KINDS), address: z.string(), hasSecret: z.boolean().openapi({ description: 'secrets are write-only' }) })),
+  })
+  .openapi('PersonView');
+export type PersonResponse = z.infer<typeof personResponse>;
+
+export const reminderPolicyResponse = z
+  .object({ procuratorate: z.string(), policy: reminderPolicySchema, applied: z.number().int().optional().openapi({ description: 'running lifecycles handed the new policy' }) })
+  .openapi('ReminderPolicySetting');

@@ -164,6 +164,16 @@ describe('the inbox and its deliveries', () => {
   });
 });
 
+describe('the OpenAPI document', () => {
+  it('lists the notification, delivery, people and policy routes', async () => {
+    const { paths } = (await get('/api/openapi.json')).body;
+    for (const path of ['/api/notifications/{id}/read', '/api/deliveries', '/api/people', '/api/people/{id}', '/api/reminder-policies/{procuratorate}']) {
+      expect(Object.keys(paths)).toContain(path);
+    }
+    expect(Object.keys(paths['/api/reminder-policies/{procuratorate}'])).toEqual(['get', 'put']);
+  });
+});
+
 describe('the daily digest schedule', () => {
   it('is created at 08:30 Asia/Shanghai, kept in line on a second start, and runs the digest when triggered', async () => {
     await ensureDigestSchedule(engine.env.client, engine.taskQueue);
