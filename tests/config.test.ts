@@ -21,6 +21,13 @@ describe('configuration', () => {
     expect(config.reminderPolicy.hourOfDay).toBe(8);
   });
 
+  it('reaches e-mail through SMTP_URL, and turns the digest Schedule off on request', () => {
+    const config = loadConfig({ DATABASE_URL: 'file:/tmp/x.db', SMTP_URL: 'smtp://mail.example.org:25', SMTP_FROM: '检察院 <a@example.org>', DIGEST_SCHEDULE: 'off' });
+    expect(config.channels).toEqual({ smtp: { url: 'smtp://mail.example.org:25', from: '检察院 <a@example.org>' } });
+    expect(config.digestSchedule).toBe(false);
+    expect(() => loadConfig({ SMTP_URL: 'mail.example.org' })).toThrow(/SMTP_URL: an smtp:\/\/ or smtps:\/\/ URL/);
+  });
+
   it('names each bad setting', () => {
     expect(() => loadConfig({ PORT: 'abc', REMINDER_DAYS_BEFORE: 'soon', REMINDER_HOUR: '25' })).toThrow(
       /PORT: .*REMINDER_DAYS_BEFORE: comma-separated whole numbers.*REMINDER_HOUR: /,

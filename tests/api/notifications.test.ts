@@ -1,9 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { shanghaiDate } from '../../src/domain/dates';
 import { DEFAULT_REMINDER_POLICY } from '../../src/domain/reminders';
 import { DIGEST_SCHEDULE_ID, ensureDigestSchedule } from '../../src/temporal/schedules';
 import { callApi, createBody, daysAgo, rand } from '../support/api';
 import { startTestEngine, type TestEngine } from '../support/engine';
+import { clearOfClockBoundaries } from '../support/clock';
 import { eventually } from '../support/lifecycle';
 
 /** People, channels, reminder policies, the inbox and its deliveries: over real HTTP, a real worker and dev server. */
@@ -15,6 +16,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await engine?.stop();
 });
+// Reminders fire at midnight and 09:00 Shanghai on the real clock: keep each test clear of those instants.
+beforeEach(() => clearOfClockBoundaries(), 60_000);
 
 const call = (method: string, path: string, body?: unknown) => callApi(engine.baseUrl, method, path, body);
 const get = (path: string) => call('GET', path);
