@@ -2,6 +2,7 @@ import type { Database } from '../db/client';
 import { computeDeadlines, type DeadlineInput, type Deadlines } from '../domain/deadlines';
 import { isOpen, type RecommendationState } from '../domain/lifecycle';
 import { workflowIdFor } from '../domain/identifiers';
+import { appendAudit } from '../audit/log';
 import { loadCalendar } from './calendar';
 import type { ChannelSettings } from './channels';
 import { createDeliveryActivities } from './delivery';
@@ -39,7 +40,7 @@ export function createActivities(db: Database, channels: ChannelSettings = {}) {
       return computeDeadlines(input, await loadCalendar(db));
     },
 
-    /** Appends the event and projects the state, in one transaction. */
+    /** Appends the event to the history and the audit chains, and projects the state, in one transaction. */
     async recordEvent({ state, event }: RecordInput): Promise<void> {
       const id = state.recommendationId;
       await db.$transaction(async (tx) => {
@@ -49,6 +50,14 @@ export function createActivities(db: Database, channels: ChannelSettings = {}) {
           where: { recommendationId_sequence: { recommendationId: id, sequence: event.sequence } },
           create: { recommendationId: id, ...event, occurredAt: new Date(event.occurredAt), data: event.data as object },
           update: {},
+        });
+        await appendAudit(tx, {
+          key: `recommendation:${id}:${event.sequence}`,
+          recommendationId: id,
+          type: event.type,
+          actor: event.actor,
+          occurredAt: new Date(event.occurredAt),
+          payload: event.data,
         });
         await tx.recommendation.updateMany({ where: { id, sequence: { lt: state.sequence } }, data: projection(state) });
       });

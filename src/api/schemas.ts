@@ -39,6 +39,7 @@ export const createRecommendationBody = z
     issuedAt: calendarDate.openapi({ description: '检察建议作出日期' }),
     servedAt: calendarDate.openapi({ description: '送达日期' }),
     urgent: z.boolean().default(false).openapi({ description: '紧急情形：回复期限15日' }),
+    announcedService: z.boolean().default(false).openapi({ description: '宣告送达' }),
     replyDueAt: calendarDate.optional().openapi({ description: '检察建议书自定的回复期限（可选）' }),
     actor,
   })
@@ -165,6 +166,7 @@ export const recommendationResponse = z
     issuedAt: calendarDate,
     servedAt: calendarDate,
     urgent: z.boolean(),
+    announcedService: z.boolean(),
     status: z.enum(STATUSES),
     statusLabel: z.string(),
     closeGround: z.enum(CLOSE_GROUNDS).nullable(),

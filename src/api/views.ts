@@ -24,6 +24,7 @@ export function recommendationView(row: Recommendation, events?: RecommendationE
     issuedAt: row.issuedAt,
     servedAt: row.servedAt,
     urgent: row.urgent,
+    announcedService: row.announcedService,
     status: row.status as Status,
     statusLabel: STATUS_LABELS[row.status as Status],
     closeGround: row.closeGround as CloseGround | null,

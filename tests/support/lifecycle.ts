@@ -39,6 +39,7 @@ export function detailsFor(id: string, servedAt: CalendarDate, overrides: Partia
     issuedAt: addCalendarDays(servedAt, -1),
     servedAt,
     urgent: false,
+    announcedService: false,
     ...overrides,
   };
 }
