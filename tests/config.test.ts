@@ -12,7 +12,7 @@ describe('configuration', () => {
     expect(config.reminderPolicy).toEqual(DEFAULT_REMINDER_POLICY);
     expect(config.channels).toEqual({});
     expect(config.digestSchedule).toBe(true);
-    expect(config.rules).toEqual({ maxReviewExtensions: 1 });
+    expect(config.rules).toEqual({ maxReviewExtensions: 1, lookBackMonths: 6 });
   });
 
   it('reads the reminder schedule from the environment', () => {

@@ -1,14 +1,18 @@
+import { Context } from '@temporalio/activity';
+import type { Client } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import type { Database } from '../db/client';
 import { computeDeadlines, type DeadlineInput, type Deadlines } from '../domain/deadlines';
 import { isOpen, type RecommendationState } from '../domain/lifecycle';
-import { workflowIdFor } from '../domain/identifiers';
+import { lookBackWorkflowIdFor, workflowIdFor } from '../domain/identifiers';
+import type { LookBackInput } from '../workflows/lookBack';
 import { appendAudit } from '../audit/log';
 import { loadCalendar } from './calendar';
 import type { ChannelSettings } from './channels';
 import { createDeliveryActivities } from './delivery';
 import { createNotificationActivities } from './notifications';
 
-export type { PlannedDelivery, NotifyInput, DigestInput } from './notifications';
+export type { PlannedDelivery, NotifyInput, DigestInput, ScheduleLookBackInput } from './notifications';
 
 /** One entry of a recommendation's history. */
 export interface LifecycleEvent {
@@ -30,10 +34,24 @@ export interface RecordInput {
  * notifications by reminder and recipient, deliveries by notification and channel, and the row only moves
  * forward in sequence, so a retry or a late duplicate changes nothing.
  */
-export function createActivities(db: Database, channels: ChannelSettings = {}) {
+export function createActivities(db: Database, channels: ChannelSettings = {}, temporal?: Client) {
   return {
     ...createNotificationActivities(db),
     ...createDeliveryActivities(db, channels),
+
+    /**
+     * Starts the look-back (回头看) workflow of a closed recommendation on this task queue. Not a child:
+     * it outlives the lifecycle by months. Idempotent: a retry finds the one already started.
+     */
+    async startLookBack(input: LookBackInput): Promise<void> {
+      if (!temporal) throw ApplicationFailure.nonRetryable('this worker was created without a Temporal client');
+      await temporal.workflow.start('recommendationLookBack', {
+        workflowId: lookBackWorkflowIdFor(input.recommendationId),
+        taskQueue: Context.current().info.taskQueue,
+        args: [input],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+      });
+    },
 
     /** Deadlines by the period rules and the holiday schedules known today. */
     async computeDeadlines(input: DeadlineInput): Promise<Deadlines> {

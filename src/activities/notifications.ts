@@ -17,7 +17,7 @@ export interface PlannedDelivery {
 export interface NotifyInput {
   recommendationId: string;
   details: Pick<RecommendationDetails, 'procuratorate' | 'handler'>;
-  reminder: Pick<Reminder, 'key' | 'type' | 'deadlineKind' | 'dueDate' | 'days'>;
+  reminder: Pick<Reminder, 'key' | 'type' | 'dueDate' | 'days'> & { deadlineKind: Reminder['deadlineKind'] | 'look_back' };
   audiences: Audience[];
   title: string;
   message: string;
@@ -90,8 +90,20 @@ async function writeNotification(
   return planned;
 }
 
+export interface ScheduleLookBackInput {
+  recommendationId: string;
+  details: Pick<RecommendationDetails, 'procuratorate' | 'caseNumber'>;
+  dueOn: CalendarDate;
+}
+
 export function createNotificationActivities(db: Database) {
   return {
+    /** The look-back (回头看) row the handler records it on, tied to the recommendation and its case. */
+    async scheduleLookBack({ recommendationId, details, dueOn }: ScheduleLookBackInput): Promise<void> {
+      const found = await db.case.findUnique({ where: { procuratorate_caseNumber: { procuratorate: details.procuratorate, caseNumber: details.caseNumber } }, select: { id: true } });
+      await db.lookBack.upsert({ where: { recommendationId }, create: { recommendationId, caseId: found?.id ?? null, dueOn }, update: {} });
+    },
+
     /** Puts a reminder in the inbox of everyone at its escalation levels and plans its deliveries on their channels. */
     async notify(input: NotifyInput): Promise<PlannedDelivery[]> {
       const calendar = await loadCalendar(db);

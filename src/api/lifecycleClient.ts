@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
+import { withAuditRetry } from '../audit/log';
 import type { Database } from '../db/client';
 import { workflowIdFor } from '../domain/identifiers';
 import { WorkflowNotFoundError, type SignalDefinition, type UpdateDefinition } from '@temporalio/common';
@@ -107,8 +108,11 @@ export class LifecycleService {
   }
 
   /** Stores the policy and hands it to every running lifecycle of the procuratorate. Returns how many. */
-  async applyReminderPolicy(procuratorate: string, policy: ReminderPolicy): Promise<number> {
-    await this.db.reminderPolicySetting.upsert({ where: { procuratorate }, create: { procuratorate, policy }, update: { policy } });
+  async applyReminderPolicy(procuratorate: string, policy: ReminderPolicy, actor: string): Promise<number> {
+    await withAuditRetry(this.db, async (tx, audit) => {
+      await tx.reminderPolicySetting.upsert({ where: { procuratorate }, create: { procuratorate, policy }, update: { policy } });
+      await audit({ type: 'reminder_policy_set', actor, payload: { procuratorate, policy } });
+    });
     const rows = await this.db.recommendation.findMany({
       where: { procuratorate, status: { notIn: [...FINAL_STATUSES] } },
       select: { workflowId: true },

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import type { Database } from '../db/client';
 import type { Prisma } from '../generated/prisma/client';
 import type { DeadlineKind } from '../domain/deadlines';
-import { notFound, parse } from './errors';
+import { withAuditRetry } from '../audit/log';
+import { actorOf, notFound, parse } from './errors';
 import type { LifecycleService } from './lifecycleClient';
 import type { ChannelKind } from '../activities/channels';
 import { personBody, personIdParam, procuratorateParam, reminderPolicySchema, type PersonBody, type PersonResponse } from './policySchemas';
@@ -47,7 +48,12 @@ export function registerNotificationRoutes(app: Express, { db, lifecycle }: { db
     const { actor } = parse(readNotificationBody, req.body ?? {});
     const found = await db.notification.findUnique({ where: { id } });
     if (!found) throw notFound(`notification ${id}`);
-    if (!found.readAt) await db.notification.updateMany({ where: { id, readAt: null }, data: { readAt: new Date() } });
+    if (!found.readAt) {
+      await withAuditRetry(db, async (tx, audit) => {
+        const { count } = await tx.notification.updateMany({ where: { id, readAt: null }, data: { readAt: new Date() } });
+        if (count > 0) await audit({ type: 'notification_read', actor: actor ?? found.recipient, recommendationId: found.recommendationId, payload: { notificationId: id, type: found.type } });
+      });
+    }
     if (found.type === 'overdue' && found.recommendationId && found.deadlineKind && found.dueDate) {
       await lifecycle.acknowledgeOverdue(found.recommendationId, { deadlineKind: found.deadlineKind as DeadlineKind, dueDate: found.dueDate, by: actor ?? found.recipient });
     }
@@ -81,8 +87,11 @@ export function registerNotificationRoutes(app: Express, { db, lifecycle }: { db
   app.put('/api/people/:id', async (req: Request<{ id: string }>, res) => {
     const { id } = parse(z.object({ id: personIdParam }), req.params);
     const { channels, ...particulars }: PersonBody = parse(personBody, req.body);
-    const person = await db.$transaction(async (tx) => {
+    const person = await withAuditRetry(db, async (tx, audit) => {
       await tx.person.upsert({ where: { id }, create: { id, ...particulars }, update: particulars });
+      // Secrets stay out of the log: whether one is set is enough to audit.
+      const channelsLogged = channels.map((c) => ({ kind: c.kind, address: c.address, hasSecret: 'secret' in c && !!c.secret }));
+      await audit({ type: 'person_set', actor: actorOf(req), payload: { id, ...particulars, channels: channelsLogged } });
       const existing = await tx.contactChannel.findMany({ where: { personId: id } });
       const kept = new Set<number>();
       for (const channel of channels) {
@@ -110,7 +119,7 @@ export function registerNotificationRoutes(app: Express, { db, lifecycle }: { db
   app.put('/api/reminder-policies/:procuratorate', async (req, res) => {
     const { procuratorate } = parse(procuratorateParam, req.params);
     const policy = parse(reminderPolicySchema, req.body);
-    const applied = await lifecycle.applyReminderPolicy(procuratorate, policy);
+    const applied = await lifecycle.applyReminderPolicy(procuratorate, policy, actorOf(req));
     res.json({ procuratorate, policy, applied });
   });
 }

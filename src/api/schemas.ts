@@ -215,7 +215,7 @@ export const notificationResponse = z
     recipient: z.string(),
     audience: z.enum(['handler', 'supervisor', 'chief']).openapi({ description: 'the escalation level that reached this person' }),
     type: z.enum(['upcoming', 'due_today', 'overdue', 'digest']),
-    deadlineKind: z.enum(DEADLINE_KINDS).nullable(),
+    deadlineKind: z.enum([...DEADLINE_KINDS, 'look_back']).nullable(),
     dueDate: calendarDate.nullable(),
     title: z.string(),
     message: z.string(),

@@ -26,6 +26,7 @@ export const configSchema = z.object({
   REMINDER_OVERDUE_EVERY_DAYS: z.coerce.number().int().min(1).max(365).default(7),
   REMINDER_HOUR: z.coerce.number().int().min(0).max(23).default(9),
   MAX_REVIEW_EXTENSIONS: z.coerce.number().int().min(0).max(12).default(1),
+  LOOK_BACK_MONTHS: z.coerce.number().int().min(1).max(36).default(6),
   /** Unset: e-mail channels fail with a clear error in their delivery log. */
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'an smtp:// or smtps:// URL').optional(),
   SMTP_FROM: z.string().min(3).default('Followup 检察建议跟进 <followup@localhost>'),
@@ -68,7 +69,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: databaseUrl({ DATABASE_URL: c.DATABASE_URL }),
     logLevel: c.LOG_LEVEL,
     reminderPolicy: { ...DEFAULT_REMINDER_POLICY, daysBefore: c.REMINDER_DAYS_BEFORE, overdueEveryDays: c.REMINDER_OVERDUE_EVERY_DAYS, hourOfDay: c.REMINDER_HOUR },
-    rules: { maxReviewExtensions: c.MAX_REVIEW_EXTENSIONS },
+    rules: { maxReviewExtensions: c.MAX_REVIEW_EXTENSIONS, lookBackMonths: c.LOOK_BACK_MONTHS },
     channels: c.SMTP_URL ? { smtp: { url: c.SMTP_URL, from: c.SMTP_FROM } } : {},
     digestSchedule: c.DIGEST_SCHEDULE === 'on',
   };

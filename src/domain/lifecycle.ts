@@ -139,7 +139,12 @@ export type ActionName = keyof ActionInputs;
 export interface LifecycleRules {
   /** Review extensions a 检察长 may grant; more need the higher procuratorate ([R]48). */
   maxReviewExtensions: number;
+  /** Months after closure the look-back (回头看) is due; absent in lifecycles started before it existed. */
+  lookBackMonths?: number;
 }
+
+/** Practice (SPP typical cases 2022): look back some months after closure to catch relapse. */
+export const DEFAULT_LOOK_BACK_MONTHS = 6;
 
 /** Thrown by a check when the procedure does not allow the action; the message says why. */
 export class TransitionRejected extends Error {

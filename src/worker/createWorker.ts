@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { Client } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import type { ChannelSettings } from '../activities/channels';
@@ -17,13 +18,14 @@ export interface LifecycleWorkerOptions {
   workflowBundle?: WorkerOptions['workflowBundle'];
 }
 
-/** A worker running the recommendationLifecycle and dailyDigest workflows and their activities. */
+/** A worker running the recommendationLifecycle, recommendationLookBack and dailyDigest workflows and their activities. */
 export function createLifecycleWorker(options: LifecycleWorkerOptions): Promise<Worker> {
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    activities: createActivities(options.db, options.channels),
+    // A client on the worker's own connection: the look-back activity starts workflows.
+    activities: createActivities(options.db, options.channels, new Client({ connection: options.connection, namespace: options.namespace })),
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
   });
 }

@@ -1,2 +1,3 @@
 export { recommendationLifecycle } from './recommendationLifecycle';
+export { recommendationLookBack } from './lookBack';
 export { dailyDigest } from './dailyDigest';

@@ -2,10 +2,11 @@ import type { UpdateDefinition } from '@temporalio/common';
 import { allHandlersFinished, condition, patched, proxyActivities, proxyLocalActivities, setHandler } from '@temporalio/workflow';
 import type { Activities, LifecycleEvent } from '../activities';
 import { daysBetween, shanghaiDate, type CalendarDate } from '../domain/dates';
-import type { DeadlineKind, Deadlines } from '../domain/deadlines';
+import { addMonthsPeriod, type DeadlineKind, type Deadlines } from '../domain/deadlines';
 import {
   assertAllowed,
   deadlineOf,
+  DEFAULT_LOOK_BACK_MONTHS,
   FINAL_STATUSES,
   isOpen,
   newRecommendationState,
@@ -36,7 +37,7 @@ import {
 } from './definitions';
 import { dispatchDeliveries } from './delivery';
 
-const { recordEvent, notify } = proxyActivities<Activities>({
+const { recordEvent, notify, startLookBack } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   // No attempt cap: a database outage delays the read model, it must never lose an event.
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
@@ -150,6 +151,15 @@ export async function recommendationLifecycle(input: LifecycleInput): Promise<Re
   function nextWakeAt(now: number): number {
     const times = remindable().flatMap((d) => [nextReminderAt(d, policy, now), d.overdueNoticeRaised ? Infinity : overdueAt(d)]);
     return Math.min(...times.filter((t) => t > now));
+  }
+
+  /** 回头看: its own workflow, started by an activity so that it outlives this one, waits the months and reminds the handler. */
+  async function arrangeLookBack(): Promise<void> {
+    const closedOn = state.closure!.on;
+    const dueOn = addMonthsPeriod(closedOn, rules.lookBackMonths ?? DEFAULT_LOOK_BACK_MONTHS);
+    await record('look_back_scheduled', SYSTEM, { dueOn });
+    const { hourOfDay, quietHours, sendOnRestDays } = policy;
+    await startLookBack({ recommendationId: state.recommendationId, details: state.details, closedOn, dueOn, policy: { hourOfDay, quietHours, sendOnRestDays } });
   }
 
   // ---- Actions: each an Update whose validator rejects what the procedure forbids, changing nothing.
@@ -279,6 +289,7 @@ export async function recommendationLifecycle(input: LifecycleInput): Promise<Re
     if (Number.isFinite(wakeAt)) await condition(changed, Math.max(1, wakeAt - now));
     else await condition(changed);
   }
+  if (state.status === 'closed' && patched('look-back')) await arrangeLookBack();
   await Promise.all(deliveries);
   await condition(allHandlersFinished);
   return state;

@@ -206,7 +206,8 @@ describe('POST /api/recommendations', () => {
     const id = `interrupted-${rand()}`;
     const body = createBody({ id });
     const { id: _id, actor: _actor, ...details } = body;
-    const particulars = { ...details, urgent: false };
+    // As the API reads the body: the defaults filled in.
+    const particulars = { ...details, urgent: false, announcedService: false };
     // The row as the first attempt wrote it before the workflow could be started.
     const requestHash = createHash('sha256').update(JSON.stringify(particulars, Object.keys(particulars).sort())).digest('hex');
     await engine.db.recommendation.create({ data: { id, workflowId: `recommendation-${id}`, requestHash, ...particulars, status: 'awaiting_reply' } });
@@ -486,7 +487,10 @@ describe('actions', () => {
     expect(closed.body.closeGround).toBe('rectified');
     expect(closed.body.closure).toEqual({ on: today(), ground: 'rectified', reason: '行政机关已全面整改' });
     expect(closed.body.deadlines.every((d: { open: boolean }) => !d.open)).toBe(true);
-    expect(closed.body.events.map((e: { type: string }) => e.type)).toEqual(['issued', 'reply_recorded', 'check_recorded', 'check_recorded', 'closed']);
+    expect(closed.body.events.map((e: { type: string }) => e.type).slice(0, 5)).toEqual(['issued', 'reply_recorded', 'check_recorded', 'check_recorded', 'closed']);
+    // Once closed, the lifecycle arranges the look-back (回头看) and ends.
+    const final = await eventually(() => get(`/api/recommendations/${r.id}`), (res) => res.body.events.length === 6);
+    expect(final.body.events.at(-1)).toMatchObject({ type: 'look_back_scheduled', actor: 'system' });
 
     const list = await get(`/api/recommendations?status=closed`);
     expect(list.body.items.map((i: { id: string }) => i.id)).toContain(r.id);

@@ -19,6 +19,7 @@ import { addCalendarDays, daysBetween, endOfShanghaiDay, shanghaiInstant } from 
 import { addMonthsPeriod, nextWorkingDayFrom } from '../../src/domain/deadlines';
 import { WorkingCalendar } from '../../src/domain/calendar';
 import { deadlineOf, type RecommendationState } from '../../src/domain/lifecycle';
+import { lookBackWorkflowIdFor } from '../../src/domain/identifiers';
 
 /** One recommendation per path through the procedure, on the time-skipping test server. */
 
@@ -69,7 +70,7 @@ describe('recommendation lifecycle', () => {
     const row = await database.db.recommendation.findUniqueOrThrow({ where: { id } });
     expect(row).toMatchObject({ status: 'closed', closeGround: 'rectified', sequence: result.sequence, documentNumber: details.documentNumber });
     const types = (await eventsOf(database.db, id)).map((e) => e.type).filter((t) => t !== 'reminder_raised' && t !== 'deadline_passed');
-    expect(types).toEqual(['issued', 'reply_recorded', 'check_recorded', 'closed']);
+    expect(types).toEqual(['issued', 'reply_recorded', 'check_recorded', 'closed', 'look_back_scheduled']);
   });
 
   it('(b) a reply received after the reply due day is accepted and marked late', async () => {
@@ -293,5 +294,30 @@ describe('recommendation lifecycle', () => {
     expect(types[0]).toBe('issued');
     expect(types.filter((t) => t === 'became_overdue')).toHaveLength(1);
     expect(types.filter((t) => t === 'reminder_raised')).toEqual([]);
+  });
+
+  it('(j) closing arranges the look-back (回头看): six months later, at 09:00, the handler is reminded', async () => {
+    const { id, handle } = await startLifecycle(env, taskQueue, 'look-back');
+    await env.sleep('3 days');
+    const on = await todayIn(env);
+    await handle.executeUpdate(actionUpdates.recordReply, { args: [{ receivedAt: on, content: '已整改', actor: ACTOR }] });
+    await handle.executeUpdate(actionUpdates.recordCheck, { args: [{ checkedAt: on, method: 'site_inspection', result: 'rectified', harmContinues: false, notes: '现场已整改', actor: ACTOR }] });
+    await handle.executeUpdate(actionUpdates.close, { args: [{ ground: 'rectified', reason: '已全面整改', actor: ACTOR }] });
+    // The lifecycle completes at once; the look-back is a workflow of its own that outlives it.
+    expect((await completedResult(env, handle.workflowId)).status).toBe('closed');
+    const dueOn = addMonthsPeriod(on, 6);
+    expect((await eventsOf(database.db, id)).at(-1)).toMatchObject({ type: 'look_back_scheduled', data: { dueOn } });
+    const row = await eventually(() => database.db.lookBack.findUnique({ where: { recommendationId: id } }), (r) => r !== null);
+    expect(row).toMatchObject({ dueOn, conductedOn: null, finding: null });
+
+    await sleepUntil(env, shanghaiInstant(dueOn, 9) - 60_000);
+    expect(await database.db.notification.count({ where: { recommendationId: id, deadlineKind: 'look_back' } })).toBe(0);
+    await sleepUntil(env, shanghaiInstant(dueOn, 9) + 60_000);
+    const reminders = await eventually(() => database.db.notification.findMany({ where: { recommendationId: id, deadlineKind: 'look_back' } }), (r) => r.length > 0);
+    expect(reminders.map((n) => [n.recipient, n.title, n.dueDate])).toEqual([['李检察官', expect.stringMatching(/^【回头看到期】/), dueOn]]);
+    expect(reminders[0]!.message).toContain(`已于${on}终结，“回头看”于${dueOn}到期`);
+    expect(reminders[0]!.raisedAt.getTime() - shanghaiInstant(dueOn, 9)).toBeLessThan(60_000);
+    const lookBack = env.client.workflow.getHandle(lookBackWorkflowIdFor(id));
+    expect((await eventually(() => lookBack.describe(), (d) => d.status.name === 'COMPLETED')).status.name).toBe('COMPLETED');
   });
 });
