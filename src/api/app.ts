@@ -7,11 +7,15 @@ import type { Database } from '../db/client';
 import type { Prisma } from '../generated/prisma/client';
 import { STATUTORY_DOMAINS } from '../domain/statutoryDomains';
 import { ACTION_ROUTES } from './actions';
-import { errorHandler, HttpError, invalidInput, notFound, parse } from './errors';
+import { verifyAuditLog, withAuditRetry } from '../audit/log';
+import { actorOf, errorHandler, HttpError, invalidInput, notFound, parse } from './errors';
 import { holidayScheduleBody, scheduleProblems, yearParam } from './holidaySchedules';
 import type { LifecycleService } from './lifecycleClient';
 import { openApiDocument } from './openapi';
+import { registerCaseRoutes } from './caseRoutes';
 import { registerNotificationRoutes } from './notificationRoutes';
+import { registerOversightRoutes } from './oversightRoutes';
+import { registerReportRoutes } from './reportRoutes';
 import { createRecommendationBody, listRecommendationsQuery } from './schemas';
 import { recommendationView } from './views';
 
@@ -73,6 +77,9 @@ export function createApp({ db, temporal, lifecycle, logger }: AppDependencies):
   }
 
   registerNotificationRoutes(app, { db, lifecycle });
+  registerCaseRoutes(app, { db, temporal, lifecycle });
+  registerOversightRoutes(app, { db, temporal, lifecycle });
+  registerReportRoutes(app, { db, temporal, lifecycle });
 
   app.get('/api/domains', (_req, res) => {
     res.json(STATUTORY_DOMAINS);
@@ -90,8 +97,17 @@ export function createApp({ db, temporal, lifecycle, logger }: AppDependencies):
     const problems = scheduleProblems(year, body);
     if (problems.length > 0) throw invalidInput(new z.ZodError(problems));
     const data = { holidays: [...new Set(body.holidays)].sort(), workdays: [...new Set(body.workdays)].sort() };
-    await db.holidaySchedule.upsert({ where: { year }, create: { year, ...data }, update: data });
+    await withAuditRetry(db, async (tx, audit) => {
+      await tx.holidaySchedule.upsert({ where: { year }, create: { year, ...data }, update: data });
+      await audit({ type: 'holiday_schedule_set', actor: actorOf(req), payload: { year, ...data } });
+    });
     res.json({ year, ...data, recalculating: await lifecycle.recalculateDeadlinesIn(year) });
+  });
+
+  // Recomputes both hash chains over the whole audit log; 409 names the first broken link.
+  app.get('/api/audit/verify', async (_req, res) => {
+    const report = await verifyAuditLog(db);
+    res.status(report.ok ? 200 : 409).json(report);
   });
 
   app.get('/api/openapi.json', (_req, res) => {

@@ -1,6 +1,9 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { ACTION_ROUTES } from './actions';
+import { documentCaseRoutes } from './caseRoutes';
+import { documentOversightRoutes } from './oversightRoutes';
+import { documentReportRoutes } from './reportRoutes';
 import { holidayScheduleBody } from './holidaySchedules';
 import { personBody, personResponse, procuratorateParam, reminderPolicyResponse, reminderPolicySchema } from './policySchemas';
 import {
@@ -112,6 +115,9 @@ export function openApiDocument() {
       400: errors[400],
     },
   });
+  documentCaseRoutes(registry);
+  documentOversightRoutes(registry);
+  documentReportRoutes(registry);
   registry.registerPath({
     method: 'get',
     path: '/healthz',

@@ -1,0 +1,286 @@
+import { z } from 'zod';
+import { shanghaiDate, shanghaiInstant, type CalendarDate } from '../domain/dates';
+import { DEADLINE_KINDS, DEADLINE_LABELS, type DeadlineKind } from '../domain/deadlines';
+import { CLOSE_GROUNDS, STATUS_LABELS, STATUSES, type DeadlineState, type Status } from '../domain/lifecycle';
+import { deadlineOutcome, domainLabel, type DeadlineOutcome } from '../domain/oversight';
+import { calendarDate } from './schemas';
+
+/** The trail of one recommendation (跟进记录): its particulars, how each deadline went, its history and audit entries. */
+
+export const EVENT_LABELS: Record<string, string> = {
+  issued: '发出检察建议',
+  superior_filing_recorded: '报上一级院备案',
+  reply_recorded: '收到书面回复',
+  check_recorded: '跟进调查',
+  closed: '终结案件',
+  escalated: '决定提起诉讼',
+  lawsuit_filed: '提起行政公益诉讼',
+  suspended: '中止审查',
+  resumed: '恢复审查',
+  review_extended: '延长审查起诉期限',
+  withdrawn: '撤回检察建议',
+  became_overdue: '回复期限届满未回复',
+  deadline_passed: '期限届满',
+  reminder_raised: '到期提醒',
+  deadlines_recalculated: '重新计算期限',
+  reminder_policy_changed: '提醒规则变更',
+  overdue_acknowledged: '已阅逾期提示',
+  look_back_scheduled: '安排回头看',
+};
+
+/** Event types added later still show, under their own name. */
+export function eventLabel(type: string): string {
+  return Object.hasOwn(EVENT_LABELS, type) ? EVENT_LABELS[type]! : type;
+}
+
+const DEADLINE_OUTCOMES = ['met', 'missed', 'open', 'cancelled'] as const satisfies readonly DeadlineOutcome[];
+
+export const trailResponse = z
+  .object({
+    recommendation: z.object({
+      id: z.string(),
+      documentNumber: z.string().openapi({ description: '文号' }),
+      caseNumber: z.string().openapi({ description: '案号' }),
+      procuratorate: z.string(),
+      agency: z.string(),
+      handler: z.string(),
+      domain: z.string(),
+      domainLabel: z.string(),
+      title: z.string(),
+      issuedAt: calendarDate,
+      servedAt: calendarDate,
+      status: z.enum(STATUSES),
+      statusLabel: z.string(),
+      closeGround: z.enum(CLOSE_GROUNDS).nullable(),
+    }),
+    deadlines: z.array(
+      z.object({
+        kind: z.enum(DEADLINE_KINDS),
+        label: z.string(),
+        dueDate: calendarDate,
+        metOn: calendarDate.nullable(),
+        late: z.boolean(),
+        outcome: z.enum(DEADLINE_OUTCOMES).openapi({ description: 'met on time; missed: met late or still open past due; open; cancelled' }),
+      }),
+    ),
+    events: z.array(z.object({ sequence: z.number().int(), type: z.string(), label: z.string(), actor: z.string(), occurredAt: z.string(), data: z.unknown() })),
+    auditEntries: z
+      .array(z.object({ id: z.number().int(), type: z.string(), actor: z.string(), occurredAt: z.string(), hash: z.string() }))
+      .openapi({ description: 'the audit log entries of this recommendation, in chain order, to cross-check the history' }),
+    generatedAt: z.string(),
+  })
+  .openapi('Trail');
+export type Trail = z.infer<typeof trailResponse>;
+
+export interface TrailSource {
+  recommendation: {
+    id: string;
+    documentNumber: string;
+    caseNumber: string;
+    procuratorate: string;
+    agency: string;
+    handler: string;
+    domain: string;
+    title: string;
+    issuedAt: string;
+    servedAt: string;
+    status: string;
+    closeGround: string | null;
+    deadlines: readonly DeadlineState[];
+  };
+  events: readonly { sequence: number; type: string; actor: string; occurredAt: Date; data: unknown }[];
+  auditEntries: readonly { id: number; type: string; actor: string; occurredAt: Date; hash: string }[];
+}
+
+export function trailView({ recommendation: r, events, auditEntries }: TrailSource, now: Date): Trail {
+  const today = shanghaiDate(now.getTime());
+  const status = r.status as Status;
+  return {
+    recommendation: {
+      id: r.id,
+      documentNumber: r.documentNumber,
+      caseNumber: r.caseNumber,
+      procuratorate: r.procuratorate,
+      agency: r.agency,
+      handler: r.handler,
+      domain: r.domain,
+      domainLabel: domainLabel(r.domain),
+      title: r.title,
+      issuedAt: r.issuedAt,
+      servedAt: r.servedAt,
+      status,
+      statusLabel: STATUS_LABELS[status],
+      closeGround: r.closeGround as Trail['recommendation']['closeGround'],
+    },
+    deadlines: r.deadlines.map((d) => ({
+      kind: d.kind,
+      label: DEADLINE_LABELS[d.kind],
+      dueDate: d.dueDate,
+      metOn: d.metOn,
+      late: d.late,
+      outcome: deadlineOutcome(d, status, today),
+    })),
+    events: events.map((e) => ({ sequence: e.sequence, type: e.type, label: eventLabel(e.type), actor: e.actor, occurredAt: e.occurredAt.toISOString(), data: e.data })),
+    auditEntries: auditEntries.map((a) => ({ id: a.id, type: a.type, actor: a.actor, occurredAt: a.occurredAt.toISOString(), hash: a.hash })),
+    generatedAt: now.toISOString(),
+  };
+}
+
+// ---- The printable page
+
+const OUTCOME_LABELS: Record<DeadlineOutcome, string> = { met: '按期', missed: '逾期', open: '未完成', cancelled: '已取消' };
+const CHECK_METHOD_LABELS: Record<string, string> = {
+  site_inspection: '现场勘查',
+  drone_imagery: '无人机航拍',
+  commissioned_testing: '委托检测',
+  document_review: '查阅资料',
+  interview: '询问',
+  hearing: '听证',
+};
+const CHECK_RESULT_LABELS: Record<string, string> = { rectified: '已整改', partially_rectified: '部分整改', not_rectified: '未整改' };
+const CLOSE_GROUND_LABELS: Record<string, string> = {
+  rectified: '行政机关已全面整改',
+  public_interest_protected: '公益已得到有效保护',
+  no_violation: '行政机关不存在违法情形',
+};
+const REMINDER_TYPE_LABELS: Record<string, (days: string) => string> = {
+  upcoming: (days) => `还有${days}日届满`,
+  due_today: () => '今日届满',
+  overdue: (days) => `已逾期${days}日`,
+};
+// The workflow records what it does by itself (notices, recalculations) as this actor.
+const SYSTEM_ACTOR = 'system';
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+export function escapeHtml(value: unknown): string {
+  return String(value ?? '').replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
+}
+
+/** An instant as Shanghai wall-clock time: YYYY-MM-DD HH:mm. */
+function shanghaiDateTime(iso: string): string {
+  const ms = Date.parse(iso);
+  const date = shanghaiDate(ms);
+  return `${date} ${new Date(ms - shanghaiInstant(date)).toISOString().slice(11, 16)}`;
+}
+
+const text = (value: unknown): string => (value === undefined || value === null ? '' : String(value));
+const labelOf = (labels: Record<string, string>, value: unknown): string => (Object.hasOwn(labels, text(value)) ? labels[text(value)]! : text(value));
+const deadlineName = (kind: unknown): string => labelOf(DEADLINE_LABELS, kind);
+
+/** 说明: what the event's data says, in a sentence; unknown events show their data as it is. */
+export function describeEvent(type: string, data: unknown): string {
+  const d = (data !== null && typeof data === 'object' ? data : {}) as Record<string, unknown>;
+  const late = d.late === true ? '（逾期）' : '';
+  const withReason = (prefix: string) => [prefix, text(d.reason)].filter(Boolean).join('：');
+  switch (type) {
+    case 'issued':
+      return `送达日期 ${text((d.details as { servedAt?: CalendarDate } | undefined)?.servedAt)}`;
+    case 'superior_filing_recorded':
+      return `备案日期 ${text(d.filedAt)}${late}`;
+    case 'reply_recorded':
+      return `收到日期 ${text(d.receivedAt)}${late}：${text(d.content)}`;
+    case 'check_recorded': {
+      const harm = d.harmContinues === true ? '，公益损害仍在持续' : '';
+      const notes = text(d.notes) ? `：${text(d.notes)}` : '';
+      return `${text(d.checkedAt)} ${labelOf(CHECK_METHOD_LABELS, d.method)}，${labelOf(CHECK_RESULT_LABELS, d.result)}${harm}${notes}`;
+    }
+    case 'closed':
+      return withReason(labelOf(CLOSE_GROUND_LABELS, d.ground));
+    case 'escalated':
+    case 'suspended':
+    case 'withdrawn':
+      return text(d.reason);
+    case 'resumed':
+      return withReason(`中止${text(d.suspendedDays)}日，审查起诉期限至 ${text(d.reviewDueAt)}`);
+    case 'review_extended':
+      return withReason(`审查起诉期限延至 ${text(d.reviewDueAt)}`);
+    case 'lawsuit_filed':
+      return `${text(d.filedAt)} 向${text(d.court)}起诉，案号 ${text(d.courtCaseNumber)}${late}`;
+    case 'became_overdue':
+    case 'deadline_passed':
+    case 'overdue_acknowledged':
+      return `${deadlineName(d.deadline)}期限 ${text(d.dueDate)} 届满`;
+    case 'reminder_raised': {
+      const when = Object.hasOwn(REMINDER_TYPE_LABELS, text(d.type)) ? REMINDER_TYPE_LABELS[text(d.type)]!(text(d.days)) : text(d.type);
+      return `${deadlineName(d.deadline)}期限 ${text(d.dueDate)}，${when}`;
+    }
+    case 'deadlines_recalculated':
+      return ((d.deadlines ?? []) as { kind: DeadlineKind; dueDate: CalendarDate }[]).map((x) => `${deadlineName(x.kind)} ${x.dueDate}`).join('；');
+    case 'look_back_scheduled':
+      return `回头看日期 ${text(d.dueOn)}`;
+    case 'reminder_policy_changed':
+      return `提前${((d.daysBefore ?? []) as number[]).join('、')}日提醒，逾期后每${text(d.overdueEveryDays)}日重复`;
+    default:
+      return Object.keys(d).length > 0 ? JSON.stringify(d) : '';
+  }
+}
+
+const STYLE = `
+  body { font-family: "Songti SC", "SimSun", "Noto Serif CJK SC", serif; color: #000; max-width: 60em; margin: 2em auto; padding: 0 1em; line-height: 1.5; }
+  h1 { text-align: center; font-size: 1.6em; letter-spacing: 0.2em; margin-bottom: 0.2em; }
+  .subtitle { text-align: center; margin-top: 0; }
+  h2 { font-size: 1.15em; border-bottom: 1px solid #000; margin-top: 1.6em; }
+  table { width: 100%; border-collapse: collapse; }
+  th, td { border: 1px solid #000; padding: 0.3em 0.5em; text-align: left; vertical-align: top; }
+  th { background: #eee; white-space: nowrap; }
+  .particulars th { width: 8em; }
+  .missed { font-weight: bold; }
+  footer { margin-top: 2em; font-size: 0.85em; color: #333; word-break: break-all; }
+  @page { size: A4; margin: 20mm 15mm; }
+  @media print {
+    body { margin: 0; max-width: none; padding: 0; }
+    th { background: none; }
+    thead { display: table-header-group; }
+    tr { break-inside: avoid; }
+  }`;
+
+const row = (cells: unknown[], tag: 'td' | 'th' = 'td', className?: string) =>
+  `<tr${className ? ` class="${className}"` : ''}>${cells.map((c) => `<${tag}>${escapeHtml(c)}</${tag}>`).join('')}</tr>`;
+
+/** The trail as a printable Chinese page. Every value from the record is escaped. */
+export function trailHtml(trail: Trail): string {
+  const r = trail.recommendation;
+  const particulars: [string, string][] = [
+    ['文号', r.documentNumber],
+    ['案号', r.caseNumber],
+    ['人民检察院', r.procuratorate],
+    ['行政机关', r.agency],
+    ['承办检察官', r.handler],
+    ['法定领域', r.domainLabel],
+    ['作出/送达日期', `${r.issuedAt} / ${r.servedAt}`],
+    ['当前状态', r.statusLabel],
+  ];
+  const lastAudit = trail.auditEntries.at(-1);
+  return `<!doctype html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>检察建议跟进记录 ${escapeHtml(r.documentNumber)}</title>
+<style>${STYLE}
+</style>
+</head>
+<body>
+<h1>检察建议跟进记录</h1>
+<p class="subtitle">${escapeHtml(r.title)}</p>
+<h2>基本情况</h2>
+<table class="particulars"><tbody>
+${particulars.map(([label, value]) => `<tr><th>${escapeHtml(label)}</th><td>${escapeHtml(value)}</td></tr>`).join('\n')}
+</tbody></table>
+<h2>期限</h2>
+<table class="deadlines"><thead>${row(['期限', '届满日期', '完成日期', '结果'], 'th')}</thead><tbody>
+${trail.deadlines.map((d) => row([d.label, d.dueDate, d.metOn ?? '—', OUTCOME_LABELS[d.outcome]], 'td', d.outcome)).join('\n')}
+</tbody></table>
+<h2>办理经过</h2>
+<table class="timeline"><thead>${row(['时间', '事项', '操作人', '说明'], 'th')}</thead><tbody>
+${trail.events.map((e) => row([shanghaiDateTime(e.occurredAt), e.label, e.actor === SYSTEM_ACTOR ? '系统' : e.actor, describeEvent(e.type, e.data)])).join('\n')}
+</tbody></table>
+<footer>
+<p>生成时间：${escapeHtml(shanghaiDateTime(trail.generatedAt))}（北京时间）</p>
+<p>审计链末条哈希：${lastAudit ? escapeHtml(lastAudit.hash) : '无审计记录'}</p>
+</footer>
+</body>
+</html>
+`;
+}

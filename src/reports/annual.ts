@@ -1,0 +1,118 @@
+import ExcelJS from 'exceljs';
+import type { Database } from '../db/client';
+import { annualReport, reportRows, yearBounds, type AnnualReport, type RecommendationOutcome } from '../domain/annualReport';
+import { shanghaiDate, type CalendarDate } from '../domain/dates';
+
+/** The annual report of one procuratorate: its rows loaded with Prisma, and the report as CSV or XLSX. */
+
+export interface AnnualReportScope {
+  procuratorate: string;
+  year: number;
+  /** The day replies are judged on; today (Shanghai) unless given. */
+  asOf?: CalendarDate;
+}
+
+export async function loadAnnualReport(db: Database, { procuratorate, year, asOf = shanghaiDate(Date.now()) }: AnnualReportScope): Promise<AnnualReport> {
+  const { firstDay, lastDay, start, end } = yearBounds(year);
+  const within = { gte: firstDay, lte: lastDay };
+  const ofProcuratorate = { case: { procuratorate } };
+
+  const [cases, consultations, recommendations, events, caseLawsuits, hearings, lookBacks] = await Promise.all([
+    db.case.findMany({ where: { procuratorate, filedAt: within }, select: { type: true, domain: true, clueSource: true, filedAt: true } }),
+    db.consultation.findMany({ where: { ...ofProcuratorate, heldOn: within }, select: { heldOn: true, outcome: true } }),
+    db.recommendation.findMany({ where: { procuratorate, issuedAt: within }, select: { issuedAt: true, announcedService: true, state: true } }),
+    db.recommendationEvent.findMany({
+      where: { recommendation: { procuratorate }, type: { in: ['suspended', 'closed', 'lawsuit_filed'] }, occurredAt: { gte: start, lt: end } },
+      select: { type: true, occurredAt: true },
+    }),
+    db.caseLawsuit.findMany({ where: { ...ofProcuratorate, filedAt: within }, select: { kind: true, filedAt: true } }),
+    db.hearing.findMany({ where: { ...ofProcuratorate, heldOn: within }, select: { heldOn: true } }),
+    lookBacksOf(db, procuratorate, within),
+  ]);
+
+  return annualReport({
+    procuratorate,
+    year,
+    asOf,
+    cases,
+    consultations,
+    // The state JSON is the workflow's RecommendationState, which has every field an outcome needs.
+    recommendations: recommendations.map(({ state, ...row }) => ({ ...row, outcome: state as unknown as RecommendationOutcome | null })),
+    events,
+    caseLawsuits,
+    hearings,
+    lookBacks,
+  });
+}
+
+/** Look-backs conducted in the range: tied to a case of the procuratorate, or only to one of its recommendations. */
+async function lookBacksOf(db: Database, procuratorate: string, within: { gte: string; lte: string }) {
+  const conducted = await db.lookBack.findMany({
+    where: { conductedOn: within, OR: [{ case: { procuratorate } }, { caseId: null }] },
+    select: { caseId: true, recommendationId: true, conductedOn: true, finding: true },
+  });
+  const recommendationIds = conducted.flatMap((l) => (l.caseId === null && l.recommendationId !== null ? [l.recommendationId] : []));
+  const ours = new Set(
+    (await db.recommendation.findMany({ where: { procuratorate, id: { in: recommendationIds } }, select: { id: true } })).map((r) => r.id),
+  );
+  return conducted.filter((l) => l.caseId !== null || (l.recommendationId !== null && ours.has(l.recommendationId)));
+}
+
+export const CSV_HEADER = ['指标', '项目', '数量'] as const;
+
+function formatValue(value: number | null, percent: boolean): string {
+  if (value === null) return '';
+  return percent ? value.toFixed(1) : String(value);
+}
+
+/** RFC 4180: a field with a comma, quote or line break is quoted, its quotes doubled. */
+function csvField(text: string): string {
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/** The table as CSV: UTF-8 with a byte-order mark, without which Excel reads Chinese as mojibake; CRLF line ends. */
+export function toCsv(report: AnnualReport): string {
+  const lines = [CSV_HEADER, ...reportRows(report).map((r) => [r.indicator, r.item, formatValue(r.value, r.percent)])];
+  return `\uFEFF${lines.map((fields) => fields.map(csvField).join(',')).join('\r\n')}\r\n`;
+}
+
+export const XLSX_SHEET_NAME = '年度统计';
+
+/** The title of the XLSX sheet, and the name of a downloaded file. */
+export function reportTitle(report: AnnualReport): string {
+  return `${report.procuratorate}${report.year}年度公益诉讼检察工作统计`;
+}
+
+/** The same table as an Excel workbook: a title, the rows with numeric figures, then the summary and the rate's definition. */
+export async function toXlsx(report: AnnualReport): Promise<Buffer> {
+  const workbook = new ExcelJS.Workbook();
+  workbook.creator = 'Followup';
+  workbook.title = reportTitle(report);
+  const sheet = workbook.addWorksheet(XLSX_SHEET_NAME);
+  sheet.columns = [{ width: 30 }, { width: 36 }, { width: 12 }];
+
+  const title = sheet.addRow([reportTitle(report)]);
+  title.font = { bold: true, size: 14 };
+  sheet.mergeCells(title.number, 1, title.number, 3);
+  sheet.addRow([`统计截止日：${report.asOf}`]);
+  sheet.addRow([]);
+  const header = sheet.addRow([...CSV_HEADER]);
+  header.font = { bold: true };
+  for (const row of reportRows(report)) {
+    const added = sheet.addRow([row.indicator, row.item, row.value]);
+    if (row.percent) added.getCell(3).numFmt = '0.0';
+  }
+  sheet.addRow([]);
+  for (const [label, text] of [
+    ['综述', report.summary],
+    ['回复整改率口径', report.sections.replyRectificationRate.definition],
+  ] as const) {
+    const added = sheet.addRow([label, text]);
+    added.getCell(1).font = { bold: true };
+    sheet.mergeCells(added.number, 2, added.number, 3);
+    added.getCell(2).alignment = { wrapText: true, vertical: 'top' };
+    // Merged cells do not grow to fit wrapped text: give the row room for the paragraph.
+    added.height = 15 * Math.ceil(text.length / 22);
+  }
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}
