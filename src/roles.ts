@@ -7,6 +7,7 @@ import { createApp } from './api/app';
 import { LifecycleService } from './api/lifecycleClient';
 import { connectClient, connectWorker, type TemporalEndpoint } from './temporal/connect';
 import { ensureDigestSchedule } from './temporal/schedules';
+import { ensureSearchAttributes } from './temporal/searchAttributes';
 import { createLifecycleWorker } from './worker/createWorker';
 
 /** The worker role: runs lifecycles and their activities until shut down. */
@@ -29,6 +30,7 @@ export async function startWorker(config: Config, endpoint: TemporalEndpoint, db
 export async function startApi(config: Config, endpoint: TemporalEndpoint, db: Database, logger: Logger) {
   const temporal = await connectClient(endpoint);
   const lifecycle = new LifecycleService(db, temporal, { ...config, taskQueue: config.temporal.taskQueue });
+  if (config.searchAttributes) await ensureSearchAttributes(temporal, endpoint.namespace);
   if (config.digestSchedule) await ensureDigestSchedule(temporal, config.temporal.taskQueue);
   const app = createApp({ db, temporal, lifecycle, logger });
   const server: Server = await new Promise((resolve) => {

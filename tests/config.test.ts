@@ -12,6 +12,7 @@ describe('configuration', () => {
     expect(config.reminderPolicy).toEqual(DEFAULT_REMINDER_POLICY);
     expect(config.channels).toEqual({});
     expect(config.digestSchedule).toBe(true);
+    expect(config.searchAttributes).toBe(true);
     expect(config.rules).toEqual({ maxReviewExtensions: 1, lookBackMonths: 6 });
   });
 

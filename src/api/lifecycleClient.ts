@@ -33,7 +33,7 @@ export class LifecycleService {
   constructor(
     private readonly db: Database,
     private readonly client: Client,
-    private readonly config: Pick<Config, 'reminderPolicy' | 'rules'> & { taskQueue: string },
+    private readonly config: Pick<Config, 'reminderPolicy' | 'rules'> & { taskQueue: string; searchAttributes?: boolean },
   ) {}
 
   /**
@@ -152,6 +152,7 @@ export class LifecycleService {
       actor,
       reminderPolicy: await this.reminderPolicyOf(details.procuratorate),
       rules: this.config.rules,
+      searchAttributes: this.config.searchAttributes ?? false,
     };
     // Update-with-start: starts the workflow unless it runs already, and returns once its first event is recorded.
     await this.client.workflow.executeUpdateWithStart(readyUpdate, {

@@ -32,6 +32,8 @@ export const configSchema = z.object({
   SMTP_FROM: z.string().min(3).default('Followup 检察建议跟进 <followup@localhost>'),
   /** Whether this process keeps the daily digest Schedule (08:30 Asia/Shanghai) in place. */
   DIGEST_SCHEDULE: z.enum(['on', 'off']).default('on'),
+  /** Whether lifecycles keep custom search attributes (API processes register them when missing). */
+  SEARCH_ATTRIBUTES: z.enum(['on', 'off']).default('on'),
 });
 
 export interface Config {
@@ -49,6 +51,7 @@ export interface Config {
   rules: LifecycleRules;
   channels: ChannelSettings;
   digestSchedule: boolean;
+  searchAttributes: boolean;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -72,5 +75,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rules: { maxReviewExtensions: c.MAX_REVIEW_EXTENSIONS, lookBackMonths: c.LOOK_BACK_MONTHS },
     channels: c.SMTP_URL ? { smtp: { url: c.SMTP_URL, from: c.SMTP_FROM } } : {},
     digestSchedule: c.DIGEST_SCHEDULE === 'on',
+    searchAttributes: c.SEARCH_ATTRIBUTES === 'on',
   };
 }

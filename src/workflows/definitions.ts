@@ -11,6 +11,8 @@ export interface LifecycleInput {
   actor: string;
   reminderPolicy: ReminderPolicy;
   rules: LifecycleRules;
+  /** Keep the custom search attributes (workflows/searchAttributes.ts) in step; they must be registered. */
+  searchAttributes?: boolean;
 }
 
 export const stateQuery = defineQuery<RecommendationState>('state');

@@ -1,7 +1,7 @@
 import type { UpdateDefinition } from '@temporalio/common';
-import { allHandlersFinished, condition, patched, proxyActivities, proxyLocalActivities, setHandler } from '@temporalio/workflow';
+import { allHandlersFinished, condition, patched, proxyActivities, proxyLocalActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import type { Activities, LifecycleEvent } from '../activities';
-import { daysBetween, shanghaiDate, type CalendarDate } from '../domain/dates';
+import { daysBetween, endOfShanghaiDay, shanghaiDate, type CalendarDate } from '../domain/dates';
 import { addMonthsPeriod, type DeadlineKind, type Deadlines } from '../domain/deadlines';
 import {
   assertAllowed,
@@ -36,6 +36,7 @@ import {
   type LifecycleInput,
 } from './definitions';
 import { dispatchDeliveries } from './delivery';
+import { SEARCH_ATTRIBUTES } from './searchAttributes';
 
 const { recordEvent, notify, startLookBack } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
@@ -64,7 +65,32 @@ export async function recommendationLifecycle(input: LifecycleInput): Promise<Re
 
   const today = (): CalendarDate => shanghaiDate(Date.now());
 
+  let indexed = '';
+  /** Upserts the search attributes when what they show changed: one command, not one per event. */
+  function index(): void {
+    if (!input.searchAttributes) return;
+    const next = state.deadlines.filter(isOpen).sort((a, b) => a.dueDate.localeCompare(b.dueDate))[0];
+    const nextDeadline = next ? new Date(endOfShanghaiDay(next.dueDate)) : null;
+    const fingerprint = `${state.status}|${nextDeadline?.getTime()}`;
+    if (fingerprint === indexed) return;
+    const first = indexed === '';
+    indexed = fingerprint;
+    const { details } = state;
+    upsertSearchAttributes([
+      { key: SEARCH_ATTRIBUTES.status, value: state.status },
+      { key: SEARCH_ATTRIBUTES.nextDeadline, value: nextDeadline },
+      ...(first
+        ? [
+            { key: SEARCH_ATTRIBUTES.procuratorate, value: details.procuratorate },
+            { key: SEARCH_ATTRIBUTES.domain, value: details.domain },
+            { key: SEARCH_ATTRIBUTES.handler, value: details.handler },
+          ]
+        : []),
+    ]);
+  }
+
   async function record(type: string, actor: string, data: Record<string, unknown>) {
+    index();
     state.sequence += 1;
     state.updatedAt = new Date().toISOString();
     const event: LifecycleEvent = { sequence: state.sequence, type, actor, occurredAt: state.updatedAt, data };

@@ -8,6 +8,7 @@ import { createApp } from '../../src/api/app';
 import { LifecycleService } from '../../src/api/lifecycleClient';
 import type { Database } from '../../src/db/client';
 import { DEFAULT_REMINDER_POLICY } from '../../src/domain/reminders';
+import { ensureSearchAttributes } from '../../src/temporal/searchAttributes';
 import { createLifecycleWorker } from '../../src/worker/createWorker';
 import { createTestDatabase } from './database';
 import { bundleLifecycleWorkflows, createDevServerEnvironment } from './temporal';
@@ -16,6 +17,7 @@ import { bundleLifecycleWorkflows, createDevServerEnvironment } from './temporal
 export interface TestEngine {
   baseUrl: string;
   db: Database;
+  databaseUrl: string;
   env: TestWorkflowEnvironment;
   taskQueue: string;
   stop: () => Promise<void>;
@@ -42,7 +44,8 @@ export async function startTestEngine(): Promise<TestEngine> {
   const worker = await createLifecycleWorker({ connection: env.nativeConnection, namespace: 'default', taskQueue, db, workflowBundle });
   const running = worker.run();
 
-  const lifecycle = new LifecycleService(db, env.client, { reminderPolicy: DEFAULT_REMINDER_POLICY, rules: { maxReviewExtensions: 1 }, taskQueue });
+  await ensureSearchAttributes(env.client, 'default');
+  const lifecycle = new LifecycleService(db, env.client, { reminderPolicy: DEFAULT_REMINDER_POLICY, rules: { maxReviewExtensions: 1 }, taskQueue, searchAttributes: true });
   const app = createApp({ db, temporal: env.client, lifecycle, logger: pino({ level: 'silent' }) });
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(0, '127.0.0.1', (error?: Error) => (error ? reject(error) : resolve(s)));
@@ -53,6 +56,7 @@ export async function startTestEngine(): Promise<TestEngine> {
   return {
     baseUrl: `http://127.0.0.1:${port}`,
     db,
+    databaseUrl: database.url,
     env,
     taskQueue,
     stop: async () => {
