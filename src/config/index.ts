@@ -34,6 +34,27 @@ export const configSchema = z.object({
   DIGEST_SCHEDULE: z.enum(['on', 'off']).default('on'),
   /** Whether lifecycles keep custom search attributes (API processes register them when missing). */
   SEARCH_ATTRIBUTES: z.enum(['on', 'off']).default('on'),
+  /** A Temporal cluster: mutual TLS with client certificate files, or Temporal Cloud's API key. */
+  TEMPORAL_TLS: z.enum(['on', 'off']).optional(),
+  TEMPORAL_TLS_CERT_FILE: z.string().min(1).optional(),
+  TEMPORAL_TLS_KEY_FILE: z.string().min(1).optional(),
+  TEMPORAL_TLS_CA_FILE: z.string().min(1).optional(),
+  TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
+  TEMPORAL_API_KEY: z.string().min(1).optional(),
+  /** Worker tuning. */
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(1000),
+  WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).max(10_000).default(100),
+  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(2).max(10_000).default(40),
+  /** Prometheus metrics on GET /metrics (business gauges, API latency, and the SDK's own). */
+  METRICS: z.enum(['on', 'off']).default('on'),
+  /** Where the Temporal SDK's Prometheus exporter listens (127.0.0.1:0 picks a free port); /metrics includes it. */
+  TEMPORAL_SDK_METRICS_ADDRESS: z.string().regex(/^[\w.-]+:\d+$/, 'host:port').default('127.0.0.1:0'),
+  /** How long SIGTERM waits for in-flight requests and activities before exiting. */
+  SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+}).superRefine((c, ctx) => {
+  if (!!c.TEMPORAL_TLS_CERT_FILE !== !!c.TEMPORAL_TLS_KEY_FILE) {
+    ctx.addIssue({ code: 'custom', path: ['TEMPORAL_TLS_KEY_FILE'], message: 'TEMPORAL_TLS_CERT_FILE and TEMPORAL_TLS_KEY_FILE go together (mutual TLS)' });
+  }
 });
 
 export interface Config {
@@ -43,7 +64,13 @@ export interface Config {
     namespace: string;
     taskQueue: string;
     dev: { dbFile: string; port: number; uiPort: number };
+    /** Null: plain connection (the embedded dev server, a cluster inside a trusted network). */
+    tls: { certFile?: string; keyFile?: string; caFile?: string; serverName?: string } | null;
+    apiKey?: string;
   };
+  worker: { maxCachedWorkflows: number; maxConcurrentActivities: number; maxConcurrentWorkflowTasks: number };
+  metrics: { enabled: boolean; sdkAddress: string };
+  shutdownGraceSeconds: number;
   databaseUrl: string;
   logLevel: z.infer<typeof configSchema>['LOG_LEVEL'];
   /** The default for procuratorates that have not set their own through the API. */
@@ -68,7 +95,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       namespace: c.TEMPORAL_NAMESPACE,
       taskQueue: c.TEMPORAL_TASK_QUEUE,
       dev: { dbFile: c.TEMPORAL_DEV_DB_FILE, port: c.TEMPORAL_DEV_PORT, uiPort: c.TEMPORAL_DEV_UI_PORT },
+      // TLS is on when asked for, or implied by client certificates or an API key (Temporal Cloud requires it).
+      tls:
+        (c.TEMPORAL_TLS ?? (c.TEMPORAL_TLS_CERT_FILE || c.TEMPORAL_API_KEY ? 'on' : 'off')) === 'on'
+          ? { certFile: c.TEMPORAL_TLS_CERT_FILE, keyFile: c.TEMPORAL_TLS_KEY_FILE, caFile: c.TEMPORAL_TLS_CA_FILE, serverName: c.TEMPORAL_TLS_SERVER_NAME }
+          : null,
+      apiKey: c.TEMPORAL_API_KEY,
     },
+    worker: {
+      maxCachedWorkflows: c.WORKER_MAX_CACHED_WORKFLOWS,
+      maxConcurrentActivities: c.WORKER_MAX_CONCURRENT_ACTIVITIES,
+      maxConcurrentWorkflowTasks: c.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
+    },
+    metrics: { enabled: c.METRICS === 'on', sdkAddress: c.TEMPORAL_SDK_METRICS_ADDRESS },
+    shutdownGraceSeconds: c.SHUTDOWN_GRACE_SECONDS,
     databaseUrl: databaseUrl({ DATABASE_URL: c.DATABASE_URL }),
     logLevel: c.LOG_LEVEL,
     reminderPolicy: { ...DEFAULT_REMINDER_POLICY, daysBefore: c.REMINDER_DAYS_BEFORE, overdueEveryDays: c.REMINDER_OVERDUE_EVERY_DAYS, hourOfDay: c.REMINDER_HOUR },
