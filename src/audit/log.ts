@@ -5,6 +5,9 @@ import { chainHash, ChainVerifier, type AuditFields, type BrokenLink } from './c
 
 type Tx = Prisma.TransactionClient;
 
+/** The advisory lock key serialising audit appends on PostgreSQL (any constant unique to this purpose). */
+const AUDIT_LOCK = 0x61756474;
+
 export interface AuditInput {
   /** Unique: a retried append of the same thing finds it and adds nothing. */
   key: string;
@@ -16,11 +19,14 @@ export interface AuditInput {
 }
 
 /**
- * Appends an entry to both chains, inside the caller's transaction. Two concurrent appends would
- * name the same previous hash; the unique index refuses the second, whose transaction then fails
- * and is retried (`withAuditRetry`, or Temporal's retry for an activity).
+ * Appends an entry to both chains, inside the caller's transaction. Should two appends still race
+ * (SQLite across processes), they would name the same previous hash: the unique index refuses the
+ * second, whose transaction then fails and is retried (`withAuditRetry`, or Temporal's retry).
  */
 export async function appendAudit(tx: Tx, input: AuditInput): Promise<void> {
+  // On PostgreSQL appends queue on a transaction lock instead of racing for the last hash and retrying;
+  // SQLite has a single writer anyway.
+  if ((tx as { _activeProvider?: string })._activeProvider === 'postgresql') await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${AUDIT_LOCK})`);
   if (await tx.auditEntry.findUnique({ where: { key: input.key }, select: { id: true } })) return;
   const recommendationId = input.recommendationId ?? null;
   const fields: AuditFields = { key: input.key, recommendationId, type: input.type, actor: input.actor, occurredAt: input.occurredAt.toISOString(), payload: input.payload };
