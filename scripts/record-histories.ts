@@ -244,7 +244,8 @@ async function main(): Promise<void> {
         namespace: 'default',
         taskQueue: TASK_QUEUE,
         workflowBundle,
-        activities: createActivities(database.db),
+        // The client lets the look-back activity of later versions start its workflow.
+        activities: createActivities(database.db, {}, env.client),
       });
       await worker.runUntil(async () => {
         // Terminating needs no time skipping: a plain client, not the time-skipping one.

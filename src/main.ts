@@ -3,34 +3,29 @@ import { createLogger, installTemporalLogging } from './config/logger';
 import { openDatabase } from './db/client';
 import { migrateDatabase } from './db/migrate';
 import { startApi, startWorker } from './roles';
+import { Shutdown } from './shutdown';
 import { resolveTemporal } from './temporal/connect';
 
 /** `npm start`: the whole engine on one machine — Temporal (embedded unless TEMPORAL_ADDRESS), database, worker and API. */
 const config = loadConfig();
 const logger = createLogger(config.logLevel, 'engine');
-installTemporalLogging(logger);
+// SIGTERM/SIGINT: the API drains (up to the grace period), then the worker (its activities in flight, up to
+// the grace period again), then the embedded Temporal server and the database; a little time is left for those.
+const shutdown = new Shutdown(logger, (2 * config.shutdownGraceSeconds + 15) * 1000).listen();
 
-await migrateDatabase(config.databaseUrl);
-const db = await openDatabase(config.databaseUrl);
-const temporal = await resolveTemporal(config, logger);
-const worker = await startWorker(config, temporal, db, logger);
-const api = await startApi(config, temporal, db, logger);
-
-let stopping = false;
-async function shutdown(signal: string) {
-  if (stopping) return;
-  stopping = true;
-  logger.info({ signal }, 'shutting down');
-  await api.stop();
-  await worker.stop();
-  await db.$disconnect();
-  await temporal.stop();
-  logger.info('stopped');
-  process.exit(0);
-}
-process.on('SIGINT', () => void shutdown('SIGINT'));
-process.on('SIGTERM', () => void shutdown('SIGTERM'));
-worker.running.catch((error) => {
-  logger.fatal({ err: error }, 'worker stopped');
-  void shutdown('worker failure');
+await shutdown.startUp(async () => {
+  await installTemporalLogging(logger, config.metrics);
+  await migrateDatabase(config.databaseUrl);
+  const db = await openDatabase(config.databaseUrl);
+  shutdown.add('database', () => db.$disconnect());
+  const temporal = await resolveTemporal(config, logger);
+  shutdown.add('Temporal server', () => temporal.stop());
+  const worker = await startWorker(config, temporal, db, logger);
+  shutdown.add('worker', () => worker.stop());
+  worker.running.catch((error) => {
+    logger.fatal({ err: error }, 'worker failed');
+    void shutdown.run('worker failure', 1);
+  });
+  const api = await startApi(config, temporal, db, logger);
+  shutdown.add('API', () => api.stop());
 });

@@ -4,24 +4,33 @@ import type { Logger } from 'pino';
 import type { Config } from './config';
 import type { Database } from './db/client';
 import { createApp } from './api/app';
+import { temporalSdkMetricsUrl } from './config/logger';
 import { LifecycleService } from './api/lifecycleClient';
 import { connectClient, connectWorker, type TemporalEndpoint } from './temporal/connect';
 import { ensureDigestSchedule } from './temporal/schedules';
 import { ensureSearchAttributes } from './temporal/searchAttributes';
+import { closeHttpServer } from './shutdown';
 import { createLifecycleWorker } from './worker/createWorker';
 
 /** The worker role: runs lifecycles and their activities until shut down. */
 export async function startWorker(config: Config, endpoint: TemporalEndpoint, db: Database, logger: Logger) {
   const connection = await connectWorker(endpoint);
-  const worker: Worker = await createLifecycleWorker({ connection, namespace: endpoint.namespace, taskQueue: config.temporal.taskQueue, db, channels: config.channels });
+  const worker: Worker = await createLifecycleWorker({ connection, namespace: endpoint.namespace, taskQueue: config.temporal.taskQueue, db, channels: config.channels, tuning: config.worker, shutdownGraceSeconds: config.shutdownGraceSeconds });
   const running = worker.run();
   logger.info({ taskQueue: config.temporal.taskQueue }, 'worker running');
   return {
     running,
+    /**
+     * Stops polling for new tasks and waits for the tasks in flight: activities run to their end (the
+     * SDK's shutdownGraceTime, SHUTDOWN_GRACE_SECONDS, is how long before it asks them to cancel).
+     */
     stop: async () => {
       if (worker.getState() === 'RUNNING') worker.shutdown();
-      await running;
-      await connection.close();
+      try {
+        await running;
+      } finally {
+        await connection.close();
+      }
     },
   };
 }
@@ -32,7 +41,7 @@ export async function startApi(config: Config, endpoint: TemporalEndpoint, db: D
   const lifecycle = new LifecycleService(db, temporal, { ...config, taskQueue: config.temporal.taskQueue });
   if (config.searchAttributes) await ensureSearchAttributes(temporal, endpoint.namespace);
   if (config.digestSchedule) await ensureDigestSchedule(temporal, config.temporal.taskQueue);
-  const app = createApp({ db, temporal, lifecycle, logger });
+  const app = createApp({ db, temporal, lifecycle, logger, metrics: config.metrics.enabled ? { sdkMetricsUrl: temporalSdkMetricsUrl() } : undefined });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(config.port, () => resolve(s));
   });
@@ -41,8 +50,14 @@ export async function startApi(config: Config, endpoint: TemporalEndpoint, db: D
   logger.info({ url: `http://localhost:${port}` }, 'API listening');
   return {
     port,
+    /**
+     * Refuses new connections at once and lets the requests in flight finish; after
+     * SHUTDOWN_GRACE_SECONDS the connections still open are cut.
+     */
     stop: async () => {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      logger.info({ graceSeconds: config.shutdownGraceSeconds }, 'API closing: no new connections, waiting for the requests in flight');
+      const { cut } = await closeHttpServer(server, config.shutdownGraceSeconds * 1000);
+      if (cut) logger.warn({ graceSeconds: config.shutdownGraceSeconds }, 'API closed: connections still open after the grace period were cut');
       await temporal.connection.close();
     },
   };

@@ -1,5 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { Database } from '../db/client';
+import { activityLog } from '../observability/activityLog';
 import { ChannelError, sendOnChannel, type ChannelKind, type ChannelSettings } from './channels';
 
 export interface SettleInput {
@@ -37,6 +38,7 @@ export function createDeliveryActivities(db: Database, settings: ChannelSettings
         return 'already_settled';
       }
       const { notification } = delivery;
+      const logged = { deliveryId, recommendationId: notification.recommendationId, notificationId: notification.id, channel: channel.kind };
       try {
         await sendOnChannel(
           { kind: channel.kind as ChannelKind, address: channel.address, secret: channel.secret },
@@ -61,9 +63,11 @@ export function createDeliveryActivities(db: Database, settings: ChannelSettings
         const message = error instanceof Error ? error.message : String(error);
         await logAttempt(deliveryId, { status: 'failed', error: message });
         const retryable = !(error instanceof ChannelError) || error.retryable;
+        activityLog()?.warn('delivery attempt failed', { ...logged, error: message, retryable });
         throw ApplicationFailure.create({ message, type: 'DeliveryFailed', nonRetryable: !retryable });
       }
       await logAttempt(deliveryId, { status: 'accepted' });
+      activityLog()?.info('delivery sent', logged);
       return 'sent';
     },
 

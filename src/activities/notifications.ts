@@ -6,6 +6,7 @@ import { digestEntries, digestMessage, DIGEST_HORIZON_DAYS, type DigestRecommend
 import { FINAL_STATUSES, type DeadlineState, type Status } from '../domain/lifecycle';
 import { sendableFrom, type Audience, type Reminder, type SendingWindow } from '../domain/reminders';
 import { loadCalendar } from './calendar';
+import { activityLog } from '../observability/activityLog';
 
 /** A delivery waiting for its time: the workflow sleeps until `sendAt`, then runs `deliver`. */
 export interface PlannedDelivery {
@@ -108,6 +109,7 @@ export function createNotificationActivities(db: Database) {
     async notify(input: NotifyInput): Promise<PlannedDelivery[]> {
       const calendar = await loadCalendar(db);
       const sendAt = sendableFrom(Date.parse(input.raisedAt), input.reminder.type, input.window, (d) => calendar.isWorkingDay(d));
+      activityLog()?.info('notifying', { recommendationId: input.recommendationId, reminderKey: input.reminder.key, type: input.reminder.type, audiences: input.audiences, sendAt: new Date(sendAt).toISOString() });
       return db.$transaction(async (tx) => {
         const planned: PlannedDelivery[] = [];
         for (const recipient of await recipientsFor(tx, input.details, input.audiences)) {

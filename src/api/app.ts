@@ -18,29 +18,38 @@ import { registerOversightRoutes } from './oversightRoutes';
 import { registerReportRoutes } from './reportRoutes';
 import { createRecommendationBody, listRecommendationsQuery } from './schemas';
 import { recommendationView } from './views';
+import { readiness } from '../observability/health';
+import { createMetrics, type MetricsOptions } from '../observability/metrics';
 
 export interface AppDependencies {
   db: Database;
   temporal: Client;
   lifecycle: LifecycleService;
   logger: Logger;
+  /** GET /metrics (Prometheus) and the latency histogram; absent (METRICS=off): /metrics answers 404. */
+  metrics?: MetricsOptions;
 }
 
 /** The HTTP API: JSON in and out, zod on every input. */
-export function createApp({ db, temporal, lifecycle, logger }: AppDependencies): express.Express {
+export function createApp({ db, temporal, lifecycle, logger, metrics }: AppDependencies): express.Express {
   const app = express();
   app.disable('x-powered-by');
-  app.use(express.json({ limit: '256kb' }));
+  // Before the body parser, so that a malformed body too gets its id, its log line and its latency.
   app.use((req, res, next) => {
     const requestId = req.get('x-request-id') ?? randomUUID();
     res.setHeader('x-request-id', requestId);
+    // Every log line of this request (see errorHandler) carries its id.
+    const log: Logger = (res.locals.log = logger.child({ requestId }));
     const started = process.hrtime.bigint();
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      logger.info({ requestId, method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms) }, 'request');
+      log.info({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms) }, 'request');
     });
     next();
   });
+  const prometheus = metrics && createMetrics(db, metrics);
+  if (prometheus) app.use(prometheus.observe);
+  app.use(express.json({ limit: '256kb' }));
 
   async function detail(id: string) {
     const row = await db.recommendation.findUnique({ where: { id }, include: { events: { orderBy: { sequence: 'asc' } } } });
@@ -114,14 +123,23 @@ export function createApp({ db, temporal, lifecycle, logger }: AppDependencies):
     res.json(openApiDocument());
   });
 
+  // The original health check, kept for existing probes: the readiness checks in its own shape.
   app.get('/healthz', async (_req, res) => {
-    const [database, workflows] = await Promise.all([
-      db.$queryRawUnsafe('SELECT 1').then(() => 'ok', () => 'unavailable'),
-      temporal.workflowService.getSystemInfo({}).then(() => 'ok', () => 'unavailable'),
-    ]);
-    const ok = database === 'ok' && workflows === 'ok';
-    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'degraded', database, temporal: workflows });
+    const report = await readiness(db, temporal, res.locals.log as Logger);
+    const ok = report.status === 'ready';
+    const shown = (check: string) => (check === 'ok' ? 'ok' : 'unavailable');
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'degraded', database: shown(report.database), temporal: shown(report.temporal) });
   });
+
+  // Liveness: the process answers. Readiness: it can serve (database and Temporal answer within 2 s each).
+  app.get('/livez', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const report = await readiness(db, temporal, res.locals.log as Logger);
+    res.status(report.status === 'ready' ? 200 : 503).json(report);
+  });
+  if (prometheus) app.get('/metrics', prometheus.handler);
 
   app.use((req, _res, next) => next(new HttpError(404, 'not_found', `no route for ${req.method} ${req.path}`)));
   app.use(errorHandler(logger));

@@ -63,11 +63,14 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       error = new HttpError(error.status, error.type === 'entity.too.large' ? 'payload_too_large' : 'invalid_body', error.message);
     }
     const mapped = error instanceof HttpError ? error : fromTemporal(error);
+    // The request's child logger (set in createApp) carries its requestId.
+    const log: Logger = res.locals.log ?? logger.child({ requestId: req.get('x-request-id') });
     if (mapped) {
+      if (mapped.status >= 500) log.warn({ err: error, status: mapped.status, code: mapped.code }, mapped.message);
       res.status(mapped.status).json({ error: mapped.code, message: mapped.message, ...(mapped.details ? { issues: mapped.details } : {}) });
       return;
     }
-    logger.error({ err: error, requestId: req.headers['x-request-id'] }, 'unhandled error');
+    log.error({ err: error }, 'unhandled error');
     res.status(500).json({ error: 'internal_error', message: 'an unexpected error occurred; it has been logged' });
   };
 }

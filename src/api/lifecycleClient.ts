@@ -29,7 +29,12 @@ import { HttpError, notFound } from './errors';
 import type { CreateRecommendationBody, RecommendationDetails } from './schemas';
 
 /** Creating recommendations and acting on them: the read model guards uniqueness, Temporal runs the lifecycle. */
+/** Below the client's 5 s retry pause plus a margin, so the whole call stays under 15 s. */
+const UPDATE_DEADLINE_MS = 8_000;
+
 export class LifecycleService {
+  private readonly starting = new Map<string, Promise<void>>();
+
   constructor(
     private readonly db: Database,
     private readonly client: Client,
@@ -82,7 +87,7 @@ export class LifecycleService {
       throw new HttpError(409, 'transition_rejected', `the recommendation is ${status} (${STATUS_LABELS[status]}); no further action is possible`);
     }
     const update = actionUpdates[action] as unknown as UpdateDefinition<RecommendationState, [ActionInputs[A]]>;
-    await this.client.workflow.getHandle(row.workflowId).executeUpdate(update, { args: [input] });
+    await this.withinDeadline(() => this.client.workflow.getHandle(row.workflowId).executeUpdate(update, { args: [input] }));
   }
 
   /**
@@ -145,7 +150,24 @@ export class LifecycleService {
     });
   }
 
-  private async startLifecycle(id: string, details: RecommendationDetails, actor: string): Promise<void> {
+  /**
+   * Temporal calls answer within UPDATE_DEADLINE_MS, so an unreachable cluster gives a 503 instead of a
+   * hang (the client would otherwise keep retrying for about 20 s).
+   */
+  private withinDeadline<T>(call: () => Promise<T>): Promise<T> {
+    return this.client.withDeadline(Date.now() + UPDATE_DEADLINE_MS, call);
+  }
+
+  /** Concurrent repeats of one create share its start: a workflow accepts only a few Updates in flight. */
+  private startLifecycle(id: string, details: RecommendationDetails, actor: string): Promise<void> {
+    const running = this.starting.get(id);
+    if (running) return running;
+    const start = this.startLifecycleOnce(id, details, actor).finally(() => this.starting.delete(id));
+    this.starting.set(id, start);
+    return start;
+  }
+
+  private async startLifecycleOnce(id: string, details: RecommendationDetails, actor: string): Promise<void> {
     const input: LifecycleInput = {
       recommendationId: id,
       details,
@@ -155,15 +177,17 @@ export class LifecycleService {
       searchAttributes: this.config.searchAttributes ?? false,
     };
     // Update-with-start: starts the workflow unless it runs already, and returns once its first event is recorded.
-    await this.client.workflow.executeUpdateWithStart(readyUpdate, {
-      startWorkflowOperation: new WithStartWorkflowOperation<typeof recommendationLifecycle>('recommendationLifecycle', {
-        workflowId: workflowIdFor(id),
-        taskQueue: this.config.taskQueue,
-        args: [input],
-        workflowIdConflictPolicy: 'USE_EXISTING',
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    await this.withinDeadline(() =>
+      this.client.workflow.executeUpdateWithStart(readyUpdate, {
+        startWorkflowOperation: new WithStartWorkflowOperation<typeof recommendationLifecycle>('recommendationLifecycle', {
+          workflowId: workflowIdFor(id),
+          taskQueue: this.config.taskQueue,
+          args: [input],
+          workflowIdConflictPolicy: 'USE_EXISTING',
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        }),
       }),
-    });
+    );
   }
 }
 

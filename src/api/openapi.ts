@@ -124,6 +124,20 @@ export function openApiDocument() {
     summary: 'liveness: database and Temporal reachable',
     responses: { 200: json(z.object({ status: z.string(), database: z.string(), temporal: z.string() }), 'healthy'), 503: { description: 'degraded' } },
   });
+  registry.registerPath({
+    method: 'get',
+    path: '/livez',
+    summary: 'liveness: the process answers (200 while it runs)',
+    responses: { 200: json(z.object({ status: z.literal('ok') }), 'alive') },
+  });
+  const check = z.enum(['ok', 'unavailable', 'timeout']);
+  const readinessReport = z.object({ status: z.enum(['ready', 'not_ready']), database: check, temporal: check, failed: z.array(z.enum(['database', 'temporal'])) });
+  registry.registerPath({
+    method: 'get',
+    path: '/readyz',
+    summary: 'readiness: the database answers SELECT 1 and Temporal answers getSystemInfo, each within 2 s',
+    responses: { 200: json(readinessReport, 'ready'), 503: json(readinessReport, 'not ready: `failed` names what did not answer') },
+  });
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
     info: { title: 'Followup API — 诉前检察建议跟进', version: '0.1.0' },

@@ -16,6 +16,25 @@ export interface LifecycleWorkerOptions {
   channels?: ChannelSettings;
   /** A pre-built bundle (tests build it once); otherwise the workflows are bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** Cache and concurrency limits (WORKER_* settings); the SDK's defaults otherwise. */
+  tuning?: WorkerTuning;
+  /** On shutdown, how long activities in flight may run on before they are cancelled. */
+  shutdownGraceSeconds?: number;
+}
+
+export interface WorkerTuning {
+  maxCachedWorkflows: number;
+  maxConcurrentActivities: number;
+  maxConcurrentWorkflowTasks: number;
+}
+
+/** The SDK's names for the tuning settings. */
+function workerTuningOptions(tuning: WorkerTuning): Pick<WorkerOptions, 'maxCachedWorkflows' | 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions'> {
+  return {
+    maxCachedWorkflows: tuning.maxCachedWorkflows,
+    maxConcurrentActivityTaskExecutions: tuning.maxConcurrentActivities,
+    maxConcurrentWorkflowTaskExecutions: tuning.maxConcurrentWorkflowTasks,
+  };
 }
 
 /** A worker running the recommendationLifecycle, recommendationLookBack and dailyDigest workflows and their activities. */
@@ -27,5 +46,7 @@ export function createLifecycleWorker(options: LifecycleWorkerOptions): Promise<
     // A client on the worker's own connection: the look-back activity starts workflows.
     activities: createActivities(options.db, options.channels, new Client({ connection: options.connection, namespace: options.namespace })),
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
+    ...(options.tuning ? workerTuningOptions(options.tuning) : {}),
+    ...(options.shutdownGraceSeconds ? { shutdownGraceTime: `${options.shutdownGraceSeconds}s` } : {}),
   });
 }

@@ -1,5 +1,5 @@
 import type { UpdateDefinition } from '@temporalio/common';
-import { allHandlersFinished, condition, patched, proxyActivities, proxyLocalActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import { allHandlersFinished, condition, log, patched, proxyActivities, proxyLocalActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import type { Activities, LifecycleEvent } from '../activities';
 import { daysBetween, endOfShanghaiDay, shanghaiDate, type CalendarDate } from '../domain/dates';
 import { addMonthsPeriod, type DeadlineKind, type Deadlines } from '../domain/deadlines';
@@ -94,6 +94,8 @@ export async function recommendationLifecycle(input: LifecycleInput): Promise<Re
     state.sequence += 1;
     state.updatedAt = new Date().toISOString();
     const event: LifecycleEvent = { sequence: state.sequence, type, actor, occurredAt: state.updatedAt, data };
+    // Replay-safe: the workflow logger stays silent while a history is replayed.
+    log.info('lifecycle event', { type, sequence: state.sequence, recommendationId: state.recommendationId, status: state.status });
     await recordEvent({ state, event });
   }
 

@@ -7,6 +7,7 @@ import pino from 'pino';
 import { createApp } from '../../src/api/app';
 import { LifecycleService } from '../../src/api/lifecycleClient';
 import type { Database } from '../../src/db/client';
+import type { MetricsOptions } from '../../src/observability/metrics';
 import { DEFAULT_REMINDER_POLICY } from '../../src/domain/reminders';
 import { ensureSearchAttributes } from '../../src/temporal/searchAttributes';
 import { createLifecycleWorker } from '../../src/worker/createWorker';
@@ -35,7 +36,12 @@ function installRuntimeOnce(): void {
   }
 }
 
-export async function startTestEngine(): Promise<TestEngine> {
+export interface TestEngineOptions {
+  /** Serve GET /metrics (off by default, as with METRICS=off). */
+  metrics?: MetricsOptions;
+}
+
+export async function startTestEngine(options: TestEngineOptions = {}): Promise<TestEngine> {
   installRuntimeOnce();
   const taskQueue = `api-test-${randomBytes(4).toString('hex')}`;
   const [env, database, workflowBundle] = await Promise.all([createDevServerEnvironment(), createTestDatabase(), bundleLifecycleWorkflows()]);
@@ -46,7 +52,7 @@ export async function startTestEngine(): Promise<TestEngine> {
 
   await ensureSearchAttributes(env.client, 'default');
   const lifecycle = new LifecycleService(db, env.client, { reminderPolicy: DEFAULT_REMINDER_POLICY, rules: { maxReviewExtensions: 1 }, taskQueue, searchAttributes: true });
-  const app = createApp({ db, temporal: env.client, lifecycle, logger: pino({ level: 'silent' }) });
+  const app = createApp({ db, temporal: env.client, lifecycle, logger: pino({ level: 'silent' }), metrics: options.metrics });
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(0, '127.0.0.1', (error?: Error) => (error ? reject(error) : resolve(s)));
   });
