@@ -11,6 +11,9 @@ import type { Logger } from 'pino';
  * and the database. The process then exits 0. A second signal during the shutdown exits 1 at once, and so does a
  * shutdown that outlasts its time limit.
  */
+/** Signals this soon after the first one are copies of it, not a second request. */
+const RELAYED_SIGNAL_MS = 500;
+
 export class Shutdown {
   private readonly parts: { name: string; stop: () => Promise<unknown> }[] = [];
   private running: Promise<never> | undefined;
@@ -23,12 +26,17 @@ export class Shutdown {
 
   /** Handles SIGTERM and SIGINT from now on; call before starting anything. */
   listen(): this {
+    let firstAt = 0;
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       process.on(signal, () => {
         if (!this.running) {
+          firstAt = Date.now();
           void this.run(signal, 0);
           return;
         }
+        // The same signal relayed by a wrapper (npm, tsx) or sent to the whole process group arrives at once:
+        // only a signal given later is someone insisting.
+        if (Date.now() - firstAt < RELAYED_SIGNAL_MS) return;
         this.logger.warn({ signal }, 'second signal during shutdown: exiting at once');
         process.exit(1);
       });
