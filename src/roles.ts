@@ -15,7 +15,15 @@ import { createLifecycleWorker } from './worker/createWorker';
 /** The worker role: runs lifecycles and their activities until shut down. */
 export async function startWorker(config: Config, endpoint: TemporalEndpoint, db: Database, logger: Logger) {
   const connection = await connectWorker(endpoint);
-  const worker: Worker = await createLifecycleWorker({ connection, namespace: endpoint.namespace, taskQueue: config.temporal.taskQueue, db, channels: config.channels, tuning: config.worker, shutdownGraceSeconds: config.shutdownGraceSeconds });
+  const worker: Worker = await createLifecycleWorker({
+    connection,
+    namespace: endpoint.namespace,
+    taskQueue: config.temporal.taskQueue,
+    db,
+    channels: config.channels,
+    tuning: config.worker,
+    shutdownGraceSeconds: config.shutdownGraceSeconds,
+  });
   const running = worker.run();
   logger.info({ taskQueue: config.temporal.taskQueue }, 'worker running');
   return {
