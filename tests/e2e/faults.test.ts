@@ -464,7 +464,15 @@ describe.skipIf(!!process.env.TEST_POSTGRES_URL).concurrent('faults', () => {
 
     // Temporal back: the refused action changed nothing, and repeating the interrupted create completes it.
     await s.temporal.start();
-    const repeated = await json(postJson(`${api}/api/recommendations`, laterCreate));
+    // The worker reconnects with a backoff of its own: until it polls again, a repeat may still be a 503,
+    // as a client would see it — and repeat.
+    const until = Date.now() + 60_000;
+    let repeated = await json(postJson(`${api}/api/recommendations`, laterCreate));
+    while (repeated.status === 503 && Date.now() < until) {
+      expect(['temporal_unavailable', 'temporal_timeout']).toContain(repeated.body.error);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      repeated = await json(postJson(`${api}/api/recommendations`, laterCreate));
+    }
     expect(repeated.status, JSON.stringify(repeated.body)).toBe(200);
     await settled(s.client(), 'down-2');
     expectWholeHistory(expect, s.read, 'down-2', ['issued']);
