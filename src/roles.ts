@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config';
 import type { Database } from './db/client';
 import { createApp } from './api/app';
+import { bootstrapHint } from './auth/bootstrap';
 import { temporalSdkMetricsUrl } from './config/logger';
 import { LifecycleService } from './api/lifecycleClient';
 import { connectClient, connectWorker, type TemporalEndpoint } from './temporal/connect';
@@ -49,13 +50,16 @@ export async function startApi(config: Config, endpoint: TemporalEndpoint, db: D
   const lifecycle = new LifecycleService(db, temporal, { ...config, taskQueue: config.temporal.taskQueue });
   if (config.searchAttributes) await ensureSearchAttributes(temporal, endpoint.namespace);
   if (config.digestSchedule) await ensureDigestSchedule(temporal, config.temporal.taskQueue);
-  const app = createApp({ db, temporal, lifecycle, logger, metrics: config.metrics.enabled ? { sdkMetricsUrl: temporalSdkMetricsUrl() } : undefined });
+  const app = createApp({ db, temporal, lifecycle, logger, auth: config.auth, metrics: config.metrics.enabled ? { sdkMetricsUrl: temporalSdkMetricsUrl() } : undefined });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(config.port, () => resolve(s));
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   logger.info({ url: `http://localhost:${port}` }, 'API listening');
+  const hint = await bootstrapHint(db);
+  // Plain text on stdout: the operator reads it once, at the first start.
+  if (hint) console.log(`\n${hint}\n`);
   return {
     port,
     /**

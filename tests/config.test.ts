@@ -14,6 +14,21 @@ describe('configuration', () => {
     expect(config.digestSchedule).toBe(true);
     expect(config.searchAttributes).toBe(true);
     expect(config.rules).toEqual({ maxReviewExtensions: 1, lookBackMonths: 6 });
+    // API tokens only, a write limit, and CORS closed.
+    expect(config.auth).toEqual({ jwt: undefined, writesPerMinute: 120, corsOrigins: [] });
+  });
+
+  it('takes SSO JWTs by a shared secret or a JWKS, never both, and the CORS origins as a list', () => {
+    const base = { DATABASE_URL: 'file:/tmp/x.db' };
+    const secret = 's'.repeat(32);
+    expect(loadConfig({ ...base, AUTH_JWT_SECRET: secret, AUTH_JWT_ISSUER: 'https://sso', CORS_ORIGINS: 'https://a.example, https://b.example' }).auth).toEqual({
+      jwt: { secret, jwksUrl: undefined, issuer: 'https://sso', audience: undefined },
+      writesPerMinute: 120,
+      corsOrigins: ['https://a.example', 'https://b.example'],
+    });
+    expect(loadConfig({ ...base, AUTH_JWKS_URL: 'https://sso.example/jwks.json' }).auth.jwt).toMatchObject({ jwksUrl: 'https://sso.example/jwks.json' });
+    expect(() => loadConfig({ ...base, AUTH_JWT_SECRET: secret, AUTH_JWKS_URL: 'https://sso.example/jwks.json' })).toThrow(/not both/);
+    expect(() => loadConfig({ ...base, AUTH_JWT_SECRET: 'short' })).toThrow(/AUTH_JWT_SECRET: at least 32 characters/);
   });
 
   it('reads the reminder schedule from the environment', () => {

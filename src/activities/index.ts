@@ -91,6 +91,9 @@ export function projection(state: RecommendationState) {
   const next = state.deadlines.filter(isOpen).sort((a, b) => a.dueDate.localeCompare(b.dueDate))[0];
   return {
     status: state.status,
+    // Reassignment changes the handler; older states (before approvals) have no pending approval.
+    handler: state.details.handler,
+    awaitingApproval: state.pendingApproval?.action ?? null,
     closeGround: state.closure?.ground ?? null,
     replyDueAt: deadline('reply')?.dueDate ?? null,
     reviewDueAt: deadline('review')?.dueDate ?? null,

@@ -4,8 +4,9 @@ import type { RecommendationDetails } from '../api/schemas';
 import { addCalendarDays, type CalendarDate } from '../domain/dates';
 import { digestEntries, digestMessage, DIGEST_HORIZON_DAYS, type DigestRecommendation } from '../domain/digest';
 import { FINAL_STATUSES, type DeadlineState, type Status } from '../domain/lifecycle';
-import { sendableFrom, type Audience, type Reminder, type SendingWindow } from '../domain/reminders';
+import { sendableFrom, type Audience, type NoticeType, type Reminder, type SendingWindow } from '../domain/reminders';
 import { loadCalendar } from './calendar';
+import { sees } from '../domain/access';
 import { activityLog } from '../observability/activityLog';
 
 /** A delivery waiting for its time: the workflow sleeps until `sendAt`, then runs `deliver`. */
@@ -18,7 +19,8 @@ export interface PlannedDelivery {
 export interface NotifyInput {
   recommendationId: string;
   details: Pick<RecommendationDetails, 'procuratorate' | 'handler'>;
-  reminder: Pick<Reminder, 'key' | 'type' | 'dueDate' | 'days'> & { deadlineKind: Reminder['deadlineKind'] | 'look_back' };
+  /** A deadline reminder, a look-back reminder, or a reminder to the approver of a pending proposal (no deadline). */
+  reminder: Pick<Reminder, 'key' | 'days'> & { type: NoticeType; deadlineKind: Reminder['deadlineKind'] | 'look_back' | null; dueDate: CalendarDate | null };
   audiences: Audience[];
   title: string;
   message: string;
@@ -144,17 +146,12 @@ export function createNotificationActivities(db: Database) {
           select: { procuratorate: true, documentNumber: true, agency: true, handler: true, status: true, deadlines: true },
         }),
       ]);
-      const departmentOf = new Map(people.map((p) => [p.id, `${p.procuratorate}\u0000${p.department}`]));
+      const departmentOf = new Map(people.map((p) => [p.id, p.department]));
       const recommendations = rows.map((r) => ({ ...r, status: r.status as Status, deadlines: (r.deadlines ?? []) as unknown as DeadlineState[] }));
       const planned: PlannedDelivery[] = [];
       for (const person of people) {
-        const mine = recommendations.filter((r): r is DigestRecommendation & { procuratorate: string } =>
-          person.role === 'handler'
-            ? r.handler === person.id
-            : person.role === 'supervisor'
-              ? departmentOf.get(r.handler) === `${person.procuratorate}\u0000${person.department}`
-              : r.procuratorate === person.procuratorate,
-        );
+        if (person.role === 'admin') continue;
+        const mine = recommendations.filter((r): r is DigestRecommendation & { procuratorate: string } => sees(person, r, departmentOf.get(r.handler)));
         const digest = digestMessage(digestEntries(mine, date), date, person.role !== 'handler');
         if (!digest) continue;
         const recipient: Recipient = { id: person.id, audience: person.role as Audience, channels: person.channels };

@@ -40,11 +40,13 @@ import {
 } from './caseSchemas';
 import { HttpError, invalidInput, notFound, parse } from './errors';
 import type { RouteDependencies } from './routeDependencies';
+import { assignedScope, forbidden, ownProcuratorate, requirePermission, seesAssigned } from './access';
+import { principal, type Principal } from '../auth/authenticate';
 import { errorResponse, page } from './schemas';
 
 type Tx = Prisma.TransactionClient;
 type CaseAuditType = 'case_filed' | 'consultation_recorded' | 'hearing_recorded' | 'public_notice_recorded' | 'case_lawsuit_filed';
-type CaseParticulars = Omit<CreateCaseBody, 'id' | 'actor' | 'clueReceivedAt'> & { clueReceivedAt: string | null };
+type CaseParticulars = Omit<CreateCaseBody, 'id' | 'clueReceivedAt'> & { clueReceivedAt: string | null };
 
 const domainLabels = new Map(STATUTORY_DOMAINS.map((d) => [d.code, d.label]));
 
@@ -160,6 +162,14 @@ function civilOnly(found: Case, what: string): void {
 
 /** Cases (公益诉讼案件) with their consultations (磋商), hearings (公开听证), public notices, civil lawsuits, and look-backs (回头看). */
 export function registerCaseRoutes(app: Express, { db }: RouteDependencies): void {
+  /** The case if the user sees it (by its handler, as recommendations); 404 otherwise. */
+  async function visibleCase(user: Principal, id: string): Promise<Case> {
+    if (user.role === 'admin') await assignedScope(db, user);
+    const found = await db.case.findUnique({ where: { id } });
+    if (!found || !(await seesAssigned(db, user, found))) throw notFound(`case ${id}`);
+    return found;
+  }
+
   async function caseDetail(id: string): Promise<CaseResponse> {
     const row = await db.case.findUnique({
       where: { id },
@@ -185,7 +195,10 @@ export function registerCaseRoutes(app: Express, { db }: RouteDependencies): voi
   }
 
   /** Writes a record on an existing case together with its audit entry. */
-  async function recordOnCase(caseId: string, type: CaseAuditType, actor: string, check: (found: Case) => void, write: (tx: Tx) => Promise<object>): Promise<void> {
+  async function recordOnCase(caseId: string, type: CaseAuditType, user: Principal, check: (found: Case) => void, write: (tx: Tx) => Promise<object>): Promise<void> {
+    await visibleCase(user, caseId);
+    requirePermission(user, 'act');
+    const actor = user.id;
     await withAuditRetry(db, async (tx, audit) => {
       const found = await tx.case.findUnique({ where: { id: caseId } });
       if (!found) throw notFound(`case ${caseId}`);
@@ -195,7 +208,12 @@ export function registerCaseRoutes(app: Express, { db }: RouteDependencies): voi
   }
 
   app.post('/api/cases', async (req, res) => {
-    const { id: requestedId, actor, clueReceivedAt, ...rest } = parse(createCaseBody, req.body);
+    const user = principal(res);
+    requirePermission(user, 'register');
+    const { id: requestedId, clueReceivedAt, ...rest } = parse(createCaseBody, req.body);
+    if (rest.procuratorate !== user.procuratorate) throw forbidden(`you file cases of ${user.procuratorate} only`);
+    if (user.role === 'handler' && rest.handler !== user.id) throw forbidden('a handler files their own cases; a department head assigns them to others');
+    const actor = user.id;
     const particulars: CaseParticulars = { ...rest, clueReceivedAt: clueReceivedAt ?? null };
     // A concurrent create of the same case makes this transaction fail on a unique index; its retry finds the winner.
     const { id, created } = await withAuditRetry(db, async (tx, audit) => {
@@ -213,7 +231,7 @@ export function registerCaseRoutes(app: Express, { db }: RouteDependencies): voi
 
   app.get('/api/cases', async (req, res) => {
     const { limit, offset, year, ...filters } = parse(listCasesQuery, req.query);
-    const where: Prisma.CaseWhereInput = { ...filters, ...(year ? { filedAt: { gte: `${year}-01-01`, lte: `${year}-12-31` } } : {}) };
+    const where: Prisma.CaseWhereInput = { AND: [await assignedScope(db, principal(res)), filters, year ? { filedAt: { gte: `${year}-01-01`, lte: `${year}-12-31` } } : {}] };
     const [items, total] = await Promise.all([
       db.case.findMany({ where, orderBy: [{ filedAt: 'desc' }, { id: 'asc' }], skip: offset, take: limit }),
       db.case.count({ where }),
@@ -222,16 +240,17 @@ export function registerCaseRoutes(app: Express, { db }: RouteDependencies): voi
   });
 
   app.get('/api/cases/:id', async (req: Request<{ id: string }>, res) => {
+    await visibleCase(principal(res), req.params.id);
     res.json(await caseDetail(req.params.id));
   });
 
   app.post('/api/cases/:id/consultations', async (req: Request<{ id: string }>, res) => {
-    const { actor, notes, ...consultation } = parse(consultationBody, req.body);
+    const { notes, ...consultation } = parse(consultationBody, req.body);
     const caseId = req.params.id;
     await recordOnCase(
       caseId,
       'consultation_recorded',
-      actor,
+      principal(res),
       (found) => notBeforeFiling(found, 'heldOn', consultation.heldOn),
       (tx) => tx.consultation.create({ data: { caseId, ...consultation, notes: notes || null } }),
     );
@@ -239,12 +258,12 @@ export function registerCaseRoutes(app: Express, { db }: RouteDependencies): voi
   });
 
   app.post('/api/cases/:id/hearings', async (req: Request<{ id: string }>, res) => {
-    const { actor, ...hearing } = parse(hearingBody, req.body);
+    const { ...hearing } = parse(hearingBody, req.body);
     const caseId = req.params.id;
     await recordOnCase(
       caseId,
       'hearing_recorded',
-      actor,
+      principal(res),
       (found) => notBeforeFiling(found, 'heldOn', hearing.heldOn),
       (tx) => tx.hearing.create({ data: { caseId, ...hearing } }),
     );
@@ -252,12 +271,12 @@ export function registerCaseRoutes(app: Express, { db }: RouteDependencies): voi
   });
 
   app.post('/api/cases/:id/public-notices', async (req: Request<{ id: string }>, res) => {
-    const { actor, ...notice } = parse(publicNoticeBody, req.body);
+    const { ...notice } = parse(publicNoticeBody, req.body);
     const caseId = req.params.id;
     await recordOnCase(
       caseId,
       'public_notice_recorded',
-      actor,
+      principal(res),
       (found) => {
         civilOnly(found, 'public notices (诉前公告, [R]91)');
         notBeforeFiling(found, 'publishedOn', notice.publishedOn);
@@ -268,12 +287,12 @@ export function registerCaseRoutes(app: Express, { db }: RouteDependencies): voi
   });
 
   app.post('/api/cases/:id/lawsuits', async (req: Request<{ id: string }>, res) => {
-    const { actor, ...lawsuit } = parse(caseLawsuitBody, req.body);
+    const { ...lawsuit } = parse(caseLawsuitBody, req.body);
     const caseId = req.params.id;
     await recordOnCase(
       caseId,
       'case_lawsuit_filed',
-      actor,
+      principal(res),
       (found) => {
         civilOnly(found, 'lawsuits filed on a case (administrative ones are filed on their recommendation)');
         notBeforeFiling(found, 'filedAt', lawsuit.filedAt);
@@ -284,16 +303,17 @@ export function registerCaseRoutes(app: Express, { db }: RouteDependencies): voi
   });
 
   app.get('/api/look-backs', async (req, res) => {
-    const { limit, offset, procuratorate, dueBefore, pending } = parse(listLookBacksQuery, req.query);
+    const user = principal(res);
+    const { limit, offset, dueBefore, pending, ...query } = parse(listLookBacksQuery, req.query);
+    const scope = await assignedScope(db, user);
+    const procuratorate = ownProcuratorate(user, query.procuratorate);
     const where: Prisma.LookBackWhereInput = {
       ...(dueBefore ? { dueOn: { lte: dueBefore } } : {}),
       ...(pending === undefined ? {} : { conductedOn: pending ? null : { not: null } }),
     };
-    if (procuratorate !== undefined) {
-      // A look-back names its case, its recommendation, or both; the recommendation has no relation to join on.
-      const ofRecommendations = await db.recommendation.findMany({ where: { procuratorate }, select: { id: true } });
-      where.OR = [{ case: { procuratorate } }, { recommendationId: { in: ofRecommendations.map((r) => r.id) } }];
-    }
+    // A look-back names its case, its recommendation, or both; the recommendation has no relation to join on.
+    const ofRecommendations = await db.recommendation.findMany({ where: { ...scope, procuratorate }, select: { id: true } });
+    where.OR = [{ case: { ...scope, procuratorate } }, { recommendationId: { in: ofRecommendations.map((r) => r.id) } }];
     const [items, total] = await Promise.all([
       db.lookBack.findMany({ where, orderBy: [{ dueOn: 'asc' }, { id: 'asc' }], skip: offset, take: limit }),
       db.lookBack.count({ where }),
@@ -303,7 +323,14 @@ export function registerCaseRoutes(app: Express, { db }: RouteDependencies): voi
 
   app.post('/api/look-backs/:id', async (req, res) => {
     const { id } = parse(z.object({ id: z.coerce.number().int().positive() }), req.params);
-    const { actor, notes, ...result } = parse(lookBackBody, req.body);
+    const user = principal(res);
+    const actor = user.id;
+    const { notes, ...result } = parse(lookBackBody, req.body);
+    const target = await db.lookBack.findUnique({ where: { id }, include: { case: true } });
+    const recommendation = target?.recommendationId ? await db.recommendation.findUnique({ where: { id: target.recommendationId } }) : null;
+    const assigned = recommendation ?? target?.case;
+    if (!assigned || !(await seesAssigned(db, user, assigned))) throw notFound(`look-back ${id}`);
+    requirePermission(user, 'act');
     const recorded = await withAuditRetry(db, async (tx, audit) => {
       const found = await tx.lookBack.findUnique({ where: { id } });
       if (!found) throw notFound(`look-back ${id}`);

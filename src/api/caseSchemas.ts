@@ -22,7 +22,6 @@ extendZodWithOpenApi(z);
 
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`);
 const notes = z.string().trim().max(5000, 'at most 5000 characters').optional();
-const actor = text(100).openapi({ description: '操作人 — who acts (until authentication exists)', example: '张检察官' });
 
 /** A code of the vocabulary; a wrong one is answered with every code and its label. */
 function oneOf<V extends Vocabulary>(vocabulary: V, title: string) {
@@ -77,7 +76,6 @@ export const createCaseBody = z
     clueReceivedAt: pastDate('线索受理日期').optional(),
     filedAt: pastDate('立案日期'),
     handler: text(100).openapi({ description: '承办检察官', example: '张检察官' }),
-    actor,
   })
   .superRefine((body, ctx) => {
     if (body.clueReceivedAt && isCalendarDate(body.clueReceivedAt) && isCalendarDate(body.filedAt) && body.clueReceivedAt > body.filedAt) {
@@ -93,24 +91,23 @@ export const consultationBody = z
     agency: text(200).openapi({ description: '行政机关', example: '某区生态环境局' }),
     outcome: consultationOutcome,
     notes,
-    actor,
   })
   .openapi('RecordConsultation');
 
 export const hearingBody = z
-  .strictObject({ heldOn: pastDate('听证日期'), participants, conclusion: text(5000).openapi({ description: '听证意见' }), actor })
+  .strictObject({ heldOn: pastDate('听证日期'), participants, conclusion: text(5000).openapi({ description: '听证意见' }) })
   .openapi('RecordHearing');
 
 export const publicNoticeBody = z
-  .strictObject({ publishedOn: pastDate('公告日期'), outlet: text(200).openapi({ description: '公告媒体', example: '正义网' }), actor })
+  .strictObject({ publishedOn: pastDate('公告日期'), outlet: text(200).openapi({ description: '公告媒体', example: '正义网' }) })
   .openapi('RecordPublicNotice', { description: `诉前公告 of a civil case; it runs ${PUBLIC_NOTICE_DAYS} days` });
 
 export const caseLawsuitBody = z
-  .strictObject({ kind: caseLawsuitKind, filedAt: pastDate('起诉日期'), court: text(200).openapi({ example: '某市中级人民法院' }), actor })
+  .strictObject({ kind: caseLawsuitKind, filedAt: pastDate('起诉日期'), court: text(200).openapi({ example: '某市中级人民法院' }) })
   .openapi('FileCaseLawsuit');
 
 export const lookBackBody = z
-  .strictObject({ conductedOn: pastDate('回头看日期'), finding: lookBackFinding, notes, actor })
+  .strictObject({ conductedOn: pastDate('回头看日期'), finding: lookBackFinding, notes })
   .openapi('RecordLookBack');
 
 const pageQuery = {

@@ -1,4 +1,4 @@
-import type { ErrorRequestHandler, Request } from 'express';
+import type { ErrorRequestHandler } from 'express';
 import { ServiceError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, isGrpcServiceError } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { z } from 'zod';
@@ -22,14 +22,6 @@ export const notFound = (what: string) => new HttpError(404, 'not_found', `${wha
 export function invalidInput(error: z.ZodError): HttpError {
   const issues = error.issues.map((issue) => ({ field: issue.path.join('.') || '(body)', reason: issue.message }));
   return new HttpError(400, 'invalid_input', issues.map((i) => `${i.field}: ${i.reason}`).join('; '), issues);
-}
-
-/**
- * Who changes configuration (people, policies, schedules, read marks), for the audit log: the
- * `x-actor` header until authentication replaces it with the token's user.
- */
-export function actorOf(req: Request): string {
-  return req.get('x-actor')?.trim().slice(0, 100) || '未署名';
 }
 
 /** The value, as the schema reads it; or a 400 naming each bad field. */

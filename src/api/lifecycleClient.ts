@@ -9,6 +9,9 @@ import {
   STATUS_LABELS,
   type ActionInputs,
   type ActionName,
+  type ApprovalDecision,
+  type Proposal,
+  type ReassignInput,
   type DeadlineState,
   type OverdueAcknowledgement,
   type RecommendationState,
@@ -19,14 +22,17 @@ import type { Config } from '../config';
 import type { recommendationLifecycle } from '../workflows/recommendationLifecycle';
 import {
   actionUpdates,
+  decideUpdate,
   overdueAcknowledgedSignal,
+  proposeUpdate,
+  reassignUpdate,
   readyUpdate,
   recalculateDeadlinesSignal,
   reminderPolicyChangedSignal,
   type LifecycleInput,
 } from '../workflows/definitions';
 import { HttpError, notFound } from './errors';
-import type { CreateRecommendationBody, RecommendationDetails } from './schemas';
+import type { RecommendationDetails } from './schemas';
 
 /** Creating recommendations and acting on them: the read model guards uniqueness, Temporal runs the lifecycle. */
 /** Below the client's 5 s retry pause plus a margin, so the whole call stays under 15 s. */
@@ -46,8 +52,7 @@ export class LifecycleService {
    * The row is written first (unique id and 文号), then the workflow is started idempotently,
    * so a create interrupted between the two is completed by repeating it.
    */
-  async create(body: CreateRecommendationBody): Promise<{ id: string; created: boolean }> {
-    const { id: requestedId, actor, ...details } = body;
+  async create(requestedId: string | undefined, details: RecommendationDetails, actor: string): Promise<{ id: string; created: boolean }> {
     const requestHash = hashDetails(details);
     const existing = await this.findExisting(requestedId, details);
     if (existing) {
@@ -71,23 +76,40 @@ export class LifecycleService {
       });
     } catch (error) {
       // A concurrent identical create won the race: answer as its repeat.
-      if (isUniqueViolation(error)) return this.create(body);
+      if (isUniqueViolation(error)) return this.create(requestedId, details, actor);
       throw error;
     }
     await this.startLifecycle(id, details, actor);
     return { id, created: true };
   }
 
-  /** Runs an action as an Update; the validator's rejection becomes a 409 with its reason. */
+  /** Runs an act as an Update; the validator's rejection becomes a 409 with its reason. */
   async act<A extends ActionName>(id: string, action: A, input: ActionInputs[A]): Promise<void> {
+    await this.update(id, actionUpdates[action] as unknown as UpdateDefinition<RecommendationState, [ActionInputs[A]]>, input);
+  }
+
+  /** Proposes an act that needs the 检察长's approval. */
+  async propose(id: string, proposal: Proposal & { actor: string }): Promise<void> {
+    await this.update(id, proposeUpdate, proposal);
+  }
+
+  /** The 检察长's decision on the pending proposal. */
+  async decide(id: string, decision: ApprovalDecision): Promise<void> {
+    await this.update(id, decideUpdate, decision);
+  }
+
+  async reassign(id: string, input: ReassignInput): Promise<void> {
+    await this.update(id, reassignUpdate, input);
+  }
+
+  private async update<Arg>(id: string, definition: UpdateDefinition<RecommendationState, [Arg]>, arg: Arg): Promise<void> {
     const row = await this.db.recommendation.findUnique({ where: { id }, select: { status: true, workflowId: true } });
     if (!row) throw notFound(`recommendation ${id}`);
     const status = row.status as Status;
     if (FINAL_STATUSES.has(status)) {
       throw new HttpError(409, 'transition_rejected', `the recommendation is ${status} (${STATUS_LABELS[status]}); no further action is possible`);
     }
-    const update = actionUpdates[action] as unknown as UpdateDefinition<RecommendationState, [ActionInputs[A]]>;
-    await this.withinDeadline(() => this.client.workflow.getHandle(row.workflowId).executeUpdate(update, { args: [input] }));
+    await this.withinDeadline(() => this.client.workflow.getHandle(row.workflowId).executeUpdate(definition, { args: [arg] }));
   }
 
   /**

@@ -4,7 +4,9 @@ import type { Database } from '../db/client';
 import type { Prisma } from '../generated/prisma/client';
 import type { DeadlineKind } from '../domain/deadlines';
 import { withAuditRetry } from '../audit/log';
-import { actorOf, notFound, parse } from './errors';
+import { forbidden, ownProcuratorate, requireRole } from './access';
+import { principal, type Principal } from '../auth/authenticate';
+import { notFound, parse } from './errors';
 import type { LifecycleService } from './lifecycleClient';
 import type { ChannelKind } from '../activities/channels';
 import { personBody, personIdParam, procuratorateParam, reminderPolicySchema, type PersonBody, type PersonResponse } from './policySchemas';
@@ -13,12 +15,13 @@ import { deliveryView, notificationView } from './views';
 
 const withDeliveries = { deliveries: { include: { attempts: true } } } as const;
 
-type PersonRow = Omit<PersonResponse, 'updatedAt' | 'channels' | 'role'> & { role: string; updatedAt: Date; channels: { id: number; kind: string; address: string; secret: string | null }[] };
+type PersonRow = Omit<PersonResponse, 'updatedAt' | 'channels' | 'role' | 'kind'> & { role: string; kind: string; updatedAt: Date; channels: { id: number; kind: string; address: string; secret: string | null }[] };
 
 function personView(person: PersonRow): PersonResponse {
   return {
     ...person,
     role: person.role as PersonResponse['role'],
+    kind: person.kind as PersonResponse['kind'],
     updatedAt: person.updatedAt.toISOString(),
     // Secrets are write-only: the API says whether one is set, never what it is.
     channels: person.channels.map(({ id, kind, address, secret }) => ({ id, kind: kind as ChannelKind, address, hasSecret: secret !== null })),
@@ -27,10 +30,17 @@ function personView(person: PersonRow): PersonResponse {
 
 /** The inbox and its deliveries, the people reminded, and each procuratorate's reminder policy. */
 export function registerNotificationRoutes(app: Express, { db, lifecycle }: { db: Database; lifecycle: LifecycleService }): void {
+  /** Whose notifications the user may read: a handler their own, a department head their department's, others their procuratorate's. */
+  async function recipientsSeenBy(user: Principal): Promise<string | { in: string[] }> {
+    if (user.role === 'handler') return user.id;
+    const where = user.role === 'supervisor' ? { procuratorate: user.procuratorate, department: user.department } : { procuratorate: user.procuratorate };
+    return { in: (await db.person.findMany({ where, select: { id: true } })).map((p) => p.id) };
+  }
+
   app.get('/api/notifications', async (req, res) => {
     const { limit, offset, unread, recipient, recommendationId, type } = parse(listNotificationsQuery, req.query);
     const where: Prisma.NotificationWhereInput = {
-      recipient,
+      AND: [{ recipient: await recipientsSeenBy(principal(res)) }, { recipient }],
       recommendationId,
       type,
       ...(unread === undefined ? {} : { readAt: unread ? null : { not: null } }),
@@ -45,24 +55,28 @@ export function registerNotificationRoutes(app: Express, { db, lifecycle }: { db
   // Reading an overdue notice acknowledges it: its repeats stop going to the levels above the handler.
   app.post('/api/notifications/:id/read', async (req: Request<{ id: string }>, res) => {
     const { id } = parse(z.object({ id: z.coerce.number().int().positive() }), req.params);
-    const { actor } = parse(readNotificationBody, req.body ?? {});
+    parse(readNotificationBody, req.body ?? {});
+    const actor = principal(res).id;
     const found = await db.notification.findUnique({ where: { id } });
-    if (!found) throw notFound(`notification ${id}`);
+    // Only its recipient reads a notification; to anyone else it does not exist.
+    if (!found || found.recipient !== actor) throw notFound(`notification ${id}`);
     if (!found.readAt) {
       await withAuditRetry(db, async (tx, audit) => {
         const { count } = await tx.notification.updateMany({ where: { id, readAt: null }, data: { readAt: new Date() } });
-        if (count > 0) await audit({ type: 'notification_read', actor: actor ?? found.recipient, recommendationId: found.recommendationId, payload: { notificationId: id, type: found.type } });
+        if (count > 0) await audit({ type: 'notification_read', actor, recommendationId: found.recommendationId, payload: { notificationId: id, type: found.type } });
       });
     }
     if (found.type === 'overdue' && found.recommendationId && found.deadlineKind && found.dueDate) {
-      await lifecycle.acknowledgeOverdue(found.recommendationId, { deadlineKind: found.deadlineKind as DeadlineKind, dueDate: found.dueDate, by: actor ?? found.recipient });
+      await lifecycle.acknowledgeOverdue(found.recommendationId, { deadlineKind: found.deadlineKind as DeadlineKind, dueDate: found.dueDate, by: actor });
     }
     res.json(notificationView(await db.notification.findUniqueOrThrow({ where: { id }, include: withDeliveries })));
   });
 
   app.get('/api/deliveries', async (req, res) => {
+    const user = principal(res);
+    requireRole(user, ['admin', 'chief'], 'the delivery log');
     const { limit, offset, status, recipient, recommendationId } = parse(listDeliveriesQuery, req.query);
-    const where: Prisma.DeliveryWhereInput = { status, notification: { recipient, recommendationId } };
+    const where: Prisma.DeliveryWhereInput = { status, notification: { AND: [{ recipient: await recipientsSeenBy(user) }, { recipient, recommendationId }] } };
     const [items, total] = await Promise.all([
       db.delivery.findMany({ where, include: { attempts: true }, orderBy: [{ scheduledFor: 'desc' }, { id: 'desc' }], skip: offset, take: limit }),
       db.delivery.count({ where }),
@@ -71,27 +85,33 @@ export function registerNotificationRoutes(app: Express, { db, lifecycle }: { db
   });
 
   app.get('/api/people', async (req, res) => {
-    const { procuratorate } = parse(z.object({ procuratorate: z.string().optional() }), req.query);
-    const people = await db.person.findMany({ where: { procuratorate }, include: { channels: { orderBy: { id: 'asc' } } }, orderBy: { id: 'asc' } });
+    const { procuratorate } = parse(z.strictObject({ procuratorate: z.string().optional() }), req.query);
+    const people = await db.person.findMany({ where: { procuratorate: ownProcuratorate(principal(res), procuratorate) }, include: { channels: { orderBy: { id: 'asc' } } }, orderBy: { id: 'asc' } });
     res.json(people.map(personView));
   });
 
   app.get('/api/people/:id', async (req: Request<{ id: string }>, res) => {
     const person = await db.person.findUnique({ where: { id: req.params.id }, include: { channels: { orderBy: { id: 'asc' } } } });
-    if (!person) throw notFound(`person ${req.params.id}`);
+    if (!person || person.procuratorate !== principal(res).procuratorate) throw notFound(`person ${req.params.id}`);
     res.json(personView(person));
   });
 
   // Creates or replaces a person with their channels, in one transaction: a rejected body changes nothing.
   // A channel kept (same kind and address) keeps its id, so deliveries waiting for quiet hours to end still go out.
   app.put('/api/people/:id', async (req: Request<{ id: string }>, res) => {
+    const user = principal(res);
+    requireRole(user, ['admin'], 'managing users');
     const { id } = parse(z.object({ id: personIdParam }), req.params);
     const { channels, ...particulars }: PersonBody = parse(personBody, req.body);
+    if (particulars.procuratorate !== user.procuratorate) throw forbidden(`you manage the users of ${user.procuratorate} only`);
+    const existing = await db.person.findUnique({ where: { id }, select: { procuratorate: true } });
+    if (existing && existing.procuratorate !== user.procuratorate) throw notFound(`person ${id}`);
+    if (id === user.id && (particulars.role !== 'admin' || !particulars.active)) throw forbidden('you cannot take your own administrator rights away; another administrator can');
     const person = await withAuditRetry(db, async (tx, audit) => {
       await tx.person.upsert({ where: { id }, create: { id, ...particulars }, update: particulars });
       // Secrets stay out of the log: whether one is set is enough to audit.
       const channelsLogged = channels.map((c) => ({ kind: c.kind, address: c.address, hasSecret: 'secret' in c && !!c.secret }));
-      await audit({ type: 'person_set', actor: actorOf(req), payload: { id, ...particulars, channels: channelsLogged } });
+      await audit({ type: 'person_set', actor: user.id, payload: { id, ...particulars, channels: channelsLogged } });
       const existing = await tx.contactChannel.findMany({ where: { personId: id } });
       const kept = new Set<number>();
       for (const channel of channels) {
@@ -112,14 +132,18 @@ export function registerNotificationRoutes(app: Express, { db, lifecycle }: { db
 
   app.get('/api/reminder-policies/:procuratorate', async (req, res) => {
     const { procuratorate } = parse(procuratorateParam, req.params);
+    ownProcuratorate(principal(res), procuratorate);
     res.json({ procuratorate, policy: await lifecycle.reminderPolicyOf(procuratorate) });
   });
 
   // Replaces the policy (omitted fields take their defaults) and applies it to running lifecycles at once.
   app.put('/api/reminder-policies/:procuratorate', async (req, res) => {
+    const user = principal(res);
     const { procuratorate } = parse(procuratorateParam, req.params);
+    ownProcuratorate(user, procuratorate);
+    requireRole(user, ['admin', 'chief'], 'setting the reminder policy');
     const policy = parse(reminderPolicySchema, req.body);
-    const applied = await lifecycle.applyReminderPolicy(procuratorate, policy, actorOf(req));
+    const applied = await lifecycle.applyReminderPolicy(procuratorate, policy, user.id);
     res.json({ procuratorate, policy, applied });
   });
 }

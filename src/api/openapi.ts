@@ -6,8 +6,14 @@ import { documentOversightRoutes } from './oversightRoutes';
 import { documentReportRoutes } from './reportRoutes';
 import { holidayScheduleBody } from './holidaySchedules';
 import { personBody, personResponse, procuratorateParam, reminderPolicyResponse, reminderPolicySchema } from './policySchemas';
+import { needsApproval } from '../domain/lifecycle';
 import {
   createRecommendationBody,
+  decisionBody,
+  meResponse,
+  reassignBody,
+  tokenBody,
+  tokenResponse,
   deliveryResponse,
   errorResponse,
   listDeliveriesQuery,
@@ -22,8 +28,11 @@ import {
 const json = (schema: z.ZodType, description: string) => ({ description, content: { 'application/json': { schema } } });
 const errors = {
   400: json(errorResponse, 'invalid input: each bad field and why'),
-  404: json(errorResponse, 'no such recommendation'),
+  401: json(errorResponse, 'no valid bearer token (API token or SSO JWT)'),
+  403: json(errorResponse, 'the role may not do this'),
+  404: json(errorResponse, 'no such recommendation, or not one the user may see'),
   409: json(errorResponse, 'the lifecycle forbids this action now, or the 文号 is taken'),
+  429: json(errorResponse, 'too many changes a minute with this token'),
   503: json(errorResponse, 'the workflow service is unavailable; nothing changed'),
 };
 const idParam = z.object({ id: z.string().openapi({ description: 'recommendation id' }) });
@@ -31,6 +40,11 @@ const idParam = z.object({ id: z.string().openapi({ description: 'recommendation
 /** The OpenAPI document, generated from the same zod schemas the API validates with. */
 export function openApiDocument() {
   const registry = new OpenAPIRegistry();
+  registry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'an API token (fu_…) issued by an administrator, or a JWT from the SSO whose sub is a user id',
+  });
   registry.registerPath({
     method: 'post',
     path: '/api/recommendations',
@@ -53,14 +67,52 @@ export function openApiDocument() {
     responses: { 200: json(recommendationResponse, 'the recommendation'), 404: errors[404] },
   });
   for (const route of ACTION_ROUTES) {
+    const proposal = needsApproval(route.action);
     registry.registerPath({
       method: 'post',
       path: `/api/recommendations/{id}/${route.path}`,
-      summary: route.summary,
+      summary: proposal ? `${route.summary} (提请检察长审批: takes effect on approval)` : route.summary,
       request: { params: idParam, body: { content: { 'application/json': { schema: route.body } } } },
-      responses: { 200: json(recommendationResponse, 'the new state'), ...errors },
+      responses: proposal ? { 202: json(recommendationResponse, 'proposed: awaitingApproval shows it'), ...errors } : { 200: json(recommendationResponse, 'the new state'), ...errors },
     });
   }
+  registry.registerPath({
+    method: 'post',
+    path: '/api/recommendations/{id}/decision',
+    summary: '检察长审批 — approve the pending proposal (it takes effect now) or reject it with a reason; not one\'s own',
+    request: { params: idParam, body: { content: { 'application/json': { schema: decisionBody } } } },
+    responses: { 200: json(recommendationResponse, 'the new state'), ...errors },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/api/recommendations/{id}/reassign',
+    summary: '更换承办检察官 — hand the recommendation to another handler (部门负责人 or 检察长)',
+    request: { params: idParam, body: { content: { 'application/json': { schema: reassignBody } } } },
+    responses: { 200: json(recommendationResponse, 'the new state'), ...errors },
+  });
+  registry.registerPath({ method: 'get', path: '/api/me', summary: 'the authenticated user', responses: { 200: json(meResponse, 'who the token belongs to'), 401: errors[401] } });
+  const personOfToken = z.object({ id: z.string().openapi({ description: 'user id' }) });
+  registry.registerPath({
+    method: 'post',
+    path: '/api/people/{id}/tokens',
+    summary: 'issue an API token to a user or service account (administrator); the token is in this answer only',
+    request: { params: personOfToken, body: { content: { 'application/json': { schema: tokenBody } } } },
+    responses: { 201: json(tokenResponse, 'issued'), ...errors },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/api/people/{id}/tokens',
+    summary: 'the tokens of a user, without their secrets (administrator, or the user)',
+    request: { params: personOfToken },
+    responses: { 200: json(z.array(tokenResponse), 'the tokens'), ...errors },
+  });
+  registry.registerPath({
+    method: 'delete',
+    path: '/api/tokens/{id}',
+    summary: 'revoke a token at once (its holder, or an administrator)',
+    request: { params: z.object({ id: z.string() }) },
+    responses: { 200: json(tokenResponse, 'revoked'), ...errors },
+  });
   registry.registerPath({
     method: 'get',
     path: '/api/notifications',
@@ -138,8 +190,14 @@ export function openApiDocument() {
     summary: 'readiness: the database answers SELECT 1 and Temporal answers getSystemInfo, each within 2 s',
     responses: { 200: json(readinessReport, 'ready'), 503: json(readinessReport, 'not ready: `failed` names what did not answer') },
   });
-  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
+  const document = new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
     info: { title: 'Followup API — 诉前检察建议跟进', version: '0.1.0' },
+    security: [{ bearer: [] }],
   });
+  // The probes and this document answer without a token.
+  for (const open of ['/healthz', '/livez', '/readyz']) {
+    for (const operation of Object.values(document.paths?.[open] ?? {})) (operation as { security?: unknown[] }).security = [];
+  }
+  return document;
 }

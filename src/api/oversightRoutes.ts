@@ -1,4 +1,4 @@
-import type { Express, Request } from 'express';
+import type { Express, Request, Response } from 'express';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import type { Prisma } from '../generated/prisma/client';
@@ -21,6 +21,9 @@ import {
 } from '../domain/oversight';
 import { notFound, parse } from './errors';
 import type { RouteDependencies } from './routeDependencies';
+import type { Database } from '../db/client';
+import { recommendationScope, visibleRecommendation } from './access';
+import { principal } from '../auth/authenticate';
 import { calendarDate, errorResponse, page } from './schemas';
 import { trailHtml, trailResponse, trailView } from './trail';
 
@@ -44,9 +47,9 @@ const agency = filter('行政机关');
 const domain = filter('法定领域 code');
 const year = z.coerce.number().int().min(2000).max(2100).optional().openapi({ description: 'the year the recommendations were issued (作出)' });
 
-const overdueQuery = z.object({ procuratorate, handler, agency, domain, sort: sortParam(OVERDUE_SORTING), ...listQuery }).openapi('OverdueQuery');
+const overdueQuery = z.strictObject({ procuratorate, handler, agency, domain, sort: sortParam(OVERDUE_SORTING), ...listQuery }).openapi('OverdueQuery');
 const dueQuery = z
-  .object({
+  .strictObject({
     procuratorate,
     handler,
     agency,
@@ -56,9 +59,9 @@ const dueQuery = z
     ...listQuery,
   })
   .openapi('DueQuery');
-const handlersQuery = z.object({ procuratorate, agency, domain, sort: sortParam(HANDLER_SORTING), ...listQuery }).openapi('HandlersQuery');
-const agenciesQuery = z.object({ procuratorate, handler, domain, year, sort: sortParam(AGENCY_SORTING), ...listQuery }).openapi('AgenciesQuery');
-const domainsQuery = z.object({ procuratorate, handler, agency, year, sort: sortParam(DOMAIN_SORTING), ...listQuery }).openapi('DomainsQuery');
+const handlersQuery = z.strictObject({ procuratorate, agency, domain, sort: sortParam(HANDLER_SORTING), ...listQuery }).openapi('HandlersQuery');
+const agenciesQuery = z.strictObject({ procuratorate, handler, domain, year, sort: sortParam(AGENCY_SORTING), ...listQuery }).openapi('AgenciesQuery');
+const domainsQuery = z.strictObject({ procuratorate, handler, agency, year, sort: sortParam(DOMAIN_SORTING), ...listQuery }).openapi('DomainsQuery');
 
 // ---- Responses
 
@@ -109,9 +112,15 @@ const domainSummary = z
 // ---- Reading the read model
 
 /** The filters every list takes; a year matches the date the recommendation was issued. */
-function recommendationsWhere(filters: { procuratorate?: string; handler?: string; agency?: string; domain?: string; year?: number }): Prisma.RecommendationWhereInput {
+async function recommendationsWhere(
+  db: Database,
+  res: Response,
+  filters: { procuratorate?: string; handler?: string; agency?: string; domain?: string; year?: number },
+): Promise<Prisma.RecommendationWhereInput> {
   const { year: issuedIn, ...columns } = filters;
-  return { ...columns, ...(issuedIn === undefined ? {} : { issuedAt: { startsWith: `${issuedIn}-` } }) };
+  // Only what the user sees: their own, their department's, or their procuratorate's.
+  const scope = await recommendationScope(db, principal(res));
+  return { AND: [scope, columns, issuedIn === undefined ? {} : { issuedAt: { startsWith: `${issuedIn}-` } }] };
 }
 
 const asDeadlines = (value: Prisma.JsonValue | null): DeadlineState[] => (value ?? []) as unknown as DeadlineState[];
@@ -131,7 +140,7 @@ export function registerOversightRoutes(app: Express, { db }: RouteDependencies)
     const { sort, order, limit, offset, ...filters } = parse(overdueQuery, req.query);
     const now = today();
     // nextDueAt is the earliest open deadline: only a recommendation with it past can have one overdue.
-    const rows = await db.recommendation.findMany({ where: { ...recommendationsWhere(filters), nextDueAt: { lt: now } }, select: deadlineRowColumns });
+    const rows = await db.recommendation.findMany({ where: { ...(await recommendationsWhere(db, res, filters)), nextDueAt: { lt: now } }, select: deadlineRowColumns });
     const items = overdueItems(withDeadlines(rows), now);
     res.json(pageOf(sortItems(items, OVERDUE_SORTING, sort, order), { limit, offset }));
   });
@@ -140,7 +149,7 @@ export function registerOversightRoutes(app: Express, { db }: RouteDependencies)
     const { withinDays, sort, order, limit, offset, ...filters } = parse(dueQuery, req.query);
     const now = today();
     const rows = await db.recommendation.findMany({
-      where: { ...recommendationsWhere(filters), nextDueAt: { lte: addCalendarDays(now, withinDays) } },
+      where: { ...(await recommendationsWhere(db, res, filters)), nextDueAt: { lte: addCalendarDays(now, withinDays) } },
       select: deadlineRowColumns,
     });
     const items = dueItems(withDeadlines(rows), now, withinDays);
@@ -150,7 +159,7 @@ export function registerOversightRoutes(app: Express, { db }: RouteDependencies)
   app.get('/api/oversight/handlers', async (req, res) => {
     const { sort, order, limit, offset, ...filters } = parse(handlersQuery, req.query);
     const now = today();
-    const where = recommendationsWhere(filters);
+    const where = (await recommendationsWhere(db, res, filters));
     // The counts come grouped from the database; only rows that may be overdue are read one by one.
     const [counts, candidates] = await Promise.all([
       db.recommendation.groupBy({ by: ['handler', 'status'], where, _count: { _all: true } }),
@@ -167,7 +176,7 @@ export function registerOversightRoutes(app: Express, { db }: RouteDependencies)
   app.get('/api/oversight/agencies', async (req, res) => {
     const { sort, order, limit, offset, ...filters } = parse(agenciesQuery, req.query);
     const rows = await db.recommendation.findMany({
-      where: recommendationsWhere(filters),
+      where: (await recommendationsWhere(db, res, filters)),
       select: { agency: true, servedAt: true, closeGround: true, deadlines: true },
     });
     const summaries = agencySummaries(withDeadlines(rows), today());
@@ -177,7 +186,7 @@ export function registerOversightRoutes(app: Express, { db }: RouteDependencies)
   app.get('/api/oversight/domains', async (req, res) => {
     const { sort, order, limit, offset, ...filters } = parse(domainsQuery, req.query);
     const now = today();
-    const where = recommendationsWhere(filters);
+    const where = (await recommendationsWhere(db, res, filters));
     const [counts, candidates] = await Promise.all([
       db.recommendation.groupBy({ by: ['domain', 'status'], where, _count: { _all: true } }),
       db.recommendation.findMany({ where: { ...where, nextDueAt: { lt: now } }, select: { domain: true, status: true, deadlines: true } }),
@@ -219,10 +228,12 @@ export function registerOversightRoutes(app: Express, { db }: RouteDependencies)
   }
 
   app.get('/api/recommendations/:id/trail', async (req: Request<{ id: string }>, res) => {
+    await visibleRecommendation(db, principal(res), req.params.id);
     res.json(await trailOf(req.params.id));
   });
 
   app.get('/api/recommendations/:id/trail.html', async (req: Request<{ id: string }>, res) => {
+    await visibleRecommendation(db, principal(res), req.params.id);
     res.type('html').send(trailHtml(await trailOf(req.params.id)));
   });
 }

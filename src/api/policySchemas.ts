@@ -1,5 +1,6 @@
 import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
+import { ROLES } from '../domain/access';
 import { DEADLINE_KINDS } from '../domain/deadlines';
 import {
   DEFAULT_ESCALATION,
@@ -15,7 +16,6 @@ extendZodWithOpenApi(z);
 /** Who is reminded of what, when and how: each procuratorate's reminder policy and its people's contact channels. */
 
 export const AUDIENCES = ['handler', 'supervisor', 'chief'] as const satisfies readonly Audience[];
-export const PERSON_ROLES = ['handler', 'supervisor', 'chief'] as const;
 export const CHANNEL_KINDS = ['email', 'webhook', 'wecom', 'dingtalk'] as const;
 
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`);
@@ -116,7 +116,8 @@ export const personBody = z
     name: text(100).openapi({ example: '李检察官' }),
     procuratorate: text(100).openapi({ example: '某区人民检察院' }),
     department: text(100).openapi({ description: '部门', example: '第五检察部' }),
-    role: z.enum(PERSON_ROLES).openapi({ description: 'handler 承办检察官, supervisor 部门负责人, chief 检察长' }),
+    role: z.enum(ROLES).openapi({ description: 'handler 承办检察官, supervisor 部门负责人, chief 检察长, admin 系统管理员' }),
+    kind: z.enum(['person', 'service']).default('person').openapi({ description: 'service: an account for another system, with API tokens only' }),
     active: z.boolean().default(true),
     channels: z.array(contactChannelSchema).max(10).default([]).openapi({ description: 'besides the in-app inbox, which everyone has' }),
   })

@@ -7,12 +7,14 @@ import { loadAnnualReport, reportTitle, toCsv, toXlsx } from '../reports/annual'
 import { parse } from './errors';
 import { procuratorateParam } from './policySchemas';
 import type { RouteDependencies } from './routeDependencies';
+import { ownProcuratorate, requireRole } from './access';
+import { principal } from '../auth/authenticate';
 import { calendarDate, errorResponse } from './schemas';
 
 export const XLSX_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 export const annualReportQuery = z
-  .object({
+  .strictObject({
     year: z
       .string({ error: 'required, e.g. 2025' })
       .regex(/^\d{4}$/, 'must be a year written YYYY')
@@ -69,7 +71,10 @@ function attachment(filename: string, asciiFallback: string): string {
 /** The annual report (年度统计): JSON, or a CSV or XLSX download with the same figures. */
 export function registerReportRoutes(app: Express, { db }: RouteDependencies): void {
   app.get('/api/reports/annual', async (req, res) => {
+    const user = principal(res);
     const { year, procuratorate, format } = parse(annualReportQuery, req.query);
+    ownProcuratorate(user, procuratorate);
+    requireRole(user, ['chief', 'supervisor'], 'the annual report');
     const report = await loadAnnualReport(db, { year, procuratorate });
     if (format === 'json') {
       // Checked against the documented schema at compile time.

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { shanghaiDate, shanghaiInstant, type CalendarDate } from '../domain/dates';
 import { DEADLINE_KINDS, DEADLINE_LABELS, type DeadlineKind } from '../domain/deadlines';
-import { CLOSE_GROUNDS, STATUS_LABELS, STATUSES, type DeadlineState, type Status } from '../domain/lifecycle';
+import { ACTION_LABELS, CLOSE_GROUNDS, STATUS_LABELS, STATUSES, type DeadlineState, type Status } from '../domain/lifecycle';
 import { deadlineOutcome, domainLabel, type DeadlineOutcome } from '../domain/oversight';
 import { calendarDate } from './schemas';
 
@@ -26,6 +26,11 @@ export const EVENT_LABELS: Record<string, string> = {
   reminder_policy_changed: '提醒规则变更',
   overdue_acknowledged: '已阅逾期提示',
   look_back_scheduled: '安排回头看',
+  approval_requested: '提请审批',
+  approval_reminder_raised: '提醒审批',
+  approval_granted: '检察长批准',
+  approval_rejected: '检察长不批准',
+  reassigned: '更换承办检察官',
 };
 
 /** Event types added later still show, under their own name. */
@@ -209,6 +214,15 @@ export function describeEvent(type: string, data: unknown): string {
       return ((d.deadlines ?? []) as { kind: DeadlineKind; dueDate: CalendarDate }[]).map((x) => `${deadlineName(x.kind)} ${x.dueDate}`).join('；');
     case 'look_back_scheduled':
       return `回头看日期 ${text(d.dueOn)}`;
+    case 'approval_requested':
+      return [labelOf(ACTION_LABELS, d.action), text((d.input as Record<string, unknown> | undefined)?.reason)].filter(Boolean).join('：');
+    case 'approval_reminder_raised':
+      return `${labelOf(ACTION_LABELS, d.action)}待审批`;
+    case 'approval_granted':
+    case 'approval_rejected':
+      return withReason(`${labelOf(ACTION_LABELS, d.action)}（${text(d.proposedBy)}提请）`);
+    case 'reassigned':
+      return withReason(`${text(d.from)} → ${text(d.to)}`);
     case 'reminder_policy_changed':
       return `提前${((d.daysBefore ?? []) as number[]).join('、')}日提醒，逾期后每${text(d.overdueEveryDays)}日重复`;
     default:

@@ -1,6 +1,6 @@
 import type { Delivery, DeliveryAttempt, Notification, Recommendation, RecommendationEvent } from '../generated/prisma/client';
 import { DEADLINE_LABELS, type DeadlineKind } from '../domain/deadlines';
-import { isOpen, STATUS_LABELS, type CloseGround, type RecommendationState, type Status } from '../domain/lifecycle';
+import { ACTION_LABELS, isOpen, STATUS_LABELS, type CloseGround, type RecommendationState, type Status } from '../domain/lifecycle';
 import type { Audience } from '../domain/reminders';
 import { STATUTORY_DOMAINS } from '../domain/statutoryDomains';
 import type { DeliveryResponse, NotificationResponse, RecommendationResponse } from './schemas';
@@ -55,6 +55,15 @@ export function recommendationView(row: Recommendation, events?: RecommendationE
     lawsuit: state?.lawsuit ?? null,
     closure: state?.closure ?? null,
     withdrawal: state?.withdrawal ?? null,
+    awaitingApproval: state?.pendingApproval
+      ? {
+          action: state.pendingApproval.action,
+          actionLabel: ACTION_LABELS[state.pendingApproval.action],
+          input: state.pendingApproval.input,
+          proposedBy: state.pendingApproval.proposedBy,
+          proposedAt: state.pendingApproval.proposedAt,
+        }
+      : null,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
     ...(events ? { events: events.map(eventView) } : {}),

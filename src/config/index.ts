@@ -51,7 +51,19 @@ export const configSchema = z.object({
   TEMPORAL_SDK_METRICS_ADDRESS: z.string().regex(/^[\w.-]+:\d+$/, 'host:port').default('127.0.0.1:0'),
   /** How long SIGTERM waits for in-flight requests and activities before exiting. */
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  /** JWTs from the intranet SSO: verified with a shared HS256 secret, or against the SSO's JWKS. */
+  AUTH_JWT_SECRET: z.string().min(32, 'at least 32 characters').optional(),
+  AUTH_JWKS_URL: z.url().optional(),
+  AUTH_JWT_ISSUER: z.string().min(1).optional(),
+  AUTH_JWT_AUDIENCE: z.string().min(1).optional(),
+  /** Write requests (POST, PUT, PATCH, DELETE) each token may make per minute; more get 429. */
+  RATE_LIMIT_WRITES_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(120),
+  /** Browser origins allowed to call the API (comma-separated); unset: none (CORS closed). */
+  CORS_ORIGINS: z.string().min(1).optional().transform((s) => (s ? s.split(',').map((o) => o.trim()).filter(Boolean) : [])),
 }).superRefine((c, ctx) => {
+  if (c.AUTH_JWT_SECRET && c.AUTH_JWKS_URL) {
+    ctx.addIssue({ code: 'custom', path: ['AUTH_JWKS_URL'], message: 'set AUTH_JWT_SECRET or AUTH_JWKS_URL, not both' });
+  }
   if (!!c.TEMPORAL_TLS_CERT_FILE !== !!c.TEMPORAL_TLS_KEY_FILE) {
     ctx.addIssue({ code: 'custom', path: ['TEMPORAL_TLS_KEY_FILE'], message: 'TEMPORAL_TLS_CERT_FILE and TEMPORAL_TLS_KEY_FILE go together (mutual TLS)' });
   }
@@ -79,6 +91,14 @@ export interface Config {
   channels: ChannelSettings;
   digestSchedule: boolean;
   searchAttributes: boolean;
+  auth: AuthSettings;
+}
+
+export interface AuthSettings {
+  /** Absent: only API tokens are accepted. */
+  jwt?: { secret?: string; jwksUrl?: string; issuer?: string; audience?: string };
+  writesPerMinute: number;
+  corsOrigins: string[];
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -116,5 +136,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     channels: c.SMTP_URL ? { smtp: { url: c.SMTP_URL, from: c.SMTP_FROM } } : {},
     digestSchedule: c.DIGEST_SCHEDULE === 'on',
     searchAttributes: c.SEARCH_ATTRIBUTES === 'on',
+    auth: {
+      jwt: c.AUTH_JWT_SECRET || c.AUTH_JWKS_URL ? { secret: c.AUTH_JWT_SECRET, jwksUrl: c.AUTH_JWKS_URL, issuer: c.AUTH_JWT_ISSUER, audience: c.AUTH_JWT_AUDIENCE } : undefined,
+      writesPerMinute: c.RATE_LIMIT_WRITES_PER_MINUTE,
+      corsOrigins: c.CORS_ORIGINS,
+    },
   };
 }

@@ -63,7 +63,7 @@ export interface DeadlineState extends Deadline {
   overdueNoticeRaised: boolean;
 }
 
-export interface FollowUpCheck extends Omit<CheckInput, 'actor'> {
+export interface FollowUpCheck extends CheckInput {
   recordedBy: string;
 }
 
@@ -84,6 +84,8 @@ export interface RecommendationState {
   lawsuit: { filedAt: CalendarDate; court: string; courtCaseNumber: string } | null;
   closure: { on: CalendarDate; ground: CloseGround; reason: string } | null;
   withdrawal: { on: CalendarDate; reason: string } | null;
+  /** An act proposed and waiting for the 检察长's decision; at most one at a time. */
+  pendingApproval: PendingApproval | null;
   /** Overdue notices acknowledged: their repeats go to the handler only. */
   acknowledgements: (OverdueAcknowledgement & { on: CalendarDate })[];
   /** Number of events recorded so far; each event's sequence number. */
@@ -116,13 +118,18 @@ export function newRecommendationState(recommendationId: string, details: Recomm
     lawsuit: null,
     closure: null,
     withdrawal: null,
+    pendingApproval: null,
     acknowledgements: [],
     sequence: 0,
     updatedAt,
   };
 }
 
-export type ActionInputs = {
+/** What an act carries into the workflow: the request body and who acts (the authenticated user's id). */
+type Acted<T> = T & { actor: string };
+
+/** Each act's particulars, as the API's body schemas read them. */
+export type ActionBodies = {
   recordSuperiorFiling: SuperiorFilingInput;
   recordReply: ReplyInput;
   recordCheck: CheckInput;
@@ -134,7 +141,56 @@ export type ActionInputs = {
   extendReview: ReasonInput;
   withdraw: ReasonInput;
 };
-export type ActionName = keyof ActionInputs;
+export type ActionName = keyof ActionBodies;
+export type ActionInputs = { [A in ActionName]: Acted<ActionBodies[A]> };
+
+export const ACTION_LABELS: Record<ActionName, string> = {
+  recordSuperiorFiling: '报上一级院备案',
+  recordReply: '记录书面回复',
+  recordCheck: '记录跟进调查',
+  close: '终结案件',
+  escalate: '决定起诉',
+  fileLawsuit: '提起诉讼',
+  suspend: '中止审查',
+  resume: '恢复审查',
+  extendReview: '延长审查期限',
+  withdraw: '撤回检察建议',
+};
+
+/**
+ * Acts that take effect only on the 检察长's decision ([R]74, 78, 47): the handler proposes them,
+ * a chief approves or rejects, and nobody decides their own proposal.
+ */
+export const APPROVAL_ACTIONS = ['close', 'suspend', 'extendReview', 'escalate', 'withdraw'] as const satisfies readonly ActionName[];
+export type ApprovalAction = (typeof APPROVAL_ACTIONS)[number];
+export const needsApproval = (action: ActionName): action is ApprovalAction => (APPROVAL_ACTIONS as readonly string[]).includes(action);
+
+export type Proposal = { [A in ApprovalAction]: { action: A; input: ActionBodies[A] } }[ApprovalAction];
+
+/** The approver is reminded of a pending proposal when it is made, then every this many days. */
+export const APPROVAL_REMINDER_EVERY_DAYS = 2;
+
+export type PendingApproval = Proposal & {
+  /** Sequence of the approval_requested event: names this proposal. */
+  sequence: number;
+  proposedBy: string;
+  /** ISO instant (workflow time). */
+  proposedAt: string;
+};
+
+export interface ApprovalDecision {
+  approve: boolean;
+  /** Required to reject; a remark when approving. */
+  reason: string;
+  actor: string;
+}
+
+export interface ReassignInput {
+  /** The new handler's id. */
+  handler: string;
+  reason: string;
+  actor: string;
+}
 
 export interface LifecycleRules {
   /** Review extensions a 检察长 may grant; more need the higher procuratorate ([R]48). */
@@ -149,6 +205,31 @@ export const DEFAULT_LOOK_BACK_MONTHS = 6;
 /** Thrown by a check when the procedure does not allow the action; the message says why. */
 export class TransitionRejected extends Error {
   override name = 'TransitionRejected';
+}
+
+const reject = (reason: string): never => {
+  throw new TransitionRejected(reason);
+};
+
+/** A proposal is accepted when nothing else awaits a decision and the act itself is allowed now. */
+export function assertProposable(state: RecommendationState, proposal: Proposal, today: CalendarDate, rules: LifecycleRules): void {
+  const pending = state.pendingApproval;
+  if (pending) reject(`${ACTION_LABELS[pending.action]} proposed by ${pending.proposedBy} awaits the 检察长's decision; decide it first`);
+  assertAllowed(state, proposal.action, proposal.input as ActionInputs[ApprovalAction], today, rules);
+}
+
+/** A decision needs a pending proposal by someone else; approving needs the act still allowed, rejecting a reason. */
+export function assertDecidable(state: RecommendationState, decision: ApprovalDecision, today: CalendarDate, rules: LifecycleRules): void {
+  const pending = state.pendingApproval;
+  if (!pending) return reject('nothing awaits approval on this recommendation');
+  if (decision.actor === pending.proposedBy) reject('the proposer cannot decide their own proposal');
+  if (!decision.approve && decision.reason.trim() === '') reject('a rejection needs a reason');
+  if (decision.approve) assertAllowed(state, pending.action, pending.input as ActionInputs[ApprovalAction], today, rules);
+}
+
+export function assertReassignable(state: RecommendationState, input: ReassignInput): void {
+  if (FINAL_STATUSES.has(state.status)) reject(`the recommendation is ${state.status} (${STATUS_LABELS[state.status]}); it cannot be reassigned`);
+  if (input.handler === state.details.handler) reject(`${input.handler} already handles this recommendation`);
 }
 
 const OPEN_BEFORE_DECISION: ReadonlySet<Status> = new Set(['awaiting_reply', 'overdue', 'follow_up']);
@@ -174,9 +255,6 @@ export function assertAllowed<A extends ActionName>(
   today: CalendarDate,
   rules: LifecycleRules,
 ): void {
-  const reject = (reason: string): never => {
-    throw new TransitionRejected(reason);
-  };
   const { status } = state;
   if (FINAL_STATUSES.has(status)) reject(`the recommendation is ${status} (${STATUS_LABELS[status]}); no further action is possible`);
   const notBeforeService = (date: CalendarDate, field: string) => {

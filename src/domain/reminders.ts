@@ -8,6 +8,9 @@ export type { ReminderPolicy } from '../api/policySchemas';
 export type ReminderType = 'upcoming' | 'due_today' | 'overdue';
 export const REMINDER_TYPES = ['upcoming', 'due_today', 'overdue'] as const satisfies readonly ReminderType[];
 
+/** What a notification is: a deadline reminder, a pending approval, or the daily digest. */
+export type NoticeType = ReminderType | 'approval' | 'digest';
+
 export type Audience = 'handler' | 'supervisor' | 'chief';
 
 /** Who hears of a deadline from when: the escalation chain (部门负责人 from 1 day before, 检察长 from 14 days overdue). */
@@ -191,14 +194,14 @@ export interface SendingWindow {
   /** Nothing is sent from `start` to `end` ("HH:MM", Shanghai; may span midnight). */
   quietHours: { start: string; end: string };
   /** Reminder types that may still be sent on a rest day (休息日、法定节假日). */
-  sendOnRestDays: readonly (ReminderType | 'digest')[];
+  sendOnRestDays: readonly NoticeType[];
 }
 
 /**
  * The first instant at or after `raisedAt` when a message of `type` may be sent:
  * outside quiet hours, and on a working day unless the policy lets this type through on rest days.
  */
-export function sendableFrom(raisedAt: number, type: ReminderType | 'digest', window: SendingWindow, isWorkingDay: (date: CalendarDate) => boolean): number {
+export function sendableFrom(raisedAt: number, type: NoticeType, window: SendingWindow, isWorkingDay: (date: CalendarDate) => boolean): number {
   const start = minutesOf(window.quietHours.start);
   const end = minutesOf(window.quietHours.end);
   const quiet = (minute: number) => (start > end ? minute >= start || minute < end : minute >= start && minute < end);

@@ -1,5 +1,14 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { ActionInputs, ActionName, LifecycleRules, OverdueAcknowledgement, RecommendationState } from '../domain/lifecycle';
+import type {
+  ActionInputs,
+  ActionName,
+  ApprovalDecision,
+  LifecycleRules,
+  OverdueAcknowledgement,
+  Proposal,
+  ReassignInput,
+  RecommendationState,
+} from '../domain/lifecycle';
 import type { ReminderPolicy } from '../domain/reminders';
 import type { RecommendationDetails } from '../api/schemas';
 
@@ -43,3 +52,12 @@ export const actionUpdates: ActionUpdates = {
   extendReview: defineUpdate('extendReview'),
   withdraw: defineUpdate('withdraw'),
 };
+
+/** Proposes an act that needs the 检察长's approval; it waits, with reminders to the approver, until decided. */
+export const proposeUpdate = defineUpdate<RecommendationState, [Proposal & { actor: string }]>('propose');
+
+/** The 检察长 approves (the act takes effect now) or rejects (with a reason) the pending proposal. */
+export const decideUpdate = defineUpdate<RecommendationState, [ApprovalDecision]>('decide');
+
+/** Hands the recommendation to another handler. */
+export const reassignUpdate = defineUpdate<RecommendationState, [ReassignInput]>('reassign');

@@ -4,15 +4,24 @@ import type { Activities, LifecycleEvent } from '../activities';
 import { daysBetween, endOfShanghaiDay, shanghaiDate, type CalendarDate } from '../domain/dates';
 import { addMonthsPeriod, type DeadlineKind, type Deadlines } from '../domain/deadlines';
 import {
+  ACTION_LABELS,
+  APPROVAL_REMINDER_EVERY_DAYS,
   assertAllowed,
+  assertDecidable,
+  assertProposable,
+  assertReassignable,
   deadlineOf,
+  needsApproval,
   DEFAULT_LOOK_BACK_MONTHS,
   FINAL_STATUSES,
   isOpen,
   newRecommendationState,
+  TransitionRejected,
   type ActionInputs,
   type ActionName,
   type DeadlineState,
+  type PendingApproval,
+  type Proposal,
   type RecommendationState,
 } from '../domain/lifecycle';
 import {
@@ -28,7 +37,10 @@ import {
 } from '../domain/reminders';
 import {
   actionUpdates,
+  decideUpdate,
   overdueAcknowledgedSignal,
+  proposeUpdate,
+  reassignUpdate,
   readyUpdate,
   recalculateDeadlinesSignal,
   reminderPolicyChangedSignal,
@@ -50,6 +62,7 @@ const { computeDeadlines } = proxyLocalActivities<Activities>({
 });
 
 const SYSTEM = 'system';
+const DAY_MS = 86_400_000;
 
 /** One pre-litigation recommendation (诉前检察建议), from service to closure or lawsuit. */
 export async function recommendationLifecycle(input: LifecycleInput): Promise<RecommendationState> {
@@ -59,6 +72,11 @@ export async function recommendationLifecycle(input: LifecycleInput): Promise<Re
   // Deliveries wait for their sending window and retry on their own, never holding up the lifecycle.
   const deliveries: Promise<void>[] = [];
   const state = newRecommendationState(input.recommendationId, input.details, new Date().toISOString());
+  // Lifecycles started before approvals existed keep their direct acts; from this release on, the acts
+  // in APPROVAL_ACTIONS take effect only through a proposal and the 检察长's decision.
+  const approvalsRequired = patched('approvals');
+  // When the approver is next reminded of the pending proposal.
+  let approvalReminderAt = Infinity;
   let ready = false;
   // When the review last resumed: its reminders that fell during the suspension are not raised late.
   let reviewResumedAt = 0;
@@ -71,11 +89,12 @@ export async function recommendationLifecycle(input: LifecycleInput): Promise<Re
     if (!input.searchAttributes) return;
     const next = state.deadlines.filter(isOpen).sort((a, b) => a.dueDate.localeCompare(b.dueDate))[0];
     const nextDeadline = next ? new Date(endOfShanghaiDay(next.dueDate)) : null;
-    const fingerprint = `${state.status}|${nextDeadline?.getTime()}`;
+    const { details } = state;
+    const fingerprint = `${state.status}|${nextDeadline?.getTime()}|${details.handler}`;
     if (fingerprint === indexed) return;
     const first = indexed === '';
+    const reassigned = !first && indexed.split('|')[2] !== details.handler;
     indexed = fingerprint;
-    const { details } = state;
     upsertSearchAttributes([
       { key: SEARCH_ATTRIBUTES.status, value: state.status },
       { key: SEARCH_ATTRIBUTES.nextDeadline, value: nextDeadline },
@@ -83,9 +102,9 @@ export async function recommendationLifecycle(input: LifecycleInput): Promise<Re
         ? [
             { key: SEARCH_ATTRIBUTES.procuratorate, value: details.procuratorate },
             { key: SEARCH_ATTRIBUTES.domain, value: details.domain },
-            { key: SEARCH_ATTRIBUTES.handler, value: details.handler },
           ]
         : []),
+      ...(first || reassigned ? [{ key: SEARCH_ATTRIBUTES.handler, value: details.handler }] : []),
     ]);
   }
 
@@ -159,6 +178,13 @@ export async function recommendationLifecycle(input: LifecycleInput): Promise<Re
 
   /** Raises what fell due in (after, now]: overdue notices from the state, scheduled reminders from the clock. */
   async function raiseDue(after: number, now: number): Promise<void> {
+    const pending = state.pendingApproval;
+    if (pending && now >= approvalReminderAt) {
+      const every = APPROVAL_REMINDER_EVERY_DAYS * DAY_MS;
+      const round = Math.floor((now - Date.parse(pending.proposedAt)) / every);
+      approvalReminderAt = Date.parse(pending.proposedAt) + (round + 1) * every;
+      await remindApprover(pending, round);
+    }
     for (const deadline of remindable()) {
       // Each record yields, so an action may have met or cancelled this deadline meanwhile.
       if (!isOpen(deadline) || now < overdueAt(deadline) || deadline.overdueNoticeRaised) continue;
@@ -178,7 +204,26 @@ export async function recommendationLifecycle(input: LifecycleInput): Promise<Re
 
   function nextWakeAt(now: number): number {
     const times = remindable().flatMap((d) => [nextReminderAt(d, policy, now), d.overdueNoticeRaised ? Infinity : overdueAt(d)]);
-    return Math.min(...times.filter((t) => t > now));
+    return Math.min(...times.filter((t) => t > now), approvalReminderAt);
+  }
+
+  /** Tells the procuratorate's 检察长 that a proposal awaits their decision: when proposed (round 0), then every few days. */
+  async function remindApprover(pending: PendingApproval, round: number): Promise<void> {
+    const label = ACTION_LABELS[pending.action];
+    // The proposal's own event stands for the first notice; repeats are events of their own.
+    if (round > 0) await record('approval_reminder_raised', SYSTEM, { action: pending.action, proposal: pending.sequence, round });
+    const { details } = state;
+    const planned = await notify({
+      recommendationId: state.recommendationId,
+      details: { procuratorate: details.procuratorate, handler: details.handler },
+      reminder: { key: `approval:${pending.sequence}:${round}`, type: 'approval', deadlineKind: null, dueDate: null, days: 0 },
+      audiences: ['chief'],
+      title: `【待审批】${label}：${details.documentNumber}`,
+      message: `${pending.proposedBy}提请${label}（检察建议${details.documentNumber}，${details.agency}），提请时间${shanghaiDate(Date.parse(pending.proposedAt))}，待检察长审批。理由：${'reason' in pending.input ? pending.input.reason : ''}`,
+      raisedAt: state.updatedAt,
+      window: { quietHours: policy.quietHours, sendOnRestDays: policy.sendOnRestDays },
+    });
+    deliveries.push(dispatchDeliveries(planned, () => state.pendingApproval?.sequence === pending.sequence));
   }
 
   /** 回头看: its own workflow, started by an activity so that it outlives this one, waits the months and reminds the handler. */
@@ -190,87 +235,155 @@ export async function recommendationLifecycle(input: LifecycleInput): Promise<Re
     await startLookBack({ recommendationId: state.recommendationId, details: state.details, closedOn, dueOn, policy: { hourOfDay, quietHours, sendOnRestDays } });
   }
 
-  // ---- Actions: each an Update whose validator rejects what the procedure forbids, changing nothing.
-  function handle<A extends ActionName>(action: A, apply: (input: ActionInputs[A]) => Promise<void>): void {
-    const definition = actionUpdates[action] as unknown as UpdateDefinition<RecommendationState, [ActionInputs[A]]>;
+  // ---- Acts: each an Update whose validator rejects what the procedure forbids, changing nothing.
+  const apply: { [A in ActionName]: (input: ActionInputs[A]) => Promise<void> } = {
+    recordSuperiorFiling: async ({ filedAt, actor }) => {
+      state.superiorFiling = { filedAt };
+      const deadline = meet('superior_filing', filedAt);
+      await record('superior_filing_recorded', actor, { filedAt, late: deadline.late });
+    },
+    recordReply: async ({ receivedAt, content, actor }) => {
+      const deadline = meet('reply', receivedAt);
+      state.reply = { receivedAt, content, late: deadline.late };
+      state.status = 'follow_up';
+      await record('reply_recorded', actor, { receivedAt, late: deadline.late, content });
+    },
+    recordCheck: async ({ actor, ...check }) => {
+      state.checks.push({ ...check, recordedBy: actor });
+      await record('check_recorded', actor, check);
+    },
+    close: async ({ ground, reason, actor }) => {
+      state.closure = { on: today(), ground, reason };
+      state.status = 'closed';
+      meet('review', today());
+      cancelOpenDeadlines();
+      await record('closed', actor, { ground, reason });
+    },
+    escalate: async ({ reason, actor }) => {
+      state.escalation = { on: today(), reason };
+      state.status = 'escalated';
+      // No reply can be recorded once the decision to sue is taken: stop reminding of it.
+      const reply = deadlineOf(state, 'reply');
+      if (isOpen(reply)) reply.cancelled = true;
+      await record('escalated', actor, { reason });
+    },
+    fileLawsuit: async ({ actor, ...lawsuit }) => {
+      state.lawsuit = lawsuit;
+      state.status = 'litigation';
+      const deadline = meet('review', lawsuit.filedAt);
+      cancelOpenDeadlines();
+      await record('lawsuit_filed', actor, { ...lawsuit, late: deadline.late });
+    },
+    suspend: async ({ reason, actor }) => {
+      state.suspension = { since: today(), reason, resumeTo: state.status };
+      state.status = 'suspended';
+      await record('suspended', actor, { reason });
+    },
+    resume: async ({ reason, actor }) => {
+      const suspension = state.suspension!;
+      const days = daysBetween(suspension.since, today());
+      state.status = suspension.resumeTo;
+      state.suspension = null;
+      state.suspendedDays += days;
+      reviewResumedAt = Date.now();
+      await refreshDeadlines();
+      await record('resumed', actor, { reason, suspendedDays: days, reviewDueAt: deadlineOf(state, 'review').dueDate });
+    },
+    extendReview: async ({ reason, actor }) => {
+      state.reviewExtensions += 1;
+      await refreshDeadlines();
+      await record('review_extended', actor, { reason, reviewDueAt: deadlineOf(state, 'review').dueDate });
+    },
+    withdraw: async ({ reason, actor }) => {
+      state.withdrawal = { on: today(), reason };
+      state.status = 'withdrawn';
+      cancelOpenDeadlines();
+      await record('withdrawn', actor, { reason });
+    },
+  };
+
+  const notYetReady = () => {
+    if (!ready) throw new Error('the recommendation is still being set up; try again in a moment');
+  };
+
+  for (const action of Object.keys(apply) as ActionName[]) {
+    const definition = actionUpdates[action] as unknown as UpdateDefinition<RecommendationState, [ActionInputs[typeof action]]>;
     setHandler(
       definition,
-      async (update: ActionInputs[A]) => {
-        await apply(update);
+      async (update) => {
+        await apply[action](update as never);
         return state;
       },
       {
-        validator: (update: ActionInputs[A]) => {
-          if (!ready) throw new Error('the recommendation is still being set up; try again in a moment');
+        validator: (update) => {
+          notYetReady();
+          if (approvalsRequired && needsApproval(action)) {
+            throw new TransitionRejected(`${ACTION_LABELS[action]} takes effect only on the 检察长's approval: propose it`);
+          }
           assertAllowed(state, action, update, today(), rules);
         },
       },
     );
   }
 
-  handle('recordSuperiorFiling', async ({ filedAt, actor }) => {
-    state.superiorFiling = { filedAt };
-    const deadline = meet('superior_filing', filedAt);
-    await record('superior_filing_recorded', actor, { filedAt, late: deadline.late });
-  });
-  handle('recordReply', async ({ receivedAt, content, actor }) => {
-    const deadline = meet('reply', receivedAt);
-    state.reply = { receivedAt, content, late: deadline.late };
-    state.status = 'follow_up';
-    await record('reply_recorded', actor, { receivedAt, late: deadline.late, content });
-  });
-  handle('recordCheck', async ({ actor, ...check }) => {
-    state.checks.push({ ...check, recordedBy: actor });
-    await record('check_recorded', actor, check);
-  });
-  handle('close', async ({ ground, reason, actor }) => {
-    state.closure = { on: today(), ground, reason };
-    state.status = 'closed';
-    meet('review', today());
-    cancelOpenDeadlines();
-    await record('closed', actor, { ground, reason });
-  });
-  handle('escalate', async ({ reason, actor }) => {
-    state.escalation = { on: today(), reason };
-    state.status = 'escalated';
-    // No reply can be recorded once the decision to sue is taken: stop reminding of it.
-    const reply = deadlineOf(state, 'reply');
-    if (isOpen(reply)) reply.cancelled = true;
-    await record('escalated', actor, { reason });
-  });
-  handle('fileLawsuit', async ({ actor, ...lawsuit }) => {
-    state.lawsuit = lawsuit;
-    state.status = 'litigation';
-    const deadline = meet('review', lawsuit.filedAt);
-    cancelOpenDeadlines();
-    await record('lawsuit_filed', actor, { ...lawsuit, late: deadline.late });
-  });
-  handle('suspend', async ({ reason, actor }) => {
-    state.suspension = { since: today(), reason, resumeTo: state.status };
-    state.status = 'suspended';
-    await record('suspended', actor, { reason });
-  });
-  handle('resume', async ({ reason, actor }) => {
-    const suspension = state.suspension!;
-    const days = daysBetween(suspension.since, today());
-    state.status = suspension.resumeTo;
-    state.suspension = null;
-    state.suspendedDays += days;
-    reviewResumedAt = Date.now();
-    await refreshDeadlines();
-    await record('resumed', actor, { reason, suspendedDays: days, reviewDueAt: deadlineOf(state, 'review').dueDate });
-  });
-  handle('extendReview', async ({ reason, actor }) => {
-    state.reviewExtensions += 1;
-    await refreshDeadlines();
-    await record('review_extended', actor, { reason, reviewDueAt: deadlineOf(state, 'review').dueDate });
-  });
-  handle('withdraw', async ({ reason, actor }) => {
-    state.withdrawal = { on: today(), reason };
-    state.status = 'withdrawn';
-    cancelOpenDeadlines();
-    await record('withdrawn', actor, { reason });
-  });
+  setHandler(
+    proposeUpdate,
+    async ({ actor, ...proposal }) => {
+      const proposedAt = new Date().toISOString();
+      const pending = { ...proposal, proposedBy: actor, proposedAt, sequence: state.sequence + 1 } as PendingApproval;
+      state.pendingApproval = pending;
+      approvalReminderAt = Date.now() + APPROVAL_REMINDER_EVERY_DAYS * DAY_MS;
+      await record('approval_requested', actor, { action: proposal.action, input: proposal.input });
+      // The approver hears of it at once; the loop repeats the reminder while it waits.
+      await remindApprover(pending, 0);
+      return state;
+    },
+    {
+      validator: ({ actor: _proposer, ...proposal }) => {
+        notYetReady();
+        if (!needsApproval(proposal.action)) throw new TransitionRejected(`${proposal.action} needs no approval; record it directly`);
+        assertProposable(state, proposal as Proposal, today(), rules);
+      },
+    },
+  );
+  setHandler(
+    decideUpdate,
+    async (decision) => {
+      const pending = state.pendingApproval!;
+      state.pendingApproval = null;
+      approvalReminderAt = Infinity;
+      const { action, proposedBy, sequence } = pending;
+      if (!decision.approve) {
+        await record('approval_rejected', decision.actor, { action, proposal: sequence, proposedBy, reason: decision.reason });
+        return state;
+      }
+      await record('approval_granted', decision.actor, { action, proposal: sequence, proposedBy, reason: decision.reason });
+      // The act takes effect by the 检察长's decision: its event names the approver.
+      await apply[action]({ ...pending.input, actor: decision.actor } as never);
+      return state;
+    },
+    {
+      validator: (decision) => {
+        notYetReady();
+        assertDecidable(state, decision, today(), rules);
+      },
+    },
+  );
+  setHandler(
+    reassignUpdate,
+    async ({ handler, reason, actor }) => {
+      const from = state.details.handler;
+      state.details = { ...state.details, handler };
+      await record('reassigned', actor, { from, to: handler, reason });
+      return state;
+    },
+    {
+      validator: (update) => {
+        notYetReady();
+        assertReassignable(state, update);
+      },
+    },
+  );
 
   setHandler(recalculateDeadlinesSignal, async () => {
     if (!ready || FINAL_STATUSES.has(state.status)) return;

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addCalendarDays } from '../../src/domain/dates';
 import { callApi, createBody, rand, today, type Reply } from '../support/api';
 import { startTestEngine, type TestEngine } from '../support/engine';
+import { newProcuratorate, type Office } from '../support/users';
 
 /** Cases and their context (磋商, 公开听证, 诉前公告, civil lawsuits, 回头看): over real HTTP, a real worker and dev server. */
 
@@ -13,13 +14,30 @@ afterAll(async () => {
   await engine?.stop();
 });
 
-const call = (method: string, path: string, body?: unknown) => callApi(engine.baseUrl, method, path, body);
+// Each test works in a procuratorate of its own, as its 检察长, with its handlers 张 and 王.
+let office: Office;
+const ZHANG = () => office.handlers[0]!;
+const WANG = () => office.handlers[1]!;
+const call = (method: string, path: string, body?: unknown) => callApi(engine.baseUrl, method, path, body, undefined, office.token);
 const get = (path: string) => call('GET', path);
 const post = (path: string, body?: unknown) => call('POST', path, body);
 const issues = (res: Reply): { field: string; reason: string }[] => res.body.issues;
 const fields = (res: Reply) => issues(res).map((i) => i.field);
 
-const uniqueProcuratorate = () => `某区人民检察院-${rand()}`;
+async function uniqueProcuratorate(): Promise<string> {
+  const procuratorate = `某区人民检察院-${rand()}`;
+  office = await newProcuratorate(engine.db, procuratorate, ['张检察官', '王检察官']);
+  return procuratorate;
+}
+/** Does `write` as the 检察长 of another procuratorate (with its handler 张), then returns to this one. */
+async function inAnotherProcuratorate<T>(write: (procuratorate: string) => Promise<T>): Promise<T> {
+  const saved = office;
+  try {
+    return await write(await uniqueProcuratorate());
+  } finally {
+    office = saved;
+  }
+}
 const caseBody = (procuratorate: string, overrides: Record<string, unknown> = {}) => ({
   procuratorate,
   caseNumber: `某区检行公立〔2025〕${rand()}号`,
@@ -29,8 +47,7 @@ const caseBody = (procuratorate: string, overrides: Record<string, unknown> = {}
   clueSource: 'big_data_model',
   clueReceivedAt: '2025-02-20',
   filedAt: '2025-03-01',
-  handler: '张检察官',
-  actor: '张检察官',
+  handler: ZHANG(),
   ...overrides,
 });
 
@@ -60,10 +77,10 @@ async function unaudited(write: () => Promise<Reply>): Promise<Reply> {
 
 describe('filing a case', () => {
   it('creates it (201), answers a repeat with the same case (200), and refuses a clashing id or 案号 (409)', async () => {
-    const procuratorate = uniqueProcuratorate();
+    const procuratorate = await uniqueProcuratorate();
     const withoutId = caseBody(procuratorate);
     const body = { ...withoutId, id: `case-${rand()}` };
-    const created = await audited('case_filed', '张检察官', () => post('/api/cases', body));
+    const created = await audited('case_filed', office.chief, () => post('/api/cases', body));
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({
       id: body.id,
@@ -77,7 +94,7 @@ describe('filing a case', () => {
       clueSourceLabel: '大数据法律监督模型',
       clueReceivedAt: '2025-02-20',
       filedAt: '2025-03-01',
-      handler: '张检察官',
+      handler: ZHANG(),
       consultations: [],
       hearings: [],
       publicNotices: [],
@@ -85,7 +102,7 @@ describe('filing a case', () => {
       lookBacks: [],
       recommendations: [],
     });
-    const entry = await engine.db.auditEntry.findFirstOrThrow({ where: { type: 'case_filed', actor: '张检察官' }, orderBy: { id: 'desc' } });
+    const entry = await engine.db.auditEntry.findFirstOrThrow({ where: { type: 'case_filed' }, orderBy: { id: 'desc' } });
     expect(entry.payload).toMatchObject({ id: body.id, caseNumber: body.caseNumber, clueSource: 'big_data_model' });
 
     const repeated = await unaudited(() => post('/api/cases', body));
@@ -100,13 +117,13 @@ describe('filing a case', () => {
     expect(sameNumberOtherId.status).toBe(409);
     expect(sameNumberOtherId.body.message).toMatch(`caseNumber ${body.caseNumber} is already used in ${procuratorate} by case ${body.id}`);
 
-    const elsewhere = await post('/api/cases', { ...withoutId, procuratorate: uniqueProcuratorate() });
+    const elsewhere = await inAnotherProcuratorate((other) => post('/api/cases', { ...withoutId, procuratorate: other, handler: ZHANG() }));
     expect(elsewhere.status).toBe(201);
     expect(elsewhere.body.id).not.toBe(body.id);
   });
 
   it('answers bad input with 400 naming each field, and records nothing', async () => {
-    const procuratorate = uniqueProcuratorate();
+    const procuratorate = await uniqueProcuratorate();
     const tomorrow = addCalendarDays(today(), 1);
     const rejected: [Record<string, unknown>, string[], RegExp][] = [
       [{ extra: 1 }, ['(body)'], /Unrecognized key: "extra"/],
@@ -116,7 +133,7 @@ describe('filing a case', () => {
       [{ filedAt: '2025-02-30' }, ['filedAt'], /real date/],
       [{ type: 'criminal' }, ['type'], /administrative \(行政公益诉讼\), civil \(民事公益诉讼\)/],
       [{ domain: 'weather' }, ['domain'], /statutory domain/],
-      [{ caseNumber: ' ', actor: undefined }, ['caseNumber', 'actor'], /must not be empty/],
+      [{ caseNumber: ' ' }, ['caseNumber'], /must not be empty/],
     ];
     for (const [overrides, expectedFields, reason] of rejected) {
       const res = await unaudited(() => post('/api/cases', caseBody(procuratorate, overrides)));
@@ -130,14 +147,14 @@ describe('filing a case', () => {
 
 describe('listing cases', () => {
   it('filters by procuratorate, type, domain, clue source, year and handler, latest filed first, with paging', async () => {
-    const procuratorate = uniqueProcuratorate();
+    const procuratorate = await uniqueProcuratorate();
     const dumping = (await post('/api/cases', caseBody(procuratorate, { filedAt: '2024-05-01', clueReceivedAt: undefined }))).body;
     const food = (
       await post('/api/cases', caseBody(procuratorate, { type: 'civil', domain: 'food_drug_safety', clueSource: 'complaint_report', filedAt: '2025-01-15', clueReceivedAt: undefined }))
     ).body;
-    const relics = (await post('/api/cases', caseBody(procuratorate, { domain: 'cultural_relics', clueSource: 'casework', filedAt: '2024-11-20', handler: '王检察官', clueReceivedAt: undefined })))
+    const relics = (await post('/api/cases', caseBody(procuratorate, { domain: 'cultural_relics', clueSource: 'casework', filedAt: '2024-11-20', handler: WANG(), clueReceivedAt: undefined })))
       .body;
-    await post('/api/cases', caseBody(uniqueProcuratorate()));
+    await inAnotherProcuratorate((other) => post('/api/cases', caseBody(other)));
 
     const list = async (query: string) => {
       const res = await get(`/api/cases?procuratorate=${encodeURIComponent(procuratorate)}${query}`);
@@ -149,7 +166,7 @@ describe('listing cases', () => {
     expect(await list('&domain=ecology_environment')).toEqual({ ids: [dumping.id], total: 1 });
     expect(await list('&clueSource=casework')).toEqual({ ids: [relics.id], total: 1 });
     expect(await list('&year=2024')).toEqual({ ids: [relics.id, dumping.id], total: 2 });
-    expect(await list(`&handler=${encodeURIComponent('王检察官')}`)).toEqual({ ids: [relics.id], total: 1 });
+    expect(await list(`&handler=${encodeURIComponent(WANG())}`)).toEqual({ ids: [relics.id], total: 1 });
     expect(await list('&limit=1&offset=1')).toEqual({ ids: [relics.id], total: 3 });
 
     const page = (await get(`/api/cases?procuratorate=${encodeURIComponent(procuratorate)}&limit=2`)).body;
@@ -168,7 +185,7 @@ describe('listing cases', () => {
       clueSourceLabel: '群众举报控告',
       clueReceivedAt: null,
       filedAt: '2025-01-15',
-      handler: '张检察官',
+      handler: ZHANG(),
       createdAt: expect.any(String),
     });
 
@@ -187,20 +204,20 @@ describe('listing cases', () => {
 
 describe('the context of a case', () => {
   it('records consultations and hearings, and shows them with its recommendations and look-backs', async () => {
-    const procuratorate = uniqueProcuratorate();
+    const procuratorate = await uniqueProcuratorate();
     const filed = (await post('/api/cases', caseBody(procuratorate))).body;
-    const recommendation = (await post('/api/recommendations', createBody({ caseNumber: filed.caseNumber, procuratorate }))).body;
-    await post('/api/recommendations', createBody({ procuratorate }));
+    const recommendation = (await post('/api/recommendations', createBody({ caseNumber: filed.caseNumber, handler: ZHANG() }))).body;
+    await post('/api/recommendations', createBody({ handler: ZHANG() }));
 
-    const consulted = await audited('consultation_recorded', '李检察官', () =>
-      post(`/api/cases/${filed.id}/consultations`, { heldOn: '2025-03-05', agency: '某区生态环境局', outcome: 'recommendation_needed', notes: '机关称需协调多部门', actor: '李检察官' }),
+    const consulted = await audited('consultation_recorded', office.chief, () =>
+      post(`/api/cases/${filed.id}/consultations`, { heldOn: '2025-03-05', agency: '某区生态环境局', outcome: 'recommendation_needed', notes: '机关称需协调多部门' }),
     );
     expect(consulted.status).toBe(201);
     expect(consulted.body.consultations).toEqual([
       { id: expect.any(Number), heldOn: '2025-03-05', agency: '某区生态环境局', outcome: 'recommendation_needed', outcomeLabel: '需制发检察建议', notes: '机关称需协调多部门' },
     ]);
-    const heard = await audited('hearing_recorded', '张检察官', () =>
-      post(`/api/cases/${filed.id}/hearings`, { heldOn: '2025-03-20', participants: { people_supervisor: 2, deputy: 1, expert: 1 }, conclusion: '同意制发检察建议', actor: '张检察官' }),
+    const heard = await audited('hearing_recorded', office.chief, () =>
+      post(`/api/cases/${filed.id}/hearings`, { heldOn: '2025-03-20', participants: { people_supervisor: 2, deputy: 1, expert: 1 }, conclusion: '同意制发检察建议' }),
     );
     expect(heard.status).toBe(201);
     expect(heard.body.hearings).toEqual([
@@ -241,15 +258,15 @@ describe('the context of a case', () => {
   });
 
   it('rejects bad records with 400 naming the field, and an unknown case with 404, recording nothing', async () => {
-    const filed = (await post('/api/cases', caseBody(uniqueProcuratorate()))).body;
-    const hearing = { heldOn: '2025-03-20', participants: { deputy: 1 }, conclusion: '同意', actor: '张检察官' };
+    const filed = (await post('/api/cases', caseBody(await uniqueProcuratorate()))).body;
+    const hearing = { heldOn: '2025-03-20', participants: { deputy: 1 }, conclusion: '同意' };
     const rejected: [string, Record<string, unknown>, string[], RegExp][] = [
       ['hearings', { ...hearing, participants: {} }, ['participants'], /at least one participant/],
       ['hearings', { ...hearing, participants: { deputy: 0, journalist: 1 } }, ['participants.deputy', 'participants'], /positive whole number/],
       ['hearings', { ...hearing, heldOn: addCalendarDays(today(), 1) }, ['heldOn'], /cannot be in the future/],
       ['hearings', { ...hearing, heldOn: '2025-02-28' }, ['heldOn'], /cannot be before the case was filed \(2025-03-01\)/],
-      ['consultations', { heldOn: '2025-03-05', agency: '某区生态环境局', outcome: 'agreed', actor: '张检察官' }, ['outcome'], /rectified_by_consultation \(磋商后整改到位\)/],
-      ['consultations', { heldOn: '2025-03-05', agency: '', outcome: 'recommendation_needed' }, ['agency', 'actor'], /must not be empty/],
+      ['consultations', { heldOn: '2025-03-05', agency: '某区生态环境局', outcome: 'agreed' }, ['outcome'], /rectified_by_consultation \(磋商后整改到位\)/],
+      ['consultations', { heldOn: '2025-03-05', agency: '', outcome: 'recommendation_needed' }, ['agency'], /must not be empty/],
     ];
     for (const [path, body, expectedFields, reason] of rejected) {
       const res = await unaudited(() => post(`/api/cases/${filed.id}/${path}`, body));
@@ -270,16 +287,16 @@ describe('the context of a case', () => {
 
 describe('civil cases', () => {
   it('take public notices (ending 30 days on) and lawsuits; an administrative case refuses both with 409', async () => {
-    const procuratorate = uniqueProcuratorate();
+    const procuratorate = await uniqueProcuratorate();
     const civil = (await post('/api/cases', caseBody(procuratorate, { type: 'civil' }))).body;
     const administrative = (await post('/api/cases', caseBody(procuratorate))).body;
-    const notice = { publishedOn: '2025-03-10', outlet: '正义网', actor: '张检察官' };
-    const lawsuit = { kind: 'criminal_incidental_civil', filedAt: '2025-07-01', court: '某区人民法院', actor: '王检察官' };
+    const notice = { publishedOn: '2025-03-10', outlet: '正义网' };
+    const lawsuit = { kind: 'criminal_incidental_civil', filedAt: '2025-07-01', court: '某区人民法院' };
 
-    const published = await audited('public_notice_recorded', '张检察官', () => post(`/api/cases/${civil.id}/public-notices`, notice));
+    const published = await audited('public_notice_recorded', office.chief, () => post(`/api/cases/${civil.id}/public-notices`, notice));
     expect(published.status).toBe(201);
     expect(published.body.publicNotices).toEqual([{ id: expect.any(Number), publishedOn: '2025-03-10', endsOn: '2025-04-09', outlet: '正义网' }]);
-    const sued = await audited('case_lawsuit_filed', '王检察官', () => post(`/api/cases/${civil.id}/lawsuits`, lawsuit));
+    const sued = await audited('case_lawsuit_filed', office.chief, () => post(`/api/cases/${civil.id}/lawsuits`, lawsuit));
     expect(sued.status).toBe(201);
     expect(sued.body.lawsuits).toEqual([{ id: expect.any(Number), kind: 'criminal_incidental_civil', kindLabel: '刑事附带民事公益诉讼', filedAt: '2025-07-01', court: '某区人民法院' }]);
 
@@ -300,10 +317,10 @@ describe('civil cases', () => {
 
 describe('look-backs', () => {
   it('lists them by procuratorate (of the case or the recommendation), due date and pending; records one once', async () => {
-    const procuratorate = uniqueProcuratorate();
+    const procuratorate = await uniqueProcuratorate();
     const filed = (await post('/api/cases', caseBody(procuratorate))).body;
-    const recommendation = (await post('/api/recommendations', createBody({ procuratorate }))).body;
-    const elsewhere = (await post('/api/recommendations', createBody({ procuratorate: uniqueProcuratorate() }))).body;
+    const recommendation = (await post('/api/recommendations', createBody({ handler: ZHANG() }))).body;
+    const elsewhere = (await inAnotherProcuratorate(() => post('/api/recommendations', createBody({ handler: ZHANG() })))).body;
     const ofCase = await engine.db.lookBack.create({ data: { caseId: filed.id, dueOn: '2025-06-01' } });
     const ofRecommendation = await engine.db.lookBack.create({ data: { recommendationId: recommendation.id, dueOn: '2025-09-01' } });
     await engine.db.lookBack.create({ data: { recommendationId: elsewhere.id, dueOn: '2025-06-01' } });
@@ -317,8 +334,8 @@ describe('look-backs', () => {
     expect(await list('&dueBefore=2025-08-31')).toEqual({ ids: [ofCase.id], total: 1 });
     expect(await list('&pending=false')).toEqual({ ids: [], total: 0 });
 
-    const result = { conductedOn: '2025-06-03', finding: 'sustained', notes: '河道保持清洁', actor: '张检察官' };
-    const recorded = await audited('look_back_recorded', '张检察官', () => post(`/api/look-backs/${ofCase.id}`, result));
+    const result = { conductedOn: '2025-06-03', finding: 'sustained', notes: '河道保持清洁' };
+    const recorded = await audited('look_back_recorded', office.chief, () => post(`/api/look-backs/${ofCase.id}`, result));
     expect(recorded.status).toBe(200);
     expect(recorded.body).toEqual({
       id: ofCase.id,
@@ -334,8 +351,8 @@ describe('look-backs', () => {
     // A look-back of a recommendation joins that recommendation's own audit chain.
     const relapsed = await audited(
       'look_back_recorded',
-      '李检察官',
-      () => post(`/api/look-backs/${ofRecommendation.id}`, { conductedOn: '2025-09-02', finding: 'relapsed', actor: '李检察官' }),
+      office.chief,
+      () => post(`/api/look-backs/${ofRecommendation.id}`, { conductedOn: '2025-09-02', finding: 'relapsed' }),
       recommendation.id,
     );
     expect(relapsed.body).toMatchObject({ pending: false, finding: 'relapsed', findingLabel: '问题反弹', notes: null });

@@ -19,7 +19,8 @@ import {
   type DeadlineOutcome,
   type DeadlineRow,
 } from '../../src/domain/oversight';
-import { ACTOR, callApi, createBody, daysAgo, rand, today } from '../support/api';
+import { actApproved, callApi, createBody, daysAgo, rand, today } from '../support/api';
+import { newProcuratorate, USERS } from '../support/users';
 import { clearOfClockBoundaries } from '../support/clock';
 import { startTestEngine, type TestEngine } from '../support/engine';
 
@@ -218,10 +219,13 @@ afterAll(async () => {
 // Dates and overdue notices change at Shanghai midnight, reminders come at 09:00: keep each test clear of those instants.
 beforeEach(() => clearOfClockBoundaries(), 60_000);
 
-const call = (method: string, path: string, body?: unknown) => callApi(engine.baseUrl, method, path, body);
+const call = (method: string, path: string, body?: unknown, token?: string) => callApi(engine.baseUrl, method, path, body, undefined, token);
 const get = (path: string) => call('GET', path);
-const act = async (id: string, action: string, body: Record<string, unknown>) => {
-  const res = await call('POST', `/api/recommendations/${id}/${action}`, { actor: ACTOR, ...body });
+/** An act; closing and suspending are proposed by the handler and approved by the 检察长 (`token`). */
+const act = async (id: string, action: string, body: Record<string, unknown>, token?: string, handlerToken?: string) => {
+  const res = ['close', 'suspend'].includes(action)
+    ? await actApproved(engine.baseUrl, id, action, body, token!, handlerToken)
+    : await call('POST', `/api/recommendations/${id}/${action}`, body, token);
   expect(res.status, JSON.stringify(res.body)).toBe(200);
   return res.body;
 };
@@ -236,8 +240,8 @@ interface Created {
   deadlines: { kind: DeadlineKind; label: string; dueDate: CalendarDate }[];
 }
 
-async function create(overrides: Record<string, unknown>): Promise<Created> {
-  const res = await call('POST', '/api/recommendations', createBody(overrides));
+async function create(overrides: Record<string, unknown>, token?: string): Promise<Created> {
+  const res = await call('POST', '/api/recommendations', createBody(overrides), token);
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   return res.body;
 }
@@ -253,22 +257,37 @@ const WATER = '某区水务局';
  */
 async function seedProcuratorate() {
   const procuratorate = `监督测试院-${rand()}`;
+  // Its own 检察长 reads the lists; its handlers propose, the 检察长 approves.
+  const { token, handlers, handlerTokens } = await newProcuratorate(engine.db, procuratorate, ['甲检察官', '乙检察官', '丙检察官']);
+  const [jia, yi, bing] = handlers as [string, string, string];
   const [a, b, c, d, e] = await Promise.all([
-    create({ procuratorate, servedAt: daysAgo(150), handler: '甲检察官', agency: ENVIRONMENT, domain: 'ecology_environment' }),
-    create({ procuratorate, servedAt: daysAgo(75), handler: '乙检察官', agency: WATER, domain: 'ecology_environment' }),
-    create({ procuratorate, servedAt: daysAgo(2), handler: '甲检察官', agency: ENVIRONMENT, domain: 'food_drug_safety' }),
-    create({ procuratorate, servedAt: daysAgo(3), handler: '乙检察官', agency: ENVIRONMENT, domain: 'food_drug_safety' }),
-    create({ procuratorate, servedAt: daysAgo(120), issuedAt: '2024-12-30', handler: '丙检察官', agency: WATER, domain: 'ecology_environment' }),
+    create({ servedAt: daysAgo(150), handler: jia, agency: ENVIRONMENT, domain: 'ecology_environment' }, token),
+    create({ servedAt: daysAgo(75), handler: yi, agency: WATER, domain: 'ecology_environment' }, token),
+    create({ servedAt: daysAgo(2), handler: jia, agency: ENVIRONMENT, domain: 'food_drug_safety' }, token),
+    create({ servedAt: daysAgo(3), handler: yi, agency: ENVIRONMENT, domain: 'food_drug_safety' }, token),
+    create({ servedAt: daysAgo(120), issuedAt: '2024-12-30', handler: bing, agency: WATER, domain: 'ecology_environment' }, token),
   ]);
-  await act(b!.id, 'superior-filing', { filedAt: today() });
-  await act(d!.id, 'reply', { receivedAt: today(), content: '已整改' });
-  await act(d!.id, 'checks', { checkedAt: today(), method: 'site_inspection', result: 'rectified', harmContinues: false, notes: '' });
-  await act(d!.id, 'close', { ground: 'rectified', reason: '行政机关已全面整改' });
-  await act(e!.id, 'superior-filing', { filedAt: today() });
-  await act(e!.id, 'reply', { receivedAt: today(), content: '正在整改' });
-  const suspended = await act(e!.id, 'suspend', { reason: '委托鉴定' });
+  // Their handlers propose closing d (乙's) and suspending e (丙's).
+  const [, yiToken, bingToken] = handlerTokens;
+  await act(b!.id, 'superior-filing', { filedAt: today() }, token);
+  await act(d!.id, 'reply', { receivedAt: today(), content: '已整改' }, token);
+  await act(d!.id, 'checks', { checkedAt: today(), method: 'site_inspection', result: 'rectified', harmContinues: false, notes: '' }, token);
+  await act(d!.id, 'close', { ground: 'rectified', reason: '行政机关已全面整改' }, token, yiToken);
+  await act(e!.id, 'superior-filing', { filedAt: today() }, token);
+  await act(e!.id, 'reply', { receivedAt: today(), content: '正在整改' }, token);
+  const suspended = await act(e!.id, 'suspend', { reason: '委托鉴定' }, token, bingToken);
   expect(suspended.status).toBe('suspended');
-  return { procuratorate, query: `procuratorate=${encodeURIComponent(procuratorate)}`, a: a!, b: b!, c: c!, d: d!, e: e! };
+  return {
+    procuratorate,
+    query: `procuratorate=${encodeURIComponent(procuratorate)}`,
+    get: (path: string) => call('GET', path, undefined, token),
+    handlers: { jia, yi, bing },
+    a: a!,
+    b: b!,
+    c: c!,
+    d: d!,
+    e: e!,
+  };
 }
 
 function deadlineItem(r: Created, kind: DeadlineKind) {
@@ -296,20 +315,20 @@ const dueItem = (r: Created, kind: DeadlineKind) => {
 
 describe('GET /api/oversight/*', () => {
   it('lists overdue deadlines, most overdue first, with paging, sorting and filters', async () => {
-    const { query, a, b } = await seedProcuratorate();
+    const { query, a, b, get, handlers } = await seedProcuratorate();
     // Served 150 and 75 days ago: the gaps between these deadlines are far wider than any holiday shift.
     const expected = [overdueItem(a, 'superior_filing'), overdueItem(a, 'reply'), overdueItem(a, 'review'), overdueItem(b, 'reply')];
     expect((await get(`/api/oversight/overdue?${query}`)).body).toEqual({ items: expected, total: 4, limit: 50, offset: 0 });
     expect((await get(`/api/oversight/overdue?${query}&limit=2&offset=1`)).body).toEqual({ items: expected.slice(1, 3), total: 4, limit: 2, offset: 1 });
     expect((await get(`/api/oversight/overdue?${query}&sort=daysOverdue&order=asc`)).body.items).toEqual([...expected].reverse());
     expect((await get(`/api/oversight/overdue?${query}&sort=handler&order=desc`)).body.items).toEqual([expected[3], ...expected.slice(0, 3)]);
-    expect((await get(`/api/oversight/overdue?${query}&handler=${encodeURIComponent('乙检察官')}`)).body.items).toEqual([expected[3]]);
+    expect((await get(`/api/oversight/overdue?${query}&handler=${encodeURIComponent(handlers.yi)}`)).body.items).toEqual([expected[3]]);
     expect((await get(`/api/oversight/overdue?${query}&agency=${encodeURIComponent(ENVIRONMENT)}`)).body.items).toEqual(expected.slice(0, 3));
     expect((await get(`/api/oversight/overdue?${query}&domain=food_drug_safety`)).body).toEqual({ items: [], total: 0, limit: 50, offset: 0 });
   });
 
   it('lists deadlines due within N days, both ends included, soonest first', async () => {
-    const { query, b, c } = await seedProcuratorate();
+    const { query, b, c, get } = await seedProcuratorate();
     const cFiling = dueItem(c, 'superior_filing');
     expect((await get(`/api/oversight/due?${query}&withinDays=365`)).body).toEqual({
       items: [cFiling, dueItem(b, 'review'), dueItem(c, 'reply'), dueItem(c, 'review')],
@@ -327,15 +346,15 @@ describe('GET /api/oversight/*', () => {
   });
 
   it('counts per handler, per agency (by year) and per domain', async () => {
-    const { query } = await seedProcuratorate();
-    const jia = { handler: '甲检察官', open: 2, overdue: 1, issued: 2 };
-    const yi = { handler: '乙检察官', open: 1, overdue: 1, issued: 2 };
-    const bing = { handler: '丙检察官', open: 1, overdue: 0, issued: 1 };
+    const { query, get, handlers } = await seedProcuratorate();
+    const jia = { handler: handlers.jia, open: 2, overdue: 1, issued: 2 };
+    const yi = { handler: handlers.yi, open: 1, overdue: 1, issued: 2 };
+    const bing = { handler: handlers.bing, open: 1, overdue: 0, issued: 1 };
     expect((await get(`/api/oversight/handlers?${query}`)).body).toEqual({ items: [jia, yi, bing], total: 3, limit: 50, offset: 0 });
     expect((await get(`/api/oversight/handlers?${query}&sort=open&order=asc`)).body.items).toEqual([bing, yi, jia]);
     expect((await get(`/api/oversight/handlers?${query}&domain=food_drug_safety`)).body.items).toEqual([
-      { handler: '甲检察官', open: 1, overdue: 0, issued: 1 },
-      { handler: '乙检察官', open: 0, overdue: 0, issued: 1 },
+      { handler: handlers.jia, open: 1, overdue: 0, issued: 1 },
+      { handler: handlers.yi, open: 0, overdue: 0, issued: 1 },
     ]);
 
     const environment = { agency: ENVIRONMENT, received: 3, repliedOnTime: 1, repliedLate: 0, noReply: 1, rectified: 1, averageReplyDays: 3 };
@@ -381,8 +400,7 @@ describe('the trail of one recommendation', () => {
   const EVIL = '<script>alert("x")</script>';
 
   async function lateReplied() {
-    const procuratorate = `跟进记录院-${rand()}`;
-    const r = await create({ procuratorate, servedAt: daysAgo(75), agency: `某区${EVIL}局`, title: `关于${EVIL}的检察建议` });
+    const r = await create({ servedAt: daysAgo(75), agency: `某区${EVIL}局`, title: `关于${EVIL}的检察建议` });
     const replied = await act(r.id, 'reply', { receivedAt: today(), content: `已整改${EVIL}` });
     const auditEntries = await engine.db.auditEntry.findMany({ where: { recommendationId: r.id }, orderBy: { id: 'asc' } });
     return { r: replied, auditEntries };
@@ -434,7 +452,7 @@ describe('the trail of one recommendation', () => {
 
   it('prints it as a Chinese page with every value escaped', async () => {
     const { r, auditEntries } = await lateReplied();
-    const res = await fetch(`${engine.baseUrl}/api/recommendations/${r.id}/trail.html`);
+    const res = await fetch(`${engine.baseUrl}/api/recommendations/${r.id}/trail.html`, { headers: { authorization: `Bearer ${engine.tokens.chief}` } });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
     const html = await res.text();
@@ -461,15 +479,15 @@ describe('the trail of one recommendation', () => {
     // Shanghai wall-clock time, computed here independently of the page's own formatting.
     const shanghai = (iso: string) => new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
     const [issued, passed, overdue, replied] = r.events as { occurredAt: string }[];
-    expect(html).toContain(`<tr><td>${shanghai(issued!.occurredAt)}</td><td>发出检察建议</td><td>${ACTOR}</td><td>送达日期 ${r.servedAt}</td></tr>`);
+    expect(html).toContain(`<tr><td>${shanghai(issued!.occurredAt)}</td><td>发出检察建议</td><td>${USERS.chief.id}</td><td>送达日期 ${r.servedAt}</td></tr>`);
     expect(html).toContain(`<tr><td>${shanghai(passed!.occurredAt)}</td><td>期限届满</td><td>系统</td><td>报上一级院备案期限 ${due('superior_filing')} 届满</td></tr>`);
     expect(html).toContain(`<tr><td>${shanghai(overdue!.occurredAt)}</td><td>回复期限届满未回复</td><td>系统</td><td>行政机关书面回复期限 ${due('reply')} 届满</td></tr>`);
-    expect(html).toContain(`<tr><td>${shanghai(replied!.occurredAt)}</td><td>收到书面回复</td><td>${ACTOR}</td><td>收到日期 ${today()}（逾期）：已整改${escaped}</td></tr>`);
+    expect(html).toContain(`<tr><td>${shanghai(replied!.occurredAt)}</td><td>收到书面回复</td><td>${USERS.chief.id}</td><td>收到日期 ${today()}（逾期）：已整改${escaped}</td></tr>`);
 
     expect(html).toMatch(/<p>生成时间：\d{4}-\d{2}-\d{2} \d{2}:\d{2}（北京时间）<\/p>/);
     expect(html).toContain(`<p>审计链末条哈希：${auditEntries.at(-1)!.hash}</p>`);
 
-    const unknown = await fetch(`${engine.baseUrl}/api/recommendations/nobody-${rand()}/trail.html`);
+    const unknown = await fetch(`${engine.baseUrl}/api/recommendations/nobody-${rand()}/trail.html`, { headers: { authorization: `Bearer ${engine.tokens.chief}` } });
     expect(unknown.status).toBe(404);
     expect(await unknown.json()).toMatchObject({ error: 'not_found' });
   });

@@ -7,9 +7,16 @@ import { addMonthsPeriod, computeDeadlines, type DeadlineInput } from '../../src
 import { overdueAt } from '../../src/domain/reminders';
 import { startTestEngine, type TestEngine } from '../support/engine';
 import { clearOfClockBoundaries } from '../support/clock';
-import { ACTOR, callApi, createBody, daysAgo, PROCURATORATE, rand, today, type Reply } from '../support/api';
+import { actApproved, callApi, createBody, daysAgo, PROCURATORATE, rand, today, type Reply } from '../support/api';
+import { addHandler, OTHER_PROCURATORATE, USERS } from '../support/users';
+import { needsApproval } from '../../src/domain/lifecycle';
 
 /** The HTTP API over real HTTP, against a real worker and a real Temporal dev server. */
+
+// The default caller, and the deputy chief who approves what it proposes.
+const ACTOR = USERS.chief.id;
+const APPROVER = USERS.deputyChief.id;
+const APPROVAL_PATHS = new Set(ACTION_ROUTES.filter((r) => needsApproval(r.action)).map((r) => r.path));
 
 let engine: TestEngine;
 
@@ -28,7 +35,11 @@ beforeEach(() => clearOfClockBoundaries(), 60_000);
 const call = (method: string, path: string, body?: unknown, rawBody?: string) => callApi(engine.baseUrl, method, path, body, rawBody);
 const get = (path: string) => call('GET', path);
 const post = (path: string, body?: unknown) => call('POST', path, body);
-const act = (id: string, action: string, body: unknown) => post(`/api/recommendations/${encodeURIComponent(id)}/${action}`, body);
+/** An act as the API takes it; one needing approval is proposed by the chief and approved by the deputy chief. */
+const act = (id: string, action: string, body: unknown) =>
+  APPROVAL_PATHS.has(action)
+    ? actApproved(engine.baseUrl, encodeURIComponent(id), action, body, engine.tokens.deputyChief)
+    : post(`/api/recommendations/${encodeURIComponent(id)}/${action}`, body);
 
 async function create(overrides: Record<string, unknown> = {}) {
   const res = await post('/api/recommendations', createBody(overrides));
@@ -68,7 +79,6 @@ const check = (overrides: Record<string, unknown> = {}) => ({
   result: 'not_rectified',
   harmContinues: true,
   notes: '现场仍有倾倒垃圾',
-  actor: ACTOR,
   ...overrides,
 });
 
@@ -130,7 +140,7 @@ describe('POST /api/recommendations', () => {
     );
     expect(r.deadlines.map((d: { triggeredOn: string }) => d.triggeredOn)).toEqual([servedAt, servedAt, expected.reply.dueDate]);
     expect(r.events).toHaveLength(1);
-    expect(r.events[0]).toMatchObject({ sequence: 1, type: 'issued', actor: ACTOR });
+    expect(r.events[0]).toMatchObject({ sequence: 1, type: 'issued' });
     expect(r.events[0].data.details).toMatchObject({ documentNumber: body.documentNumber, servedAt });
 
     // The single view reads the same.
@@ -176,9 +186,12 @@ describe('POST /api/recommendations', () => {
     expect(otherId.status).toBe(409);
     expect(otherId.body.message).toContain(`documentNumber ${body.documentNumber}`);
 
-    // The same 文号 at another procuratorate is another recommendation.
-    const elsewhere = await post('/api/recommendations', { ...withoutId, procuratorate: '某县人民检察院' });
+    // Nobody registers for another procuratorate; there, the same 文号 is another recommendation.
+    const notOurs = await post('/api/recommendations', { ...withoutId, procuratorate: OTHER_PROCURATORATE });
+    expect(notOurs).toMatchObject({ status: 403, body: { error: 'forbidden' } });
+    const elsewhere = await callApi(engine.baseUrl, 'POST', '/api/recommendations', { ...withoutId, handler: USERS.outsiderHandler.id }, undefined, engine.tokens.outsiderChief);
     expect(elsewhere.status).toBe(201);
+    expect(elsewhere.body.procuratorate).toBe(OTHER_PROCURATORATE);
     expect(elsewhere.body.id).not.toBe(id);
     expect(await engine.db.recommendation.count({ where: { documentNumber: body.documentNumber } })).toBe(2);
     expect(await engine.db.recommendation.count({ where: { id: { startsWith: 'other-' } } })).toBe(0);
@@ -205,9 +218,9 @@ describe('POST /api/recommendations', () => {
   it('completes a create interrupted after its row was written, when the client repeats it', async () => {
     const id = `interrupted-${rand()}`;
     const body = createBody({ id });
-    const { id: _id, actor: _actor, ...details } = body;
-    // As the API reads the body: the defaults filled in.
-    const particulars = { ...details, urgent: false, announcedService: false };
+    const { id: _id, ...details } = body;
+    // As the API reads the body: the defaults filled in, the procuratorate the caller's.
+    const particulars = { ...details, procuratorate: PROCURATORATE, urgent: false, announcedService: false };
     // The row as the first attempt wrote it before the workflow could be started.
     const requestHash = createHash('sha256').update(JSON.stringify(particulars, Object.keys(particulars).sort())).digest('hex');
     await engine.db.recommendation.create({ data: { id, workflowId: `recommendation-${id}`, requestHash, ...particulars, status: 'awaiting_reply' } });
@@ -234,7 +247,7 @@ describe('POST /api/recommendations', () => {
 
   it('answers overdue at once for a recommendation served three months ago, with the overdue notice', async () => {
     const servedAt = addMonthsPeriod(today(), -3);
-    const handler = `逾期-${rand()}`;
+    const handler = await addHandler(engine.db, `逾期-${rand()}`);
     const res = await post('/api/recommendations', createBody({ servedAt, handler }));
     expect(res.status).toBe(201);
     const expected = expectedDeadlines({ servedAt });
@@ -243,11 +256,11 @@ describe('POST /api/recommendations', () => {
     expect(res.body.replyDueAt).toBe(expected.reply.dueDate);
     expect(res.body.events.map((e: { type: string }) => e.type)).toEqual(initialEventTypes(servedAt));
     expect(res.body.events.find((e: { type: string }) => e.type === 'became_overdue')).toMatchObject({
-      actor: 'system',
       data: { deadline: 'reply', dueDate: expected.reply.dueDate },
     });
 
-    const notes = await get(`/api/notifications?recommendationId=${res.body.id}`);
+    // The handler's own (the department head and the 检察长 hear of it too, by the escalation chain).
+    const notes = await get(`/api/notifications?recommendationId=${res.body.id}&recipient=${encodeURIComponent(handler)}`);
     expect(notes.status).toBe(200);
     const passed = passedDeadlines(servedAt);
     expect(notes.body.total).toBe(passed.length);
@@ -279,7 +292,7 @@ describe('invalid input', () => {
   it('names every missing field', async () => {
     const res = await rejectedCreate({});
     expect(fieldsOf(res)).toEqual(
-      ['actor', 'agency', 'caseNumber', 'documentNumber', 'domain', 'handler', 'issuedAt', 'measures', 'procuratorate', 'servedAt', 'title'].sort(),
+      ['agency', 'caseNumber', 'documentNumber', 'domain', 'issuedAt', 'measures', 'servedAt', 'title'].sort(),
     );
   });
 
@@ -323,7 +336,7 @@ describe('invalid input', () => {
 
   it('rejects a bad action body with 400 and changes nothing', async () => {
     const r = await create();
-    const res = await act(r.id, 'reply', { content: '已整改', actor: ACTOR });
+    const res = await act(r.id, 'reply', { content: '已整改' });
     expect(res.status).toBe(400);
     expect(res.body.error).toBe('invalid_input');
     expect(fieldsOf(res)).toEqual(['receivedAt']);
@@ -359,7 +372,7 @@ describe('unknown recommendations and routes', () => {
     expect(res.status).toBe(404);
     expect(res.body).toEqual({ error: 'not_found', message: 'recommendation unknown does not exist' });
 
-    const action = await act('unknown', 'reply', { receivedAt: today(), content: '已整改', actor: ACTOR });
+    const action = await act('unknown', 'reply', { receivedAt: today(), content: '已整改' });
     expect(action.status).toBe(404);
     expect(action.body.error).toBe('not_found');
   });
@@ -369,7 +382,7 @@ describe('unknown recommendations and routes', () => {
     expect(res.status).toBe(404);
     expect(res.body).toEqual({ error: 'not_found', message: 'no route for GET /api/nothing-here' });
     const r = await create();
-    const action = await act(r.id, 'explode', { actor: ACTOR });
+    const action = await act(r.id, 'explode', {});
     expect(action.status).toBe(404);
     expect(action.body.error).toBe('not_found');
   });
@@ -393,19 +406,19 @@ describe('actions', () => {
 
   it('refuses with 409 and its reason what the lifecycle forbids, changing nothing', async () => {
     const r = await create();
-    await expectRejected(r.id, 'escalate', { reason: '拒不整改', actor: ACTOR }, `reply period runs until ${r.replyDueAt}`);
+    await expectRejected(r.id, 'escalate', { reason: '拒不整改' }, `reply period runs until ${r.replyDueAt}`);
     const tomorrow = addCalendarDays(today(), 1);
-    await expectRejected(r.id, 'reply', { receivedAt: tomorrow, content: '已整改', actor: ACTOR }, `receivedAt ${tomorrow} is in the future (today is ${today()})`);
+    await expectRejected(r.id, 'reply', { receivedAt: tomorrow, content: '已整改' }, `receivedAt ${tomorrow} is in the future (today is ${today()})`);
     const early = addCalendarDays(r.servedAt, -1);
-    await expectRejected(r.id, 'reply', { receivedAt: early, content: '已整改', actor: ACTOR }, `receivedAt ${early} is before the recommendation was served`);
-    await expectRejected(r.id, 'suspend', { reason: '客观原因', actor: ACTOR }, 'review can only be suspended during follow-up');
-    await expectRejected(r.id, 'resume', { actor: ACTOR }, 'only a suspended review can be resumed');
-    await expectRejected(r.id, 'lawsuit', { filedAt: today(), court: '某区人民法院', courtCaseNumber: '(2026)行初1号', actor: ACTOR }, 'after the decision to sue');
-    await expectRejected(r.id, 'close', { ground: 'rectified', reason: '已整改', actor: ACTOR }, 'needs a follow-up investigation');
+    await expectRejected(r.id, 'reply', { receivedAt: early, content: '已整改' }, `receivedAt ${early} is before the recommendation was served`);
+    await expectRejected(r.id, 'suspend', { reason: '客观原因' }, 'review can only be suspended during follow-up');
+    await expectRejected(r.id, 'resume', {}, 'only a suspended review can be resumed');
+    await expectRejected(r.id, 'lawsuit', { filedAt: today(), court: '某区人民法院', courtCaseNumber: '(2026)行初1号' }, 'after the decision to sue');
+    await expectRejected(r.id, 'close', { ground: 'rectified', reason: '已整改' }, 'needs a follow-up investigation');
 
-    const replied = await act(r.id, 'reply', { receivedAt: today(), content: '已整改', actor: ACTOR });
+    const replied = await act(r.id, 'reply', { receivedAt: today(), content: '已整改' });
     expect(replied.status).toBe(200);
-    await expectRejected(r.id, 'reply', { receivedAt: today(), content: '再次回复', actor: ACTOR }, `a reply was already recorded (received ${today()})`);
+    await expectRejected(r.id, 'reply', { receivedAt: today(), content: '再次回复' }, `a reply was already recorded (received ${today()})`);
     expect((await get(`/api/recommendations/${r.id}`)).body.reply).toEqual({ receivedAt: today(), content: '已整改', late: false });
   });
 
@@ -421,14 +434,14 @@ describe('actions', () => {
       { checkedAt: today(), method: 'site_inspection', result: 'not_rectified', harmContinues: true, notes: '现场仍有倾倒垃圾', recordedBy: ACTOR },
     ]);
 
-    const escalated = await act(r.id, 'escalate', { reason: '行政机关仍未依法履职，公益持续受损', actor: '赵检察长' });
+    const escalated = await act(r.id, 'escalate', { reason: '行政机关仍未依法履职，公益持续受损' });
     expect(escalated.status).toBe(200);
     expect(escalated.body.status).toBe('escalated');
     expect(escalated.body.escalation).toEqual({ on: today(), reason: '行政机关仍未依法履职，公益持续受损' });
     expect(escalated.body.deadlines.find((d: { kind: string }) => d.kind === 'reply')).toMatchObject({ cancelled: true, open: false });
 
     const lawsuit = { filedAt: today(), court: '某区人民法院', courtCaseNumber: '(2026)某0101行初12号' };
-    const sued = await act(r.id, 'lawsuit', { ...lawsuit, actor: ACTOR });
+    const sued = await act(r.id, 'lawsuit', { ...lawsuit });
     expect(sued.status).toBe(200);
     expect(sued.body.status).toBe('litigation');
     expect(sued.body.statusLabel).toBe('已提起诉讼');
@@ -436,13 +449,22 @@ describe('actions', () => {
     expect(sued.body.nextDueAt).toBeNull();
     expect(sued.body.deadlines.every((d: { open: boolean }) => !d.open)).toBe(true);
     expect(sued.body.deadlines.find((d: { kind: string }) => d.kind === 'review')).toMatchObject({ metOn: today(), late: false });
-    expect(sued.body.events.map((e: { type: string }) => e.type)).toEqual([...initialEventTypes(servedAt), 'check_recorded', 'escalated', 'lawsuit_filed']);
-    expect(sued.body.events.find((e: { type: string }) => e.type === 'escalated').actor).toBe('赵检察长');
+    expect(sued.body.events.map((e: { type: string }) => e.type)).toEqual([
+      ...initialEventTypes(servedAt),
+      'check_recorded',
+      'approval_requested',
+      'approval_granted',
+      'escalated',
+      'lawsuit_filed',
+    ]);
+    // The decision to sue takes effect by the approver's decision.
+    expect(sued.body.events.find((e: { type: string }) => e.type === 'approval_requested').actor).toBe(ACTOR);
+    expect(sued.body.events.find((e: { type: string }) => e.type === 'escalated').actor).toBe(APPROVER);
 
     for (const [action, body] of [
-      ['withdraw', { reason: '撤回', actor: ACTOR }],
+      ['withdraw', { reason: '撤回' }],
       ['checks', check()],
-      ['close', { ground: 'no_violation', reason: '无违法', actor: ACTOR }],
+      ['close', { ground: 'no_violation', reason: '无违法' }],
     ] as const) {
       const res = await act(r.id, action, body);
       expect(res.status).toBe(409);
@@ -455,7 +477,7 @@ describe('actions', () => {
     const servedAt = daysAgo(70);
     const r = await create({ servedAt });
     expect(r.status).toBe('overdue');
-    const replied = await act(r.id, 'reply', { receivedAt: today(), content: '迟延回复', actor: ACTOR });
+    const replied = await act(r.id, 'reply', { receivedAt: today(), content: '迟延回复' });
     expect(replied.status).toBe(200);
     expect(replied.body.status).toBe('follow_up');
     expect(replied.body.reply).toEqual({ receivedAt: today(), content: '迟延回复', late: true });
@@ -465,7 +487,7 @@ describe('actions', () => {
 
   it('closes a rectified recommendation after the reply and a follow-up check', async () => {
     const r = await create();
-    const replied = await act(r.id, 'reply', { receivedAt: today(), content: '已清理垃圾并建立巡查制度', actor: ACTOR });
+    const replied = await act(r.id, 'reply', { receivedAt: today(), content: '已清理垃圾并建立巡查制度' });
     expect(replied.status).toBe(200);
     expect(replied.body.status).toBe('follow_up');
     expect(replied.body.reply).toEqual({ receivedAt: today(), content: '已清理垃圾并建立巡查制度', late: false });
@@ -473,7 +495,7 @@ describe('actions', () => {
 
     // Harm continuing: closure is refused.
     expect((await act(r.id, 'checks', check({ result: 'partially_rectified' }))).status).toBe(200);
-    const refused = await act(r.id, 'close', { ground: 'rectified', reason: '已整改', actor: ACTOR });
+    const refused = await act(r.id, 'close', { ground: 'rectified', reason: '已整改' });
     expect(refused.status).toBe(409);
     expect(refused.body.message).toContain('harm continuing');
 
@@ -481,16 +503,24 @@ describe('actions', () => {
     expect(checked.status).toBe(200);
     expect(checked.body.checks).toHaveLength(2);
 
-    const closed = await act(r.id, 'close', { ground: 'rectified', reason: '行政机关已全面整改', actor: '赵检察长' });
+    const closed = await act(r.id, 'close', { ground: 'rectified', reason: '行政机关已全面整改' });
     expect(closed.status).toBe(200);
     expect(closed.body.status).toBe('closed');
     expect(closed.body.closeGround).toBe('rectified');
     expect(closed.body.closure).toEqual({ on: today(), ground: 'rectified', reason: '行政机关已全面整改' });
     expect(closed.body.deadlines.every((d: { open: boolean }) => !d.open)).toBe(true);
-    expect(closed.body.events.map((e: { type: string }) => e.type).slice(0, 5)).toEqual(['issued', 'reply_recorded', 'check_recorded', 'check_recorded', 'closed']);
+    expect(closed.body.events.map((e: { type: string }) => e.type).slice(0, 7)).toEqual([
+      'issued',
+      'reply_recorded',
+      'check_recorded',
+      'check_recorded',
+      'approval_requested',
+      'approval_granted',
+      'closed',
+    ]);
     // Once closed, the lifecycle arranges the look-back (回头看) and ends.
-    const final = await eventually(() => get(`/api/recommendations/${r.id}`), (res) => res.body.events.length === 6);
-    expect(final.body.events.at(-1)).toMatchObject({ type: 'look_back_scheduled', actor: 'system' });
+    const final = await eventually(() => get(`/api/recommendations/${r.id}`), (res) => res.body.events.length === 8);
+    expect(final.body.events.at(-1)).toMatchObject({ type: 'look_back_scheduled' });
 
     const list = await get(`/api/recommendations?status=closed`);
     expect(list.body.items.map((i: { id: string }) => i.id)).toContain(r.id);
@@ -499,22 +529,22 @@ describe('actions', () => {
   it('suspends, resumes and extends the review period once', async () => {
     const servedAt = daysAgo(3);
     const r = await create({ servedAt });
-    expect((await act(r.id, 'reply', { receivedAt: today(), content: '正在整改', actor: ACTOR })).status).toBe(200);
+    expect((await act(r.id, 'reply', { receivedAt: today(), content: '正在整改' })).status).toBe(200);
 
-    const suspended = await act(r.id, 'suspend', { reason: '汛期无法施工', actor: ACTOR });
+    const suspended = await act(r.id, 'suspend', { reason: '汛期无法施工' });
     expect(suspended.status).toBe(200);
     expect(suspended.body.status).toBe('suspended');
     expect(suspended.body.statusLabel).toBe('中止审查');
     expect(suspended.body.suspension).toEqual({ since: today(), reason: '汛期无法施工', resumeTo: 'follow_up' });
 
-    const resumed = await act(r.id, 'resume', { actor: ACTOR });
+    const resumed = await act(r.id, 'resume', {});
     expect(resumed.status).toBe(200);
     expect(resumed.body.status).toBe('follow_up');
     expect(resumed.body.suspension).toBeNull();
     expect(resumed.body.suspendedDays).toBe(0);
     expect(resumed.body.reviewDueAt).toBe(r.reviewDueAt);
 
-    const extended = await act(r.id, 'extend-review', { reason: '需要委托检测', actor: '赵检察长' });
+    const extended = await act(r.id, 'extend-review', { reason: '需要委托检测' });
     expect(extended.status).toBe(200);
     const expected = expectedDeadlines({ servedAt, reviewExtensions: 1 });
     expect(extended.body.reviewExtensions).toBe(1);
@@ -524,20 +554,21 @@ describe('actions', () => {
     // One month more, from the same start: the reply period's end.
     expect(review.periodEnd).toBe(addMonthsPeriod(r.replyDueAt, 2));
     expect(review.triggeredOn).toBe(r.replyDueAt);
-    expect(extended.body.events.at(-1)).toMatchObject({ type: 'review_extended', actor: '赵检察长', data: { reviewDueAt: expected.review.dueDate } });
+    expect(extended.body.events.at(-1)).toMatchObject({ type: 'review_extended', actor: APPROVER, data: { reviewDueAt: expected.review.dueDate } });
 
-    const second = await act(r.id, 'extend-review', { reason: '再次延长', actor: ACTOR });
+    const second = await act(r.id, 'extend-review', { reason: '再次延长' });
     expect(second.status).toBe(409);
     expect(second.body.message).toContain('already extended 1 time(s); a further extension needs the higher procuratorate');
     const after = await get(`/api/recommendations/${r.id}`);
     expect(after.body.reviewExtensions).toBe(1);
     expect(after.body.reviewDueAt).toBe(expected.review.dueDate);
-    expect(after.body.events.map((e: { type: string }) => e.type)).toEqual(['issued', 'reply_recorded', 'suspended', 'resumed', 'review_extended']);
+    const approved = ['approval_requested', 'approval_granted'];
+    expect(after.body.events.map((e: { type: string }) => e.type)).toEqual(['issued', 'reply_recorded', ...approved, 'suspended', 'resumed', ...approved, 'review_extended']);
   });
 
   it('records the filing with the higher procuratorate once', async () => {
     const r = await create();
-    const filed = await act(r.id, 'superior-filing', { filedAt: today(), actor: ACTOR });
+    const filed = await act(r.id, 'superior-filing', { filedAt: today() });
     expect(filed.status).toBe(200);
     expect(filed.body.superiorFiling).toEqual({ filedAt: today() });
     expect(filed.body.deadlines.find((d: { kind: string }) => d.kind === 'superior_filing')).toMatchObject({ metOn: today(), open: false, late: false });
@@ -545,20 +576,20 @@ describe('actions', () => {
     expect(filed.body.nextDueAt).toBe(r.replyDueAt);
     expect(filed.body.status).toBe('awaiting_reply');
 
-    const again = await act(r.id, 'superior-filing', { filedAt: today(), actor: ACTOR });
+    const again = await act(r.id, 'superior-filing', { filedAt: today() });
     expect(again.status).toBe(409);
     expect(again.body.message).toContain(`already recorded on ${today()}`);
   });
 
   it('withdraws a recommendation, cancelling its deadlines', async () => {
     const r = await create();
-    const withdrawn = await act(r.id, 'withdraw', { reason: '文书错误，重新制发', actor: ACTOR });
+    const withdrawn = await act(r.id, 'withdraw', { reason: '文书错误，重新制发' });
     expect(withdrawn.status).toBe(200);
     expect(withdrawn.body.status).toBe('withdrawn');
     expect(withdrawn.body.withdrawal).toEqual({ on: today(), reason: '文书错误，重新制发' });
     expect(withdrawn.body.deadlines.map((d: { cancelled: boolean }) => d.cancelled)).toEqual([true, true, true]);
     expect(withdrawn.body.nextDueAt).toBeNull();
-    const again = await act(r.id, 'reply', { receivedAt: today(), content: '回复', actor: ACTOR });
+    const again = await act(r.id, 'reply', { receivedAt: today(), content: '回复' });
     expect(again.status).toBe(409);
     expect(again.body.message).toBe('the recommendation is withdrawn (已撤回); no further action is possible');
   });
@@ -575,6 +606,7 @@ describe('lists', () => {
   let r3: { id: string; servedAt: string };
 
   beforeAll(async () => {
+    await addHandler(engine.db, handler);
     r1 = await create({ handler, agency: agencyA, domain: 'food_drug_safety' });
     r2 = await create({ handler, agency: agencyB, domain: 'work_safety' });
     r3 = await create({ handler, agency: agencyA, domain: 'food_drug_safety', servedAt: daysAgo(70) });
@@ -634,19 +666,20 @@ describe('lists', () => {
     expect(mine.body.total).toBe(passed.length);
     expect(mine.body.items.every((n: { recipient: string; recommendationId: string }) => n.recipient === handler && n.recommendationId === r3.id)).toBe(true);
 
-    const forR3 = await get(`/api/notifications?recommendationId=${r3.id}`);
+    const forR3 = await get(`/api/notifications?recommendationId=${r3.id}&recipient=${encodeURIComponent(handler)}`);
     expect(forR3.body.items.map((n: { id: number }) => n.id).sort()).toEqual(mine.body.items.map((n: { id: number }) => n.id).sort());
     expect((await get(`/api/notifications?recommendationId=${r1.id}`)).body.total).toBe(0);
     expect((await get(`/api/notifications?recipient=nobody-${rand()}`)).body).toEqual({ items: [], total: 0, limit: 50, offset: 0 });
 
-    const unreadBefore = await get(`/api/notifications?recommendationId=${r3.id}&unread=true`);
+    const ofHandler = `/api/notifications?recommendationId=${r3.id}&recipient=${encodeURIComponent(handler)}`;
+    const unreadBefore = await get(`${ofHandler}&unread=true`);
     expect(unreadBefore.body.total).toBe(passed.length);
     const readOne = mine.body.items[0];
     await engine.db.notification.update({ where: { id: readOne.id }, data: { readAt: new Date() } });
-    const unread = await get(`/api/notifications?recommendationId=${r3.id}&unread=true`);
+    const unread = await get(`${ofHandler}&unread=true`);
     expect(unread.body.total).toBe(passed.length - 1);
     expect(unread.body.items.map((n: { id: number }) => n.id)).not.toContain(readOne.id);
-    const read = await get(`/api/notifications?recommendationId=${r3.id}&unread=false`);
+    const read = await get(`${ofHandler}&unread=false`);
     expect(read.body.items.map((n: { id: number }) => n.id)).toEqual([readOne.id]);
     expect(read.body.items[0].readAt).toEqual(expect.any(String));
   });
@@ -677,7 +710,7 @@ describe('service endpoints', () => {
     const schema = res.body.components.schemas.CreateRecommendation;
     expect(schema.type).toBe('object');
     expect([...schema.required].sort()).toEqual(
-      ['actor', 'agency', 'caseNumber', 'documentNumber', 'domain', 'handler', 'issuedAt', 'measures', 'procuratorate', 'servedAt', 'title'].sort(),
+      ['agency', 'caseNumber', 'documentNumber', 'domain', 'issuedAt', 'measures', 'servedAt', 'title'].sort(),
     );
     expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['id', 'urgent', 'replyDueAt']));
   });
@@ -776,7 +809,7 @@ describe('holiday schedules', () => {
     expect(recomputed.body.replyDueAt).toBe(scheduled.reply.dueDate);
     expect(recomputed.body.reviewDueAt).toBe(scheduled.review.dueDate);
     expect(recomputed.body.yearsWithoutHolidaySchedule).toEqual(scheduled.yearsWithoutSchedule);
-    expect(recomputed.body.events.at(-1)).toMatchObject({ type: 'deadlines_recalculated', actor: 'system' });
+    expect(recomputed.body.events.at(-1)).toMatchObject({ type: 'deadlines_recalculated' });
     const saturdayNow = await eventually(
       () => get(`/api/recommendations/${saturday.id}`),
       (res) => res.body.replyDueAt !== '2027-02-22',

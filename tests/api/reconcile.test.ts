@@ -8,6 +8,7 @@ import { callApi, createBody, daysAgo, rand } from '../support/api';
 import { clearOfClockBoundaries } from '../support/clock';
 import { startTestEngine, type TestEngine } from '../support/engine';
 import { eventually } from '../support/lifecycle';
+import { newProcuratorate } from '../support/users';
 
 /** Search attributes kept in step with each lifecycle, and the reconciliation that finds drift. */
 
@@ -31,7 +32,9 @@ async function listWorkflowIds(query: string): Promise<string[]> {
 describe('search attributes and reconciliation', () => {
   it('the Temporal list answers like the read model, and drift is reported field by field', async () => {
     const procuratorate = `某区人民检察院-${rand()}`;
-    const create = (overrides: Record<string, unknown>) => callApi(engine.baseUrl, 'POST', '/api/recommendations', createBody({ procuratorate, ...overrides })).then((r) => r.body);
+    const { token, handlers } = await newProcuratorate(engine.db, procuratorate, ['李检察官']);
+    const create = (overrides: Record<string, unknown>) =>
+      callApi(engine.baseUrl, 'POST', '/api/recommendations', createBody({ handler: handlers[0], ...overrides }), undefined, token).then((r) => r.body);
     const overdue = await create({ servedAt: daysAgo(80) });
     const fresh = await create({ servedAt: daysAgo(1), domain: 'food_drug_safety' });
     expect([overdue.status, fresh.status]).toEqual(['overdue', 'awaiting_reply']);
@@ -51,9 +54,9 @@ describe('search attributes and reconciliation', () => {
 
     // A deliberate mismatch, and a row whose workflow never existed.
     await engine.db.recommendation.update({ where: { id: fresh.id }, data: { status: 'closed', nextDueAt: '2099-01-01' } });
-    const ghost = createBody({ procuratorate, id: `ghost-${rand()}` });
-    const { id: ghostId, actor: _actor, ...particulars } = ghost;
-    await engine.db.recommendation.create({ data: { id: ghostId!, workflowId: workflowIdFor(ghostId!), ...particulars, urgent: false, status: 'awaiting_reply' } });
+    const ghost = createBody({ id: `ghost-${rand()}`, handler: handlers[0] });
+    const { id: ghostId, ...particulars } = ghost;
+    await engine.db.recommendation.create({ data: { id: ghostId!, workflowId: workflowIdFor(ghostId!), ...particulars, procuratorate, urgent: false, status: 'awaiting_reply' } });
 
     const report = await reconcile(engine.db, engine.env.client, { procuratorate });
     expect(report.checked).toBe(3);

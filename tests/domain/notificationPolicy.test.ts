@@ -433,12 +433,12 @@ describe('personBody', () => {
   const person = { name: '李检察官', procuratorate: '某区人民检察院', department: '第五检察部', role: 'supervisor' };
 
   it('defaults: active, no channels besides the in-app inbox', () => {
-    expect(personBody.parse(person)).toEqual({ ...person, active: true, channels: [] });
+    expect(personBody.parse(person)).toEqual({ ...person, kind: 'person', active: true, channels: [] });
   });
 
   it('keeps given channels and active: false, trims the names', () => {
     const channels = [{ kind: 'email', address: 'li@example.cn' }];
-    expect(personBody.parse({ ...person, name: ' 李检察官 ', active: false, channels })).toEqual({ ...person, active: false, channels });
+    expect(personBody.parse({ ...person, name: ' 李检察官 ', active: false, channels })).toEqual({ ...person, kind: 'person', active: false, channels });
   });
 
   it.each<[string, unknown, (string | number)[]]>([

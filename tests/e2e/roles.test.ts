@@ -3,8 +3,9 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { shanghaiDate } from '../../src/domain/dates';
 import { createTestDatabase, type TestDatabase } from '../support/database';
+import { USERS } from '../support/users';
 import { createDevServerEnvironment } from '../support/temporal';
-import { API_LISTENING, postJson, startProcess, stopProcess } from '../support/processes';
+import { API_LISTENING, getJson, postJson, seedUsersAt, startProcess, stopProcess } from '../support/processes';
 
 /**
  * `npm run worker` and `npm run api` as separate processes against an existing Temporal server and
@@ -17,6 +18,7 @@ const processes: ChildProcess[] = [];
 
 beforeAll(async () => {
   [temporal, database] = await Promise.all([createDevServerEnvironment(), createTestDatabase()]);
+  await seedUsersAt(database.url);
 }, 60_000);
 
 afterAll(async () => {
@@ -55,17 +57,16 @@ it('runs the worker and any number of API processes separately, coordinated only
     measures: ['依法查处无证经营', '开展校园周边专项检查'],
     issuedAt: today,
     servedAt: today,
-    actor: '赵检察官',
   });
   expect(created.status).toBe(201);
 
-  const replied = await postJson(`${apiB}/api/recommendations/roles-1/reply`, { receivedAt: today, content: '已立案查处', actor: '赵检察官' });
+  const replied = await postJson(`${apiB}/api/recommendations/roles-1/reply`, { receivedAt: today, content: '已立案查处' });
   expect(replied.status).toBe(200);
-  const read = (await (await fetch(`${apiA}/api/recommendations/roles-1`)).json()) as { status: string; events: { type: string; actor: string }[] };
+  const read = (await (await getJson(`${apiA}/api/recommendations/roles-1`)).json()) as { status: string; events: { type: string; actor: string }[] };
   expect(read.status).toBe('follow_up');
   expect(read.events.filter((e) => e.type !== 'reminder_raised').map((e) => [e.type, e.actor])).toEqual([
-    ['issued', '赵检察官'],
-    ['reply_recorded', '赵检察官'],
+    ['issued', USERS.chief.id],
+    ['reply_recorded', USERS.chief.id],
   ]);
 
   for (const child of processes.splice(0)) expect(await stopProcess(child)).toBe(0);

@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { callApi, createBody, daysAgo, rand, today } from '../support/api';
+import { callApi, createBody, daysAgo, PROCURATORATE, rand, today, useDefaultToken } from '../support/api';
+import { fixedToken } from '../support/users';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { startHttpReceiver } from '../support/receivers';
 import { createDevServerEnvironment } from '../support/temporal';
@@ -15,6 +16,7 @@ import {
   freePort,
   holdRequest,
   killProcess,
+  seedUsersAt,
   startProcess,
   waitFor,
 } from '../support/processes';
@@ -30,6 +32,7 @@ let database: TestDatabase;
 
 beforeAll(async () => {
   [temporal, database] = await Promise.all([createDevServerEnvironment(), createTestDatabase()]);
+  await seedUsersAt(database.url);
 }, 60_000);
 
 afterAll(async () => {
@@ -65,6 +68,7 @@ describe.skipIf(!!process.env.TEST_POSTGRES_URL).concurrent('graceful shutdown',
       fs.rmSync(dir, { recursive: true, force: true });
     });
     const output = followOutput(child);
+    await seedUsersAt(`file:${path.join(dir, 'followup.db')}`);
 
     // An idle keep-alive connection (its request answered), and a create in flight (its body withheld).
     const idle = await holdRequest(api, 'POST', '/api/recommendations', { invalid: true });
@@ -161,8 +165,9 @@ describe.skipIf(!!process.env.TEST_POSTGRES_URL).concurrent('graceful shutdown',
     const output = followOutput(worker.child);
 
     // A handler reached by webhook, no quiet hours: the overdue notices of a recommendation served 80 days ago go out at once.
-    const procuratorate = `某区人民检察院-${rand()}`;
+    const procuratorate = PROCURATORATE;
     const handler = `shutdown-${rand()}`;
+    useDefaultToken(api, fixedToken('chief'));
     expect((await callApi(api, 'PUT', `/api/reminder-policies/${encodeURIComponent(procuratorate)}`, { quietHours: { start: '00:00', end: '00:00' } })).status).toBe(200);
     const person = {
       name: '周检察官',
@@ -171,8 +176,8 @@ describe.skipIf(!!process.env.TEST_POSTGRES_URL).concurrent('graceful shutdown',
       role: 'handler',
       channels: [{ kind: 'webhook', address: `${receiver.url}/followup`, secret: 'a-secret-of-16-chars-or-more' }],
     };
-    expect((await callApi(api, 'PUT', `/api/people/${handler}`, person)).status).toBe(200);
-    const created = await callApi(api, 'POST', '/api/recommendations', createBody({ procuratorate, handler, servedAt: daysAgo(80) }));
+    expect((await callApi(api, 'PUT', `/api/people/${handler}`, person, undefined, fixedToken('admin'))).status).toBe(200);
+    const created = await callApi(api, 'POST', '/api/recommendations', createBody({ handler, servedAt: daysAgo(80) }));
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     const { id } = created.body;
     const deliveries = (await callApi(api, 'GET', `/api/deliveries?recommendationId=${id}`)).body;

@@ -4,7 +4,13 @@ import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, expect, it } from 'vitest';
 import { shanghaiDate } from '../../src/domain/dates';
-import { API_LISTENING, freePort, postJson, startProcess, stopProcess } from '../support/processes';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { API_LISTENING, freePort, startProcess, stopProcess, waitFor } from '../support/processes';
+
+const run = promisify(execFile);
+const call = (method: string, url: string, token: string, body?: unknown) =>
+  fetch(url, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
 
 /** `npm start` as a user runs it: embedded Temporal dev server, SQLite under a data folder, worker and API. */
 
@@ -30,29 +36,50 @@ it('runs the whole engine, and a restart on the same data loses nothing', async 
   engine = first.child;
   expect(await (await fetch(`${first.ready}/healthz`)).json()).toEqual({ status: 'ok', database: 'ok', temporal: 'ok' });
 
-  const created = await postJson(`${first.ready}/api/recommendations`, {
+  // No account and no default password: the engine says how to make the first administrator.
+  await waitFor('the first-administrator hint', () => first.output().includes('npm run auth:create-admin -- --id admin --name 系统管理员 --procuratorate'));
+  expect((await fetch(`${first.ready}/api/me`)).status).toBe(401);
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', 'scripts/create-admin.ts', '--procuratorate', '某区人民检察院'], { env: { ...process.env, ...env } });
+  const adminToken = stdout.trim().split('\n').at(-1)!;
+  expect(adminToken).toMatch(/^fu_[\w-]{43}$/);
+  const asAdmin = (method: string, url: string, body?: unknown) => call(method, url, adminToken, body);
+  expect(await (await asAdmin('GET', `${first.ready}/api/me`)).json()).toEqual({
+    id: 'admin',
+    name: '系统管理员',
+    procuratorate: '某区人民检察院',
+    department: '办公室',
+    role: 'admin',
+    kind: 'person',
+  });
+  // The administrator makes the handler's account and gives them a token.
+  const person = { name: '王检察官', procuratorate: '某区人民检察院', department: '第五检察部', role: 'handler' };
+  expect((await asAdmin('PUT', `${first.ready}/api/people/wang`, person)).status).toBe(200);
+  const issued = await asAdmin('POST', `${first.ready}/api/people/wang/tokens`, { label: '王检察官', expiresInDays: 30 });
+  expect(issued.status).toBe(201);
+  const handlerToken = ((await issued.json()) as { token: string }).token;
+
+  const created = await call('POST', `${first.ready}/api/recommendations`, handlerToken, {
     id: 'restart-1',
     documentNumber: '某区检行公建〔2026〕1号',
     caseNumber: '某区检行公立〔2026〕1号',
-    procuratorate: '某区人民检察院',
     domain: 'cultural_relics',
     agency: '某区文化和旅游局',
-    handler: '王检察官',
     title: '关于督促保护长城遗址的检察建议',
     measures: ['修复受损墙体'],
     issuedAt: today,
     servedAt: today,
-    actor: '王检察官',
   });
   expect(created.status).toBe(201);
   expect(await stopProcess(first.child)).toBe(0);
 
   const second = await startProcess('src/main.ts', env, API_LISTENING);
   engine = second.child;
-  const reply = await postJson(`${second.ready}/api/recommendations/restart-1/reply`, { receivedAt: today, content: '已制定修复方案', actor: '王检察官' });
+  const reply = await call('POST', `${second.ready}/api/recommendations/restart-1/reply`, handlerToken, { receivedAt: today, content: '已制定修复方案' });
   expect(reply.status).toBe(200);
-  const body = (await reply.json()) as { status: string; events: { type: string }[] };
+  const body = (await reply.json()) as { status: string; handler: string; events: { type: string; actor: string }[] };
   expect(body.status).toBe('follow_up');
+  expect(body.handler).toBe('wang');
+  expect(body.events.every((e) => e.actor === 'wang' || e.actor === 'system')).toBe(true);
   // Reminders may interleave if the run crosses 09:00 Shanghai time; the actions must all be there, in order.
   const actions = body.events.map((e) => e.type).filter((type) => type !== 'reminder_raised');
   expect(actions).toEqual(['issued', 'reply_recorded']);

@@ -24,7 +24,7 @@ async function serve(db: Database, temporal: Client, logs: LogLine[]): Promise<{
     },
   });
   const lifecycle = new LifecycleService(db, temporal, { reminderPolicy: DEFAULT_REMINDER_POLICY, rules: { maxReviewExtensions: 1 }, taskQueue: 'unused', searchAttributes: false });
-  const app = createApp({ db, temporal, lifecycle, logger: pino({ level: 'info' }, capture) });
+  const app = createApp({ db, temporal, lifecycle, logger: pino({ level: 'info' }, capture), auth: { writesPerMinute: 100, corsOrigins: [] } });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
@@ -98,14 +98,14 @@ describe('request ids in the log', () => {
     cleanups.push(app.close);
 
     // A 404: the id the API made up is in the response header and on the request's log line.
-    const missing = await callApi(app.url, 'GET', '/api/nothing-here');
+    const missing = await callApi(app.url, 'GET', '/nothing-here');
     expect(missing.status).toBe(404);
     const requestId = missing.headers.get('x-request-id');
     expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
-    expect(logs.find((l) => l.msg === 'request' && l.requestId === requestId)).toMatchObject({ method: 'GET', path: '/api/nothing-here', status: 404 });
+    expect(logs.find((l) => l.msg === 'request' && l.requestId === requestId)).toMatchObject({ method: 'GET', path: '/nothing-here', status: 404 });
 
-    // A 500 (the database is gone): the error log carries the id the client sent.
-    const failing = await fetch(`${app.url}/api/recommendations`, { headers: { 'x-request-id': 'trace-abc-123' } });
+    // A 500 (the database is gone, so the token cannot be looked up): the error log carries the id the client sent.
+    const failing = await fetch(`${app.url}/api/recommendations`, { headers: { 'x-request-id': 'trace-abc-123', authorization: 'Bearer fu_any' } });
     expect([failing.status, failing.headers.get('x-request-id')]).toEqual([500, 'trace-abc-123']);
     const lines = logs.filter((l) => l.requestId === 'trace-abc-123');
     expect(lines.map((l) => [l.level, l.msg])).toEqual([
@@ -114,9 +114,9 @@ describe('request ids in the log', () => {
     ]);
     expect(lines[0]!.err).toMatchObject({ message: expect.any(String) });
 
-    // A malformed body too gets its id (the body parser runs after the id is set).
-    const malformed = await fetch(`${app.url}/api/recommendations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{' });
-    expect(malformed.status).toBe(400);
-    expect(logs.find((l) => l.msg === 'request' && l.requestId === malformed.headers.get('x-request-id'))).toMatchObject({ status: 400 });
+    // A request refused before its body is read (no token) gets its id too.
+    const refused = await fetch(`${app.url}/api/recommendations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{' });
+    expect(refused.status).toBe(401);
+    expect(logs.find((l) => l.msg === 'request' && l.requestId === refused.headers.get('x-request-id'))).toMatchObject({ status: 401 });
   });
 });

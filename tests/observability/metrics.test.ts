@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installTemporalLogging, temporalSdkMetricsUrl } from '../../src/config/logger';
 import { workflowIdFor } from '../../src/domain/identifiers';
 import { callApi, createBody, daysAgo, rand } from '../support/api';
+import { newProcuratorate } from '../support/users';
 import { startTestEngine, type TestEngine } from '../support/engine';
 import { eventually } from '../support/lifecycle';
 import { parseSamples, sample, type Samples } from './prometheus';
@@ -51,7 +52,11 @@ async function expectedFrom(recommendationIds: string[]) {
 
 describe('GET /metrics', () => {
   it('shows the read model as gauges, request latency by route pattern, and the Temporal SDK metrics', async () => {
+    // A procuratorate of its own, so that the gauges count only this test's recommendations.
     const procuratorate = `观测检察院-${rand()}`;
+    const office = await newProcuratorate(engine.db, procuratorate, []);
+    const call = (method: string, path: string, body?: unknown) =>
+      callApi(engine.baseUrl, method, path, body, undefined, path.startsWith('/api/people') ? office.adminToken : office.token);
     const handler = `obs-${rand()}`;
     // No quiet hours, so overdue notices go out at once; the e-mail fails for good (no SMTP server in tests).
     await call('PUT', `/api/reminder-policies/${encodeURIComponent(procuratorate)}`, { quietHours: { start: '00:00', end: '00:00' } });
@@ -107,7 +112,11 @@ describe('GET /metrics', () => {
   });
 
   it('logs each lifecycle event, notification and delivery attempt with its workflowId and recommendationId', async () => {
+    // A procuratorate of its own, so that the gauges count only this test's recommendations.
     const procuratorate = `观测检察院-${rand()}`;
+    const office = await newProcuratorate(engine.db, procuratorate, []);
+    const call = (method: string, path: string, body?: unknown) =>
+      callApi(engine.baseUrl, method, path, body, undefined, path.startsWith('/api/people') ? office.adminToken : office.token);
     const handler = `obs-${rand()}`;
     await call('PUT', `/api/reminder-policies/${encodeURIComponent(procuratorate)}`, { quietHours: { start: '00:00', end: '00:00' } });
     await call('PUT', `/api/people/${handler}`, { name: '观测检察官', procuratorate, department: '第五检察部', role: 'handler', channels: [{ kind: 'email', address: 'obs@example.org' }] });

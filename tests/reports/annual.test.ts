@@ -9,7 +9,8 @@ import { loadAnnualReport, reportTitle, toCsv, toXlsx, XLSX_SHEET_NAME } from '.
 import { seedYear, type SeedManifest } from '../../scripts/seed-year';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { startTestEngine, type TestEngine } from '../support/engine';
-import { callApi, rand } from '../support/api';
+import { callApi, rand, useDefaultToken } from '../support/api';
+import { newProcuratorate } from '../support/users';
 
 /** The annual report (年度统计): counted from a seeded year, checked against the seed's own record; CSV, XLSX and HTTP. */
 
@@ -387,9 +388,15 @@ describe('GET /api/reports/annual', () => {
   const procuratorate = `某区人民检察院${rand()}`;
   const query = (params: Record<string, string>) => `/api/reports/annual?${new URLSearchParams(params)}`;
 
+  let token: string;
+  const authorized = () => ({ headers: { authorization: `Bearer ${token}` } });
+
   beforeAll(async () => {
     engine = await startTestEngine();
     await seedYear(engine.db, { procuratorate, year: YEAR, seed: 3 });
+    // Its 检察长 asks for the figures.
+    ({ token } = await newProcuratorate(engine.db, procuratorate, []));
+    useDefaultToken(engine.baseUrl, token);
   });
   afterAll(async () => {
     await engine?.stop();
@@ -404,7 +411,7 @@ describe('GET /api/reports/annual', () => {
   });
 
   it('csv: text/csv in UTF-8 with BOM, as an attachment named in RFC 5987', async () => {
-    const res = await fetch(`${engine.baseUrl}${query({ year: String(YEAR), procuratorate, format: 'csv' })}`);
+    const res = await fetch(`${engine.baseUrl}${query({ year: String(YEAR), procuratorate, format: 'csv' })}`, authorized());
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     const name = `${procuratorate}${YEAR}年度公益诉讼检察工作统计.csv`;
@@ -418,7 +425,7 @@ describe('GET /api/reports/annual', () => {
   });
 
   it('xlsx: the OOXML type, a workbook with the same figures', async () => {
-    const res = await fetch(`${engine.baseUrl}${query({ year: String(YEAR), procuratorate, format: 'xlsx' })}`);
+    const res = await fetch(`${engine.baseUrl}${query({ year: String(YEAR), procuratorate, format: 'xlsx' })}`, authorized());
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe(XLSX_CONTENT_TYPE);
     expect(res.headers.get('content-disposition')).toMatch(new RegExp(`^attachment; filename="annual-report-${YEAR}\\.xlsx"; filename\\*=UTF-8''%`));

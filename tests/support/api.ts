@@ -12,12 +12,20 @@ export interface Reply {
   headers: Headers;
 }
 
-/** One request; every answer must be JSON. */
-export async function callApi(baseUrl: string, method: string, path: string, body?: unknown, rawBody?: string): Promise<Reply> {
+const defaultTokens = new Map<string, string>();
+
+/** The token callApi sends to this API unless told otherwise (set when a test engine starts). */
+export function useDefaultToken(baseUrl: string, token: string): void {
+  defaultTokens.set(baseUrl, token);
+}
+
+/** One request, as the default user or with `token` (null: none); every answer must be JSON. */
+export async function callApi(baseUrl: string, method: string, path: string, body?: unknown, rawBody?: string, token?: string | null): Promise<Reply> {
   const hasBody = body !== undefined || rawBody !== undefined;
+  const bearer = token === undefined ? defaultTokens.get(baseUrl) : token;
   const res = await fetch(`${baseUrl}${path}`, {
     method,
-    headers: hasBody ? { 'content-type': 'application/json' } : {},
+    headers: { ...(hasBody ? { 'content-type': 'application/json' } : {}), ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) },
     body: rawBody ?? (body === undefined ? undefined : JSON.stringify(body)),
   });
   const text = await res.text();
@@ -25,8 +33,7 @@ export async function callApi(baseUrl: string, method: string, path: string, bod
   return { status: res.status, body: JSON.parse(text), headers: res.headers };
 }
 
-export const ACTOR = '张检察官';
-export const PROCURATORATE = '某区人民检察院';
+export { PROCURATORATE } from './users';
 
 export const today = (): CalendarDate => shanghaiDate(Date.now());
 export const daysAgo = (days: number): CalendarDate => addCalendarDays(today(), -days);
@@ -47,7 +54,6 @@ export interface CreateBody {
   servedAt: string;
   urgent?: boolean;
   replyDueAt?: string;
-  actor: string;
 }
 
 export function createBody(overrides: Record<string, unknown> = {}): CreateBody {
@@ -56,7 +62,6 @@ export function createBody(overrides: Record<string, unknown> = {}): CreateBody 
   return {
     documentNumber: `某区检行公建〔${servedAt.slice(0, 4)}〕${tag}号`,
     caseNumber: `某区检行公立〔${servedAt.slice(0, 4)}〕${tag}号`,
-    procuratorate: PROCURATORATE,
     domain: 'ecology_environment',
     agency: '某区生态环境局',
     handler: '李检察官',
@@ -64,7 +69,16 @@ export function createBody(overrides: Record<string, unknown> = {}): CreateBody 
     measures: ['清理倾倒垃圾', '建立巡查制度'],
     issuedAt: 'issuedAt' in overrides ? overrides.issuedAt : addCalendarDays(servedAt, -1),
     servedAt,
-    actor: ACTOR,
     ...overrides,
   } as CreateBody;
+}
+
+/**
+ * An act that needs the 检察长's approval (close, suspend, extend-review, escalate, withdraw): proposed with
+ * `proposer`'s token (default: the default caller), approved with `approver`'s. Returns the decision's reply.
+ */
+export async function actApproved(baseUrl: string, id: string, path: string, body: unknown, approver: string, proposer?: string): Promise<Reply> {
+  const proposed = await callApi(baseUrl, 'POST', `/api/recommendations/${id}/${path}`, body, undefined, proposer);
+  if (proposed.status !== 202) return proposed;
+  return callApi(baseUrl, 'POST', `/api/recommendations/${id}/decision`, { decision: 'approve' }, undefined, approver);
 }

@@ -12,6 +12,9 @@ import { DEFAULT_REMINDER_POLICY } from '../../src/domain/reminders';
 import { ensureSearchAttributes } from '../../src/temporal/searchAttributes';
 import { createLifecycleWorker } from '../../src/worker/createWorker';
 import { createTestDatabase } from './database';
+import { useDefaultToken } from './api';
+import { seedUsers, type Tokens } from './users';
+import type { AuthSettings } from '../../src/config';
 import { bundleLifecycleWorkflows, createDevServerEnvironment } from './temporal';
 
 /** The whole engine in-process: a real Temporal dev server, a real worker, a fresh database and the HTTP API. */
@@ -21,6 +24,8 @@ export interface TestEngine {
   databaseUrl: string;
   env: TestWorkflowEnvironment;
   taskQueue: string;
+  /** An API token of each test user (tests/support/users.ts); callApi sends the chief's unless told otherwise. */
+  tokens: Tokens;
   stop: () => Promise<void>;
 }
 
@@ -39,6 +44,8 @@ function installRuntimeOnce(): void {
 export interface TestEngineOptions {
   /** Serve GET /metrics (off by default, as with METRICS=off). */
   metrics?: MetricsOptions;
+  /** JWT verification, write rate limit, CORS (default: API tokens only, a limit no test reaches, CORS closed). */
+  auth?: Partial<AuthSettings>;
 }
 
 export async function startTestEngine(options: TestEngineOptions = {}): Promise<TestEngine> {
@@ -52,15 +59,20 @@ export async function startTestEngine(options: TestEngineOptions = {}): Promise<
 
   await ensureSearchAttributes(env.client, 'default');
   const lifecycle = new LifecycleService(db, env.client, { reminderPolicy: DEFAULT_REMINDER_POLICY, rules: { maxReviewExtensions: 1 }, taskQueue, searchAttributes: true });
-  const app = createApp({ db, temporal: env.client, lifecycle, logger: pino({ level: 'silent' }), metrics: options.metrics });
+  const tokens = await seedUsers(db);
+  const auth: AuthSettings = { writesPerMinute: 100_000, corsOrigins: [], ...options.auth };
+  const app = createApp({ db, temporal: env.client, lifecycle, logger: pino({ level: 'silent' }), metrics: options.metrics, auth });
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(0, '127.0.0.1', (error?: Error) => (error ? reject(error) : resolve(s)));
   });
   const { port } = server.address() as AddressInfo;
 
   let stopped = false;
+  const baseUrl = `http://127.0.0.1:${port}`;
+  useDefaultToken(baseUrl, tokens.chief);
   return {
-    baseUrl: `http://127.0.0.1:${port}`,
+    baseUrl,
+    tokens,
     db,
     databaseUrl: database.url,
     env,

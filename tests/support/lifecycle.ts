@@ -8,9 +8,9 @@ import { addCalendarDays, shanghaiDate, type CalendarDate } from '../../src/doma
 import { computeDeadlines as computeDomainDeadlines, type DeadlineInput } from '../../src/domain/deadlines';
 import { WorkingCalendar } from '../../src/domain/calendar';
 import { workflowIdFor } from '../../src/domain/identifiers';
-import type { LifecycleRules, RecommendationState } from '../../src/domain/lifecycle';
+import type { ActionBodies, ActionInputs, ApprovalAction, LifecycleRules, Proposal, RecommendationState } from '../../src/domain/lifecycle';
 import { DEFAULT_REMINDER_POLICY, type ReminderPolicy } from '../../src/domain/reminders';
-import { readyUpdate } from '../../src/workflows/definitions';
+import { decideUpdate, proposeUpdate, readyUpdate } from '../../src/workflows/definitions';
 import { recommendationLifecycle } from '../../src/workflows';
 import { createLifecycleWorker } from '../../src/worker/createWorker';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
@@ -21,6 +21,22 @@ import { createTestDatabase, type TestDatabase } from './database';
 /** Helpers shared by the workflow tests: particulars of a recommendation and starting its lifecycle. */
 
 export const ACTOR = '张检察官';
+/** The 检察长 who decides what ACTOR proposes. */
+export const APPROVER = '赵检察长';
+
+/**
+ * An act that needs approval, as the API performs it: ACTOR proposes, APPROVER approves.
+ * Resolves to the state after the act; rejects with the reason when the proposal or approval is refused.
+ */
+export async function approved<A extends ApprovalAction>(
+  handle: WorkflowHandle<typeof recommendationLifecycle>,
+  action: A,
+  input: ActionBodies[A] | ActionInputs[A],
+): Promise<RecommendationState> {
+  const { actor: _ignored, ...body } = input as ActionInputs[A];
+  await handle.executeUpdate(proposeUpdate, { args: [{ action, input: body, actor: ACTOR } as Proposal & { actor: string }] });
+  return handle.executeUpdate(decideUpdate, { args: [{ approve: true, reason: '', actor: APPROVER }] });
+}
 
 export function uniqueId(prefix: string): string {
   return `${prefix}-${randomBytes(4).toString('hex')}`;

@@ -1,3 +1,5 @@
+import { openDatabase } from '../../src/db/client';
+import { fixedToken, seedUsers, type Tokens } from './users';
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import type { Client } from '@temporalio/client';
@@ -16,6 +18,8 @@ export async function freePort(): Promise<number> {
 }
 
 export interface RunningProcess {
+  /** Everything it has written so far, stdout and stderr. */
+  output: () => string;
   child: ChildProcess;
   /** The first capture group of `readyPattern` in the process's output. */
   ready: string;
@@ -41,7 +45,7 @@ export async function startProcess(entry: string, env: Record<string, string>, r
       reject(new Error(`${entry} exited with ${code}:\n${output}`));
     });
   });
-  return { child, ready };
+  return { child, ready, output: () => output };
 }
 
 /** SIGTERM, then the exit code once the process has shut down in order. */
@@ -56,8 +60,25 @@ export async function stopProcess(child: ChildProcess): Promise<number | null> {
 /** The `url` an API role logs once it listens. */
 export const API_LISTENING = /"url":"(http:\/\/localhost:\d+)"/;
 
+/** Requests to processes act as the 检察长 of the users seeded by seedUsersAt. */
+const authorization = (): Record<string, string> => ({ authorization: `Bearer ${fixedToken('chief')}` });
+
 export async function postJson(url: string, body: unknown): Promise<Response> {
-  return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...authorization() }, body: JSON.stringify(body) });
+}
+
+export async function getJson(url: string): Promise<Response> {
+  return fetch(url, { headers: authorization() });
+}
+
+/** The test users (tests/support/users.ts) in the (migrated) database at `databaseUrl`, and their tokens. */
+export async function seedUsersAt(databaseUrl: string): Promise<Tokens> {
+  const db = await openDatabase(databaseUrl);
+  try {
+    return await seedUsers(db, { fixedTokens: true });
+  } finally {
+    await db.$disconnect();
+  }
 }
 
 // ---- Faults and shutdown: a Temporal server that can be stopped and started again, waiting on conditions, output.
@@ -214,7 +235,7 @@ export async function holdRequest(baseUrl: string, method: string, path: string,
     socket.once('connect', resolve);
     socket.once('error', reject);
   });
-  socket.write(`${method} ${path} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nContent-Type: application/json\r\nContent-Length: ${payload.length}\r\nExpect: 100-continue\r\n\r\n`);
+  socket.write(`${method} ${path} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nAuthorization: Bearer ${fixedToken('chief')}\r\nContent-Type: application/json\r\nContent-Length: ${payload.length}\r\nExpect: 100-continue\r\n\r\n`);
   const interim = await until(parseResponse);
   if (interim.status !== 100) throw new Error(`expected 100 Continue, got ${interim.status}: ${interim.body}`);
   const response = until(parseResponse);

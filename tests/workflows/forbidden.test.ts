@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestDatabase } from '../support/database';
-import { ACTOR, completedResult, rejectionOf, startLifecycle, todayIn, type StartOptions, useLifecycleHarness } from '../support/lifecycle';
+import { ACTOR, approved, completedResult, rejectionOf, startLifecycle, todayIn, type StartOptions, useLifecycleHarness } from '../support/lifecycle';
 import { actionUpdates, stateQuery } from '../../src/workflows/definitions';
 import type { recommendationLifecycle } from '../../src/workflows';
 import { addCalendarDays, type CalendarDate } from '../../src/domain/dates';
-import type { ActionInputs, ActionName, Status } from '../../src/domain/lifecycle';
+import { needsApproval, type ActionInputs, type ActionName, type Status } from '../../src/domain/lifecycle';
 
 /** Every move the procedure forbids is refused with its reason, and changes nothing: no state, no event. */
 
@@ -23,8 +23,9 @@ interface Context {
   today: CalendarDate;
 }
 
+// Acts needing approval are proposed and approved, as the API does: the same checks refuse them.
 const run = <A extends ActionName>(handle: Handle, action: A, input: ActionInputs[A]) =>
-  handle.executeUpdate(actionUpdates[action] as never, { args: [input] } as never);
+  needsApproval(action) ? approved(handle, action, input as never) : handle.executeUpdate(actionUpdates[action] as never, { args: [input] } as never);
 
 async function start(prefix: string, options: StartOptions = {}): Promise<Context> {
   const { id, handle, details } = await startLifecycle(env, taskQueue, prefix, options);

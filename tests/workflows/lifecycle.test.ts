@@ -3,6 +3,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { TestDatabase } from '../support/database';
 import {
   ACTOR,
+  approved,
   eventsOf,
   eventually,
   expectedDeadlines,
@@ -55,7 +56,7 @@ describe('recommendation lifecycle', () => {
     });
     expect(checked.checks).toEqual([{ checkedAt, method: 'site_inspection', result: 'rectified', harmContinues: false, notes: '现场已清理', recordedBy: ACTOR }]);
 
-    const closed = await handle.executeUpdate(actionUpdates.close, { args: [{ ground: 'rectified', reason: '行政机关已全面整改', actor: ACTOR }] });
+    const closed = await approved(handle, 'close', { ground: 'rectified', reason: '行政机关已全面整改' });
     expect(closed.status).toBe('closed');
     expect(closed.closure).toEqual({ on: checkedAt, ground: 'rectified', reason: '行政机关已全面整改' });
 
@@ -70,7 +71,7 @@ describe('recommendation lifecycle', () => {
     const row = await database.db.recommendation.findUniqueOrThrow({ where: { id } });
     expect(row).toMatchObject({ status: 'closed', closeGround: 'rectified', sequence: result.sequence, documentNumber: details.documentNumber });
     const types = (await eventsOf(database.db, id)).map((e) => e.type).filter((t) => t !== 'reminder_raised' && t !== 'deadline_passed');
-    expect(types).toEqual(['issued', 'reply_recorded', 'check_recorded', 'closed', 'look_back_scheduled']);
+    expect(types).toEqual(['issued', 'reply_recorded', 'check_recorded', 'approval_requested', 'approval_granted', 'closed', 'look_back_scheduled']);
   });
 
   it('(b) a reply received after the reply due day is accepted and marked late', async () => {
@@ -134,7 +135,7 @@ describe('recommendation lifecycle', () => {
     await handle.executeUpdate(actionUpdates.recordCheck, {
       args: [{ checkedAt, method: 'drone_imagery', result: 'not_rectified', harmContinues: true, notes: '仍有倾倒', actor: ACTOR }],
     });
-    const escalated = await handle.executeUpdate(actionUpdates.escalate, { args: [{ reason: '行政机关未依法履职，公益持续受损', actor: ACTOR }] });
+    const escalated = await approved(handle, 'escalate', { reason: '行政机关未依法履职，公益持续受损' });
     expect(escalated.status).toBe('escalated');
     expect(escalated.escalation).toEqual({ on: checkedAt, reason: '行政机关未依法履职，公益持续受损' });
     expect(deadlineOf(escalated, 'reply').cancelled).toBe(true);
@@ -182,7 +183,7 @@ describe('recommendation lifecycle', () => {
     // Suspend at noon three days before the review is due (after its 7-day reminder), for N days.
     await sleepUntil(env, shanghaiInstant(addCalendarDays(reviewDue, -3), 12));
     const suspendedOn = await todayIn(env);
-    const suspended = await handle.executeUpdate(actionUpdates.suspend, { args: [{ reason: '委托检测尚未出具结果', actor: ACTOR }] });
+    const suspended = await approved(handle, 'suspend', { reason: '委托检测尚未出具结果' });
     expect(suspended.status).toBe('suspended');
     expect(suspended.suspension).toEqual({ since: suspendedOn, reason: '委托检测尚未出具结果', resumeTo: 'follow_up' });
     const suspendedAt = await env.currentTimeMs();
@@ -225,13 +226,13 @@ describe('recommendation lifecycle', () => {
     const { handle, details, initial } = await startLifecycle(env, taskQueue, 'extend');
     await env.sleep('1 day');
     await handle.executeUpdate(actionUpdates.recordReply, { args: [{ receivedAt: await todayIn(env), content: '正在整改', actor: ACTOR }] });
-    const extended = await handle.executeUpdate(actionUpdates.extendReview, { args: [{ reason: '需委托鉴定', actor: ACTOR }] });
+    const extended = await approved(handle, 'extendReview', { reason: '需委托鉴定' });
     const expected = expectedDeadlines({ servedAt: details.servedAt, reviewExtensions: 1 }).review;
     expect(extended.reviewExtensions).toBe(1);
     expect(deadlineOf(extended, 'review')).toMatchObject({ dueDate: expected.dueDate, periodEnd: addMonthsPeriod(dueOf(initial, 'reply'), 2) });
     expect(dueOf(extended, 'review')).not.toBe(dueOf(initial, 'review'));
 
-    const message = await rejectionOf(handle.executeUpdate(actionUpdates.extendReview, { args: [{ reason: '再次延长', actor: ACTOR }] }));
+    const message = await rejectionOf(approved(handle, 'extendReview', { reason: '再次延长' }));
     expect(message).toMatch(/already extended 1 time\(s\); a further extension needs the higher procuratorate/);
     const after = await handle.query(stateQuery);
     expect(after.reviewExtensions).toBe(1);
@@ -240,7 +241,7 @@ describe('recommendation lifecycle', () => {
 
   it('(g) withdrawal ends the workflow and cancels the open deadlines', async () => {
     const { id, handle } = await startLifecycle(env, taskQueue, 'withdraw');
-    const withdrawn = await handle.executeUpdate(actionUpdates.withdraw, { args: [{ reason: '文书错误，撤回重发', actor: ACTOR }] });
+    const withdrawn = await approved(handle, 'withdraw', { reason: '文书错误，撤回重发' });
     expect(withdrawn.status).toBe('withdrawn');
     expect(withdrawn.withdrawal).toEqual({ on: await todayIn(env), reason: '文书错误，撤回重发' });
     expect(withdrawn.deadlines.map((d) => [d.kind, d.cancelled])).toEqual([
@@ -302,7 +303,7 @@ describe('recommendation lifecycle', () => {
     const on = await todayIn(env);
     await handle.executeUpdate(actionUpdates.recordReply, { args: [{ receivedAt: on, content: '已整改', actor: ACTOR }] });
     await handle.executeUpdate(actionUpdates.recordCheck, { args: [{ checkedAt: on, method: 'site_inspection', result: 'rectified', harmContinues: false, notes: '现场已整改', actor: ACTOR }] });
-    await handle.executeUpdate(actionUpdates.close, { args: [{ ground: 'rectified', reason: '已全面整改', actor: ACTOR }] });
+    await approved(handle, 'close', { ground: 'rectified', reason: '已全面整改' });
     // The lifecycle completes at once; the look-back is a workflow of its own that outlives it.
     expect((await completedResult(env, handle.workflowId)).status).toBe('closed');
     const dueOn = addMonthsPeriod(on, 6);

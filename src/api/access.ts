@@ -1,0 +1,57 @@
+import type { Database } from '../db/client';
+import type { Prisma } from '../generated/prisma/client';
+import { may, ROLE_LABELS, sees, type Permission } from '../domain/access';
+import type { Principal } from '../auth/authenticate';
+import { HttpError, notFound } from './errors';
+
+/** The rules of src/domain/access.ts as database filters and checks for the routes. */
+
+export const forbidden = (message: string) => new HttpError(403, 'forbidden', message);
+
+/** 403 unless the user's role allows `permission`; says which role is missing it. */
+export function requirePermission(user: Principal, permission: Permission): void {
+  if (!may(user.role, permission)) throw forbidden(`${ROLE_LABELS[user.role] ?? user.role} (${user.role}) may not ${permission} here`);
+}
+
+export function requireRole(user: Principal, roles: readonly string[], what: string): void {
+  if (!roles.includes(user.role)) throw forbidden(`${what} is for ${roles.join(' or ')}; you are ${user.role}`);
+}
+
+/** Filter on rows with `procuratorate` and `handler` (recommendations, cases): those the user sees. */
+export async function assignedScope(db: Database, user: Principal): Promise<{ procuratorate: string; handler?: string | { in: string[] } }> {
+  switch (user.role) {
+    case 'handler':
+      return { procuratorate: user.procuratorate, handler: user.id };
+    case 'supervisor': {
+      const colleagues = await db.person.findMany({ where: { procuratorate: user.procuratorate, department: user.department }, select: { id: true } });
+      return { procuratorate: user.procuratorate, handler: { in: colleagues.map((p) => p.id) } };
+    }
+    case 'chief':
+      return { procuratorate: user.procuratorate };
+    default:
+      throw forbidden(`${ROLE_LABELS[user.role] ?? user.role} accounts manage users and settings; case data is for handlers, department heads and the 检察长`);
+  }
+}
+
+export const recommendationScope = (db: Database, user: Principal): Promise<Prisma.RecommendationWhereInput> => assignedScope(db, user);
+
+/** Whether the user sees a row with `procuratorate` and `handler`; what they do not see does not exist for them (404). */
+export async function seesAssigned(db: Database, user: Principal, row: { procuratorate: string; handler: string }): Promise<boolean> {
+  if (row.procuratorate !== user.procuratorate) return false;
+  const handler = user.role === 'supervisor' ? await db.person.findUnique({ where: { id: row.handler }, select: { department: true, procuratorate: true } }) : null;
+  return sees(user, row, handler?.procuratorate === row.procuratorate ? handler.department : undefined);
+}
+
+/** The recommendation's row if the user sees it; 404 otherwise, whether it exists or not. */
+export async function visibleRecommendation(db: Database, user: Principal, id: string) {
+  if (user.role === 'admin') await assignedScope(db, user);
+  const row = await db.recommendation.findUnique({ where: { id } });
+  if (!row || !(await seesAssigned(db, user, row))) throw notFound(`recommendation ${id}`);
+  return row;
+}
+
+/** 404 for a procuratorate other than the user's own: its data does not exist for them. */
+export function ownProcuratorate(user: Principal, procuratorate: string | undefined, what = 'procuratorate'): string {
+  if (procuratorate !== undefined && procuratorate !== user.procuratorate) throw notFound(`${what} ${procuratorate}`);
+  return user.procuratorate;
+}

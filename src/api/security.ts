@@ -1,0 +1,39 @@
+import type { RequestHandler } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import { isWrite, type Principal } from '../auth/authenticate';
+import { HttpError } from './errors';
+
+/**
+ * CORS is closed unless origins are configured: browsers then refuse every cross-origin call.
+ * A listed origin gets the headers a browser needs for Bearer-authenticated JSON calls.
+ */
+export function corsFor(origins: readonly string[]): RequestHandler {
+  const allowed = new Set(origins);
+  return (req, res, next) => {
+    const origin = req.get('origin');
+    if (!origin || !allowed.has(origin)) return next();
+    res.setHeader('access-control-allow-origin', origin);
+    res.setHeader('vary', 'Origin');
+    if (req.method !== 'OPTIONS') return next();
+    res.setHeader('access-control-allow-methods', 'GET, POST, PUT, DELETE');
+    res.setHeader('access-control-allow-headers', 'authorization, content-type, x-request-id');
+    res.setHeader('access-control-max-age', '600');
+    res.status(204).end();
+  };
+}
+
+/** Writes per token (or per SSO user) per minute; reads are not limited. 429 with Retry-After beyond it. */
+export function writeRateLimit(perMinute: number): RequestHandler {
+  return rateLimit({
+    windowMs: 60_000,
+    limit: perMinute,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    skip: (req) => !isWrite(req),
+    keyGenerator: (_req, res) => {
+      const user = res.locals.principal as Principal;
+      return user.tokenId ? `token:${user.tokenId}` : `user:${user.id}`;
+    },
+    handler: (_req, _res, next) => next(new HttpError(429, 'rate_limited', `more than ${perMinute} changes a minute with this token; wait and try again`)),
+  });
+}

@@ -1,0 +1,61 @@
+/**
+ * Who sees and does what. Pure: the API and the daily digest apply the same rules.
+ * Nobody sees another procuratorate's recommendations; within one, a handler sees those they handle,
+ * a department head (部门负责人) those of the handlers of their department, the 检察长 all of them.
+ * An administrator manages accounts and settings, not cases.
+ */
+export const ROLES = ['handler', 'supervisor', 'chief', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const ROLE_LABELS: Record<Role, string> = {
+  handler: '承办检察官',
+  supervisor: '部门负责人',
+  chief: '检察长',
+  admin: '系统管理员',
+};
+
+export interface Member {
+  id: string;
+  procuratorate: string;
+  department: string;
+  role: string;
+}
+
+export interface Assigned {
+  procuratorate: string;
+  /** The handler's id. */
+  handler: string;
+}
+
+/** `handlerDepartment`: the department of the recommendation's handler (undefined if they have no record). */
+export function sees(member: Member, recommendation: Assigned, handlerDepartment: string | undefined): boolean {
+  if (recommendation.procuratorate !== member.procuratorate) return false;
+  switch (member.role) {
+    case 'handler':
+      return recommendation.handler === member.id;
+    case 'supervisor':
+      return handlerDepartment === member.department;
+    case 'chief':
+      return true;
+    default:
+      return false;
+  }
+}
+
+/**
+ * On a recommendation they see: `act` records what happened (reply, check, filing, lawsuit, resumption);
+ * `propose` asks for an act that needs approval; `decide` approves or rejects it; `reassign` hands the
+ * recommendation to another handler; `register` creates one.
+ */
+export type Permission = 'register' | 'act' | 'propose' | 'decide' | 'reassign';
+
+const PERMISSIONS: Record<Role, readonly Permission[]> = {
+  handler: ['register', 'act', 'propose'],
+  supervisor: ['register', 'act', 'propose', 'reassign'],
+  chief: ['register', 'act', 'propose', 'decide', 'reassign'],
+  admin: [],
+};
+
+export function may(role: string, permission: Permission): boolean {
+  return (PERMISSIONS[role as Role] ?? []).includes(permission);
+}
