@@ -2,7 +2,7 @@ import type { Database } from '../db/client';
 import type { Prisma } from '../generated/prisma/client';
 import { may, ROLE_LABELS, sees, type Permission } from '../domain/access';
 import type { Principal } from '../auth/authenticate';
-import { HttpError, notFound } from './errors';
+import { fieldError, HttpError, notFound } from './errors';
 
 /** The rules of src/domain/access.ts as database filters and checks for the routes. */
 
@@ -54,4 +54,21 @@ export async function visibleRecommendation(db: Database, user: Principal, id: s
 export function ownProcuratorate(user: Principal, procuratorate: string | undefined, what = 'procuratorate'): string {
   if (procuratorate !== undefined && procuratorate !== user.procuratorate) throw notFound(`${what} ${procuratorate}`);
   return user.procuratorate;
+}
+
+/**
+ * The handler a new, or reassigned, recommendation or case goes to: a handler names themselves (or nobody);
+ * others name an active case officer of their procuratorate, a department head one of their department.
+ */
+export async function assignableHandler(db: Database, user: Principal, requested: string | undefined): Promise<string> {
+  if (user.role === 'handler') {
+    if (requested !== undefined && requested !== user.id) throw forbidden('a handler takes on their own matters; a department head assigns them to others');
+    return user.id;
+  }
+  if (requested === undefined) throw fieldError('handler', 'name the handler (a user id)');
+  const person = await db.person.findUnique({ where: { id: requested } });
+  if (!person || person.procuratorate !== user.procuratorate || !person.active) throw fieldError('handler', `no active user ${requested} in ${user.procuratorate}`);
+  if (!['handler', 'supervisor', 'chief'].includes(person.role)) throw fieldError('handler', `${requested} is ${person.role}, not a case officer`);
+  if (user.role === 'supervisor' && person.department !== user.department) throw fieldError('handler', `${requested} is not in your department (${user.department})`);
+  return requested;
 }

@@ -40,7 +40,7 @@ import {
 } from './caseSchemas';
 import { HttpError, invalidInput, notFound, parse } from './errors';
 import type { RouteDependencies } from './routeDependencies';
-import { assignedScope, forbidden, ownProcuratorate, requirePermission, seesAssigned } from './access';
+import { assignableHandler, assignedScope, forbidden, ownProcuratorate, requirePermission, seesAssigned } from './access';
 import { principal, type Principal } from '../auth/authenticate';
 import { errorResponse, page } from './schemas';
 
@@ -212,7 +212,7 @@ export function registerCaseRoutes(app: Express, { db }: RouteDependencies): voi
     requirePermission(user, 'register');
     const { id: requestedId, clueReceivedAt, ...rest } = parse(createCaseBody, req.body);
     if (rest.procuratorate !== user.procuratorate) throw forbidden(`you file cases of ${user.procuratorate} only`);
-    if (user.role === 'handler' && rest.handler !== user.id) throw forbidden('a handler files their own cases; a department head assigns them to others');
+    rest.handler = await assignableHandler(db, user, rest.handler);
     const actor = user.id;
     const particulars: CaseParticulars = { ...rest, clueReceivedAt: clueReceivedAt ?? null };
     // A concurrent create of the same case makes this transaction fail on a unique index; its retry finds the winner.

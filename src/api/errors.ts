@@ -24,6 +24,9 @@ export function invalidInput(error: z.ZodError): HttpError {
   return new HttpError(400, 'invalid_input', issues.map((i) => `${i.field}: ${i.reason}`).join('; '), issues);
 }
 
+/** 400 on one field, for a check beyond the schema's. */
+export const fieldError = (field: string, reason: string) => new HttpError(400, 'invalid_input', `${field}: ${reason}`, [{ field, reason }]);
+
 /** The value, as the schema reads it; or a 400 naming each bad field. */
 export function parse<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
   const result = schema.safeParse(value);

@@ -32,8 +32,6 @@ afterAll(async () => {
   await engine?.stop();
 });
 
-const call = (method: string, path: string, body?: unknown) => callApi(engine.baseUrl, method, path, body);
-
 async function scrape(): Promise<{ text: string; samples: Samples }> {
   const res = await fetch(`${engine.baseUrl}/metrics`);
   expect(res.status).toBe(200);
