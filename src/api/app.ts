@@ -12,7 +12,7 @@ import type { LifecycleService } from './lifecycleClient';
 import { registerPublicRoutes } from './publicRoutes';
 import { registerAccountRoutes } from './accountRoutes';
 import { requireRole } from './access';
-import { corsFor, writeRateLimit } from './security';
+import { corsFor, refuseNulInJson, refuseNulInUrl, writeRateLimit } from './security';
 import { authenticate, principal } from '../auth/authenticate';
 import { createJwtVerifier } from '../auth/jwt';
 import type { AuthSettings } from '../config';
@@ -64,9 +64,10 @@ export function createApp({ db, temporal, lifecycle, logger, metrics, auth }: Ap
   registerPublicRoutes(app, { db, temporal, prometheus });
 
   // Everything else under /api needs a user; then writes are rate-limited per token, and only then is a body read.
+  app.use('/api', refuseNulInUrl);
   app.use('/api', authenticate(db, auth.jwt ? createJwtVerifier(auth.jwt) : undefined));
   app.use('/api', writeRateLimit(auth.writesPerMinute));
-  app.use(express.json({ limit: '256kb' }));
+  app.use(express.json({ limit: '256kb', reviver: refuseNulInJson }));
 
   registerRecommendationRoutes(app, { db, temporal, lifecycle });
   registerAccountRoutes(app, { db });

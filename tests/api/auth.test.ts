@@ -318,6 +318,15 @@ describe('hostile input', () => {
     expect((await as('chief', 'GET', '/api/recommendations?sneaky=1')).status).toBe(400);
   });
 
+  it('refuses NUL characters (which PostgreSQL text cannot hold) with 400, in a body, a path or a query', async () => {
+    const before = await auditCount();
+    const inBody = await as('chief', 'POST', '/api/recommendations', createBody({ title: '关于\u0000的检察建议' }));
+    expect(inBody).toMatchObject({ status: 400, body: { error: 'invalid_body', message: expect.stringContaining('NUL') } });
+    expect((await as('chief', 'GET', '/api/recommendations/a%00b')).status).toBe(400);
+    expect((await as('chief', 'GET', '/api/recommendations?agency=%00')).status).toBe(400);
+    expect(await auditCount()).toBe(before);
+  });
+
   it('sends helmet headers, no-store and no CORS grant to any origin', async () => {
     const res = await fetch(`${engine.baseUrl}/api/me`, { headers: { authorization: `Bearer ${engine.tokens.chief}`, origin: 'https://evil.example' } });
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');

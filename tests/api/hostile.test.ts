@@ -139,7 +139,8 @@ it('never a 5xx, a leak or a change from a refused request, for thousands of ran
       if (!`${path}${search}${body.raw}`.includes(known.theirs)) expect(text, where).not.toContain(known.theirs);
       if (res.status >= 400) expect(await changes(), where).toEqual(before);
     }),
-    { numRuns: 2000, seed: 20261129, endOnFailure: true },
+    // A fixed seed keeps CI repeatable; FC_SEED=<n> explores other requests.
+    { numRuns: 2000, seed: Number(process.env.FC_SEED ?? 20261129), endOnFailure: true },
   );
   expect(sent).toBe(2000);
 }, 600_000);

@@ -15,7 +15,7 @@ import { createTestDatabase } from './database';
 import { useDefaultToken } from './api';
 import { seedUsers, type Tokens } from './users';
 import type { AuthSettings } from '../../src/config';
-import { bundleLifecycleWorkflows, createDevServerEnvironment } from './temporal';
+import { bundleLifecycleWorkflows, createDevServerEnvironment, createTimeSkippingEnvironment } from './temporal';
 
 /** The whole engine in-process: a real Temporal dev server, a real worker, a fresh database and the HTTP API. */
 export interface TestEngine {
@@ -46,19 +46,26 @@ export interface TestEngineOptions {
   metrics?: MetricsOptions;
   /** JWT verification, write rate limit, CORS (default: API tokens only, a limit no test reaches, CORS closed). */
   auth?: Partial<AuthSettings>;
+  /** Temporal's time-skipping test server instead of the dev server: env.sleep moves months on (no search attributes there). */
+  timeSkipping?: boolean;
 }
 
 export async function startTestEngine(options: TestEngineOptions = {}): Promise<TestEngine> {
   installRuntimeOnce();
   const taskQueue = `api-test-${randomBytes(4).toString('hex')}`;
-  const [env, database, workflowBundle] = await Promise.all([createDevServerEnvironment(), createTestDatabase(), bundleLifecycleWorkflows()]);
+  const [env, database, workflowBundle] = await Promise.all([
+    options.timeSkipping ? createTimeSkippingEnvironment() : createDevServerEnvironment(),
+    createTestDatabase(),
+    bundleLifecycleWorkflows(),
+  ]);
   const { db } = database;
 
   const worker = await createLifecycleWorker({ connection: env.nativeConnection, namespace: 'default', taskQueue, db, workflowBundle });
   const running = worker.run();
 
-  await ensureSearchAttributes(env.client, 'default');
-  const lifecycle = new LifecycleService(db, env.client, { reminderPolicy: DEFAULT_REMINDER_POLICY, rules: { maxReviewExtensions: 1 }, taskQueue, searchAttributes: true });
+  const searchAttributes = !options.timeSkipping;
+  if (searchAttributes) await ensureSearchAttributes(env.client, 'default');
+  const lifecycle = new LifecycleService(db, env.client, { reminderPolicy: DEFAULT_REMINDER_POLICY, rules: { maxReviewExtensions: 1 }, taskQueue, searchAttributes });
   const tokens = await seedUsers(db);
   const auth: AuthSettings = { writesPerMinute: 100_000, corsOrigins: [], ...options.auth };
   const app = createApp({ db, temporal: env.client, lifecycle, logger: pino({ level: 'silent' }), metrics: options.metrics, auth });
