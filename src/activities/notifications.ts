@@ -22,6 +22,8 @@ export interface NotifyInput {
   /** A deadline reminder, a look-back reminder, or a reminder to the approver of a pending proposal (no deadline). */
   reminder: Pick<Reminder, 'key' | 'days'> & { type: NoticeType; deadlineKind: Reminder['deadlineKind'] | 'look_back' | null; dueDate: CalendarDate | null };
   audiences: Audience[];
+  /** People not to tell, whatever their level: the proposer of an approval they are waiting for. */
+  exclude?: string[];
   title: string;
   message: string;
   /** ISO instant (workflow time) the reminder was raised. */
@@ -114,7 +116,8 @@ export function createNotificationActivities(db: Database) {
       activityLog()?.info('notifying', { recommendationId: input.recommendationId, reminderKey: input.reminder.key, type: input.reminder.type, audiences: input.audiences, sendAt: new Date(sendAt).toISOString() });
       return db.$transaction(async (tx) => {
         const planned: PlannedDelivery[] = [];
-        for (const recipient of await recipientsFor(tx, input.details, input.audiences)) {
+        const recipients = (await recipientsFor(tx, input.details, input.audiences)).filter((r) => !input.exclude?.includes(r.id));
+        for (const recipient of recipients) {
           const data = {
             key: `${input.recommendationId}:${input.reminder.key}:${recipient.id}`,
             recommendationId: input.recommendationId,

@@ -17,14 +17,18 @@ const withDeliveries = { deliveries: { include: { attempts: true } } } as const;
 
 type PersonRow = Omit<PersonResponse, 'updatedAt' | 'channels' | 'role' | 'kind'> & { role: string; kind: string; updatedAt: Date; channels: { id: number; kind: string; address: string; secret: string | null }[] };
 
-function personView(person: PersonRow): PersonResponse {
+/** A person as `viewer` sees them: colleagues see who they are; their channels only they and administrators. */
+function personView(person: PersonRow, viewer: Principal): PersonResponse {
+  const { channels, ...particulars } = person;
   return {
-    ...person,
+    ...particulars,
     role: person.role as PersonResponse['role'],
     kind: person.kind as PersonResponse['kind'],
     updatedAt: person.updatedAt.toISOString(),
     // Secrets are write-only: the API says whether one is set, never what it is.
-    channels: person.channels.map(({ id, kind, address, secret }) => ({ id, kind: kind as ChannelKind, address, hasSecret: secret !== null })),
+    ...(viewer.role === 'admin' || viewer.id === person.id
+      ? { channels: channels.map(({ id, kind, address, secret }) => ({ id, kind: kind as ChannelKind, address, hasSecret: secret !== null })) }
+      : {}),
   };
 }
 
@@ -87,13 +91,13 @@ export function registerNotificationRoutes(app: Express, { db, lifecycle }: { db
   app.get('/api/people', async (req, res) => {
     const { procuratorate } = parse(z.strictObject({ procuratorate: z.string().optional() }), req.query);
     const people = await db.person.findMany({ where: { procuratorate: ownProcuratorate(principal(res), procuratorate) }, include: { channels: { orderBy: { id: 'asc' } } }, orderBy: { id: 'asc' } });
-    res.json(people.map(personView));
+    res.json(people.map((person) => personView(person, principal(res))));
   });
 
   app.get('/api/people/:id', async (req: Request<{ id: string }>, res) => {
     const person = await db.person.findUnique({ where: { id: req.params.id }, include: { channels: { orderBy: { id: 'asc' } } } });
     if (!person || person.procuratorate !== principal(res).procuratorate) throw notFound(`person ${req.params.id}`);
-    res.json(personView(person));
+    res.json(personView(person, principal(res)));
   });
 
   // Creates or replaces a person with their channels, in one transaction: a rejected body changes nothing.
@@ -127,7 +131,7 @@ export function registerNotificationRoutes(app: Express, { db, lifecycle }: { db
       await tx.contactChannel.deleteMany({ where: { personId: id, id: { in: existing.filter((e) => !kept.has(e.id)).map((e) => e.id) } } });
       return tx.person.findUniqueOrThrow({ where: { id }, include: { channels: { orderBy: { id: 'asc' } } } });
     });
-    res.json(personView(person));
+    res.json(personView(person, user));
   });
 
   app.get('/api/reminder-policies/:procuratorate', async (req, res) => {

@@ -224,7 +224,9 @@ export function registerOversightRoutes(app: Express, { db }: RouteDependencies)
     ]);
     if (!recommendation) throw notFound(`recommendation ${id}`);
     const { events, ...particulars } = recommendation;
-    return trailView({ recommendation: { ...particulars, deadlines: asDeadlines(particulars.deadlines) }, events, auditEntries }, new Date());
+    const people = await db.person.findMany({ where: { id: { in: [...new Set(events.map((e) => e.actor))] } }, select: { id: true, name: true } });
+    const names = new Map(people.map((p) => [p.id, p.name]));
+    return trailView({ recommendation: { ...particulars, deadlines: asDeadlines(particulars.deadlines) }, events, auditEntries, names }, new Date());
   }
 
   app.get('/api/recommendations/:id/trail', async (req: Request<{ id: string }>, res) => {

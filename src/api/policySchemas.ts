@@ -133,7 +133,10 @@ export const personResponse = personBody
   .extend({
     id: z.string(),
     updatedAt: z.string(),
-    channels: z.array(z.object({ id: z.number().int(), kind: z.enum(CHANNEL_KINDS), address: z.string(), hasSecret: z.boolean().openapi({ description: 'secrets are write-only' }) })),
+    channels: z
+      .array(z.object({ id: z.number().int(), kind: z.enum(CHANNEL_KINDS), address: z.string(), hasSecret: z.boolean().openapi({ description: 'secrets are write-only' }) }))
+      .optional()
+      .openapi({ description: 'shown to administrators and to the person only' }),
   })
   .openapi('PersonView');
 export type PersonResponse = z.infer<typeof personResponse>;

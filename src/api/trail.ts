@@ -68,7 +68,17 @@ export const trailResponse = z
         outcome: z.enum(DEADLINE_OUTCOMES).openapi({ description: 'met on time; missed: met late or still open past due; open; cancelled' }),
       }),
     ),
-    events: z.array(z.object({ sequence: z.number().int(), type: z.string(), label: z.string(), actor: z.string(), occurredAt: z.string(), data: z.unknown() })),
+    events: z.array(
+      z.object({
+        sequence: z.number().int(),
+        type: z.string(),
+        label: z.string(),
+        actor: z.string().openapi({ description: "the user's id, or system" }),
+        actorName: z.string().openapi({ description: 'their name (系统 for the engine itself; the id if the user has no record)' }),
+        occurredAt: z.string(),
+        data: z.unknown(),
+      }),
+    ),
     auditEntries: z
       .array(z.object({ id: z.number().int(), type: z.string(), actor: z.string(), occurredAt: z.string(), hash: z.string() }))
       .openapi({ description: 'the audit log entries of this recommendation, in chain order, to cross-check the history' }),
@@ -95,9 +105,12 @@ export interface TrailSource {
   };
   events: readonly { sequence: number; type: string; actor: string; occurredAt: Date; data: unknown }[];
   auditEntries: readonly { id: number; type: string; actor: string; occurredAt: Date; hash: string }[];
+  /** The names of the users who acted, by id. */
+  names: ReadonlyMap<string, string>;
 }
 
-export function trailView({ recommendation: r, events, auditEntries }: TrailSource, now: Date): Trail {
+export function trailView({ recommendation: r, events, auditEntries, names }: TrailSource, now: Date): Trail {
+  const nameOf = (actor: string) => (actor === SYSTEM_ACTOR ? '系统' : (names.get(actor) ?? actor));
   const today = shanghaiDate(now.getTime());
   const status = r.status as Status;
   return {
@@ -125,7 +138,15 @@ export function trailView({ recommendation: r, events, auditEntries }: TrailSour
       late: d.late,
       outcome: deadlineOutcome(d, status, today),
     })),
-    events: events.map((e) => ({ sequence: e.sequence, type: e.type, label: eventLabel(e.type), actor: e.actor, occurredAt: e.occurredAt.toISOString(), data: e.data })),
+    events: events.map((e) => ({
+      sequence: e.sequence,
+      type: e.type,
+      label: eventLabel(e.type),
+      actor: e.actor,
+      actorName: nameOf(e.actor),
+      occurredAt: e.occurredAt.toISOString(),
+      data: e.data,
+    })),
     auditEntries: auditEntries.map((a) => ({ id: a.id, type: a.type, actor: a.actor, occurredAt: a.occurredAt.toISOString(), hash: a.hash })),
     generatedAt: now.toISOString(),
   };
@@ -288,7 +309,7 @@ ${trail.deadlines.map((d) => row([d.label, d.dueDate, d.metOn ?? '—', OUTCOME_
 </tbody></table>
 <h2>办理经过</h2>
 <table class="timeline"><thead>${row(['时间', '事项', '操作人', '说明'], 'th')}</thead><tbody>
-${trail.events.map((e) => row([shanghaiDateTime(e.occurredAt), e.label, e.actor === SYSTEM_ACTOR ? '系统' : e.actor, describeEvent(e.type, e.data)])).join('\n')}
+${trail.events.map((e) => row([shanghaiDateTime(e.occurredAt), e.label, e.actorName, describeEvent(e.type, e.data)])).join('\n')}
 </tbody></table>
 <footer>
 <p>生成时间：${escapeHtml(shanghaiDateTime(trail.generatedAt))}（北京时间）</p>

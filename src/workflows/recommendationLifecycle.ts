@@ -218,6 +218,8 @@ export async function recommendationLifecycle(input: LifecycleInput): Promise<Re
       details: { procuratorate: details.procuratorate, handler: details.handler },
       reminder: { key: `approval:${pending.sequence}:${round}`, type: 'approval', deadlineKind: null, dueDate: null, days: 0 },
       audiences: ['chief'],
+      // A 检察长 who proposed it cannot decide it: the others are told.
+      exclude: [pending.proposedBy],
       title: `【待审批】${label}：${details.documentNumber}`,
       message: `${pending.proposedBy}提请${label}（检察建议${details.documentNumber}，${details.agency}），提请时间${shanghaiDate(Date.parse(pending.proposedAt))}，待检察长审批。理由：${'reason' in pending.input ? pending.input.reason : ''}`,
       raisedAt: state.updatedAt,

@@ -66,7 +66,10 @@ describe('people and their channels', () => {
       [expect.any(Number), 'wecom'],
     ]);
     expect(replaced.body.department).toBe('第一检察部');
-    expect((await get(`/api/people/${id}`)).body).toEqual(replaced.body);
+    expect((await get(`/api/people/${id}`, office.adminToken)).body).toEqual(replaced.body);
+    // Colleagues see who someone is, not how to reach them.
+    const { channels: _channels, ...particulars } = replaced.body;
+    expect((await get(`/api/people/${id}`)).body).toEqual(particulars);
     expect((await get(`/api/people?procuratorate=${encodeURIComponent(procuratorate)}`)).body.map((p: { id: string }) => p.id)).toContain(id);
     expect((await get(`/api/people/nobody-${rand()}`)).status).toBe(404);
   });
@@ -91,7 +94,7 @@ describe('people and their channels', () => {
     }
     const badRole = await put(`/api/people/${id}`, person(procuratorate, { role: 'clerk', extra: 1 }));
     expect(issues(badRole).map((i) => i.field).sort()).toEqual(['(body)', 'role']);
-    expect((await get(`/api/people/${id}`)).body).toEqual(before);
+    expect((await get(`/api/people/${id}`, office.adminToken)).body).toEqual(before);
   });
 });
 

@@ -434,10 +434,10 @@ describe('the trail of one recommendation', () => {
         { kind: 'review', label: '审查起诉', dueDate: due('review'), metOn: null, late: false, outcome: 'open' },
       ],
       events: [
-        { ...r.events[0], label: '发出检察建议' },
-        { ...r.events[1], label: '期限届满' },
-        { ...r.events[2], label: '回复期限届满未回复' },
-        { ...r.events[3], label: '收到书面回复' },
+        { ...r.events[0], label: '发出检察建议', actorName: USERS.chief.name },
+        { ...r.events[1], label: '期限届满', actorName: '系统' },
+        { ...r.events[2], label: '回复期限届满未回复', actorName: '系统' },
+        { ...r.events[3], label: '收到书面回复', actorName: USERS.chief.name },
       ],
       auditEntries: auditEntries.map((a) => ({ id: a.id, type: a.type, actor: a.actor, occurredAt: a.occurredAt.toISOString(), hash: a.hash })),
       generatedAt: expect.any(String),
@@ -479,10 +479,10 @@ describe('the trail of one recommendation', () => {
     // Shanghai wall-clock time, computed here independently of the page's own formatting.
     const shanghai = (iso: string) => new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
     const [issued, passed, overdue, replied] = r.events as { occurredAt: string }[];
-    expect(html).toContain(`<tr><td>${shanghai(issued!.occurredAt)}</td><td>发出检察建议</td><td>${USERS.chief.id}</td><td>送达日期 ${r.servedAt}</td></tr>`);
+    expect(html).toContain(`<tr><td>${shanghai(issued!.occurredAt)}</td><td>发出检察建议</td><td>${USERS.chief.name}</td><td>送达日期 ${r.servedAt}</td></tr>`);
     expect(html).toContain(`<tr><td>${shanghai(passed!.occurredAt)}</td><td>期限届满</td><td>系统</td><td>报上一级院备案期限 ${due('superior_filing')} 届满</td></tr>`);
     expect(html).toContain(`<tr><td>${shanghai(overdue!.occurredAt)}</td><td>回复期限届满未回复</td><td>系统</td><td>行政机关书面回复期限 ${due('reply')} 届满</td></tr>`);
-    expect(html).toContain(`<tr><td>${shanghai(replied!.occurredAt)}</td><td>收到书面回复</td><td>${USERS.chief.id}</td><td>收到日期 ${today()}（逾期）：已整改${escaped}</td></tr>`);
+    expect(html).toContain(`<tr><td>${shanghai(replied!.occurredAt)}</td><td>收到书面回复</td><td>${USERS.chief.name}</td><td>收到日期 ${today()}（逾期）：已整改${escaped}</td></tr>`);
 
     expect(html).toMatch(/<p>生成时间：\d{4}-\d{2}-\d{2} \d{2}:\d{2}（北京时间）<\/p>/);
     expect(html).toContain(`<p>审计链末条哈希：${auditEntries.at(-1)!.hash}</p>`);

@@ -9,6 +9,7 @@ export const DEPARTMENT = '第五检察部';
 
 interface Seeded {
   id: string;
+  name?: string;
   role: 'handler' | 'supervisor' | 'chief' | 'admin';
   department: string;
   procuratorate: string;
@@ -24,8 +25,8 @@ export const USERS = {
   otherDepartmentHandler: own('王检察官', 'handler', '第一检察部'),
   supervisor: own('陈主任', 'supervisor'),
   otherSupervisor: own('周主任', 'supervisor', '第一检察部'),
-  /** The default caller of callApi. */
-  chief: own('赵检察长', 'chief', '院领导'),
+  /** The default caller of callApi; his id is not his name, as with an SSO's user ids. */
+  chief: { ...own('zhao', 'chief', '院领导'), name: '赵检察长' },
   deputyChief: own('钱副检察长', 'chief', '院领导'),
   admin: own('admin', 'admin', '办公室'),
   service: { ...own('case-system', 'handler'), kind: 'service' },
@@ -48,7 +49,7 @@ export const fixedToken = (key: UserKey): string => `fu_test-${key}`;
 export async function seedUsers(db: Database, { fixedTokens = false } = {}): Promise<Tokens> {
   const people: Seeded[] = [...Object.values(USERS), ...MORE_HANDLERS.map((id) => own(id, 'handler'))];
   for (const p of people) {
-    await db.person.upsert({ where: { id: p.id }, create: { ...p, kind: p.kind ?? 'person', name: p.id }, update: {} });
+    await db.person.upsert({ where: { id: p.id }, create: { ...p, kind: p.kind ?? 'person', name: p.name ?? p.id }, update: {} });
   }
   const tokens = {} as Tokens;
   const expiresAt = new Date(Date.now() + 30 * 86_400_000);
