@@ -1,5 +1,4 @@
 import type { Database } from '../db/client';
-import type { Prisma } from '../generated/prisma/client';
 import { may, ROLE_LABELS, sees, type Permission } from '../domain/access';
 import type { Principal } from '../auth/authenticate';
 import { fieldError, HttpError, notFound } from './errors';
@@ -17,6 +16,13 @@ export function requireRole(user: Principal, roles: readonly string[], what: str
   if (!roles.includes(user.role)) throw forbidden(`${what} is for ${roles.join(' or ')}; you are ${user.role}`);
 }
 
+/** Administrators manage users and settings; case data is for handlers, department heads and the 检察长. */
+export function requireCaseOfficer(user: Principal): void {
+  if (!['handler', 'supervisor', 'chief'].includes(user.role)) {
+    throw forbidden(`${ROLE_LABELS[user.role] ?? user.role} accounts manage users and settings; case data is for handlers, department heads and the 检察长`);
+  }
+}
+
 /** Filter on rows with `procuratorate` and `handler` (recommendations, cases): those the user sees. */
 export async function assignedScope(db: Database, user: Principal): Promise<{ procuratorate: string; handler?: string | { in: string[] } }> {
   switch (user.role) {
@@ -26,14 +32,11 @@ export async function assignedScope(db: Database, user: Principal): Promise<{ pr
       const colleagues = await db.person.findMany({ where: { procuratorate: user.procuratorate, department: user.department }, select: { id: true } });
       return { procuratorate: user.procuratorate, handler: { in: colleagues.map((p) => p.id) } };
     }
-    case 'chief':
-      return { procuratorate: user.procuratorate };
     default:
-      throw forbidden(`${ROLE_LABELS[user.role] ?? user.role} accounts manage users and settings; case data is for handlers, department heads and the 检察长`);
+      requireCaseOfficer(user);
+      return { procuratorate: user.procuratorate };
   }
 }
-
-export const recommendationScope = (db: Database, user: Principal): Promise<Prisma.RecommendationWhereInput> => assignedScope(db, user);
 
 /** Whether the user sees a row with `procuratorate` and `handler`; what they do not see does not exist for them (404). */
 export async function seesAssigned(db: Database, user: Principal, row: { procuratorate: string; handler: string }): Promise<boolean> {
@@ -44,7 +47,7 @@ export async function seesAssigned(db: Database, user: Principal, row: { procura
 
 /** The recommendation's row if the user sees it; 404 otherwise, whether it exists or not. */
 export async function visibleRecommendation(db: Database, user: Principal, id: string) {
-  if (user.role === 'admin') await assignedScope(db, user);
+  requireCaseOfficer(user);
   const row = await db.recommendation.findUnique({ where: { id } });
   if (!row || !(await seesAssigned(db, user, row))) throw notFound(`recommendation ${id}`);
   return row;

@@ -40,7 +40,7 @@ import {
 } from './caseSchemas';
 import { HttpError, invalidInput, notFound, parse } from './errors';
 import type { RouteDependencies } from './routeDependencies';
-import { assignableHandler, assignedScope, forbidden, ownProcuratorate, requirePermission, seesAssigned } from './access';
+import { assignableHandler, assignedScope, forbidden, ownProcuratorate, requireCaseOfficer, requirePermission, seesAssigned } from './access';
 import { principal, type Principal } from '../auth/authenticate';
 import { errorResponse, page } from './schemas';
 
@@ -164,7 +164,7 @@ function civilOnly(found: Case, what: string): void {
 export function registerCaseRoutes(app: Express, { db }: RouteDependencies): void {
   /** The case if the user sees it (by its handler, as recommendations); 404 otherwise. */
   async function visibleCase(user: Principal, id: string): Promise<Case> {
-    if (user.role === 'admin') await assignedScope(db, user);
+    requireCaseOfficer(user);
     const found = await db.case.findUnique({ where: { id } });
     if (!found || !(await seesAssigned(db, user, found))) throw notFound(`case ${id}`);
     return found;

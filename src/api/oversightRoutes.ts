@@ -22,7 +22,7 @@ import {
 import { notFound, parse } from './errors';
 import type { RouteDependencies } from './routeDependencies';
 import type { Database } from '../db/client';
-import { recommendationScope, visibleRecommendation } from './access';
+import { assignedScope, visibleRecommendation } from './access';
 import { principal } from '../auth/authenticate';
 import { calendarDate, errorResponse, page } from './schemas';
 import { trailHtml, trailResponse, trailView } from './trail';
@@ -119,7 +119,7 @@ async function recommendationsWhere(
 ): Promise<Prisma.RecommendationWhereInput> {
   const { year: issuedIn, ...columns } = filters;
   // Only what the user sees: their own, their department's, or their procuratorate's.
-  const scope = await recommendationScope(db, principal(res));
+  const scope = await assignedScope(db, principal(res));
   return { AND: [scope, columns, issuedIn === undefined ? {} : { issuedAt: { startsWith: `${issuedIn}-` } }] };
 }
 

@@ -3,7 +3,7 @@ import type { Prisma } from '../generated/prisma/client';
 import { needsApproval } from '../domain/lifecycle';
 import { principal } from '../auth/authenticate';
 import { ACTION_ROUTES } from './actions';
-import { assignableHandler, forbidden, recommendationScope, requirePermission, visibleRecommendation } from './access';
+import { assignableHandler, forbidden, assignedScope, requirePermission, visibleRecommendation } from './access';
 import { parse } from './errors';
 import type { RouteDependencies } from './routeDependencies';
 import { createRecommendationBody, decisionBody, listRecommendationsQuery, reassignBody } from './schemas';
@@ -32,7 +32,7 @@ export function registerRecommendationRoutes(app: Express, { db, lifecycle }: Ro
     const { limit, offset, dueBefore, awaitingApproval, ...filters } = parse(listRecommendationsQuery, req.query);
     const where: Prisma.RecommendationWhereInput = {
       AND: [
-        await recommendationScope(db, principal(res)),
+        await assignedScope(db, principal(res)),
         filters,
         dueBefore ? { nextDueAt: { lte: dueBefore } } : {},
         awaitingApproval === undefined ? {} : { awaitingApproval: awaitingApproval ? { not: null } : null },
