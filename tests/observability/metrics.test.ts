@@ -48,21 +48,29 @@ async function expectedFrom(recommendationIds: string[]) {
   return { unread: notifications.filter((n) => n.readAt === null).length, deliveries };
 }
 
+/**
+ * A procuratorate of its own, so that the gauges count only this test's recommendations, with a handler
+ * reached by e-mail and no quiet hours: overdue notices go out at once, and the e-mail fails for good
+ * (no SMTP server in tests). `call` acts as its 检察长, or its administrator for people.
+ */
+async function observedProcuratorate() {
+  const procuratorate = `观测检察院-${rand()}`;
+  const office = await newProcuratorate(engine.db, procuratorate, []);
+  const call = (method: string, path: string, body?: unknown) =>
+    callApi(engine.baseUrl, method, path, body, undefined, path.startsWith('/api/people') ? office.adminToken : office.token);
+  const handler = `obs-${rand()}`;
+  await call('PUT', `/api/reminder-policies/${encodeURIComponent(procuratorate)}`, { quietHours: { start: '00:00', end: '00:00' } });
+  await call('PUT', `/api/people/${handler}`, { name: '观测检察官', procuratorate, department: '第五检察部', role: 'handler', channels: [{ kind: 'email', address: 'obs@example.org' }] });
+  return { call, handler };
+}
+
 describe('GET /metrics', () => {
   it('shows the read model as gauges, request latency by route pattern, and the Temporal SDK metrics', async () => {
-    // A procuratorate of its own, so that the gauges count only this test's recommendations.
-    const procuratorate = `观测检察院-${rand()}`;
-    const office = await newProcuratorate(engine.db, procuratorate, []);
-    const call = (method: string, path: string, body?: unknown) =>
-      callApi(engine.baseUrl, method, path, body, undefined, path.startsWith('/api/people') ? office.adminToken : office.token);
-    const handler = `obs-${rand()}`;
-    // No quiet hours, so overdue notices go out at once; the e-mail fails for good (no SMTP server in tests).
-    await call('PUT', `/api/reminder-policies/${encodeURIComponent(procuratorate)}`, { quietHours: { start: '00:00', end: '00:00' } });
-    await call('PUT', `/api/people/${handler}`, { name: '观测检察官', procuratorate, department: '第五检察部', role: 'handler', channels: [{ kind: 'email', address: 'obs@example.org' }] });
+    const { call, handler } = await observedProcuratorate();
 
     const before = (await scrape()).samples;
-    const late = await call('POST', '/api/recommendations', createBody({ procuratorate, handler, servedAt: daysAgo(80) }));
-    const recent = await call('POST', '/api/recommendations', createBody({ procuratorate, handler, servedAt: daysAgo(3) }));
+    const late = await call('POST', '/api/recommendations', createBody({ handler, servedAt: daysAgo(80) }));
+    const recent = await call('POST', '/api/recommendations', createBody({ handler, servedAt: daysAgo(3) }));
     expect([late.status, late.body.status, recent.status, recent.body.status]).toEqual([201, 'overdue', 201, 'awaiting_reply']);
     expect(late.body.nextDueAt < daysAgo(0)).toBe(true);
     expect(recent.body.nextDueAt >= daysAgo(0)).toBe(true);
@@ -110,15 +118,8 @@ describe('GET /metrics', () => {
   });
 
   it('logs each lifecycle event, notification and delivery attempt with its workflowId and recommendationId', async () => {
-    // A procuratorate of its own, so that the gauges count only this test's recommendations.
-    const procuratorate = `观测检察院-${rand()}`;
-    const office = await newProcuratorate(engine.db, procuratorate, []);
-    const call = (method: string, path: string, body?: unknown) =>
-      callApi(engine.baseUrl, method, path, body, undefined, path.startsWith('/api/people') ? office.adminToken : office.token);
-    const handler = `obs-${rand()}`;
-    await call('PUT', `/api/reminder-policies/${encodeURIComponent(procuratorate)}`, { quietHours: { start: '00:00', end: '00:00' } });
-    await call('PUT', `/api/people/${handler}`, { name: '观测检察官', procuratorate, department: '第五检察部', role: 'handler', channels: [{ kind: 'email', address: 'obs@example.org' }] });
-    const { id } = (await call('POST', '/api/recommendations', createBody({ procuratorate, handler, servedAt: daysAgo(80) }))).body as { id: string };
+    const { call, handler } = await observedProcuratorate();
+    const { id } = (await call('POST', '/api/recommendations', createBody({ handler, servedAt: daysAgo(80) }))).body as { id: string };
     const workflowId = workflowIdFor(id);
     const ofThis = (message: string) => logs.filter((l) => l.msg === message && l.recommendationId === id);
 
