@@ -31,11 +31,15 @@ import { addCalendarDays, daysBetween, shanghaiDate, shanghaiInstant, type Calen
 import { addMonthsPeriod, computeDeadlines, type DeadlineKind } from '../src/domain/deadlines';
 import { workflowIdFor } from '../src/domain/identifiers';
 import {
+  applyDeadlines,
   assertAllowed,
+  cancelOpenDeadlines,
   CHECK_METHODS,
+  deadlineInputOf,
   DEFAULT_LOOK_BACK_MONTHS,
   deadlineOf,
   isOpen,
+  meetDeadline,
   newRecommendationState,
   type ActionInputs,
   type ActionName,
@@ -269,7 +273,7 @@ class ReplayedLifecycle {
           state.closure = { on, ground, reason };
           state.status = 'closed';
           this.meet('review', on);
-          this.cancelOpenDeadlines();
+          cancelOpenDeadlines(this.state);
           return { ground, reason };
         }
         case 'escalate': {
@@ -285,7 +289,7 @@ class ReplayedLifecycle {
           state.lawsuit = lawsuit;
           state.status = 'litigation';
           const { late } = this.meet('review', lawsuit.filedAt);
-          this.cancelOpenDeadlines();
+          cancelOpenDeadlines(this.state);
           return { ...lawsuit, late };
         }
         case 'suspend': {
@@ -314,7 +318,7 @@ class ReplayedLifecycle {
           const { reason } = input as ActionInputs['withdraw'];
           state.withdrawal = { on, reason };
           state.status = 'withdrawn';
-          this.cancelOpenDeadlines();
+          cancelOpenDeadlines(this.state);
           return { reason };
         }
       }
@@ -349,34 +353,11 @@ class ReplayedLifecycle {
   }
 
   private refreshDeadlines(): void {
-    const { details, reviewExtensions, suspendedDays } = this.state;
-    const computed = computeDeadlines(
-      { servedAt: details.servedAt, urgent: details.urgent, replyDueOverride: details.replyDueAt ?? null, reviewExtensions, suspendedDays },
-      this.calendar,
-    );
-    this.state.yearsWithoutSchedule = computed.yearsWithoutSchedule;
-    this.state.deadlines = [computed.superiorFiling, computed.reply, computed.review].map((deadline): DeadlineState => {
-      const previous = this.state.deadlines.find((d) => d.kind === deadline.kind);
-      const moved = previous?.dueDate !== deadline.dueDate;
-      return {
-        ...deadline,
-        metOn: previous?.metOn ?? null,
-        late: previous?.late ?? false,
-        cancelled: previous?.cancelled ?? false,
-        overdueNoticeRaised: moved ? false : (previous?.overdueNoticeRaised ?? false),
-      };
-    });
+    applyDeadlines(this.state, computeDeadlines(deadlineInputOf(this.state), this.calendar));
   }
 
   private meet(kind: DeadlineKind, on: CalendarDate): DeadlineState {
-    const deadline = this.deadline(kind);
-    deadline.metOn = on;
-    deadline.late = on > deadline.dueDate;
-    return deadline;
-  }
-
-  private cancelOpenDeadlines(): void {
-    for (const deadline of this.state.deadlines.filter(isOpen)) deadline.cancelled = true;
+    return meetDeadline(this.state, kind, on);
   }
 
   private record(at: number, type: string, actor: string, data: Record<string, unknown>): void {

@@ -1,5 +1,5 @@
 import type { CalendarDate } from './dates';
-import type { Deadline, DeadlineKind } from './deadlines';
+import type { Deadline, DeadlineInput, DeadlineKind, Deadlines } from './deadlines';
 import type {
   CheckInput,
   CloseInput,
@@ -242,6 +242,42 @@ export function deadlineOf(state: RecommendationState, kind: DeadlineKind): Dead
 
 export function isOpen(deadline: DeadlineState): boolean {
   return deadline.metOn === null && !deadline.cancelled;
+}
+
+// ---- Deadline bookkeeping: the workflow and the seeded year (scripts/seed-year.ts) both keep state by these.
+
+/** What the periods are computed from, as the state stands. */
+export function deadlineInputOf({ details, reviewExtensions, suspendedDays }: RecommendationState): DeadlineInput {
+  return { servedAt: details.servedAt, urgent: details.urgent, replyDueOverride: details.replyDueAt ?? null, reviewExtensions, suspendedDays };
+}
+
+/** Takes freshly computed deadlines, keeping what happened to each; a moved due date may be noticed overdue again. */
+export function applyDeadlines(state: RecommendationState, computed: Deadlines): void {
+  state.yearsWithoutSchedule = computed.yearsWithoutSchedule;
+  state.deadlines = [computed.superiorFiling, computed.reply, computed.review].map((deadline): DeadlineState => {
+    const previous = state.deadlines.find((d) => d.kind === deadline.kind);
+    const moved = previous?.dueDate !== deadline.dueDate;
+    return {
+      ...deadline,
+      metOn: previous?.metOn ?? null,
+      late: previous?.late ?? false,
+      cancelled: previous?.cancelled ?? false,
+      overdueNoticeRaised: moved ? false : (previous?.overdueNoticeRaised ?? false),
+    };
+  });
+}
+
+/** The duty was met on `on`: late if after the due date. */
+export function meetDeadline(state: RecommendationState, kind: DeadlineKind, on: CalendarDate): DeadlineState {
+  const deadline = deadlineOf(state, kind);
+  deadline.metOn = on;
+  deadline.late = on > deadline.dueDate;
+  return deadline;
+}
+
+/** The recommendation ended another way: what was still running no longer runs. */
+export function cancelOpenDeadlines(state: RecommendationState): void {
+  for (const deadline of state.deadlines.filter(isOpen)) deadline.cancelled = true;
 }
 
 /**

@@ -2,15 +2,19 @@ import type { UpdateDefinition } from '@temporalio/common';
 import { allHandlersFinished, condition, log, patched, proxyActivities, proxyLocalActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import type { Activities, LifecycleEvent } from '../activities';
 import { daysBetween, endOfShanghaiDay, shanghaiDate, type CalendarDate } from '../domain/dates';
-import { addMonthsPeriod, type DeadlineKind, type Deadlines } from '../domain/deadlines';
+import { addMonthsPeriod, type DeadlineKind } from '../domain/deadlines';
 import {
   ACTION_LABELS,
+  applyDeadlines,
   APPROVAL_REMINDER_EVERY_DAYS,
   assertAllowed,
   assertDecidable,
   assertProposable,
   assertReassignable,
+  cancelOpenDeadlines,
+  deadlineInputOf,
   deadlineOf,
+  meetDeadline,
   needsApproval,
   DEFAULT_LOOK_BACK_MONTHS,
   FINAL_STATUSES,
@@ -139,37 +143,10 @@ export async function recommendationLifecycle(input: LifecycleInput): Promise<Re
   }
 
   async function refreshDeadlines(): Promise<void> {
-    const computed: Deadlines = await computeDeadlines({
-      servedAt: state.details.servedAt,
-      urgent: state.details.urgent,
-      replyDueOverride: state.details.replyDueAt ?? null,
-      reviewExtensions: state.reviewExtensions,
-      suspendedDays: state.suspendedDays,
-    });
-    state.yearsWithoutSchedule = computed.yearsWithoutSchedule;
-    state.deadlines = [computed.superiorFiling, computed.reply, computed.review].map((deadline): DeadlineState => {
-      const previous = state.deadlines.find((d) => d.kind === deadline.kind);
-      const moved = previous?.dueDate !== deadline.dueDate;
-      return {
-        ...deadline,
-        metOn: previous?.metOn ?? null,
-        late: previous?.late ?? false,
-        cancelled: previous?.cancelled ?? false,
-        overdueNoticeRaised: moved ? false : (previous?.overdueNoticeRaised ?? false),
-      };
-    });
+    applyDeadlines(state, await computeDeadlines(deadlineInputOf(state)));
   }
 
-  function meet(kind: DeadlineKind, on: CalendarDate): DeadlineState {
-    const deadline = deadlineOf(state, kind);
-    deadline.metOn = on;
-    deadline.late = on > deadline.dueDate;
-    return deadline;
-  }
-
-  function cancelOpenDeadlines(): void {
-    for (const deadline of state.deadlines.filter(isOpen)) deadline.cancelled = true;
-  }
+  const meet = (kind: DeadlineKind, on: CalendarDate) => meetDeadline(state, kind, on);
 
   /** Deadlines whose reminders run now: the review clock stands still while suspended ([R]78). */
   function remindable(): DeadlineState[] {
@@ -258,7 +235,7 @@ export async function recommendationLifecycle(input: LifecycleInput): Promise<Re
       state.closure = { on: today(), ground, reason };
       state.status = 'closed';
       meet('review', today());
-      cancelOpenDeadlines();
+      cancelOpenDeadlines(state);
       await record('closed', actor, { ground, reason });
     },
     escalate: async ({ reason, actor }) => {
@@ -273,7 +250,7 @@ export async function recommendationLifecycle(input: LifecycleInput): Promise<Re
       state.lawsuit = lawsuit;
       state.status = 'litigation';
       const deadline = meet('review', lawsuit.filedAt);
-      cancelOpenDeadlines();
+      cancelOpenDeadlines(state);
       await record('lawsuit_filed', actor, { ...lawsuit, late: deadline.late });
     },
     suspend: async ({ reason, actor }) => {
@@ -299,7 +276,7 @@ export async function recommendationLifecycle(input: LifecycleInput): Promise<Re
     withdraw: async ({ reason, actor }) => {
       state.withdrawal = { on: today(), reason };
       state.status = 'withdrawn';
-      cancelOpenDeadlines();
+      cancelOpenDeadlines(state);
       await record('withdrawn', actor, { reason });
     },
   };
