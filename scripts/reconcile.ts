@@ -12,8 +12,15 @@ const db = await openDatabase(config.databaseUrl);
 const client = await connectClient(existingTemporal(config));
 try {
   const { checked, drift } = await reconcile(db, client, { procuratorate: values.procuratorate });
-  for (const d of drift) console.log(`${d.recommendationId}\t${d.field}\tread model: ${JSON.stringify(d.readModel)}\tworkflow: ${JSON.stringify(d.workflow)}`);
-  console.log(drift.length === 0 ? `no drift: ${checked} recommendations agree with their workflows` : `${drift.length} differences in ${checked} recommendations`);
+  for (const d of drift)
+    console.log(
+      `${d.recommendationId}\t${d.field}\tread model: ${JSON.stringify(d.readModel)}\tworkflow: ${JSON.stringify(d.workflow)}`,
+    );
+  console.log(
+    drift.length === 0
+      ? `no drift: ${checked} recommendations agree with their workflows`
+      : `${drift.length} differences in ${checked} recommendations`,
+  );
   if (drift.length > 0) process.exitCode = 1;
 } finally {
   await client.connection.close();

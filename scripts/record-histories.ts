@@ -22,12 +22,20 @@ import { historyToJSON, type History } from '@temporalio/common/lib/proto-utils'
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { createActivities } from '../src/activities';
-import { addCalendarDays, endOfShanghaiDay, shanghaiDate, shanghaiInstant, type CalendarDate } from '../src/domain/dates';
+import {
+  addCalendarDays,
+  endOfShanghaiDay,
+  shanghaiDate,
+  shanghaiInstant,
+  type CalendarDate,
+} from '../src/domain/dates';
 import { workflowIdFor } from '../src/domain/identifiers';
 import { deadlineOf, type LifecycleRules, type RecommendationState } from '../src/domain/lifecycle';
 import { actionUpdates, readyUpdate } from '../src/workflows/definitions';
 import { createTestDatabase } from '../tests/support/database';
 import { createTimeSkippingEnvironment } from '../tests/support/temporal';
+import type * as TemporalProto from '@temporalio/proto';
+import type * as PatchProtobufRoot from '@temporalio/proto/lib/patch-protobuf-root';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const TASK_QUEUE = 'record-histories';
@@ -85,10 +93,14 @@ function historyJSON(history: History): string {
   } catch (error) {
     if (!(error instanceof TypeError && error.message === 'type must be a Type')) throw error;
     const require = createRequire(import.meta.url);
-    const { toJson } = createRequire(require.resolve('@temporalio/proto'))('protobufjs/ext/protojson') as { toJson(type: unknown, message: unknown): unknown };
-    const proto = require('@temporalio/proto') as typeof import('@temporalio/proto');
-    const { patchProtobufRoot } = require('@temporalio/proto/lib/patch-protobuf-root') as typeof import('@temporalio/proto/lib/patch-protobuf-root');
-    const historyType = (patchProtobufRoot(proto) as unknown as { lookupType(name: string): unknown }).lookupType('temporal.api.history.v1.History');
+    const { toJson } = createRequire(require.resolve('@temporalio/proto'))('protobufjs/ext/protojson') as {
+      toJson(type: unknown, message: unknown): unknown;
+    };
+    const proto = require('@temporalio/proto') as typeof TemporalProto;
+    const { patchProtobufRoot } = require('@temporalio/proto/lib/patch-protobuf-root') as typeof PatchProtobufRoot;
+    const historyType = (patchProtobufRoot(proto) as unknown as { lookupType(name: string): unknown }).lookupType(
+      'temporal.api.history.v1.History',
+    );
     return JSON.stringify(toJson(historyType, proto.temporal.api.history.v1.History.fromObject(history)), null, 2);
   }
 }
@@ -132,7 +144,9 @@ async function start(env: TestWorkflowEnvironment, id: string, servedAt?: Calend
     reminderPolicy: { daysBefore: [7, 1, 0], overdueEveryDays: 7, hourOfDay: 9 },
     rules: { maxReviewExtensions: 1 },
   };
-  const handle: Lifecycle = await env.client.workflow.start<(input: RecordedLifecycleInput) => Promise<RecommendationState>>('recommendationLifecycle', {
+  const handle: Lifecycle = await env.client.workflow.start<
+    (input: RecordedLifecycleInput) => Promise<RecommendationState>
+  >('recommendationLifecycle', {
     taskQueue: TASK_QUEUE,
     workflowId: workflowIdFor(id),
     args: [input],
@@ -157,13 +171,26 @@ const scenarios: Scenario[] = [
     async run(env) {
       const { handle } = await start(env, 'replay-replied');
       await env.sleep(10 * DAY);
-      await handle.executeUpdate(actionUpdates.recordReply, { args: [{ receivedAt: await todayIn(env), content: '已清理倾倒垃圾', actor: ACTOR }] });
+      await handle.executeUpdate(actionUpdates.recordReply, {
+        args: [{ receivedAt: await todayIn(env), content: '已清理倾倒垃圾', actor: ACTOR }],
+      });
       await env.sleep(5 * DAY);
       const checkedAt = await todayIn(env);
       await handle.executeUpdate(actionUpdates.recordCheck, {
-        args: [{ checkedAt, method: 'site_inspection', result: 'rectified', harmContinues: false, notes: '现场已清理', actor: ACTOR }],
+        args: [
+          {
+            checkedAt,
+            method: 'site_inspection',
+            result: 'rectified',
+            harmContinues: false,
+            notes: '现场已清理',
+            actor: ACTOR,
+          },
+        ],
       });
-      await handle.executeUpdate(actionUpdates.close, { args: [{ ground: 'rectified', reason: '行政机关已全面整改', actor: ACTOR }] });
+      await handle.executeUpdate(actionUpdates.close, {
+        args: [{ ground: 'rectified', reason: '行政机关已全面整改', actor: ACTOR }],
+      });
       return handle;
     },
   },
@@ -172,14 +199,20 @@ const scenarios: Scenario[] = [
     name: 'suspended-extended',
     async run(env) {
       const { handle, initial, details } = await start(env, 'replay-suspended');
-      await handle.executeUpdate(actionUpdates.recordSuperiorFiling, { args: [{ filedAt: details.servedAt, actor: ACTOR }] });
+      await handle.executeUpdate(actionUpdates.recordSuperiorFiling, {
+        args: [{ filedAt: details.servedAt, actor: ACTOR }],
+      });
       await env.sleep(3 * DAY);
-      await handle.executeUpdate(actionUpdates.recordReply, { args: [{ receivedAt: await todayIn(env), content: '正在整改', actor: ACTOR }] });
+      await handle.executeUpdate(actionUpdates.recordReply, {
+        args: [{ receivedAt: await todayIn(env), content: '正在整改', actor: ACTOR }],
+      });
       await sleepUntil(env, shanghaiInstant(addCalendarDays(deadlineOf(initial, 'review').dueDate, -3), 12));
       await handle.executeUpdate(actionUpdates.suspend, { args: [{ reason: '委托检测尚未出具结果', actor: ACTOR }] });
       await env.sleep(20 * DAY);
       await handle.executeUpdate(actionUpdates.resume, { args: [{ reason: '检测结果已出具', actor: ACTOR }] });
-      const extended = await handle.executeUpdate(actionUpdates.extendReview, { args: [{ reason: '需委托鉴定', actor: ACTOR }] });
+      const extended = await handle.executeUpdate(actionUpdates.extendReview, {
+        args: [{ reason: '需委托鉴定', actor: ACTOR }],
+      });
       // Into the extended period, past a few of its reminders.
       await sleepUntil(env, endOfShanghaiDay(deadlineOf(extended, 'review').dueDate) - 3 * DAY);
       return handle;
@@ -257,9 +290,12 @@ async function main(): Promise<void> {
           const file = path.join(outDir, `${short}-${scenario.name}.json`);
           fs.writeFileSync(file, `${historyJSON(history)}\n`);
           const { status } = await handle.describe();
-          console.log(`${path.relative(process.cwd(), file)}: ${history.events?.length} events, ${status.name}, ${fs.statSync(file).size} bytes`);
+          console.log(
+            `${path.relative(process.cwd(), file)}: ${history.events?.length} events, ${status.name}, ${fs.statSync(file).size} bytes`,
+          );
           // Later scenarios skip time ahead: stop this one reminding in the background meanwhile.
-          if (status.name === 'RUNNING') await plain.workflow.getHandle(handle.workflowId).terminate('history recorded');
+          if (status.name === 'RUNNING')
+            await plain.workflow.getHandle(handle.workflowId).terminate('history recorded');
         }
       });
     } finally {

@@ -25,8 +25,16 @@ import { appendAudit } from '../src/audit/log';
 import { loadConfig } from '../src/config';
 import { openDatabase, type Database } from '../src/db/client';
 import { migrateDatabase } from '../src/db/migrate';
-import { noticeEndsOn, type CaseLawsuitKind, type CaseType, type ClueSource, type ConsultationOutcome, type HearingParticipantCategory, type LookBackFinding } from '../src/domain/cases';
-import { WorkingCalendar } from '../src/domain/calendar';
+import {
+  noticeEndsOn,
+  type CaseLawsuitKind,
+  type CaseType,
+  type ClueSource,
+  type ConsultationOutcome,
+  type HearingParticipantCategory,
+  type LookBackFinding,
+} from '../src/domain/cases';
+import { type WorkingCalendar } from '../src/domain/calendar';
 import { addCalendarDays, daysBetween, shanghaiDate, shanghaiInstant, type CalendarDate } from '../src/domain/dates';
 import { addMonthsPeriod, computeDeadlines, type DeadlineKind } from '../src/domain/deadlines';
 import { workflowIdFor } from '../src/domain/identifiers';
@@ -79,11 +87,29 @@ export interface SeededEvent extends LifecycleEvent {
 /** Everything seedYear wrote, as it wrote it. */
 export interface SeedManifest extends SeedOptions {
   cases: SeededCase[];
-  consultations: { caseId: string; heldOn: CalendarDate; agency: string; outcome: ConsultationOutcome; notes: string }[];
-  hearings: { caseId: string; heldOn: CalendarDate; participants: Partial<Record<HearingParticipantCategory, number>>; conclusion: string }[];
+  consultations: {
+    caseId: string;
+    heldOn: CalendarDate;
+    agency: string;
+    outcome: ConsultationOutcome;
+    notes: string;
+  }[];
+  hearings: {
+    caseId: string;
+    heldOn: CalendarDate;
+    participants: Partial<Record<HearingParticipantCategory, number>>;
+    conclusion: string;
+  }[];
   publicNotices: { caseId: string; publishedOn: CalendarDate; endsOn: CalendarDate; outlet: string }[];
   caseLawsuits: { caseId: string; kind: CaseLawsuitKind; filedAt: CalendarDate; court: string }[];
-  lookBacks: { caseId: string | null; recommendationId: string | null; dueOn: CalendarDate; conductedOn: CalendarDate | null; finding: LookBackFinding | null; notes: string | null }[];
+  lookBacks: {
+    caseId: string | null;
+    recommendationId: string | null;
+    dueOn: CalendarDate;
+    conductedOn: CalendarDate | null;
+    finding: LookBackFinding | null;
+    notes: string | null;
+  }[];
   recommendations: SeededRecommendation[];
   events: SeededEvent[];
 }
@@ -136,18 +162,39 @@ const ADMINISTRATIVE_MATTERS: { weight: number; matter: Matter }[] = [
   { weight: 8, matter: { domain: 'ecology_environment', agency: '城市管理局', subject: '督促清理非法倾倒建筑垃圾' } },
   { weight: 7, matter: { domain: 'ecology_environment', agency: '水务局', subject: '督促整治河湖“四乱”' } },
   { weight: 4, matter: { domain: 'ecology_environment', agency: '自然资源局', subject: '督促整治非法占用林地' } },
-  { weight: 6, matter: { domain: 'food_drug_safety', agency: '市场监督管理局', subject: '督促整治校园周边食品安全隐患' } },
+  {
+    weight: 6,
+    matter: { domain: 'food_drug_safety', agency: '市场监督管理局', subject: '督促整治校园周边食品安全隐患' },
+  },
   { weight: 4, matter: { domain: 'food_drug_safety', agency: '市场监督管理局', subject: '督促规范网络餐饮服务' } },
   { weight: 4, matter: { domain: 'accessibility', agency: '住房和城乡建设局', subject: '督促整改无障碍设施建设缺陷' } },
   { weight: 3, matter: { domain: 'accessibility', agency: '交通运输局', subject: '督促完善公交站台无障碍设施' } },
-  { weight: 3, matter: { domain: 'personal_information', agency: '市场监督管理局', subject: '督促整治房产中介泄露个人信息' } },
-  { weight: 2, matter: { domain: 'personal_information', agency: '卫生健康委员会', subject: '督促规范医疗机构个人信息保护' } },
-  { weight: 5, matter: { domain: 'work_safety', agency: '消防救援大队', subject: '督促整治电动自行车换电柜消防安全隐患' } },
-  { weight: 3, matter: { domain: 'work_safety', agency: '应急管理局', subject: '督促整治电动自行车集中充电场所安全隐患' } },
+  {
+    weight: 3,
+    matter: { domain: 'personal_information', agency: '市场监督管理局', subject: '督促整治房产中介泄露个人信息' },
+  },
+  {
+    weight: 2,
+    matter: { domain: 'personal_information', agency: '卫生健康委员会', subject: '督促规范医疗机构个人信息保护' },
+  },
+  {
+    weight: 5,
+    matter: { domain: 'work_safety', agency: '消防救援大队', subject: '督促整治电动自行车换电柜消防安全隐患' },
+  },
+  {
+    weight: 3,
+    matter: { domain: 'work_safety', agency: '应急管理局', subject: '督促整治电动自行车集中充电场所安全隐患' },
+  },
   { weight: 3, matter: { domain: 'cultural_relics', agency: '文化和旅游局', subject: '督促保护长城遗址' } },
-  { weight: 3, matter: { domain: 'state_property', agency: '人力资源和社会保障局', subject: '督促追回违规领取的养老保险金' } },
+  {
+    weight: 3,
+    matter: { domain: 'state_property', agency: '人力资源和社会保障局', subject: '督促追回违规领取的养老保险金' },
+  },
   { weight: 2, matter: { domain: 'state_property', agency: '医疗保障局', subject: '督促追回违规支出的医保基金' } },
-  { weight: 2, matter: { domain: 'state_land_transfer', agency: '自然资源局', subject: '督促追缴国有土地使用权出让金' } },
+  {
+    weight: 2,
+    matter: { domain: 'state_land_transfer', agency: '自然资源局', subject: '督促追缴国有土地使用权出让金' },
+  },
   { weight: 2, matter: { domain: 'minors', agency: '文化和旅游局', subject: '督促整治网吧违规接纳未成年人' } },
 ];
 /** Each matter as many times as its weight: a uniform pick is a weighted one. */
@@ -196,7 +243,9 @@ type Path = keyof typeof PATHS;
 /** `count` paths in the proportions of PATHS, each at least once, in random order: every year has some of each. */
 function dealPaths(count: number, random: Random): Path[] {
   const total = Object.values(PATHS).reduce((sum, weight) => sum + weight, 0);
-  const deck = (Object.entries(PATHS) as [Path, number][]).flatMap(([path, weight]) => Array<Path>(Math.max(1, Math.round((weight / total) * count))).fill(path));
+  const deck = (Object.entries(PATHS) as [Path, number][]).flatMap(([path, weight]) =>
+    Array<Path>(Math.max(1, Math.round((weight / total) * count))).fill(path),
+  );
   // The most common path absorbs the rounding.
   while (deck.length > count) deck.splice(deck.indexOf('rectified'), 1);
   while (deck.length < count) deck.push('rectified');
@@ -232,7 +281,10 @@ class ReplayedLifecycle {
   ) {
     this.state = newRecommendationState(id, details, new Date(shanghaiInstant(details.servedAt, 10)).toISOString());
     this.refreshDeadlines();
-    this.record(shanghaiInstant(details.servedAt, 10), 'issued', details.handler, { details, deadlines: this.state.deadlines });
+    this.record(shanghaiInstant(details.servedAt, 10), 'issued', details.handler, {
+      details,
+      deadlines: this.state.deadlines,
+    });
   }
 
   deadline(kind: DeadlineKind): DeadlineState {
@@ -340,7 +392,9 @@ class ReplayedLifecycle {
   /** Each deadline that passed open gets its notice at the end of its day; an unanswered reply period makes the recommendation overdue. */
   private raiseOverdueNotices(until: number): void {
     // The review clock stands still while suspended ([R]78).
-    const running = this.state.deadlines.filter((d) => isOpen(d) && !d.overdueNoticeRaised && !(d.kind === 'review' && this.state.status === 'suspended'));
+    const running = this.state.deadlines.filter(
+      (d) => isOpen(d) && !d.overdueNoticeRaised && !(d.kind === 'review' && this.state.status === 'suspended'),
+    );
     for (const deadline of running.sort((a, b) => overdueAt(a) - overdueAt(b))) {
       if (overdueAt(deadline) > until) continue;
       deadline.overdueNoticeRaised = true;
@@ -348,7 +402,10 @@ class ReplayedLifecycle {
       if (becameOverdue) this.state.status = 'overdue';
       // At the end of the due day; or at once, when a resumption just moved the due date into the past.
       const at = Math.max(overdueAt(deadline), this.lastInstant + 60_000);
-      this.record(at, becameOverdue ? 'became_overdue' : 'deadline_passed', 'system', { deadline: deadline.kind, dueDate: deadline.dueDate });
+      this.record(at, becameOverdue ? 'became_overdue' : 'deadline_passed', 'system', {
+        deadline: deadline.kind,
+        dueDate: deadline.dueDate,
+      });
     }
   }
 
@@ -361,12 +418,19 @@ class ReplayedLifecycle {
   }
 
   private record(at: number, type: string, actor: string, data: Record<string, unknown>): void {
-    if (at < this.lastInstant) throw new Error(`${type} at ${new Date(at).toISOString()} would precede the event before it`);
+    if (at < this.lastInstant)
+      throw new Error(`${type} at ${new Date(at).toISOString()} would precede the event before it`);
     this.lastInstant = at;
     this.state.sequence += 1;
     this.state.updatedAt = new Date(at).toISOString();
     // A copy: later moves must not change what an earlier event recorded.
-    const event = structuredClone({ sequence: this.state.sequence, type, actor, occurredAt: this.state.updatedAt, data });
+    const event = structuredClone({
+      sequence: this.state.sequence,
+      type,
+      actor,
+      occurredAt: this.state.updatedAt,
+      data,
+    });
     this.events.push({ recommendationId: this.state.recommendationId, ...event });
   }
 }
@@ -382,11 +446,15 @@ function shortName(procuratorate: string): string {
 export async function seedYear(db: Database, options: SeedOptions): Promise<SeedManifest> {
   const { procuratorate, year } = options;
   if (!Number.isInteger(year) || year < 2000) throw new Error(`not a year: ${year}`);
-  if (year >= Number(shanghaiDate(Date.now()).slice(0, 4))) throw new Error(`${year} is not over yet: only a past year can be seeded`);
+  if (year >= Number(shanghaiDate(Date.now()).slice(0, 4)))
+    throw new Error(`${year} is not over yet: only a past year can be seeded`);
   const firstDay = `${year}-01-01`;
   const lastDay = `${year}-12-31`;
   const existing = await db.case.count({ where: { procuratorate, filedAt: { gte: firstDay, lte: lastDay } } });
-  if (existing > 0) throw new Error(`${procuratorate} already has ${existing} cases filed in ${year}: seed a procuratorate and year without data`);
+  if (existing > 0)
+    throw new Error(
+      `${procuratorate} already has ${existing} cases filed in ${year}: seed a procuratorate and year without data`,
+    );
 
   const manifest = generateYear(options, await loadCalendar(db));
   await db.$transaction(
@@ -397,11 +465,18 @@ export async function seedYear(db: Database, options: SeedOptions): Promise<Seed
       await tx.publicNotice.createMany({ data: manifest.publicNotices });
       await tx.caseLawsuit.createMany({ data: manifest.caseLawsuits });
       await tx.recommendation.createMany({
-        data: manifest.recommendations.map(({ id, details, state }) => ({ id, workflowId: workflowIdFor(id), ...details, ...projection(state) })),
+        data: manifest.recommendations.map(({ id, details, state }) => ({
+          id,
+          workflowId: workflowIdFor(id),
+          ...details,
+          ...projection(state),
+        })),
       });
       await tx.lookBack.createMany({ data: manifest.lookBacks });
       for (const { recommendationId, occurredAt, data, ...event } of manifest.events) {
-        await tx.recommendationEvent.create({ data: { recommendationId, ...event, occurredAt: new Date(occurredAt), data: data as object } });
+        await tx.recommendationEvent.create({
+          data: { recommendationId, ...event, occurredAt: new Date(occurredAt), data: data as object },
+        });
         await appendAudit(tx, {
           key: `recommendation:${recommendationId}:${event.sequence}`,
           recommendationId,
@@ -429,12 +504,28 @@ export function generateYear(options: SeedOptions, calendar: WorkingCalendar): S
   const within = (date: CalendarDate) => date <= lastDay;
   const dayOfYear = (day: number) => addCalendarDays(`${year}-01-01`, day);
 
-  const manifest: SeedManifest = { ...options, cases: [], consultations: [], hearings: [], publicNotices: [], caseLawsuits: [], lookBacks: [], recommendations: [], events: [] };
+  const manifest: SeedManifest = {
+    ...options,
+    cases: [],
+    consultations: [],
+    hearings: [],
+    publicNotices: [],
+    caseLawsuits: [],
+    lookBacks: [],
+    recommendations: [],
+    events: [],
+  };
 
   // Cases, numbered in the order they were filed.
   const planned = [
-    ...Array.from({ length: random.int(58, 64) }, () => ({ type: 'administrative' as const, filedAt: dayOfYear(random.int(0, 360)) })),
-    ...Array.from({ length: random.int(5, 8) }, () => ({ type: 'civil' as const, filedAt: dayOfYear(random.int(0, 330)) })),
+    ...Array.from({ length: random.int(58, 64) }, () => ({
+      type: 'administrative' as const,
+      filedAt: dayOfYear(random.int(0, 360)),
+    })),
+    ...Array.from({ length: random.int(5, 8) }, () => ({
+      type: 'civil' as const,
+      filedAt: dayOfYear(random.int(0, 330)),
+    })),
   ].sort((a, b) => a.filedAt.localeCompare(b.filedAt));
   const sequence = { administrative: 0, civil: 0 };
   const administrative: { case: SeededCase; matter: Matter }[] = [];
@@ -453,12 +544,22 @@ export function generateYear(options: SeedOptions, calendar: WorkingCalendar): S
     };
     if (plan.type === 'administrative') {
       const matter = random.pick(MATTER_DECK);
-      const seeded: SeededCase = { ...common, caseNumber: `${district}检行公立〔${year}〕${n}号`, domain: matter.domain, title: `${matter.subject}行政公益诉讼案` };
+      const seeded: SeededCase = {
+        ...common,
+        caseNumber: `${district}检行公立〔${year}〕${n}号`,
+        domain: matter.domain,
+        title: `${matter.subject}行政公益诉讼案`,
+      };
       manifest.cases.push(seeded);
       administrative.push({ case: seeded, matter });
     } else {
       const matter = random.pick(CIVIL_MATTERS);
-      const seeded: SeededCase = { ...common, caseNumber: `${district}检民公立〔${year}〕${n}号`, domain: matter.domain, title: `${matter.subject}${matter.criminal ? '刑事附带民事' : '民事'}公益诉讼案` };
+      const seeded: SeededCase = {
+        ...common,
+        caseNumber: `${district}检民公立〔${year}〕${n}号`,
+        domain: matter.domain,
+        title: `${matter.subject}${matter.criminal ? '刑事附带民事' : '民事'}公益诉讼案`,
+      };
       manifest.cases.push(seeded);
       seedCivilCase(seeded, matter.criminal);
     }
@@ -468,8 +569,19 @@ export function generateYear(options: SeedOptions, calendar: WorkingCalendar): S
         manifest.hearings.push({
           caseId: id,
           heldOn,
-          participants: { people_supervisor: random.int(1, 3), deputy: random.int(0, 2), cppcc_member: random.int(0, 1), expert: random.int(0, 2), agency: 1, public: random.int(0, 3) },
-          conclusion: random.pick(['听证员一致认为应当督促行政机关依法履职', '听证员认为整改已到位，同意终结审查', '听证员建议制发诉前检察建议并跟进监督']),
+          participants: {
+            people_supervisor: random.int(1, 3),
+            deputy: random.int(0, 2),
+            cppcc_member: random.int(0, 1),
+            expert: random.int(0, 2),
+            agency: 1,
+            public: random.int(0, 3),
+          },
+          conclusion: random.pick([
+            '听证员一致认为应当督促行政机关依法履职',
+            '听证员认为整改已到位，同意终结审查',
+            '听证员建议制发诉前检察建议并跟进监督',
+          ]),
         });
       }
     }
@@ -499,7 +611,13 @@ export function generateYear(options: SeedOptions, calendar: WorkingCalendar): S
       const heldOn = addCalendarDays(seeded.filedAt, random.int(3, 15));
       if (!within(heldOn)) continue;
       const outcome: ConsultationOutcome = random.chance(0.45) ? 'rectified_by_consultation' : 'recommendation_needed';
-      manifest.consultations.push({ caseId: seeded.id, heldOn, agency, outcome, notes: outcome === 'rectified_by_consultation' ? '行政机关当场认可问题并完成整改' : '行政机关未能明确整改时限' });
+      manifest.consultations.push({
+        caseId: seeded.id,
+        heldOn,
+        agency,
+        outcome,
+        notes: outcome === 'rectified_by_consultation' ? '行政机关当场认可问题并完成整改' : '行政机关未能明确整改时限',
+      });
       if (outcome === 'rectified_by_consultation') {
         const dueOn = addMonthsPeriod(heldOn, DEFAULT_LOOK_BACK_MONTHS);
         if (random.chance(0.5)) manifest.lookBacks.push(lookBack(seeded.id, null, dueOn));
@@ -548,11 +666,23 @@ export function generateYear(options: SeedOptions, calendar: WorkingCalendar): S
   });
 
   /** Conducted within the year when it falls due in time, mostly finding the rectification held. */
-  function lookBack(caseId: string, recommendationId: string | null, dueOn: CalendarDate): SeedManifest['lookBacks'][number] {
+  function lookBack(
+    caseId: string,
+    recommendationId: string | null,
+    dueOn: CalendarDate,
+  ): SeedManifest['lookBacks'][number] {
     const conductedOn = addCalendarDays(dueOn, random.int(0, 10));
-    if (!within(conductedOn) || random.chance(0.1)) return { caseId, recommendationId, dueOn, conductedOn: null, finding: null, notes: null };
+    if (!within(conductedOn) || random.chance(0.1))
+      return { caseId, recommendationId, dueOn, conductedOn: null, finding: null, notes: null };
     const finding: LookBackFinding = random.chance(0.12) ? 'relapsed' : 'sustained';
-    return { caseId, recommendationId, dueOn, conductedOn, finding, notes: finding === 'relapsed' ? '现场发现问题反弹，已督促再次整改' : '整改成效巩固' };
+    return {
+      caseId,
+      recommendationId,
+      dueOn,
+      conductedOn,
+      finding,
+      notes: finding === 'relapsed' ? '现场发现问题反弹，已督促再次整改' : '整改成效巩固',
+    };
   }
 
   function replayYear(lifecycle: ReplayedLifecycle, path: Path, actor: string, n: number): void {
@@ -565,17 +695,31 @@ export function generateYear(options: SeedOptions, calendar: WorkingCalendar): S
         method: random.pick(CHECK_METHODS),
         result,
         harmContinues: result === 'not_rectified',
-        notes: { rectified: '问题已整改到位', partially_rectified: '部分点位尚未整改', not_rectified: '问题仍然存在，公益持续受损' }[result],
+        notes: {
+          rectified: '问题已整改到位',
+          partially_rectified: '部分点位尚未整改',
+          not_rectified: '问题仍然存在，公益持续受损',
+        }[result],
         actor,
       });
     const close = (on: CalendarDate, ground: 'rectified' | 'public_interest_protected') =>
-      lifecycle.act('close', on, { ground, reason: ground === 'rectified' ? '行政机关已全面整改' : '国家利益和社会公共利益已得到有效保护', actor: CHIEF });
+      lifecycle.act('close', on, {
+        ground,
+        reason: ground === 'rectified' ? '行政机关已全面整改' : '国家利益和社会公共利益已得到有效保护',
+        actor: CHIEF,
+      });
     const sue = (checkedOn: CalendarDate) => {
       if (!check(checkedOn, 'not_rectified')) return;
       const decidedOn = after(checkedOn, 5, 15);
-      if (!lifecycle.act('escalate', decidedOn, { reason: '行政机关仍未依法全面履职，公益持续受损', actor: CHIEF })) return;
+      if (!lifecycle.act('escalate', decidedOn, { reason: '行政机关仍未依法全面履职，公益持续受损', actor: CHIEF }))
+        return;
       const filedAt = after(decidedOn, 10, 30);
-      lifecycle.act('fileLawsuit', filedAt, { filedAt, court: `${district}人民法院`, courtCaseNumber: `（${year}）${district}行初${n}号`, actor });
+      lifecycle.act('fileLawsuit', filedAt, {
+        filedAt,
+        court: `${district}人民法院`,
+        courtCaseNumber: `（${year}）${district}行初${n}号`,
+        actor,
+      });
     };
 
     // Mostly within the 5 days; now and then late, which the workflow notices.
@@ -594,13 +738,23 @@ export function generateYear(options: SeedOptions, calendar: WorkingCalendar): S
     }
 
     // On time (some days before the due date, after the filing), or late.
-    const receivedAt = random.chance(0.85) ? addCalendarDays(replyDue, -random.int(0, Math.min(20, daysBetween(servedAt, replyDue) - 10))) : after(replyDue, 3, 25);
-    if (!lifecycle.act('recordReply', receivedAt, { receivedAt, content: '已按检察建议要求开展整改，现将整改情况书面回复如下……', actor })) return;
+    const receivedAt = random.chance(0.85)
+      ? addCalendarDays(replyDue, -random.int(0, Math.min(20, daysBetween(servedAt, replyDue) - 10)))
+      : after(replyDue, 3, 25);
+    if (
+      !lifecycle.act('recordReply', receivedAt, {
+        receivedAt,
+        content: '已按检察建议要求开展整改，现将整改情况书面回复如下……',
+        actor,
+      })
+    )
+      return;
 
     switch (path) {
       case 'rectified': {
         const checkedOn = after(receivedAt, 7, 30);
-        if (check(checkedOn, 'rectified')) close(after(checkedOn, 5, 20), random.chance(0.8) ? 'rectified' : 'public_interest_protected');
+        if (check(checkedOn, 'rectified'))
+          close(after(checkedOn, 5, 20), random.chance(0.8) ? 'rectified' : 'public_interest_protected');
         return;
       }
       case 'partlyThenRectified': {
@@ -610,7 +764,12 @@ export function generateYear(options: SeedOptions, calendar: WorkingCalendar): S
         // The second check would fall after the review period: the 检察长 extends it by a month ([R]48).
         const reviewDue = lifecycle.deadline('review').dueDate;
         const extendOn = [after(reviewDue, -5, -1), addCalendarDays(firstOn, 1)].sort()[1]!;
-        if (secondOn > reviewDue && extendOn <= reviewDue && !lifecycle.act('extendReview', extendOn, { reason: '整改尚需时日，延长审查期限', actor: CHIEF })) return;
+        if (
+          secondOn > reviewDue &&
+          extendOn <= reviewDue &&
+          !lifecycle.act('extendReview', extendOn, { reason: '整改尚需时日，延长审查期限', actor: CHIEF })
+        )
+          return;
         if (check(secondOn, 'rectified')) close(after(secondOn, 5, 15), 'rectified');
         return;
       }
@@ -618,7 +777,8 @@ export function generateYear(options: SeedOptions, calendar: WorkingCalendar): S
         const firstOn = after(receivedAt, 7, 30);
         if (!check(firstOn, 'partially_rectified')) return;
         const suspendedOn = after(firstOn, 3, 10);
-        if (!lifecycle.act('suspend', suspendedOn, { reason: '受汛期影响，整改工程客观上无法按期完成', actor: CHIEF })) return;
+        if (!lifecycle.act('suspend', suspendedOn, { reason: '受汛期影响，整改工程客观上无法按期完成', actor: CHIEF }))
+          return;
         const resumedOn = after(suspendedOn, 30, 90);
         if (!lifecycle.act('resume', resumedOn, { reason: '整改工程已复工', actor: CHIEF })) return;
         const checkedOn = after(resumedOn, 5, 20);
@@ -637,7 +797,9 @@ export function generateYear(options: SeedOptions, calendar: WorkingCalendar): S
 // ---- The command line.
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { year: { type: 'string' }, procuratorate: { type: 'string' }, seed: { type: 'string', default: '1' } } });
+  const { values } = parseArgs({
+    options: { year: { type: 'string' }, procuratorate: { type: 'string' }, seed: { type: 'string', default: '1' } },
+  });
   const year = Number(values.year);
   const seed = Number(values.seed);
   if (!values.year || !Number.isInteger(year) || !values.procuratorate || !Number.isInteger(seed)) {
@@ -651,7 +813,10 @@ async function main(): Promise<void> {
   try {
     const manifest = await seedYear(db, { procuratorate: values.procuratorate, year, seed });
     const byStatus = Object.entries(
-      manifest.recommendations.reduce<Record<string, number>>((counts, r) => ({ ...counts, [r.state.status]: (counts[r.state.status] ?? 0) + 1 }), {}),
+      manifest.recommendations.reduce<Record<string, number>>(
+        (counts, r) => ({ ...counts, [r.state.status]: (counts[r.state.status] ?? 0) + 1 }),
+        {},
+      ),
     );
     console.log(
       `${manifest.procuratorate} ${manifest.year} (seed ${manifest.seed}): ${manifest.cases.length} cases, ${manifest.recommendations.length} recommendations ` +

@@ -50,7 +50,14 @@ export async function startApi(config: Config, endpoint: TemporalEndpoint, db: D
   const lifecycle = new LifecycleService(db, temporal, { ...config, taskQueue: config.temporal.taskQueue });
   if (config.searchAttributes) await ensureSearchAttributes(temporal, endpoint.namespace);
   if (config.digestSchedule) await ensureDigestSchedule(temporal, config.temporal.taskQueue);
-  const app = createApp({ db, temporal, lifecycle, logger, auth: config.auth, metrics: config.metrics.enabled ? { sdkMetricsUrl: temporalSdkMetricsUrl() } : undefined });
+  const app = createApp({
+    db,
+    temporal,
+    lifecycle,
+    logger,
+    auth: config.auth,
+    metrics: config.metrics.enabled ? { sdkMetricsUrl: temporalSdkMetricsUrl() } : undefined,
+  });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(config.port, () => resolve(s));
   });
@@ -67,9 +74,16 @@ export async function startApi(config: Config, endpoint: TemporalEndpoint, db: D
      * SHUTDOWN_GRACE_SECONDS the connections still open are cut.
      */
     stop: async () => {
-      logger.info({ graceSeconds: config.shutdownGraceSeconds }, 'API closing: no new connections, waiting for the requests in flight');
+      logger.info(
+        { graceSeconds: config.shutdownGraceSeconds },
+        'API closing: no new connections, waiting for the requests in flight',
+      );
       const { cut } = await closeHttpServer(server, config.shutdownGraceSeconds * 1000);
-      if (cut) logger.warn({ graceSeconds: config.shutdownGraceSeconds }, 'API closed: connections still open after the grace period were cut');
+      if (cut)
+        logger.warn(
+          { graceSeconds: config.shutdownGraceSeconds },
+          'API closed: connections still open after the grace period were cut',
+        );
       await temporal.connection.close();
     },
   };

@@ -21,24 +21,44 @@ describe('configuration', () => {
   it('takes SSO JWTs by a shared secret or a JWKS, never both, and the CORS origins as a list', () => {
     const base = { DATABASE_URL: 'file:/tmp/x.db' };
     const secret = 's'.repeat(32);
-    expect(loadConfig({ ...base, AUTH_JWT_SECRET: secret, AUTH_JWT_ISSUER: 'https://sso', CORS_ORIGINS: 'https://a.example, https://b.example' }).auth).toEqual({
+    expect(
+      loadConfig({
+        ...base,
+        AUTH_JWT_SECRET: secret,
+        AUTH_JWT_ISSUER: 'https://sso',
+        CORS_ORIGINS: 'https://a.example, https://b.example',
+      }).auth,
+    ).toEqual({
       jwt: { secret, jwksUrl: undefined, issuer: 'https://sso', audience: undefined },
       writesPerMinute: 120,
       corsOrigins: ['https://a.example', 'https://b.example'],
     });
-    expect(loadConfig({ ...base, AUTH_JWKS_URL: 'https://sso.example/jwks.json' }).auth.jwt).toMatchObject({ jwksUrl: 'https://sso.example/jwks.json' });
-    expect(() => loadConfig({ ...base, AUTH_JWT_SECRET: secret, AUTH_JWKS_URL: 'https://sso.example/jwks.json' })).toThrow(/not both/);
+    expect(loadConfig({ ...base, AUTH_JWKS_URL: 'https://sso.example/jwks.json' }).auth.jwt).toMatchObject({
+      jwksUrl: 'https://sso.example/jwks.json',
+    });
+    expect(() =>
+      loadConfig({ ...base, AUTH_JWT_SECRET: secret, AUTH_JWKS_URL: 'https://sso.example/jwks.json' }),
+    ).toThrow(/not both/);
     expect(() => loadConfig({ ...base, AUTH_JWT_SECRET: 'short' })).toThrow(/AUTH_JWT_SECRET: at least 32 characters/);
   });
 
   it('reads the reminder schedule from the environment', () => {
-    const config = loadConfig({ DATABASE_URL: 'file:/tmp/followup-config-test/app.db', REMINDER_DAYS_BEFORE: '14,3,0', REMINDER_HOUR: '8' });
+    const config = loadConfig({
+      DATABASE_URL: 'file:/tmp/followup-config-test/app.db',
+      REMINDER_DAYS_BEFORE: '14,3,0',
+      REMINDER_HOUR: '8',
+    });
     expect(config.reminderPolicy.daysBefore).toEqual([14, 3, 0]);
     expect(config.reminderPolicy.hourOfDay).toBe(8);
   });
 
   it('reaches e-mail through SMTP_URL, and turns the digest Schedule off on request', () => {
-    const config = loadConfig({ DATABASE_URL: 'file:/tmp/x.db', SMTP_URL: 'smtp://mail.example.org:25', SMTP_FROM: '检察院 <a@example.org>', DIGEST_SCHEDULE: 'off' });
+    const config = loadConfig({
+      DATABASE_URL: 'file:/tmp/x.db',
+      SMTP_URL: 'smtp://mail.example.org:25',
+      SMTP_FROM: '检察院 <a@example.org>',
+      DIGEST_SCHEDULE: 'off',
+    });
     expect(config.channels).toEqual({ smtp: { url: 'smtp://mail.example.org:25', from: '检察院 <a@example.org>' } });
     expect(config.digestSchedule).toBe(false);
     expect(() => loadConfig({ SMTP_URL: 'mail.example.org' })).toThrow(/SMTP_URL: an smtp:\/\/ or smtps:\/\/ URL/);

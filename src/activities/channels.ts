@@ -48,7 +48,11 @@ const DEFAULT_TIMEOUT_MS = 10_000;
  * Sends one message on one channel. Resolves when the remote side accepted it; throws ChannelError
  * (naming the channel kind and what the remote said) otherwise.
  */
-export async function sendOnChannel(channel: ChannelAddress, message: OutgoingMessage, settings: ChannelSettings): Promise<void> {
+export async function sendOnChannel(
+  channel: ChannelAddress,
+  message: OutgoingMessage,
+  settings: ChannelSettings,
+): Promise<void> {
   const timeoutMs = settings.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const now = settings.now ?? Date.now;
   switch (channel.kind) {
@@ -78,7 +82,8 @@ export function verifyWebhookSignature(
   nowSeconds: number,
   toleranceSeconds = 300,
 ): boolean {
-  if (headers.timestamp === undefined || !/^\d+$/.test(headers.timestamp) || headers.signature === undefined) return false;
+  if (headers.timestamp === undefined || !/^\d+$/.test(headers.timestamp) || headers.signature === undefined)
+    return false;
   const timestamp = Number(headers.timestamp);
   if (Math.abs(nowSeconds - timestamp) > toleranceSeconds) return false;
   const expected = Buffer.from(webhookSignature(secret, timestamp, rawBody));
@@ -100,7 +105,12 @@ const transports = new Map<string, Transporter>();
 /** Errors without an SMTP reply that a retry cannot fix (bad configuration, unusable address). */
 const PERMANENT_EMAIL_ERRORS = new Set(['ECONFIG', 'EENVELOPE']);
 
-async function sendEmail(to: string, message: OutgoingMessage, smtp: ChannelSettings['smtp'], timeoutMs: number): Promise<void> {
+async function sendEmail(
+  to: string,
+  message: OutgoingMessage,
+  smtp: ChannelSettings['smtp'],
+  timeoutMs: number,
+): Promise<void> {
   if (!smtp) throw new ChannelError('email: no SMTP server configured (SMTP_URL)', false);
   let transport = transports.get(smtp.url);
   if (!transport) {
@@ -119,23 +129,34 @@ async function sendEmail(to: string, message: OutgoingMessage, smtp: ChannelSett
     });
   } catch (cause) {
     const error = cause as NodemailerError;
-    if (error.code === 'EABORT') throw new ChannelError(`email: SMTP server did not accept the message within ${timeoutMs} ms`, true);
+    if (error.code === 'EABORT')
+      throw new ChannelError(`email: SMTP server did not accept the message within ${timeoutMs} ms`, true);
     // `permanent` is set whenever the server replied: true for 5xx (except 503), false for 4xx.
-    const retryable = error.responseCode !== undefined ? error.permanent !== true : !PERMANENT_EMAIL_ERRORS.has(error.code ?? '');
-    const reply = error.response && !error.message.includes(error.response) ? ` (SMTP response: ${error.response})` : '';
+    const retryable =
+      error.responseCode !== undefined ? error.permanent !== true : !PERMANENT_EMAIL_ERRORS.has(error.code ?? '');
+    const reply =
+      error.response && !error.message.includes(error.response) ? ` (SMTP response: ${error.response})` : '';
     throw new ChannelError(`email: ${error.message}${reply}`, retryable);
   }
 }
 
 /** A Message-ID local part may only hold atext; percent-encoding everything else keeps distinct keys distinct. */
 function messageIdFor(deliveryKey: string): string {
-  const local = encodeURIComponent(deliveryKey).replace(/[.()]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
+  const local = encodeURIComponent(deliveryKey).replace(
+    /[.()]/g,
+    (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase(),
+  );
   return `<${local}@followup>`;
 }
 
 // ---- HTTP channels
 
-async function sendWebhook(channel: ChannelAddress, message: OutgoingMessage, nowMs: number, timeoutMs: number): Promise<void> {
+async function sendWebhook(
+  channel: ChannelAddress,
+  message: OutgoingMessage,
+  nowMs: number,
+  timeoutMs: number,
+): Promise<void> {
   const timestamp = Math.floor(nowMs / 1000);
   const { deliveryKey, title, text, data } = message;
   const rawBody = JSON.stringify({ deliveryKey, title, text, data });
@@ -154,24 +175,48 @@ const WECOM_RETRYABLE_ERRCODES = new Set([45009, -1]);
 
 async function sendWecom(url: string, message: OutgoingMessage, timeoutMs: number): Promise<void> {
   const content = truncateUtf8(`**${message.title}**\n${message.text}`, WECOM_CONTENT_LIMIT_BYTES);
-  const answer = await postJson('wecom', url, JSON.stringify({ msgtype: 'markdown', markdown: { content } }), {}, timeoutMs);
+  const answer = await postJson(
+    'wecom',
+    url,
+    JSON.stringify({ msgtype: 'markdown', markdown: { content } }),
+    {},
+    timeoutMs,
+  );
   checkRobotAnswer('wecom', answer, WECOM_RETRYABLE_ERRCODES);
 }
 
 /** 130101: sending too fast; -1: system busy. */
 const DINGTALK_RETRYABLE_ERRCODES = new Set([130101, -1]);
 
-async function sendDingtalk(channel: ChannelAddress, message: OutgoingMessage, nowMs: number, timeoutMs: number): Promise<void> {
+async function sendDingtalk(
+  channel: ChannelAddress,
+  message: OutgoingMessage,
+  nowMs: number,
+  timeoutMs: number,
+): Promise<void> {
   const url = channel.secret ? dingtalkSignedUrl(channel.address, channel.secret, nowMs) : channel.address;
   // DingTalk renders a bare "\n" as nothing; its documentation asks for two spaces on either side.
   const text = `### ${message.title}\n\n${message.text.split(/\r?\n/).join('  \n  ')}`;
-  const answer = await postJson('dingtalk', url, JSON.stringify({ msgtype: 'markdown', markdown: { title: message.title, text } }), {}, timeoutMs);
+  const answer = await postJson(
+    'dingtalk',
+    url,
+    JSON.stringify({ msgtype: 'markdown', markdown: { title: message.title, text } }),
+    {},
+    timeoutMs,
+  );
   checkRobotAnswer('dingtalk', answer, DINGTALK_RETRYABLE_ERRCODES);
 }
 
 /** POSTs JSON and returns the body of a 2xx answer. URLs are left out of messages: robot URLs carry their access key. */
-async function postJson(kind: ChannelKind, url: string, body: string, headers: Record<string, string>, timeoutMs: number): Promise<string> {
-  if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) throw new ChannelError(`${kind}: address is not an http(s) URL`, false);
+async function postJson(
+  kind: ChannelKind,
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+  timeoutMs: number,
+): Promise<string> {
+  if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol))
+    throw new ChannelError(`${kind}: address is not an http(s) URL`, false);
   let status: number;
   let answer: string;
   try {
@@ -185,7 +230,8 @@ async function postJson(kind: ChannelKind, url: string, body: string, headers: R
     status = response.status;
     answer = await response.text();
   } catch (error) {
-    if (error instanceof Error && error.name === 'TimeoutError') throw new ChannelError(`${kind}: no answer within ${timeoutMs} ms`, true);
+    if (error instanceof Error && error.name === 'TimeoutError')
+      throw new ChannelError(`${kind}: no answer within ${timeoutMs} ms`, true);
     throw new ChannelError(`${kind}: request failed: ${describeFetchError(error)}`, true);
   }
   if (status < 200 || status > 299) {
@@ -200,7 +246,10 @@ function checkRobotAnswer(kind: ChannelKind, answer: string, retryableErrcodes: 
   const reply = parseRobotReply(answer);
   if (!reply) throw new ChannelError(`${kind}: unexpected answer: ${excerpt(answer)}`, false);
   if (reply.errcode !== 0) {
-    throw new ChannelError(`${kind}: robot refused the message: errcode ${reply.errcode}, errmsg ${String(reply.errmsg)}`, retryableErrcodes.has(reply.errcode));
+    throw new ChannelError(
+      `${kind}: robot refused the message: errcode ${reply.errcode}, errmsg ${String(reply.errmsg)}`,
+      retryableErrcodes.has(reply.errcode),
+    );
   }
 }
 

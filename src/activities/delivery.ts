@@ -15,10 +15,21 @@ export function createDeliveryActivities(db: Database, settings: ChannelSettings
     const at = new Date();
     await db.$transaction(async (tx) => {
       const attempt = (await tx.deliveryAttempt.count({ where: { deliveryId } })) + 1;
-      await tx.deliveryAttempt.create({ data: { deliveryId, attempt, status: outcome.status, error: outcome.status === 'failed' ? outcome.error : null, at } });
+      await tx.deliveryAttempt.create({
+        data: {
+          deliveryId,
+          attempt,
+          status: outcome.status,
+          error: outcome.status === 'failed' ? outcome.error : null,
+          at,
+        },
+      });
       await tx.delivery.update({
         where: { id: deliveryId },
-        data: outcome.status === 'accepted' ? { status: 'sent', sentAt: at, lastError: null } : { lastError: outcome.error },
+        data:
+          outcome.status === 'accepted'
+            ? { status: 'sent', sentAt: at, lastError: null }
+            : { lastError: outcome.error },
       });
     });
   }
@@ -34,11 +45,19 @@ export function createDeliveryActivities(db: Database, settings: ChannelSettings
       if (delivery.status !== 'pending') return 'already_settled';
       const channel = await db.contactChannel.findUnique({ where: { id: delivery.channelId } });
       if (!channel) {
-        await db.delivery.updateMany({ where: { id: deliveryId, status: 'pending' }, data: { status: 'cancelled', lastError: 'the contact channel was removed before sending' } });
+        await db.delivery.updateMany({
+          where: { id: deliveryId, status: 'pending' },
+          data: { status: 'cancelled', lastError: 'the contact channel was removed before sending' },
+        });
         return 'already_settled';
       }
       const { notification } = delivery;
-      const logged = { deliveryId, recommendationId: notification.recommendationId, notificationId: notification.id, channel: channel.kind };
+      const logged = {
+        deliveryId,
+        recommendationId: notification.recommendationId,
+        notificationId: notification.id,
+        channel: channel.kind,
+      };
       try {
         await sendOnChannel(
           { kind: channel.kind as ChannelKind, address: channel.address, secret: channel.secret },
@@ -73,7 +92,10 @@ export function createDeliveryActivities(db: Database, settings: ChannelSettings
 
     /** Gives a pending delivery up: its attempts are exhausted, or what it announced no longer holds. */
     async settleDelivery({ deliveryId, status, reason }: SettleInput): Promise<void> {
-      await db.delivery.updateMany({ where: { id: deliveryId, status: 'pending' }, data: { status, lastError: reason } });
+      await db.delivery.updateMany({
+        where: { id: deliveryId, status: 'pending' },
+        data: { status, lastError: reason },
+      });
     },
   };
 }

@@ -66,7 +66,12 @@ export function createActivities(db: Database, channels: ChannelSettings = {}, t
         await tx.recommendation.upsert({ where: { id }, create: newRow(state), update: {} });
         await tx.recommendationEvent.upsert({
           where: { recommendationId_sequence: { recommendationId: id, sequence: event.sequence } },
-          create: { recommendationId: id, ...event, occurredAt: new Date(event.occurredAt), data: event.data as object },
+          create: {
+            recommendationId: id,
+            ...event,
+            occurredAt: new Date(event.occurredAt),
+            data: event.data as object,
+          },
           update: {},
         });
         await appendAudit(tx, {
@@ -77,7 +82,10 @@ export function createActivities(db: Database, channels: ChannelSettings = {}, t
           occurredAt: new Date(event.occurredAt),
           payload: event.data,
         });
-        await tx.recommendation.updateMany({ where: { id, sequence: { lt: state.sequence } }, data: projection(state) });
+        await tx.recommendation.updateMany({
+          where: { id, sequence: { lt: state.sequence } },
+          data: projection(state),
+        });
       });
     },
   };

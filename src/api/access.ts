@@ -9,7 +9,8 @@ export const forbidden = (message: string) => new HttpError(403, 'forbidden', me
 
 /** 403 unless the user's role allows `permission`; says which role is missing it. */
 export function requirePermission(user: Principal, permission: Permission): void {
-  if (!may(user.role, permission)) throw forbidden(`${ROLE_LABELS[user.role] ?? user.role} (${user.role}) may not ${permission} here`);
+  if (!may(user.role, permission))
+    throw forbidden(`${ROLE_LABELS[user.role] ?? user.role} (${user.role}) may not ${permission} here`);
 }
 
 export function requireRole(user: Principal, roles: readonly string[], what: string): void {
@@ -19,17 +20,25 @@ export function requireRole(user: Principal, roles: readonly string[], what: str
 /** Administrators manage users and settings; case data is for handlers, department heads and the 检察长. */
 export function requireCaseOfficer(user: Principal): void {
   if (!['handler', 'supervisor', 'chief'].includes(user.role)) {
-    throw forbidden(`${ROLE_LABELS[user.role] ?? user.role} accounts manage users and settings; case data is for handlers, department heads and the 检察长`);
+    throw forbidden(
+      `${ROLE_LABELS[user.role] ?? user.role} accounts manage users and settings; case data is for handlers, department heads and the 检察长`,
+    );
   }
 }
 
 /** Filter on rows with `procuratorate` and `handler` (recommendations, cases): those the user sees. */
-export async function assignedScope(db: Database, user: Principal): Promise<{ procuratorate: string; handler?: string | { in: string[] } }> {
+export async function assignedScope(
+  db: Database,
+  user: Principal,
+): Promise<{ procuratorate: string; handler?: string | { in: string[] } }> {
   switch (user.role) {
     case 'handler':
       return { procuratorate: user.procuratorate, handler: user.id };
     case 'supervisor': {
-      const colleagues = await db.person.findMany({ where: { procuratorate: user.procuratorate, department: user.department }, select: { id: true } });
+      const colleagues = await db.person.findMany({
+        where: { procuratorate: user.procuratorate, department: user.department },
+        select: { id: true },
+      });
       return { procuratorate: user.procuratorate, handler: { in: colleagues.map((p) => p.id) } };
     }
     default:
@@ -39,9 +48,16 @@ export async function assignedScope(db: Database, user: Principal): Promise<{ pr
 }
 
 /** Whether the user sees a row with `procuratorate` and `handler`; what they do not see does not exist for them (404). */
-export async function seesAssigned(db: Database, user: Principal, row: { procuratorate: string; handler: string }): Promise<boolean> {
+export async function seesAssigned(
+  db: Database,
+  user: Principal,
+  row: { procuratorate: string; handler: string },
+): Promise<boolean> {
   if (row.procuratorate !== user.procuratorate) return false;
-  const handler = user.role === 'supervisor' ? await db.person.findUnique({ where: { id: row.handler }, select: { department: true, procuratorate: true } }) : null;
+  const handler =
+    user.role === 'supervisor'
+      ? await db.person.findUnique({ where: { id: row.handler }, select: { department: true, procuratorate: true } })
+      : null;
   return sees(user, row, handler?.procuratorate === row.procuratorate ? handler.department : undefined);
 }
 
@@ -65,13 +81,17 @@ export function ownProcuratorate(user: Principal, procuratorate: string | undefi
  */
 export async function assignableHandler(db: Database, user: Principal, requested: string | undefined): Promise<string> {
   if (user.role === 'handler') {
-    if (requested !== undefined && requested !== user.id) throw forbidden('a handler takes on their own matters; a department head assigns them to others');
+    if (requested !== undefined && requested !== user.id)
+      throw forbidden('a handler takes on their own matters; a department head assigns them to others');
     return user.id;
   }
   if (requested === undefined) throw fieldError('handler', 'name the handler (a user id)');
   const person = await db.person.findUnique({ where: { id: requested } });
-  if (!person || person.procuratorate !== user.procuratorate || !person.active) throw fieldError('handler', `no active user ${requested} in ${user.procuratorate}`);
-  if (!['handler', 'supervisor', 'chief'].includes(person.role)) throw fieldError('handler', `${requested} is ${person.role}, not a case officer`);
-  if (user.role === 'supervisor' && person.department !== user.department) throw fieldError('handler', `${requested} is not in your department (${user.department})`);
+  if (!person || person.procuratorate !== user.procuratorate || !person.active)
+    throw fieldError('handler', `no active user ${requested} in ${user.procuratorate}`);
+  if (!['handler', 'supervisor', 'chief'].includes(person.role))
+    throw fieldError('handler', `${requested} is ${person.role}, not a case officer`);
+  if (user.role === 'supervisor' && person.department !== user.department)
+    throw fieldError('handler', `${requested} is not in your department (${user.department})`);
   return requested;
 }

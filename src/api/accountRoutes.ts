@@ -8,7 +8,16 @@ import { notFound, parse } from './errors';
 import { tokenBody, type tokenResponse } from './schemas';
 import type { z } from 'zod';
 
-type TokenRow = { id: string; personId: string; label: string; expiresAt: Date; revokedAt: Date | null; createdBy: string; createdAt: Date; lastUsedAt: Date | null };
+type TokenRow = {
+  id: string;
+  personId: string;
+  label: string;
+  expiresAt: Date;
+  revokedAt: Date | null;
+  createdBy: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+};
 
 function tokenView(row: TokenRow, token?: string): z.infer<typeof tokenResponse> {
   const iso = (d: Date | null) => d?.toISOString() ?? null;
@@ -47,7 +56,11 @@ export function registerAccountRoutes(app: Express, { db }: { db: Database }): v
     const expiresAt = new Date(Date.now() + expiresInDays * 86_400_000);
     const issued = await withAuditRetry(db, async (tx, audit) => {
       const token = await issueToken(tx, person.id, label, expiresAt, user.id);
-      await audit({ type: 'token_issued', actor: user.id, payload: { tokenId: token.id, personId: person.id, label, expiresAt: expiresAt.toISOString() } });
+      await audit({
+        type: 'token_issued',
+        actor: user.id,
+        payload: { tokenId: token.id, personId: person.id, label, expiresAt: expiresAt.toISOString() },
+      });
       return token;
     });
     const row = await db.apiToken.findUniqueOrThrow({ where: { id: issued.id } });
@@ -65,13 +78,26 @@ export function registerAccountRoutes(app: Express, { db }: { db: Database }): v
   // Revocation works at once: the next request with the token gets 401. Its holder or an administrator may revoke it.
   app.delete('/api/tokens/:id', async (req: Request<{ id: string }>, res) => {
     const user = principal(res);
-    const found = await db.apiToken.findUnique({ where: { id: req.params.id }, include: { person: { select: { procuratorate: true } } } });
-    const mayRevoke = found && (found.personId === user.id || (user.role === 'admin' && found.person.procuratorate === user.procuratorate));
+    const found = await db.apiToken.findUnique({
+      where: { id: req.params.id },
+      include: { person: { select: { procuratorate: true } } },
+    });
+    const mayRevoke =
+      found &&
+      (found.personId === user.id || (user.role === 'admin' && found.person.procuratorate === user.procuratorate));
     if (!found || !mayRevoke) throw notFound(`token ${req.params.id}`);
     if (!found.revokedAt) {
       await withAuditRetry(db, async (tx, audit) => {
-        const { count } = await tx.apiToken.updateMany({ where: { id: found.id, revokedAt: null }, data: { revokedAt: new Date() } });
-        if (count > 0) await audit({ type: 'token_revoked', actor: user.id, payload: { tokenId: found.id, personId: found.personId } });
+        const { count } = await tx.apiToken.updateMany({
+          where: { id: found.id, revokedAt: null },
+          data: { revokedAt: new Date() },
+        });
+        if (count > 0)
+          await audit({
+            type: 'token_revoked',
+            actor: user.id,
+            payload: { tokenId: found.id, personId: found.personId },
+          });
       });
     }
     res.json(tokenView(await db.apiToken.findUniqueOrThrow({ where: { id: found.id } })));

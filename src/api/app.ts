@@ -82,7 +82,14 @@ export function createApp({ db, temporal, lifecycle, logger, metrics, auth }: Ap
 
   app.get('/api/holiday-schedules', async (_req, res) => {
     const rows = await db.holidaySchedule.findMany({ orderBy: { year: 'asc' } });
-    res.json(rows.map((r) => ({ year: r.year, holidays: r.holidays, workdays: r.workdays, updatedAt: r.updatedAt.toISOString() })));
+    res.json(
+      rows.map((r) => ({
+        year: r.year,
+        holidays: r.holidays,
+        workdays: r.workdays,
+        updatedAt: r.updatedAt.toISOString(),
+      })),
+    );
   });
 
   app.put('/api/holiday-schedules/:year', async (req: Request<{ year: string }>, res) => {

@@ -20,7 +20,15 @@ import {
 } from '../domain/cases';
 import { STATUS_LABELS, type Status } from '../domain/lifecycle';
 import { STATUTORY_DOMAINS } from '../domain/statutoryDomains';
-import type { Case, CaseLawsuit, Consultation, Hearing, LookBack, Prisma, PublicNotice } from '../generated/prisma/client';
+import type {
+  Case,
+  CaseLawsuit,
+  Consultation,
+  Hearing,
+  LookBack,
+  Prisma,
+  PublicNotice,
+} from '../generated/prisma/client';
 import {
   caseLawsuitBody,
   caseResponse,
@@ -40,12 +48,21 @@ import {
 } from './caseSchemas';
 import { HttpError, invalidInput, notFound, parse } from './errors';
 import type { RouteDependencies } from './routeDependencies';
-import { assignableHandler, assignedScope, forbidden, ownProcuratorate, requireCaseOfficer, requirePermission, seesAssigned } from './access';
+import {
+  assignableHandler,
+  assignedScope,
+  forbidden,
+  ownProcuratorate,
+  requireCaseOfficer,
+  requirePermission,
+  seesAssigned,
+} from './access';
 import { principal, type Principal } from '../auth/authenticate';
 import { errorResponse, page } from './schemas';
 
 type Tx = Prisma.TransactionClient;
-type CaseAuditType = 'case_filed' | 'consultation_recorded' | 'hearing_recorded' | 'public_notice_recorded' | 'case_lawsuit_filed';
+type CaseAuditType =
+  'case_filed' | 'consultation_recorded' | 'hearing_recorded' | 'public_notice_recorded' | 'case_lawsuit_filed';
 type CaseParticulars = Omit<CreateCaseBody, 'id' | 'clueReceivedAt'> & { clueReceivedAt: string | null };
 
 const domainLabels = new Map(STATUTORY_DOMAINS.map((d) => [d.code, d.label]));
@@ -86,10 +103,12 @@ function lookBackView(row: LookBack): LookBackResponse {
 
 /** In the vocabulary's order: PostgreSQL's jsonb does not keep the order keys were written in. */
 function participantsView(counts: Partial<Record<HearingParticipantCategory, number>>) {
-  return (Object.entries(HEARING_PARTICIPANT_CATEGORIES) as [HearingParticipantCategory, string][]).flatMap(([category, label]) => {
-    const count = counts[category];
-    return count ? [{ category, label, count }] : [];
-  });
+  return (Object.entries(HEARING_PARTICIPANT_CATEGORIES) as [HearingParticipantCategory, string][]).flatMap(
+    ([category, label]) => {
+      const count = counts[category];
+      return count ? [{ category, label, count }] : [];
+    },
+  );
 }
 
 interface CaseContext {
@@ -118,7 +137,12 @@ function caseView(row: Case, context: CaseContext): CaseResponse {
       participants: participantsView(participants as Partial<Record<HearingParticipantCategory, number>>),
       conclusion,
     })),
-    publicNotices: context.publicNotices.map(({ id, publishedOn, endsOn, outlet }) => ({ id, publishedOn, endsOn, outlet })),
+    publicNotices: context.publicNotices.map(({ id, publishedOn, endsOn, outlet }) => ({
+      id,
+      publishedOn,
+      endsOn,
+      outlet,
+    })),
     lawsuits: context.lawsuits.map(({ id, kind, filedAt, court }) => ({
       id,
       kind: kind as CaseLawsuitKind,
@@ -139,9 +163,15 @@ function caseView(row: Case, context: CaseContext): CaseResponse {
 /** A repeated create answers with the case it created; anything else clashing with a case is a 409. */
 function repeatedCreate(existing: Case, requestedId: string | undefined, particulars: CaseParticulars): string {
   if (requestedId !== undefined && existing.id !== requestedId) {
-    throw new HttpError(409, 'conflict', `caseNumber ${particulars.caseNumber} is already used in ${particulars.procuratorate} by case ${existing.id}`);
+    throw new HttpError(
+      409,
+      'conflict',
+      `caseNumber ${particulars.caseNumber} is already used in ${particulars.procuratorate} by case ${existing.id}`,
+    );
   }
-  const same = (Object.keys(particulars) as (keyof CaseParticulars)[]).every((field) => existing[field] === particulars[field]);
+  const same = (Object.keys(particulars) as (keyof CaseParticulars)[]).every(
+    (field) => existing[field] === particulars[field],
+  );
   if (!same) {
     const clash = requestedId === undefined ? `caseNumber ${particulars.caseNumber}` : `id ${requestedId}`;
     throw new HttpError(409, 'conflict', `${clash} is already used by case ${existing.id} with different particulars`);
@@ -152,12 +182,20 @@ function repeatedCreate(existing: Case, requestedId: string | undefined, particu
 /** A record dated before its case was filed is a mistake in that field. */
 function notBeforeFiling(filed: Case, field: string, date: string): void {
   if (date >= filed.filedAt) return;
-  throw invalidInput(new z.ZodError([{ code: 'custom', path: [field], message: `cannot be before the case was filed (${filed.filedAt})`, input: date }]));
+  throw invalidInput(
+    new z.ZodError([
+      { code: 'custom', path: [field], message: `cannot be before the case was filed (${filed.filedAt})`, input: date },
+    ]),
+  );
 }
 
 function civilOnly(found: Case, what: string): void {
   if (found.type === 'civil') return;
-  throw new HttpError(409, 'civil_case_only', `case ${found.id} is ${found.type} (${CASE_TYPES[found.type as CaseType]}): ${what} belong to civil cases (${CASE_TYPES.civil}) only`);
+  throw new HttpError(
+    409,
+    'civil_case_only',
+    `case ${found.id} is ${found.type} (${CASE_TYPES[found.type as CaseType]}): ${what} belong to civil cases (${CASE_TYPES.civil}) only`,
+  );
 }
 
 /** Cases (公益诉讼案件) with their consultations (磋商), hearings (公开听证), public notices, civil lawsuits, and look-backs (回头看). */
@@ -195,7 +233,13 @@ export function registerCaseRoutes(app: Express, { db }: RouteDependencies): voi
   }
 
   /** Writes a record on an existing case together with its audit entry. */
-  async function recordOnCase(caseId: string, type: CaseAuditType, user: Principal, check: (found: Case) => void, write: (tx: Tx) => Promise<object>): Promise<void> {
+  async function recordOnCase(
+    caseId: string,
+    type: CaseAuditType,
+    user: Principal,
+    check: (found: Case) => void,
+    write: (tx: Tx) => Promise<object>,
+  ): Promise<void> {
     await visibleCase(user, caseId);
     requirePermission(user, 'act');
     const actor = user.id;
@@ -219,7 +263,8 @@ export function registerCaseRoutes(app: Express, { db }: RouteDependencies): voi
     const { id, created } = await withAuditRetry(db, async (tx, audit) => {
       const { procuratorate, caseNumber } = particulars;
       const byId = requestedId === undefined ? null : await tx.case.findUnique({ where: { id: requestedId } });
-      const existing = byId ?? (await tx.case.findUnique({ where: { procuratorate_caseNumber: { procuratorate, caseNumber } } }));
+      const existing =
+        byId ?? (await tx.case.findUnique({ where: { procuratorate_caseNumber: { procuratorate, caseNumber } } }));
       if (existing) return { id: repeatedCreate(existing, requestedId, particulars), created: false };
       const newId = requestedId ?? randomUUID();
       await tx.case.create({ data: { id: newId, ...particulars } });
@@ -231,7 +276,13 @@ export function registerCaseRoutes(app: Express, { db }: RouteDependencies): voi
 
   app.get('/api/cases', async (req, res) => {
     const { limit, offset, year, ...filters } = parse(listCasesQuery, req.query);
-    const where: Prisma.CaseWhereInput = { AND: [await assignedScope(db, principal(res)), filters, year ? { filedAt: { gte: `${year}-01-01`, lte: `${year}-12-31` } } : {}] };
+    const where: Prisma.CaseWhereInput = {
+      AND: [
+        await assignedScope(db, principal(res)),
+        filters,
+        year ? { filedAt: { gte: `${year}-01-01`, lte: `${year}-12-31` } } : {},
+      ],
+    };
     const [items, total] = await Promise.all([
       db.case.findMany({ where, orderBy: [{ filedAt: 'desc' }, { id: 'asc' }], skip: offset, take: limit }),
       db.case.count({ where }),
@@ -312,8 +363,14 @@ export function registerCaseRoutes(app: Express, { db }: RouteDependencies): voi
       ...(pending === undefined ? {} : { conductedOn: pending ? null : { not: null } }),
     };
     // A look-back names its case, its recommendation, or both; the recommendation has no relation to join on.
-    const ofRecommendations = await db.recommendation.findMany({ where: { ...scope, procuratorate }, select: { id: true } });
-    where.OR = [{ case: { ...scope, procuratorate } }, { recommendationId: { in: ofRecommendations.map((r) => r.id) } }];
+    const ofRecommendations = await db.recommendation.findMany({
+      where: { ...scope, procuratorate },
+      select: { id: true },
+    });
+    where.OR = [
+      { case: { ...scope, procuratorate } },
+      { recommendationId: { in: ofRecommendations.map((r) => r.id) } },
+    ];
     const [items, total] = await Promise.all([
       db.lookBack.findMany({ where, orderBy: [{ dueOn: 'asc' }, { id: 'asc' }], skip: offset, take: limit }),
       db.lookBack.count({ where }),
@@ -327,7 +384,9 @@ export function registerCaseRoutes(app: Express, { db }: RouteDependencies): voi
     const actor = user.id;
     const { notes, ...result } = parse(lookBackBody, req.body);
     const target = await db.lookBack.findUnique({ where: { id }, include: { case: true } });
-    const recommendation = target?.recommendationId ? await db.recommendation.findUnique({ where: { id: target.recommendationId } }) : null;
+    const recommendation = target?.recommendationId
+      ? await db.recommendation.findUnique({ where: { id: target.recommendationId } })
+      : null;
     const assigned = recommendation ?? target?.case;
     if (!assigned || !(await seesAssigned(db, user, assigned))) throw notFound(`look-back ${id}`);
     requirePermission(user, 'act');
@@ -335,10 +394,23 @@ export function registerCaseRoutes(app: Express, { db }: RouteDependencies): voi
       const found = await tx.lookBack.findUnique({ where: { id } });
       if (!found) throw notFound(`look-back ${id}`);
       // Conditional, so of two concurrent records only the first is kept.
-      const { count } = await tx.lookBack.updateMany({ where: { id, conductedOn: null }, data: { ...result, notes: notes || null } });
-      if (count === 0) throw new HttpError(409, 'already_recorded', `look-back ${id} is already recorded as conducted${found.conductedOn ? ` on ${found.conductedOn}` : ''}`);
+      const { count } = await tx.lookBack.updateMany({
+        where: { id, conductedOn: null },
+        data: { ...result, notes: notes || null },
+      });
+      if (count === 0)
+        throw new HttpError(
+          409,
+          'already_recorded',
+          `look-back ${id} is already recorded as conducted${found.conductedOn ? ` on ${found.conductedOn}` : ''}`,
+        );
       const lookBack = await tx.lookBack.findUniqueOrThrow({ where: { id } });
-      await audit({ type: 'look_back_recorded', actor, recommendationId: lookBack.recommendationId, payload: lookBack });
+      await audit({
+        type: 'look_back_recorded',
+        actor,
+        recommendationId: lookBack.recommendationId,
+        payload: lookBack,
+      });
       return lookBack;
     });
     res.json(lookBackView(recorded));
@@ -379,10 +451,25 @@ export function documentCaseRoutes(registry: OpenAPIRegistry): void {
     responses: { 200: json(caseResponse, 'the case'), 404: unknownCase },
   });
   const records = [
-    { path: 'consultations', schema: consultationBody, summary: '磋商 — record a consultation with the agency', civilOnly: false },
+    {
+      path: 'consultations',
+      schema: consultationBody,
+      summary: '磋商 — record a consultation with the agency',
+      civilOnly: false,
+    },
     { path: 'hearings', schema: hearingBody, summary: '公开听证 — record a public hearing', civilOnly: false },
-    { path: 'public-notices', schema: publicNoticeBody, summary: '诉前公告 — record the public notice of a civil case; its end is computed', civilOnly: true },
-    { path: 'lawsuits', schema: caseLawsuitBody, summary: '起诉 — record a civil or criminal-incidental civil lawsuit', civilOnly: true },
+    {
+      path: 'public-notices',
+      schema: publicNoticeBody,
+      summary: '诉前公告 — record the public notice of a civil case; its end is computed',
+      civilOnly: true,
+    },
+    {
+      path: 'lawsuits',
+      schema: caseLawsuitBody,
+      summary: '起诉 — record a civil or criminal-incidental civil lawsuit',
+      civilOnly: true,
+    },
   ];
   for (const record of records) {
     registry.registerPath({

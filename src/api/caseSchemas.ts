@@ -38,7 +38,10 @@ const pastDate = (description: string) =>
 
 const statutoryDomain = z
   .string()
-  .refine((code) => STATUTORY_DOMAIN_CODES.has(code), 'must be one of the statutory domain codes listed by GET /api/domains')
+  .refine(
+    (code) => STATUTORY_DOMAIN_CODES.has(code),
+    'must be one of the statutory domain codes listed by GET /api/domains',
+  )
   .openapi({ description: '法定领域', example: 'ecology_environment' });
 
 const caseType = oneOf(CASE_TYPES, '案件类型');
@@ -48,14 +51,25 @@ const lookBackFinding = oneOf(LOOK_BACK_FINDINGS, '回头看结论');
 const caseLawsuitKind = oneOf(CASE_LAWSUIT_KINDS, '诉讼类型');
 
 const participantCategories = Object.keys(HEARING_PARTICIPANT_CATEGORIES) as HearingParticipantCategory[];
-const participantCount = z.number().int('must be a whole number').positive('must be a positive whole number').optional();
+const participantCount = z
+  .number()
+  .int('must be a whole number')
+  .positive('must be a positive whole number')
+  .optional();
 const participants = z
   .strictObject(
-    Object.fromEntries(participantCategories.map((category) => [category, participantCount.openapi({ description: HEARING_PARTICIPANT_CATEGORIES[category] })])) as Record<
-      HearingParticipantCategory,
-      typeof participantCount
-    >,
-    { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown category ${issue.keys.join(', ')}; known: ${participantCategories.join(', ')}` : undefined) },
+    Object.fromEntries(
+      participantCategories.map((category) => [
+        category,
+        participantCount.openapi({ description: HEARING_PARTICIPANT_CATEGORIES[category] }),
+      ]),
+    ) as Record<HearingParticipantCategory, typeof participantCount>,
+    {
+      error: (issue) =>
+        issue.code === 'unrecognized_keys'
+          ? `unknown category ${issue.keys.join(', ')}; known: ${participantCategories.join(', ')}`
+          : undefined,
+    },
   )
   .refine((counts) => Object.values(counts).some((n) => n !== undefined), 'name at least one participant')
   .openapi({ description: '参加人员：类别 → 人数', example: { people_supervisor: 2, deputy: 1, expert: 1 } });
@@ -68,7 +82,10 @@ export const createCaseBody = z
       .optional()
       .openapi({ description: 'client-chosen id; repeating a create with the same id and body is safe' }),
     procuratorate: text(100).openapi({ description: '人民检察院', example: '某区人民检察院' }),
-    caseNumber: text(100).openapi({ description: '案号, unique per procuratorate', example: '某区检行公立〔2025〕3号' }),
+    caseNumber: text(100).openapi({
+      description: '案号, unique per procuratorate',
+      example: '某区检行公立〔2025〕3号',
+    }),
     type: caseType,
     domain: statutoryDomain,
     title: text(300).openapi({ description: '案件名称' }),
@@ -78,7 +95,12 @@ export const createCaseBody = z
     handler: text(100).openapi({ description: '承办检察官', example: '张检察官' }),
   })
   .superRefine((body, ctx) => {
-    if (body.clueReceivedAt && isCalendarDate(body.clueReceivedAt) && isCalendarDate(body.filedAt) && body.clueReceivedAt > body.filedAt) {
+    if (
+      body.clueReceivedAt &&
+      isCalendarDate(body.clueReceivedAt) &&
+      isCalendarDate(body.filedAt) &&
+      body.clueReceivedAt > body.filedAt
+    ) {
       ctx.addIssue({ code: 'custom', path: ['clueReceivedAt'], message: 'cannot be after filedAt' });
     }
   })
@@ -95,15 +117,26 @@ export const consultationBody = z
   .openapi('RecordConsultation');
 
 export const hearingBody = z
-  .strictObject({ heldOn: pastDate('听证日期'), participants, conclusion: text(5000).openapi({ description: '听证意见' }) })
+  .strictObject({
+    heldOn: pastDate('听证日期'),
+    participants,
+    conclusion: text(5000).openapi({ description: '听证意见' }),
+  })
   .openapi('RecordHearing');
 
 export const publicNoticeBody = z
-  .strictObject({ publishedOn: pastDate('公告日期'), outlet: text(200).openapi({ description: '公告媒体', example: '正义网' }) })
+  .strictObject({
+    publishedOn: pastDate('公告日期'),
+    outlet: text(200).openapi({ description: '公告媒体', example: '正义网' }),
+  })
   .openapi('RecordPublicNotice', { description: `诉前公告 of a civil case; it runs ${PUBLIC_NOTICE_DAYS} days` });
 
 export const caseLawsuitBody = z
-  .strictObject({ kind: caseLawsuitKind, filedAt: pastDate('起诉日期'), court: text(200).openapi({ example: '某市中级人民法院' }) })
+  .strictObject({
+    kind: caseLawsuitKind,
+    filedAt: pastDate('起诉日期'),
+    court: text(200).openapi({ example: '某市中级人民法院' }),
+  })
   .openapi('FileCaseLawsuit');
 
 export const lookBackBody = z
@@ -129,7 +162,10 @@ export const listCasesQuery = z
 
 export const listLookBacksQuery = z
   .strictObject({
-    procuratorate: z.string().optional().openapi({ description: 'of the case or of the recommendation looked back on' }),
+    procuratorate: z
+      .string()
+      .optional()
+      .openapi({ description: 'of the case or of the recommendation looked back on' }),
     dueBefore: calendarDate.optional().openapi({ description: 'due on or before this date' }),
     pending: z
       .enum(['true', 'false'])
@@ -180,23 +216,47 @@ export type LookBackResponse = z.infer<typeof lookBackResponse>;
 export const caseResponse = caseSummaryResponse
   .extend({
     consultations: z.array(
-      z.object({ id: z.number().int(), heldOn: calendarDate, agency: z.string(), outcome: consultationOutcome, outcomeLabel: z.string(), notes: z.string().nullable() }),
+      z.object({
+        id: z.number().int(),
+        heldOn: calendarDate,
+        agency: z.string(),
+        outcome: consultationOutcome,
+        outcomeLabel: z.string(),
+        notes: z.string().nullable(),
+      }),
     ),
     hearings: z.array(
       z.object({
         id: z.number().int(),
         heldOn: calendarDate,
-        participants: z.array(z.object({ category: z.enum(participantCategories), label: z.string(), count: z.number().int() })),
+        participants: z.array(
+          z.object({ category: z.enum(participantCategories), label: z.string(), count: z.number().int() }),
+        ),
         conclusion: z.string(),
       }),
     ),
     publicNotices: z.array(
-      z.object({ id: z.number().int(), publishedOn: calendarDate, endsOn: calendarDate.openapi({ description: 'last day of the notice period' }), outlet: z.string() }),
+      z.object({
+        id: z.number().int(),
+        publishedOn: calendarDate,
+        endsOn: calendarDate.openapi({ description: 'last day of the notice period' }),
+        outlet: z.string(),
+      }),
     ),
-    lawsuits: z.array(z.object({ id: z.number().int(), kind: caseLawsuitKind, kindLabel: z.string(), filedAt: calendarDate, court: z.string() })),
+    lawsuits: z.array(
+      z.object({
+        id: z.number().int(),
+        kind: caseLawsuitKind,
+        kindLabel: z.string(),
+        filedAt: calendarDate,
+        court: z.string(),
+      }),
+    ),
     lookBacks: z.array(lookBackResponse).openapi({ description: 'of the case and of its recommendations' }),
     recommendations: z
-      .array(z.object({ id: z.string(), documentNumber: z.string(), status: z.enum(STATUSES), statusLabel: z.string() }))
+      .array(
+        z.object({ id: z.string(), documentNumber: z.string(), status: z.enum(STATUSES), statusLabel: z.string() }),
+      )
       .openapi({ description: 'the recommendations naming this case (same procuratorate and caseNumber)' }),
   })
   .openapi('Case');

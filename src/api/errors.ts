@@ -1,5 +1,10 @@
 import type { ErrorRequestHandler } from 'express';
-import { ServiceError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, isGrpcServiceError } from '@temporalio/client';
+import {
+  ServiceError,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+  isGrpcServiceError,
+} from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { z } from 'zod';
 import type { Logger } from 'pino';
@@ -25,7 +30,8 @@ export function invalidInput(error: z.ZodError): HttpError {
 }
 
 /** 400 on one field, for a check beyond the schema's. */
-export const fieldError = (field: string, reason: string) => new HttpError(400, 'invalid_input', `${field}: ${reason}`, [{ field, reason }]);
+export const fieldError = (field: string, reason: string) =>
+  new HttpError(400, 'invalid_input', `${field}: ${reason}`, [{ field, reason }]);
 
 /** The value, as the schema reads it; or a 400 naming each bad field. */
 export function parse<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
@@ -39,13 +45,22 @@ export function fromTemporal(error: unknown): HttpError | undefined {
   if (error instanceof WorkflowUpdateFailedError) {
     return new HttpError(409, 'transition_rejected', error.cause?.message ?? error.message);
   }
-  if (error instanceof WorkflowNotFoundError) return new HttpError(404, 'not_found', 'the recommendation has no running lifecycle');
+  if (error instanceof WorkflowNotFoundError)
+    return new HttpError(404, 'not_found', 'the recommendation has no running lifecycle');
   if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
     // The action reached the workflow but its outcome did not come back in time: it may have been applied.
-    return new HttpError(503, 'temporal_timeout', 'the workflow service did not confirm the action in time; read the recommendation before trying again');
+    return new HttpError(
+      503,
+      'temporal_timeout',
+      'the workflow service did not confirm the action in time; read the recommendation before trying again',
+    );
   }
   if (error instanceof ServiceError || isGrpcServiceError(error)) {
-    return new HttpError(503, 'temporal_unavailable', 'the workflow service is not answering; nothing was changed, try again shortly');
+    return new HttpError(
+      503,
+      'temporal_unavailable',
+      'the workflow service is not answering; nothing was changed, try again shortly',
+    );
   }
   return undefined;
 }
@@ -55,14 +70,20 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (error instanceof z.ZodError) error = invalidInput(error);
     // express.json() reports malformed or oversized bodies with a status of its own.
     if (!(error instanceof HttpError) && typeof error?.status === 'number' && error.status < 500) {
-      error = new HttpError(error.status, error.type === 'entity.too.large' ? 'payload_too_large' : 'invalid_body', error.message);
+      error = new HttpError(
+        error.status,
+        error.type === 'entity.too.large' ? 'payload_too_large' : 'invalid_body',
+        error.message,
+      );
     }
     const mapped = error instanceof HttpError ? error : fromTemporal(error);
     // The request's child logger (set in createApp) carries its requestId.
     const log: Logger = res.locals.log ?? logger.child({ requestId: req.get('x-request-id') });
     if (mapped) {
       if (mapped.status >= 500) log.warn({ err: error, status: mapped.status, code: mapped.code }, mapped.message);
-      res.status(mapped.status).json({ error: mapped.code, message: mapped.message, ...(mapped.details ? { issues: mapped.details } : {}) });
+      res
+        .status(mapped.status)
+        .json({ error: mapped.code, message: mapped.message, ...(mapped.details ? { issues: mapped.details } : {}) });
       return;
     }
     log.error({ err: error }, 'unhandled error');

@@ -14,7 +14,8 @@ export const yearParam = z.coerce.number().int().min(2000).max(2100);
 /** Checks a schedule against its year; returns the problems as zod issues. */
 export function scheduleProblems(year: number, body: z.infer<typeof holidayScheduleBody>): z.core.$ZodIssue[] {
   const issues: z.core.$ZodIssue[] = [];
-  const add = (path: (string | number)[], message: string) => issues.push({ code: 'custom', path, message, input: undefined });
+  const add = (path: (string | number)[], message: string) =>
+    issues.push({ code: 'custom', path, message, input: undefined });
   body.holidays.forEach((d, i) => d.startsWith(`${year}-`) || add(['holidays', i], `must fall in ${year}`));
   body.workdays.forEach((d, i) => {
     if (!d.startsWith(`${year}-`)) add(['workdays', i], `must fall in ${year}`);

@@ -44,7 +44,10 @@ export class LifecycleService {
   constructor(
     private readonly db: Database,
     private readonly client: Client,
-    private readonly config: Pick<Config, 'reminderPolicy' | 'rules'> & { taskQueue: string; searchAttributes?: boolean },
+    private readonly config: Pick<Config, 'reminderPolicy' | 'rules'> & {
+      taskQueue: string;
+      searchAttributes?: boolean;
+    },
   ) {}
 
   /**
@@ -52,18 +55,30 @@ export class LifecycleService {
    * The row is written first (unique id and 文号), then the workflow is started idempotently,
    * so a create interrupted between the two is completed by repeating it.
    */
-  async create(requestedId: string | undefined, details: RecommendationDetails, actor: string): Promise<{ id: string; created: boolean }> {
+  async create(
+    requestedId: string | undefined,
+    details: RecommendationDetails,
+    actor: string,
+  ): Promise<{ id: string; created: boolean }> {
     const requestHash = hashDetails(details);
     const existing = await this.findExisting(requestedId, details);
     if (existing) {
       if (existing.requestHash !== requestHash) {
         const clash = existing.id === requestedId ? `id ${existing.id}` : `documentNumber ${details.documentNumber}`;
-        throw new HttpError(409, 'conflict', `${clash} is already used by recommendation ${existing.id} with different particulars`);
+        throw new HttpError(
+          409,
+          'conflict',
+          `${clash} is already used by recommendation ${existing.id} with different particulars`,
+        );
       }
       // The same 文号 under another client-chosen id is not a repeat of this create: answering with the
       // other recommendation would hand the client an id it never chose (and a 404 on the one it did).
       if (requestedId !== undefined && existing.id !== requestedId) {
-        throw new HttpError(409, 'conflict', `documentNumber ${details.documentNumber} is already used by recommendation ${existing.id}`);
+        throw new HttpError(
+          409,
+          'conflict',
+          `documentNumber ${details.documentNumber} is already used by recommendation ${existing.id}`,
+        );
       }
       if (existing.sequence === 0) await this.startLifecycle(existing.id, details, actor);
       return { id: existing.id, created: false };
@@ -85,7 +100,11 @@ export class LifecycleService {
 
   /** Runs an act as an Update; the validator's rejection becomes a 409 with its reason. */
   async act<A extends ActionName>(id: string, action: A, input: ActionInputs[A]): Promise<void> {
-    await this.update(id, actionUpdates[action] as unknown as UpdateDefinition<RecommendationState, [ActionInputs[A]]>, input);
+    await this.update(
+      id,
+      actionUpdates[action] as unknown as UpdateDefinition<RecommendationState, [ActionInputs[A]]>,
+      input,
+    );
   }
 
   /** Proposes an act that needs the 检察长's approval. */
@@ -102,14 +121,24 @@ export class LifecycleService {
     await this.update(id, reassignUpdate, input);
   }
 
-  private async update<Arg>(id: string, definition: UpdateDefinition<RecommendationState, [Arg]>, arg: Arg): Promise<void> {
+  private async update<Arg>(
+    id: string,
+    definition: UpdateDefinition<RecommendationState, [Arg]>,
+    arg: Arg,
+  ): Promise<void> {
     const row = await this.db.recommendation.findUnique({ where: { id }, select: { status: true, workflowId: true } });
     if (!row) throw notFound(`recommendation ${id}`);
     const status = row.status as Status;
     if (FINAL_STATUSES.has(status)) {
-      throw new HttpError(409, 'transition_rejected', `the recommendation is ${status} (${STATUS_LABELS[status]}); no further action is possible`);
+      throw new HttpError(
+        409,
+        'transition_rejected',
+        `the recommendation is ${status} (${STATUS_LABELS[status]}); no further action is possible`,
+      );
     }
-    await this.withinDeadline(() => this.client.workflow.getHandle(row.workflowId).executeUpdate(definition, { args: [arg] }));
+    await this.withinDeadline(() =>
+      this.client.workflow.getHandle(row.workflowId).executeUpdate(definition, { args: [arg] }),
+    );
   }
 
   /**
@@ -122,22 +151,32 @@ export class LifecycleService {
       select: { workflowId: true, deadlines: true },
     });
     const affected = rows.filter((row) =>
-      ((row.deadlines as DeadlineState[] | null) ?? []).some((d) => [d.periodEnd, d.dueDate].some((date) => date.startsWith(`${year}-`))),
+      ((row.deadlines as DeadlineState[] | null) ?? []).some((d) =>
+        [d.periodEnd, d.dueDate].some((date) => date.startsWith(`${year}-`)),
+      ),
     );
-    await Promise.all(affected.map((row) => this.client.workflow.getHandle(row.workflowId).signal(recalculateDeadlinesSignal)));
+    await Promise.all(
+      affected.map((row) => this.client.workflow.getHandle(row.workflowId).signal(recalculateDeadlinesSignal)),
+    );
     return affected.length;
   }
 
   /** The procuratorate's reminder policy: its own, or the configured default. */
   async reminderPolicyOf(procuratorate: string): Promise<ReminderPolicy> {
     const row = await this.db.reminderPolicySetting.findUnique({ where: { procuratorate } });
-    return row ? { ...this.config.reminderPolicy, ...(row.policy as Partial<ReminderPolicy>) } : this.config.reminderPolicy;
+    return row
+      ? { ...this.config.reminderPolicy, ...(row.policy as Partial<ReminderPolicy>) }
+      : this.config.reminderPolicy;
   }
 
   /** Stores the policy and hands it to every running lifecycle of the procuratorate. Returns how many. */
   async applyReminderPolicy(procuratorate: string, policy: ReminderPolicy, actor: string): Promise<number> {
     await withAuditRetry(this.db, async (tx, audit) => {
-      await tx.reminderPolicySetting.upsert({ where: { procuratorate }, create: { procuratorate, policy }, update: { policy } });
+      await tx.reminderPolicySetting.upsert({
+        where: { procuratorate },
+        create: { procuratorate, policy },
+        update: { policy },
+      });
       await audit({ type: 'reminder_policy_set', actor, payload: { procuratorate, policy } });
     });
     const rows = await this.db.recommendation.findMany({
@@ -154,7 +193,11 @@ export class LifecycleService {
   }
 
   /** A lifecycle that has ended needs no news: its signal is dropped, not an error. */
-  private async signalIfRunning<Args extends unknown[]>(workflowId: string, signal: SignalDefinition<Args>, ...args: Args): Promise<void> {
+  private async signalIfRunning<Args extends unknown[]>(
+    workflowId: string,
+    signal: SignalDefinition<Args>,
+    ...args: Args
+  ): Promise<void> {
     try {
       await this.client.workflow.getHandle(workflowId).signal(signal, ...args);
     } catch (error) {
@@ -168,7 +211,9 @@ export class LifecycleService {
       if (byId) return byId;
     }
     return this.db.recommendation.findUnique({
-      where: { procuratorate_documentNumber: { procuratorate: details.procuratorate, documentNumber: details.documentNumber } },
+      where: {
+        procuratorate_documentNumber: { procuratorate: details.procuratorate, documentNumber: details.documentNumber },
+      },
     });
   }
 
@@ -201,13 +246,16 @@ export class LifecycleService {
     // Update-with-start: starts the workflow unless it runs already, and returns once its first event is recorded.
     await this.withinDeadline(() =>
       this.client.workflow.executeUpdateWithStart(readyUpdate, {
-        startWorkflowOperation: new WithStartWorkflowOperation<typeof recommendationLifecycle>('recommendationLifecycle', {
-          workflowId: workflowIdFor(id),
-          taskQueue: this.config.taskQueue,
-          args: [input],
-          workflowIdConflictPolicy: 'USE_EXISTING',
-          workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        }),
+        startWorkflowOperation: new WithStartWorkflowOperation<typeof recommendationLifecycle>(
+          'recommendationLifecycle',
+          {
+            workflowId: workflowIdFor(id),
+            taskQueue: this.config.taskQueue,
+            args: [input],
+            workflowIdConflictPolicy: 'USE_EXISTING',
+            workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          },
+        ),
       }),
     );
   }

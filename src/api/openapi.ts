@@ -5,7 +5,13 @@ import { documentCaseRoutes } from './caseRoutes';
 import { documentOversightRoutes } from './oversightRoutes';
 import { documentReportRoutes } from './reportRoutes';
 import { holidayScheduleBody } from './holidaySchedules';
-import { personBody, personResponse, procuratorateParam, reminderPolicyResponse, reminderPolicySchema } from './policySchemas';
+import {
+  personBody,
+  personResponse,
+  procuratorateParam,
+  reminderPolicyResponse,
+  reminderPolicySchema,
+} from './policySchemas';
 import { needsApproval } from '../domain/lifecycle';
 import {
   createRecommendationBody,
@@ -50,7 +56,11 @@ export function openApiDocument() {
     path: '/api/recommendations',
     summary: '发出检察建议 — register a served recommendation and start its lifecycle',
     request: { body: { content: { 'application/json': { schema: createRecommendationBody } } } },
-    responses: { 201: json(recommendationResponse, 'created'), 200: json(recommendationResponse, 'the same create repeated'), ...errors },
+    responses: {
+      201: json(recommendationResponse, 'created'),
+      200: json(recommendationResponse, 'the same create repeated'),
+      ...errors,
+    },
   });
   registry.registerPath({
     method: 'get',
@@ -73,13 +83,16 @@ export function openApiDocument() {
       path: `/api/recommendations/{id}/${route.path}`,
       summary: proposal ? `${route.summary} (提请检察长审批: takes effect on approval)` : route.summary,
       request: { params: idParam, body: { content: { 'application/json': { schema: route.body } } } },
-      responses: proposal ? { 202: json(recommendationResponse, 'proposed: awaitingApproval shows it'), ...errors } : { 200: json(recommendationResponse, 'the new state'), ...errors },
+      responses: proposal
+        ? { 202: json(recommendationResponse, 'proposed: awaitingApproval shows it'), ...errors }
+        : { 200: json(recommendationResponse, 'the new state'), ...errors },
     });
   }
   registry.registerPath({
     method: 'post',
     path: '/api/recommendations/{id}/decision',
-    summary: '检察长审批 — approve the pending proposal (it takes effect now) or reject it with a reason; not one\'s own',
+    summary:
+      "检察长审批 — approve the pending proposal (it takes effect now) or reject it with a reason; not one's own",
     request: { params: idParam, body: { content: { 'application/json': { schema: decisionBody } } } },
     responses: { 200: json(recommendationResponse, 'the new state'), ...errors },
   });
@@ -90,7 +103,12 @@ export function openApiDocument() {
     request: { params: idParam, body: { content: { 'application/json': { schema: reassignBody } } } },
     responses: { 200: json(recommendationResponse, 'the new state'), ...errors },
   });
-  registry.registerPath({ method: 'get', path: '/api/me', summary: 'the authenticated user', responses: { 200: json(meResponse, 'who the token belongs to'), 401: errors[401] } });
+  registry.registerPath({
+    method: 'get',
+    path: '/api/me',
+    summary: 'the authenticated user',
+    responses: { 200: json(meResponse, 'who the token belongs to'), 401: errors[401] },
+  });
   const personOfToken = z.object({ id: z.string().openapi({ description: 'user id' }) });
   registry.registerPath({
     method: 'post',
@@ -123,9 +141,17 @@ export function openApiDocument() {
   registry.registerPath({
     method: 'post',
     path: '/api/notifications/{id}/read',
-    summary: 'mark read; reading an overdue notice stops its repeats going up the escalation chain until the next deadline',
-    request: { params: z.object({ id: z.string() }), body: { content: { 'application/json': { schema: readNotificationBody } } } },
-    responses: { 200: json(notificationResponse, 'the notification'), 400: errors[400], 404: json(errorResponse, 'no such notification') },
+    summary:
+      'mark read; reading an overdue notice stops its repeats going up the escalation chain until the next deadline',
+    request: {
+      params: z.object({ id: z.string() }),
+      body: { content: { 'application/json': { schema: readNotificationBody } } },
+    },
+    responses: {
+      200: json(notificationResponse, 'the notification'),
+      400: errors[400],
+      404: json(errorResponse, 'no such notification'),
+    },
   });
   registry.registerPath({
     method: 'get',
@@ -134,9 +160,21 @@ export function openApiDocument() {
     request: { query: listDeliveriesQuery },
     responses: { 200: json(page(deliveryResponse), 'a page'), 400: errors[400] },
   });
-  registry.registerPath({ method: 'get', path: '/api/people', summary: 'the people reminded', responses: { 200: json(z.array(personResponse), 'everyone, or ?procuratorate=') } });
-  const personId = z.object({ id: z.string().openapi({ description: 'matches the handler field of recommendations' }) });
-  registry.registerPath({ method: 'get', path: '/api/people/{id}', request: { params: personId }, responses: { 200: json(personResponse, 'the person'), 404: errors[404] } });
+  registry.registerPath({
+    method: 'get',
+    path: '/api/people',
+    summary: 'the people reminded',
+    responses: { 200: json(z.array(personResponse), 'everyone, or ?procuratorate=') },
+  });
+  const personId = z.object({
+    id: z.string().openapi({ description: 'matches the handler field of recommendations' }),
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/api/people/{id}',
+    request: { params: personId },
+    responses: { 200: json(personResponse, 'the person'), 404: errors[404] },
+  });
   registry.registerPath({
     method: 'put',
     path: '/api/people/{id}',
@@ -154,16 +192,31 @@ export function openApiDocument() {
     method: 'put',
     path: '/api/reminder-policies/{procuratorate}',
     summary: 'replace the reminder policy (omitted fields take their defaults); running lifecycles follow it at once',
-    request: { params: procuratorateParam, body: { content: { 'application/json': { schema: reminderPolicySchema } } } },
+    request: {
+      params: procuratorateParam,
+      body: { content: { 'application/json': { schema: reminderPolicySchema } } },
+    },
     responses: { 200: json(reminderPolicyResponse, 'stored and applied'), 400: errors[400] },
   });
   registry.registerPath({
     method: 'put',
     path: '/api/holiday-schedules/{year}',
     summary: 'enter the official holiday schedule of a year the built-in calendar does not know',
-    request: { params: z.object({ year: z.string() }), body: { content: { 'application/json': { schema: holidayScheduleBody } } } },
+    request: {
+      params: z.object({ year: z.string() }),
+      body: { content: { 'application/json': { schema: holidayScheduleBody } } },
+    },
     responses: {
-      200: json(holidayScheduleBody.extend({ year: z.number().int(), recalculating: z.number().int().openapi({ description: 'running lifecycles asked to recompute their deadlines' }) }), 'stored'),
+      200: json(
+        holidayScheduleBody.extend({
+          year: z.number().int(),
+          recalculating: z
+            .number()
+            .int()
+            .openapi({ description: 'running lifecycles asked to recompute their deadlines' }),
+        }),
+        'stored',
+      ),
       400: errors[400],
     },
   });
@@ -174,7 +227,10 @@ export function openApiDocument() {
     method: 'get',
     path: '/healthz',
     summary: 'liveness: database and Temporal reachable',
-    responses: { 200: json(z.object({ status: z.string(), database: z.string(), temporal: z.string() }), 'healthy'), 503: { description: 'degraded' } },
+    responses: {
+      200: json(z.object({ status: z.string(), database: z.string(), temporal: z.string() }), 'healthy'),
+      503: { description: 'degraded' },
+    },
   });
   registry.registerPath({
     method: 'get',
@@ -183,12 +239,20 @@ export function openApiDocument() {
     responses: { 200: json(z.object({ status: z.literal('ok') }), 'alive') },
   });
   const check = z.enum(['ok', 'unavailable', 'timeout']);
-  const readinessReport = z.object({ status: z.enum(['ready', 'not_ready']), database: check, temporal: check, failed: z.array(z.enum(['database', 'temporal'])) });
+  const readinessReport = z.object({
+    status: z.enum(['ready', 'not_ready']),
+    database: check,
+    temporal: check,
+    failed: z.array(z.enum(['database', 'temporal'])),
+  });
   registry.registerPath({
     method: 'get',
     path: '/readyz',
     summary: 'readiness: the database answers SELECT 1 and Temporal answers getSystemInfo, each within 2 s',
-    responses: { 200: json(readinessReport, 'ready'), 503: json(readinessReport, 'not ready: `failed` names what did not answer') },
+    responses: {
+      200: json(readinessReport, 'ready'),
+      503: json(readinessReport, 'not ready: `failed` names what did not answer'),
+    },
   });
   const document = new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
@@ -197,7 +261,8 @@ export function openApiDocument() {
   });
   // The probes and this document answer without a token.
   for (const open of ['/healthz', '/livez', '/readyz']) {
-    for (const operation of Object.values(document.paths?.[open] ?? {})) (operation as { security?: unknown[] }).security = [];
+    for (const operation of Object.values(document.paths?.[open] ?? {}))
+      (operation as { security?: unknown[] }).security = [];
   }
   return document;
 }

@@ -36,7 +36,10 @@ const sortParam = <K extends string>(sorting: Sorting<never, K>) =>
     .default(sorting.defaultKey)
     .openapi({ description: `default ${sorting.defaultKey}` });
 const listQuery = {
-  order: z.enum(['asc', 'desc']).optional().openapi({ description: 'default: desc for counts and days overdue, asc for names, dates and days left' }),
+  order: z
+    .enum(['asc', 'desc'])
+    .optional()
+    .openapi({ description: 'default: desc for counts and days overdue, asc for names, dates and days left' }),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   offset: z.coerce.number().int().min(0).default(0),
 };
@@ -45,23 +48,43 @@ const procuratorate = filter('人民检察院');
 const handler = filter('承办检察官');
 const agency = filter('行政机关');
 const domain = filter('法定领域 code');
-const year = z.coerce.number().int().min(2000).max(2100).optional().openapi({ description: 'the year the recommendations were issued (作出)' });
+const year = z.coerce
+  .number()
+  .int()
+  .min(2000)
+  .max(2100)
+  .optional()
+  .openapi({ description: 'the year the recommendations were issued (作出)' });
 
-const overdueQuery = z.strictObject({ procuratorate, handler, agency, domain, sort: sortParam(OVERDUE_SORTING), ...listQuery }).openapi('OverdueQuery');
+const overdueQuery = z
+  .strictObject({ procuratorate, handler, agency, domain, sort: sortParam(OVERDUE_SORTING), ...listQuery })
+  .openapi('OverdueQuery');
 const dueQuery = z
   .strictObject({
     procuratorate,
     handler,
     agency,
     domain,
-    withinDays: z.coerce.number().int().min(1).max(365).default(7).openapi({ description: 'due from today to today + withinDays' }),
+    withinDays: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(365)
+      .default(7)
+      .openapi({ description: 'due from today to today + withinDays' }),
     sort: sortParam(DUE_SORTING),
     ...listQuery,
   })
   .openapi('DueQuery');
-const handlersQuery = z.strictObject({ procuratorate, agency, domain, sort: sortParam(HANDLER_SORTING), ...listQuery }).openapi('HandlersQuery');
-const agenciesQuery = z.strictObject({ procuratorate, handler, domain, year, sort: sortParam(AGENCY_SORTING), ...listQuery }).openapi('AgenciesQuery');
-const domainsQuery = z.strictObject({ procuratorate, handler, agency, year, sort: sortParam(DOMAIN_SORTING), ...listQuery }).openapi('DomainsQuery');
+const handlersQuery = z
+  .strictObject({ procuratorate, agency, domain, sort: sortParam(HANDLER_SORTING), ...listQuery })
+  .openapi('HandlersQuery');
+const agenciesQuery = z
+  .strictObject({ procuratorate, handler, domain, year, sort: sortParam(AGENCY_SORTING), ...listQuery })
+  .openapi('AgenciesQuery');
+const domainsQuery = z
+  .strictObject({ procuratorate, handler, agency, year, sort: sortParam(DOMAIN_SORTING), ...listQuery })
+  .openapi('DomainsQuery');
 
 // ---- Responses
 
@@ -77,7 +100,9 @@ const deadlineItem = {
   dueDate: calendarDate,
 };
 const overdueItem = z.object({ ...deadlineItem, daysOverdue: z.number().int() }).openapi('OverdueDeadline');
-const dueItem = z.object({ ...deadlineItem, daysLeft: z.number().int().openapi({ description: '0: due today' }) }).openapi('DueDeadline');
+const dueItem = z
+  .object({ ...deadlineItem, daysLeft: z.number().int().openapi({ description: '0: due today' }) })
+  .openapi('DueDeadline');
 const handlerSummary = z
   .object({
     handler: z.string(),
@@ -94,7 +119,10 @@ const agencySummary = z
     repliedLate: z.number().int(),
     noReply: z.number().int().openapi({ description: 'the reply period ended with no reply' }),
     rectified: z.number().int().openapi({ description: 'closed as rectified or public interest protected' }),
-    averageReplyDays: z.number().nullable().openapi({ description: 'mean days from service to reply, one decimal; null without replies' }),
+    averageReplyDays: z
+      .number()
+      .nullable()
+      .openapi({ description: 'mean days from service to reply, one decimal; null without replies' }),
   })
   .openapi('AgencySummary');
 const domainSummary = z
@@ -124,13 +152,22 @@ async function recommendationsWhere(
 }
 
 const asDeadlines = (value: Prisma.JsonValue | null): DeadlineState[] => (value ?? []) as unknown as DeadlineState[];
-const withDeadlines = <R extends { deadlines: Prisma.JsonValue | null }>(rows: R[]) => rows.map((r) => ({ ...r, deadlines: asDeadlines(r.deadlines) }));
+const withDeadlines = <R extends { deadlines: Prisma.JsonValue | null }>(rows: R[]) =>
+  rows.map((r) => ({ ...r, deadlines: asDeadlines(r.deadlines) }));
 
 function pageOf<T>(sorted: T[], { limit, offset }: { limit: number; offset: number }) {
   return { items: sorted.slice(offset, offset + limit), total: sorted.length, limit, offset };
 }
 
-const deadlineRowColumns = { id: true, documentNumber: true, agency: true, handler: true, domain: true, status: true, deadlines: true } as const;
+const deadlineRowColumns = {
+  id: true,
+  documentNumber: true,
+  agency: true,
+  handler: true,
+  domain: true,
+  status: true,
+  deadlines: true,
+} as const;
 
 /** Oversight lists for supervisors, and the trail of one recommendation. */
 export function registerOversightRoutes(app: Express, { db }: RouteDependencies): void {
@@ -140,7 +177,10 @@ export function registerOversightRoutes(app: Express, { db }: RouteDependencies)
     const { sort, order, limit, offset, ...filters } = parse(overdueQuery, req.query);
     const now = today();
     // nextDueAt is the earliest open deadline: only a recommendation with it past can have one overdue.
-    const rows = await db.recommendation.findMany({ where: { ...(await recommendationsWhere(db, res, filters)), nextDueAt: { lt: now } }, select: deadlineRowColumns });
+    const rows = await db.recommendation.findMany({
+      where: { ...(await recommendationsWhere(db, res, filters)), nextDueAt: { lt: now } },
+      select: deadlineRowColumns,
+    });
     const items = overdueItems(withDeadlines(rows), now);
     res.json(pageOf(sortItems(items, OVERDUE_SORTING, sort, order), { limit, offset }));
   });
@@ -149,7 +189,10 @@ export function registerOversightRoutes(app: Express, { db }: RouteDependencies)
     const { withinDays, sort, order, limit, offset, ...filters } = parse(dueQuery, req.query);
     const now = today();
     const rows = await db.recommendation.findMany({
-      where: { ...(await recommendationsWhere(db, res, filters)), nextDueAt: { lte: addCalendarDays(now, withinDays) } },
+      where: {
+        ...(await recommendationsWhere(db, res, filters)),
+        nextDueAt: { lte: addCalendarDays(now, withinDays) },
+      },
       select: deadlineRowColumns,
     });
     const items = dueItems(withDeadlines(rows), now, withinDays);
@@ -159,11 +202,14 @@ export function registerOversightRoutes(app: Express, { db }: RouteDependencies)
   app.get('/api/oversight/handlers', async (req, res) => {
     const { sort, order, limit, offset, ...filters } = parse(handlersQuery, req.query);
     const now = today();
-    const where = (await recommendationsWhere(db, res, filters));
+    const where = await recommendationsWhere(db, res, filters);
     // The counts come grouped from the database; only rows that may be overdue are read one by one.
     const [counts, candidates] = await Promise.all([
       db.recommendation.groupBy({ by: ['handler', 'status'], where, _count: { _all: true } }),
-      db.recommendation.findMany({ where: { ...where, nextDueAt: { lt: now } }, select: { handler: true, status: true, deadlines: true } }),
+      db.recommendation.findMany({
+        where: { ...where, nextDueAt: { lt: now } },
+        select: { handler: true, status: true, deadlines: true },
+      }),
     ]);
     const summaries = handlerSummaries(
       counts.map((c) => ({ handler: c.handler, status: c.status, count: c._count._all })),
@@ -176,7 +222,7 @@ export function registerOversightRoutes(app: Express, { db }: RouteDependencies)
   app.get('/api/oversight/agencies', async (req, res) => {
     const { sort, order, limit, offset, ...filters } = parse(agenciesQuery, req.query);
     const rows = await db.recommendation.findMany({
-      where: (await recommendationsWhere(db, res, filters)),
+      where: await recommendationsWhere(db, res, filters),
       select: { agency: true, servedAt: true, closeGround: true, deadlines: true },
     });
     const summaries = agencySummaries(withDeadlines(rows), today());
@@ -186,10 +232,13 @@ export function registerOversightRoutes(app: Express, { db }: RouteDependencies)
   app.get('/api/oversight/domains', async (req, res) => {
     const { sort, order, limit, offset, ...filters } = parse(domainsQuery, req.query);
     const now = today();
-    const where = (await recommendationsWhere(db, res, filters));
+    const where = await recommendationsWhere(db, res, filters);
     const [counts, candidates] = await Promise.all([
       db.recommendation.groupBy({ by: ['domain', 'status'], where, _count: { _all: true } }),
-      db.recommendation.findMany({ where: { ...where, nextDueAt: { lt: now } }, select: { domain: true, status: true, deadlines: true } }),
+      db.recommendation.findMany({
+        where: { ...where, nextDueAt: { lt: now } },
+        select: { domain: true, status: true, deadlines: true },
+      }),
     ]);
     const summaries = domainSummaries(
       counts.map((c) => ({ domain: c.domain, status: c.status, count: c._count._all })),
@@ -217,16 +266,34 @@ export function registerOversightRoutes(app: Express, { db }: RouteDependencies)
           status: true,
           closeGround: true,
           deadlines: true,
-          events: { orderBy: { sequence: 'asc' }, select: { sequence: true, type: true, actor: true, occurredAt: true, data: true } },
+          events: {
+            orderBy: { sequence: 'asc' },
+            select: { sequence: true, type: true, actor: true, occurredAt: true, data: true },
+          },
         },
       }),
-      db.auditEntry.findMany({ where: { recommendationId: id }, orderBy: { id: 'asc' }, select: { id: true, type: true, actor: true, occurredAt: true, hash: true } }),
+      db.auditEntry.findMany({
+        where: { recommendationId: id },
+        orderBy: { id: 'asc' },
+        select: { id: true, type: true, actor: true, occurredAt: true, hash: true },
+      }),
     ]);
     if (!recommendation) throw notFound(`recommendation ${id}`);
     const { events, ...particulars } = recommendation;
-    const people = await db.person.findMany({ where: { id: { in: [...new Set(events.map((e) => e.actor))] } }, select: { id: true, name: true } });
+    const people = await db.person.findMany({
+      where: { id: { in: [...new Set(events.map((e) => e.actor))] } },
+      select: { id: true, name: true },
+    });
     const names = new Map(people.map((p) => [p.id, p.name]));
-    return trailView({ recommendation: { ...particulars, deadlines: asDeadlines(particulars.deadlines) }, events, auditEntries, names }, new Date());
+    return trailView(
+      {
+        recommendation: { ...particulars, deadlines: asDeadlines(particulars.deadlines) },
+        events,
+        auditEntries,
+        names,
+      },
+      new Date(),
+    );
   }
 
   app.get('/api/recommendations/:id/trail', async (req: Request<{ id: string }>, res) => {
@@ -247,14 +314,40 @@ const idParam = z.object({ id: z.string().openapi({ description: 'recommendation
 
 export function documentOversightRoutes(registry: OpenAPIRegistry): void {
   const lists: [string, string, z.ZodObject, z.ZodType][] = [
-    ['/api/oversight/overdue', '逾期 — each running deadline past its due date (a suspended review is not overdue)', overdueQuery, overdueItem],
+    [
+      '/api/oversight/overdue',
+      '逾期 — each running deadline past its due date (a suspended review is not overdue)',
+      overdueQuery,
+      overdueItem,
+    ],
     ['/api/oversight/due', '即将到期 — each running deadline due from today to today + withinDays', dueQuery, dueItem],
-    ['/api/oversight/handlers', '按承办检察官 — open, overdue and issued recommendations per handler', handlersQuery, handlerSummary],
-    ['/api/oversight/agencies', '按行政机关 — replies on time, late or missing, rectification and reply time per agency', agenciesQuery, agencySummary],
-    ['/api/oversight/domains', '按法定领域 — issued, open, overdue, closed and litigation per statutory domain', domainsQuery, domainSummary],
+    [
+      '/api/oversight/handlers',
+      '按承办检察官 — open, overdue and issued recommendations per handler',
+      handlersQuery,
+      handlerSummary,
+    ],
+    [
+      '/api/oversight/agencies',
+      '按行政机关 — replies on time, late or missing, rectification and reply time per agency',
+      agenciesQuery,
+      agencySummary,
+    ],
+    [
+      '/api/oversight/domains',
+      '按法定领域 — issued, open, overdue, closed and litigation per statutory domain',
+      domainsQuery,
+      domainSummary,
+    ],
   ];
   for (const [path, summary, query, item] of lists) {
-    registry.registerPath({ method: 'get', path, summary, request: { query }, responses: { 200: json(page(item), 'a page'), ...badQuery } });
+    registry.registerPath({
+      method: 'get',
+      path,
+      summary,
+      request: { query },
+      responses: { 200: json(page(item), 'a page'), ...badQuery },
+    });
   }
   registry.registerPath({
     method: 'get',
@@ -268,6 +361,9 @@ export function documentOversightRoutes(registry: OpenAPIRegistry): void {
     path: '/api/recommendations/{id}/trail.html',
     summary: '跟进记录 as a printable Chinese page',
     request: { params: idParam },
-    responses: { 200: { description: 'the page', content: { 'text/html': { schema: z.string() } } }, ...unknownRecommendation },
+    responses: {
+      200: { description: 'the page', content: { 'text/html': { schema: z.string() } } },
+      ...unknownRecommendation,
+    },
   });
 }

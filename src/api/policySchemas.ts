@@ -26,7 +26,9 @@ const escalationLevel = z
   .strictObject({
     role: z.enum(AUDIENCES),
     fromDaysBefore: days(0).optional().openapi({ description: 'reminded from this many days before the due date on' }),
-    fromOverdueDays: days(1).optional().openapi({ description: 'reminded only once overdue by at least this many days' }),
+    fromOverdueDays: days(1)
+      .optional()
+      .openapi({ description: 'reminded only once overdue by at least this many days' }),
   })
   .refine((level) => level.fromDaysBefore === undefined || level.fromOverdueDays === undefined, {
     message: 'give fromDaysBefore or fromOverdueDays, not both',
@@ -57,17 +59,30 @@ export const reminderPolicySchema = z
       .refine((list) => new Set(list).size === list.length, 'must not repeat a day')
       .openapi({ description: 'days before each deadline to remind; 0 is the due day' }),
     overdueEveryDays: days(1).default(7).openapi({ description: 'once overdue, remind again every this many days' }),
-    hourOfDay: z.number().int().min(0).max(23).default(9).openapi({ description: 'hour (Asia/Shanghai) at which reminders are raised' }),
+    hourOfDay: z
+      .number()
+      .int()
+      .min(0)
+      .max(23)
+      .default(9)
+      .openapi({ description: 'hour (Asia/Shanghai) at which reminders are raised' }),
     quietHours: z
       .strictObject({ start: timeOfDay, end: timeOfDay })
       .default({ start: '20:00', end: '08:00' })
-      .openapi({ description: 'nothing is sent in these hours (Asia/Shanghai); what falls in them waits for their end' }),
+      .openapi({
+        description: 'nothing is sent in these hours (Asia/Shanghai); what falls in them waits for their end',
+      }),
     sendOnRestDays: z
       .array(z.enum(REMINDER_TYPES))
       .default(['overdue'])
       .openapi({ description: 'reminder types still sent on rest days; the others wait for the next working day' }),
     escalation: z
-      .strictObject(Object.fromEntries(DEADLINE_KINDS.map((kind) => [kind, chain])) as Record<(typeof DEADLINE_KINDS)[number], typeof chain>)
+      .strictObject(
+        Object.fromEntries(DEADLINE_KINDS.map((kind) => [kind, chain])) as Record<
+          (typeof DEADLINE_KINDS)[number],
+          typeof chain
+        >,
+      )
       .default({ superior_filing: DEFAULT_ESCALATION, reply: DEFAULT_ESCALATION, review: DEFAULT_ESCALATION })
       .openapi({ description: 'per deadline kind: who is reminded, from when' }),
     templates: z
@@ -77,7 +92,11 @@ export const reminderPolicySchema = z
         overdue: template.default(DEFAULT_TEMPLATES.overdue),
       })
       .default(DEFAULT_TEMPLATES)
-      .openapi({ description: `message templates; fields: ${Object.entries(TEMPLATE_FIELDS).map(([f, label]) => `{{${f}}} ${label}`).join('，')}` }),
+      .openapi({
+        description: `message templates; fields: ${Object.entries(TEMPLATE_FIELDS)
+          .map(([f, label]) => `{{${f}}} ${label}`)
+          .join('，')}`,
+      }),
   })
   .openapi('ReminderPolicy');
 export type ReminderPolicy = z.infer<typeof reminderPolicySchema>;
@@ -103,7 +122,10 @@ export const contactChannelSchema = z.discriminatedUnion(
     }),
     z.strictObject({
       kind: z.literal('dingtalk'),
-      address: httpUrl.refine(withQuery('access_token'), 'must be the robot webhook URL, with its access_token parameter'),
+      address: httpUrl.refine(
+        withQuery('access_token'),
+        'must be the robot webhook URL, with its access_token parameter',
+      ),
       secret: z.string().startsWith('SEC', 'the 加签 secret starts with SEC').optional(),
     }),
   ],
@@ -116,17 +138,28 @@ export const personBody = z
     name: text(100).openapi({ example: '李检察官' }),
     procuratorate: text(100).openapi({ example: '某区人民检察院' }),
     department: text(100).openapi({ description: '部门', example: '第五检察部' }),
-    role: z.enum(ROLES).openapi({ description: 'handler 承办检察官, supervisor 部门负责人, chief 检察长, admin 系统管理员' }),
-    kind: z.enum(['person', 'service']).default('person').openapi({ description: 'service: an account for another system, with API tokens only' }),
+    role: z
+      .enum(ROLES)
+      .openapi({ description: 'handler 承办检察官, supervisor 部门负责人, chief 检察长, admin 系统管理员' }),
+    kind: z
+      .enum(['person', 'service'])
+      .default('person')
+      .openapi({ description: 'service: an account for another system, with API tokens only' }),
     active: z.boolean().default(true),
-    channels: z.array(contactChannelSchema).max(10).default([]).openapi({ description: 'besides the in-app inbox, which everyone has' }),
+    channels: z
+      .array(contactChannelSchema)
+      .max(10)
+      .default([])
+      .openapi({ description: 'besides the in-app inbox, which everyone has' }),
   })
   .openapi('Person');
 export type PersonBody = z.infer<typeof personBody>;
 
 export const procuratorateParam = z.object({ procuratorate: text(100) });
 
-export const personIdParam = z.string().regex(/^[A-Za-z0-9_.\u4e00-\u9fa5-]{1,64}$/, 'letters, digits, Chinese characters, _ . and - only, at most 64');
+export const personIdParam = z
+  .string()
+  .regex(/^[A-Za-z0-9_.\u4e00-\u9fa5-]{1,64}$/, 'letters, digits, Chinese characters, _ . and - only, at most 64');
 
 export const personResponse = personBody
   .omit({ channels: true })
@@ -134,7 +167,14 @@ export const personResponse = personBody
     id: z.string(),
     updatedAt: z.string(),
     channels: z
-      .array(z.object({ id: z.number().int(), kind: z.enum(CHANNEL_KINDS), address: z.string(), hasSecret: z.boolean().openapi({ description: 'secrets are write-only' }) }))
+      .array(
+        z.object({
+          id: z.number().int(),
+          kind: z.enum(CHANNEL_KINDS),
+          address: z.string(),
+          hasSecret: z.boolean().openapi({ description: 'secrets are write-only' }),
+        }),
+      )
       .optional()
       .openapi({ description: 'shown to administrators and to the person only' }),
   })
@@ -142,5 +182,9 @@ export const personResponse = personBody
 export type PersonResponse = z.infer<typeof personResponse>;
 
 export const reminderPolicyResponse = z
-  .object({ procuratorate: z.string(), policy: reminderPolicySchema, applied: z.number().int().optional().openapi({ description: 'running lifecycles handed the new policy' }) })
+  .object({
+    procuratorate: z.string(),
+    policy: reminderPolicySchema,
+    applied: z.number().int().optional().openapi({ description: 'running lifecycles handed the new policy' }),
+  })
   .openapi('ReminderPolicySetting');

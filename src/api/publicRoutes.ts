@@ -7,7 +7,10 @@ import type { createMetrics } from '../observability/metrics';
 import { openApiDocument } from './openapi';
 
 /** What answers without a token: the API's description, and the probes and metrics of the platform. */
-export function registerPublicRoutes(app: Express, { db, temporal, prometheus }: { db: Database; temporal: Client; prometheus?: ReturnType<typeof createMetrics> }): void {
+export function registerPublicRoutes(
+  app: Express,
+  { db, temporal, prometheus }: { db: Database; temporal: Client; prometheus?: ReturnType<typeof createMetrics> },
+): void {
   app.get('/api/openapi.json', (_req, res) => {
     res.json(openApiDocument());
   });
@@ -17,7 +20,9 @@ export function registerPublicRoutes(app: Express, { db, temporal, prometheus }:
     const report = await readiness(db, temporal, res.locals.log as Logger);
     const ok = report.status === 'ready';
     const shown = (check: string) => (check === 'ok' ? 'ok' : 'unavailable');
-    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'degraded', database: shown(report.database), temporal: shown(report.temporal) });
+    res
+      .status(ok ? 200 : 503)
+      .json({ status: ok ? 'ok' : 'degraded', database: shown(report.database), temporal: shown(report.temporal) });
   });
 
   // Liveness: the process answers. Readiness: it can serve (database and Temporal answer within 2 s each).

@@ -12,7 +12,10 @@ import { recommendationView } from './views';
 /** Registering recommendations, reading them, and acting on them: each as the authenticated user, within what they see. */
 export function registerRecommendationRoutes(app: Express, { db, lifecycle }: RouteDependencies): void {
   async function detail(id: string) {
-    const row = await db.recommendation.findUniqueOrThrow({ where: { id }, include: { events: { orderBy: { sequence: 'asc' } } } });
+    const row = await db.recommendation.findUniqueOrThrow({
+      where: { id },
+      include: { events: { orderBy: { sequence: 'asc' } } },
+    });
     return recommendationView(row, row.events);
   }
 
@@ -23,7 +26,11 @@ export function registerRecommendationRoutes(app: Express, { db, lifecycle }: Ro
     if (procuratorate !== undefined && procuratorate !== user.procuratorate) {
       throw forbidden(`you register recommendations of ${user.procuratorate} only`);
     }
-    const details = { ...particulars, procuratorate: user.procuratorate, handler: await assignableHandler(db, user, handler) };
+    const details = {
+      ...particulars,
+      procuratorate: user.procuratorate,
+      handler: await assignableHandler(db, user, handler),
+    };
     const { id, created } = await lifecycle.create(requestedId, details, user.id);
     res.status(created ? 201 : 200).json(await detail(id));
   });
@@ -39,7 +46,12 @@ export function registerRecommendationRoutes(app: Express, { db, lifecycle }: Ro
       ],
     };
     const [items, total] = await Promise.all([
-      db.recommendation.findMany({ where, orderBy: [{ nextDueAt: 'asc' }, { createdAt: 'asc' }], skip: offset, take: limit }),
+      db.recommendation.findMany({
+        where,
+        orderBy: [{ nextDueAt: 'asc' }, { createdAt: 'asc' }],
+        skip: offset,
+        take: limit,
+      }),
       db.recommendation.count({ where }),
     ]);
     res.json({ items: items.map((row) => recommendationView(row)), total, limit, offset });
@@ -78,7 +90,11 @@ export function registerRecommendationRoutes(app: Express, { db, lifecycle }: Ro
     await visibleRecommendation(db, user, req.params.id);
     requirePermission(user, 'reassign');
     const { handler, reason } = parse(reassignBody, req.body ?? {});
-    await lifecycle.reassign(req.params.id, { handler: await assignableHandler(db, user, handler), reason, actor: user.id });
+    await lifecycle.reassign(req.params.id, {
+      handler: await assignableHandler(db, user, handler),
+      reason,
+      actor: user.id,
+    });
     res.json(await detail(req.params.id));
   });
 }

@@ -24,14 +24,18 @@ export const annualReportQuery = z
       .refine((year) => year <= Number(shanghaiDate(Date.now()).slice(0, 4)), 'must not be a future year')
       .openapi({ description: '统计年度 (Asia/Shanghai calendar year)', example: '2025' }),
     procuratorate: procuratorateParam.shape.procuratorate,
-    format: z.enum(['json', 'csv', 'xlsx']).default('json').openapi({ description: 'json, or a download: csv (UTF-8 with BOM) or xlsx' }),
+    format: z
+      .enum(['json', 'csv', 'xlsx'])
+      .default('json')
+      .openapi({ description: 'json, or a download: csv (UTF-8 with BOM) or xlsx' }),
   })
   .openapi('AnnualReportQuery');
 
 const count = z.object({ label: z.string(), value: z.number().int() });
 const section = <F extends z.ZodType>(figures: F, description: string) =>
   z.object({ label: z.string().openapi({ description: '指标' }), figures }).openapi({ description });
-const byCode = (what: string, note = '') => section(z.record(z.string(), count), `one figure per ${what} code, zeros included${note}`);
+const byCode = (what: string, note = '') =>
+  section(z.record(z.string(), count), `one figure per ${what} code, zeros included${note}`);
 
 export const annualReportResponse = z
   .object({
@@ -42,16 +46,32 @@ export const annualReportResponse = z
       cluesBySource: byCode('clue source (线索来源)', '; a clue is counted with the case filed on it in the year'),
       casesByType: byCode('case type', ', after `total`'),
       casesByDomain: byCode('statutory domain'),
-      consultations: section(z.object({ held: count, rectifiedByConsultation: count }), 'consultations (磋商) held in the year'),
-      recommendations: section(z.object({ issued: count, announcedService: count }), 'recommendations issued in the year (by issuedAt)'),
-      replies: section(z.object(Object.fromEntries(Object.keys(REPLY_CATEGORIES).map((k) => [k, count]))), 'the recommendations issued in the year, each in one reply category'),
+      consultations: section(
+        z.object({ held: count, rectifiedByConsultation: count }),
+        'consultations (磋商) held in the year',
+      ),
+      recommendations: section(
+        z.object({ issued: count, announcedService: count }),
+        'recommendations issued in the year (by issuedAt)',
+      ),
+      replies: section(
+        z.object(Object.fromEntries(Object.keys(REPLY_CATEGORIES).map((k) => [k, count]))),
+        'the recommendations issued in the year, each in one reply category',
+      ),
       replyRectificationRate: section(
-        z.object({ rectified: count, issued: count, rate: z.object({ label: z.string(), value: z.number().nullable(), unit: z.literal('%') }) }),
+        z.object({
+          rectified: count,
+          issued: count,
+          rate: z.object({ label: z.string(), value: z.number().nullable(), unit: z.literal('%') }),
+        }),
         '回复整改率, with one decimal; null when none was issued',
       ).extend({ definition: z.string() }),
       suspensions: section(z.object({ suspended: count }), 'suspensions (中止审查) in the year'),
       terminations: section(z.object({ closed: count }), 'terminations (终结) in the year'),
-      lawsuits: byCode('lawsuit kind', '; administrative ones follow recommendations, civil and criminal_incidental_civil ones are brought on cases'),
+      lawsuits: byCode(
+        'lawsuit kind',
+        '; administrative ones follow recommendations, civil and criminal_incidental_civil ones are brought on cases',
+      ),
       hearings: section(z.object({ held: count }), 'public hearings (公开听证) held in the year'),
       lookBacks: section(z.object({ conducted: count, relapsed: count }), 'look-backs (回头看) conducted in the year'),
     }),
@@ -97,7 +117,8 @@ export function documentReportRoutes(registry: OpenAPIRegistry): void {
   registry.registerPath({
     method: 'get',
     path: '/api/reports/annual',
-    summary: '年度统计 — the year-end table of a procuratorate: clues, cases, consultations, recommendations, replies, 回复整改率, lawsuits, hearings, look-backs',
+    summary:
+      '年度统计 — the year-end table of a procuratorate: clues, cases, consultations, recommendations, replies, 回复整改率, lawsuits, hearings, look-backs',
     request: { query: annualReportQuery },
     responses: {
       200: {
@@ -105,10 +126,20 @@ export function documentReportRoutes(registry: OpenAPIRegistry): void {
         content: {
           'application/json': { schema: annualReportResponse },
           'text/csv': { schema: z.string().openapi({ description: 'UTF-8 with BOM; columns 指标, 项目, 数量' }) },
-          [XLSX_CONTENT_TYPE]: { schema: z.string().openapi({ format: 'binary', description: 'sheet 年度统计: the rows, the summary and the rate definition' }) },
+          [XLSX_CONTENT_TYPE]: {
+            schema: z
+              .string()
+              .openapi({
+                format: 'binary',
+                description: 'sheet 年度统计: the rows, the summary and the rate definition',
+              }),
+          },
         },
       },
-      400: { description: 'invalid input: each bad field and why', content: { 'application/json': { schema: errorResponse } } },
+      400: {
+        description: 'invalid input: each bad field and why',
+        content: { 'application/json': { schema: errorResponse } },
+      },
     },
   });
 }

@@ -27,15 +27,26 @@ export const createRecommendationBody = z
       .openapi({ description: 'client-chosen id; repeating a create with the same id and body is safe' }),
     documentNumber: text(100).openapi({ description: '文号', example: '某区检行公建〔2025〕12号' }),
     caseNumber: text(100).openapi({ description: '案号', example: '某区检行公立〔2025〕3号' }),
-    procuratorate: text(100).optional().openapi({ description: '人民检察院; the caller\'s own (the default) — no other is accepted', example: '某区人民检察院' }),
+    procuratorate: text(100)
+      .optional()
+      .openapi({
+        description: "人民检察院; the caller's own (the default) — no other is accepted",
+        example: '某区人民检察院',
+      }),
     domain: z
       .string()
-      .refine((code) => STATUTORY_DOMAIN_CODES.has(code), 'must be one of the statutory domain codes listed by GET /api/domains')
+      .refine(
+        (code) => STATUTORY_DOMAIN_CODES.has(code),
+        'must be one of the statutory domain codes listed by GET /api/domains',
+      )
       .openapi({ description: '法定领域', example: 'ecology_environment' }),
     agency: text(200).openapi({ description: '行政机关', example: '某区生态环境局' }),
     handler: text(100)
       .optional()
-      .openapi({ description: '承办检察官: a handler\'s user id; a handler registering may omit it (themselves)', example: 'zhang' }),
+      .openapi({
+        description: "承办检察官: a handler's user id; a handler registering may omit it (themselves)",
+        example: 'zhang',
+      }),
     title: text(300).openapi({ description: '检察建议标题' }),
     measures: z.array(text(2000)).min(1, 'list at least one recommended measure').openapi({ description: '建议措施' }),
     issuedAt: calendarDate.openapi({ description: '检察建议作出日期' }),
@@ -49,7 +60,11 @@ export const createRecommendationBody = z
     // malformed date is reported once, on its own field, and never blamed on a valid neighbour.
     if (!isCalendarDate(body.servedAt)) return;
     if (body.servedAt > shanghaiDate(Date.now())) {
-      ctx.addIssue({ code: 'custom', path: ['servedAt'], message: 'cannot be in the future: register a recommendation once it is served' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['servedAt'],
+        message: 'cannot be in the future: register a recommendation once it is served',
+      });
     }
     if (isCalendarDate(body.issuedAt) && body.servedAt < body.issuedAt) {
       ctx.addIssue({ code: 'custom', path: ['servedAt'], message: 'cannot be before issuedAt' });
@@ -61,7 +76,10 @@ export const createRecommendationBody = z
   .openapi('CreateRecommendation');
 export type CreateRecommendationBody = z.infer<typeof createRecommendationBody>;
 /** The recommendation's own particulars, as the workflow keeps them. */
-export type RecommendationDetails = Omit<CreateRecommendationBody, 'id' | 'procuratorate' | 'handler'> & { procuratorate: string; handler: string };
+export type RecommendationDetails = Omit<CreateRecommendationBody, 'id' | 'procuratorate' | 'handler'> & {
+  procuratorate: string;
+  handler: string;
+};
 
 export const replyBody = z
   .strictObject({ receivedAt: calendarDate.openapi({ description: '收到书面回复日期' }), content: text(20000) })
@@ -88,18 +106,34 @@ export const superiorFilingBody = z
 export const decisionBody = z
   .strictObject({
     decision: z.enum(['approve', 'reject']).openapi({ description: '批准 approve, or 不批准 reject' }),
-    reason: z.string().trim().max(5000, 'at most 5000 characters').default('').openapi({ description: 'required to reject' }),
+    reason: z
+      .string()
+      .trim()
+      .max(5000, 'at most 5000 characters')
+      .default('')
+      .openapi({ description: 'required to reject' }),
   })
-  .refine((body) => body.decision === 'approve' || body.reason !== '', { path: ['reason'], message: 'a rejection needs a reason' })
+  .refine((body) => body.decision === 'approve' || body.reason !== '', {
+    path: ['reason'],
+    message: 'a rejection needs a reason',
+  })
   .openapi('ApprovalDecision');
 export const reassignBody = z
-  .strictObject({ handler: text(64).openapi({ description: 'the new handler\'s user id' }), reason: text(5000) })
+  .strictObject({ handler: text(64).openapi({ description: "the new handler's user id" }), reason: text(5000) })
   .openapi('Reassign');
-const userId = z.string().regex(/^[A-Za-z0-9_.\u4e00-\u9fa5-]{1,64}$/, 'letters, digits, Chinese characters, _ . and - only, at most 64');
+const userId = z
+  .string()
+  .regex(/^[A-Za-z0-9_.\u4e00-\u9fa5-]{1,64}$/, 'letters, digits, Chinese characters, _ . and - only, at most 64');
 export const tokenBody = z
   .strictObject({
     label: text(100).openapi({ description: 'what the token is for', example: '案件管理系统对接' }),
-    expiresInDays: z.number().int('must be a whole number').min(1).max(366).default(90).openapi({ description: 'the token stops working after this many days' }),
+    expiresInDays: z
+      .number()
+      .int('must be a whole number')
+      .min(1)
+      .max(366)
+      .default(90)
+      .openapi({ description: 'the token stops working after this many days' }),
   })
   .openapi('IssueToken');
 export const tokenResponse = z
@@ -116,7 +150,14 @@ export const tokenResponse = z
   })
   .openapi('ApiToken');
 export const meResponse = z
-  .object({ id: z.string(), name: z.string(), procuratorate: z.string(), department: z.string(), role: z.enum(ROLES), kind: z.enum(['person', 'service']) })
+  .object({
+    id: z.string(),
+    name: z.string(),
+    procuratorate: z.string(),
+    department: z.string(),
+    role: z.enum(ROLES),
+    kind: z.enum(['person', 'service']),
+  })
   .openapi('Me');
 export { userId };
 
@@ -139,7 +180,11 @@ export const listRecommendationsQuery = z
     agency: z.string().optional(),
     handler: z.string().optional(),
     procuratorate: z.string().optional(),
-    awaitingApproval: z.enum(['true', 'false']).transform((v) => v === 'true').optional().openapi({ description: 'only those with (true) or without (false) a proposal awaiting approval' }),
+    awaitingApproval: z
+      .enum(['true', 'false'])
+      .transform((v) => v === 'true')
+      .optional()
+      .openapi({ description: 'only those with (true) or without (false) a proposal awaiting approval' }),
     dueBefore: calendarDate.optional().openapi({ description: 'next open deadline on or before this date' }),
     ...pageQuery,
   })
@@ -183,7 +228,13 @@ const deadlineView = z.object({
   cancelled: z.boolean(),
 });
 export const eventResponse = z
-  .object({ sequence: z.number().int(), type: z.string(), actor: z.string(), occurredAt: z.string(), data: z.unknown() })
+  .object({
+    sequence: z.number().int(),
+    type: z.string(),
+    actor: z.string(),
+    occurredAt: z.string(),
+    data: z.unknown(),
+  })
   .openapi('Event');
 export const recommendationResponse = z
   .object({
@@ -209,7 +260,9 @@ export const recommendationResponse = z
     nextDueAt: calendarDate.nullable(),
     nextDueKind: z.enum(DEADLINE_KINDS).nullable(),
     deadlines: z.array(deadlineView),
-    yearsWithoutHolidaySchedule: z.array(z.number().int()).openapi({ description: 'years computed with weekends only: enter the official schedule' }),
+    yearsWithoutHolidaySchedule: z
+      .array(z.number().int())
+      .openapi({ description: 'years computed with weekends only: enter the official schedule' }),
     superiorFiling: z.object({ filedAt: calendarDate }).nullable(),
     reply: z.object({ receivedAt: calendarDate, content: z.string(), late: z.boolean() }).nullable(),
     checks: z.array(checkBody.extend({ recordedBy: z.string() })),
@@ -221,12 +274,21 @@ export const recommendationResponse = z
     closure: z.object({ on: calendarDate, ground: z.enum(CLOSE_GROUNDS), reason: z.string() }).nullable(),
     withdrawal: z.object({ on: calendarDate, reason: z.string() }).nullable(),
     awaitingApproval: z
-      .object({ action: z.enum(APPROVAL_ACTIONS), actionLabel: z.string(), input: z.unknown(), proposedBy: z.string(), proposedAt: z.string() })
+      .object({
+        action: z.enum(APPROVAL_ACTIONS),
+        actionLabel: z.string(),
+        input: z.unknown(),
+        proposedBy: z.string(),
+        proposedAt: z.string(),
+      })
       .nullable()
       .openapi({ description: '待审批: an act proposed and waiting for the 检察长' }),
     createdAt: z.string(),
     updatedAt: z.string(),
-    events: z.array(eventResponse).optional().openapi({ description: 'the history, on the single-recommendation view' }),
+    events: z
+      .array(eventResponse)
+      .optional()
+      .openapi({ description: 'the history, on the single-recommendation view' }),
   })
   .openapi('Recommendation');
 export type RecommendationResponse = z.infer<typeof recommendationResponse>;
@@ -236,12 +298,21 @@ export const deliveryResponse = z
     id: z.number().int(),
     notificationId: z.number().int(),
     channel: z.enum(['email', 'webhook', 'wecom', 'dingtalk']),
-    address: z.string().openapi({ description: 'e-mail address, or the webhook URL without its query (which holds the key)' }),
+    address: z
+      .string()
+      .openapi({ description: 'e-mail address, or the webhook URL without its query (which holds the key)' }),
     status: z.enum(DELIVERY_STATUSES),
     scheduledFor: z.string().openapi({ description: 'from when it may be sent: after quiet hours and rest days' }),
     sentAt: z.string().nullable(),
     lastError: z.string().nullable(),
-    attempts: z.array(z.object({ attempt: z.number().int(), status: z.enum(['accepted', 'failed']), error: z.string().nullable(), at: z.string() })),
+    attempts: z.array(
+      z.object({
+        attempt: z.number().int(),
+        status: z.enum(['accepted', 'failed']),
+        error: z.string().nullable(),
+        at: z.string(),
+      }),
+    ),
   })
   .openapi('Delivery');
 export type DeliveryResponse = z.infer<typeof deliveryResponse>;
@@ -251,7 +322,9 @@ export const notificationResponse = z
     id: z.number().int(),
     recommendationId: z.string().nullable().openapi({ description: 'null for a daily digest' }),
     recipient: z.string(),
-    audience: z.enum(['handler', 'supervisor', 'chief']).openapi({ description: 'the escalation level that reached this person' }),
+    audience: z
+      .enum(['handler', 'supervisor', 'chief'])
+      .openapi({ description: 'the escalation level that reached this person' }),
     type: z.enum(['upcoming', 'due_today', 'overdue', 'approval', 'digest']),
     deadlineKind: z.enum([...DEADLINE_KINDS, 'look_back']).nullable(),
     dueDate: calendarDate.nullable(),
@@ -259,7 +332,9 @@ export const notificationResponse = z
     message: z.string(),
     raisedAt: z.string(),
     readAt: z.string().nullable(),
-    deliveries: z.array(deliveryResponse).openapi({ description: 'one per contact channel of the recipient; the inbox is this notification itself' }),
+    deliveries: z
+      .array(deliveryResponse)
+      .openapi({ description: 'one per contact channel of the recipient; the inbox is this notification itself' }),
   })
   .openapi('Notification');
 export type NotificationResponse = z.infer<typeof notificationResponse>;

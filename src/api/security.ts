@@ -34,7 +34,14 @@ export function writeRateLimit(perMinute: number): RequestHandler {
       const user = res.locals.principal as Principal;
       return user.tokenId ? `token:${user.tokenId}` : `user:${user.id}`;
     },
-    handler: (_req, _res, next) => next(new HttpError(429, 'rate_limited', `more than ${perMinute} changes a minute with this token; wait and try again`)),
+    handler: (_req, _res, next) =>
+      next(
+        new HttpError(
+          429,
+          'rate_limited',
+          `more than ${perMinute} changes a minute with this token; wait and try again`,
+        ),
+      ),
   });
 }
 
@@ -43,11 +50,16 @@ export function writeRateLimit(perMinute: number): RequestHandler {
  * (500). In the path or query (as %00) by this middleware; in a JSON body by `refuseNulInJson`.
  */
 export const refuseNulInUrl: RequestHandler = (req, _res, next) => {
-  next(/%00/.test(req.originalUrl) ? new HttpError(400, 'invalid_input', 'NUL characters (%00) are not accepted in a path or query') : undefined);
+  next(
+    /%00/.test(req.originalUrl)
+      ? new HttpError(400, 'invalid_input', 'NUL characters (%00) are not accepted in a path or query')
+      : undefined,
+  );
 };
 
 /** A JSON.parse reviver: body-parser answers what it throws with 400. */
 export function refuseNulInJson(key: string, value: unknown): unknown {
-  if (key.includes('\u0000') || (typeof value === 'string' && value.includes('\u0000'))) throw new SyntaxError('NUL characters (\\u0000) are not accepted');
+  if (key.includes('\u0000') || (typeof value === 'string' && value.includes('\u0000')))
+    throw new SyntaxError('NUL characters (\\u0000) are not accepted');
   return value;
 }

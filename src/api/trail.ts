@@ -1,7 +1,14 @@
 import { z } from 'zod';
 import { shanghaiDate, shanghaiInstant, type CalendarDate } from '../domain/dates';
 import { DEADLINE_KINDS, DEADLINE_LABELS, type DeadlineKind } from '../domain/deadlines';
-import { ACTION_LABELS, CLOSE_GROUNDS, STATUS_LABELS, STATUSES, type DeadlineState, type Status } from '../domain/lifecycle';
+import {
+  ACTION_LABELS,
+  CLOSE_GROUNDS,
+  STATUS_LABELS,
+  STATUSES,
+  type DeadlineState,
+  type Status,
+} from '../domain/lifecycle';
 import { deadlineOutcome, domainLabel, type DeadlineOutcome } from '../domain/oversight';
 import { calendarDate } from './schemas';
 
@@ -65,7 +72,9 @@ export const trailResponse = z
         dueDate: calendarDate,
         metOn: calendarDate.nullable(),
         late: z.boolean(),
-        outcome: z.enum(DEADLINE_OUTCOMES).openapi({ description: 'met on time; missed: met late or still open past due; open; cancelled' }),
+        outcome: z
+          .enum(DEADLINE_OUTCOMES)
+          .openapi({ description: 'met on time; missed: met late or still open past due; open; cancelled' }),
       }),
     ),
     events: z.array(
@@ -74,14 +83,26 @@ export const trailResponse = z
         type: z.string(),
         label: z.string(),
         actor: z.string().openapi({ description: "the user's id, or system" }),
-        actorName: z.string().openapi({ description: 'their name (系统 for the engine itself; the id if the user has no record)' }),
+        actorName: z
+          .string()
+          .openapi({ description: 'their name (系统 for the engine itself; the id if the user has no record)' }),
         occurredAt: z.string(),
         data: z.unknown(),
       }),
     ),
     auditEntries: z
-      .array(z.object({ id: z.number().int(), type: z.string(), actor: z.string(), occurredAt: z.string(), hash: z.string() }))
-      .openapi({ description: 'the audit log entries of this recommendation, in chain order, to cross-check the history' }),
+      .array(
+        z.object({
+          id: z.number().int(),
+          type: z.string(),
+          actor: z.string(),
+          occurredAt: z.string(),
+          hash: z.string(),
+        }),
+      )
+      .openapi({
+        description: 'the audit log entries of this recommendation, in chain order, to cross-check the history',
+      }),
     generatedAt: z.string(),
   })
   .openapi('Trail');
@@ -147,14 +168,25 @@ export function trailView({ recommendation: r, events, auditEntries, names }: Tr
       occurredAt: e.occurredAt.toISOString(),
       data: e.data,
     })),
-    auditEntries: auditEntries.map((a) => ({ id: a.id, type: a.type, actor: a.actor, occurredAt: a.occurredAt.toISOString(), hash: a.hash })),
+    auditEntries: auditEntries.map((a) => ({
+      id: a.id,
+      type: a.type,
+      actor: a.actor,
+      occurredAt: a.occurredAt.toISOString(),
+      hash: a.hash,
+    })),
     generatedAt: now.toISOString(),
   };
 }
 
 // ---- The printable page
 
-const OUTCOME_LABELS: Record<DeadlineOutcome, string> = { met: '按期', missed: '逾期', open: '未完成', cancelled: '已取消' };
+const OUTCOME_LABELS: Record<DeadlineOutcome, string> = {
+  met: '按期',
+  missed: '逾期',
+  open: '未完成',
+  cancelled: '已取消',
+};
 const CHECK_METHOD_LABELS: Record<string, string> = {
   site_inspection: '现场勘查',
   drone_imagery: '无人机航拍',
@@ -163,7 +195,11 @@ const CHECK_METHOD_LABELS: Record<string, string> = {
   interview: '询问',
   hearing: '听证',
 };
-const CHECK_RESULT_LABELS: Record<string, string> = { rectified: '已整改', partially_rectified: '部分整改', not_rectified: '未整改' };
+const CHECK_RESULT_LABELS: Record<string, string> = {
+  rectified: '已整改',
+  partially_rectified: '部分整改',
+  not_rectified: '未整改',
+};
 const CLOSE_GROUND_LABELS: Record<string, string> = {
   rectified: '行政机关已全面整改',
   public_interest_protected: '公益已得到有效保护',
@@ -191,7 +227,8 @@ function shanghaiDateTime(iso: string): string {
 }
 
 const text = (value: unknown): string => (value === undefined || value === null ? '' : String(value));
-const labelOf = (labels: Record<string, string>, value: unknown): string => (Object.hasOwn(labels, text(value)) ? labels[text(value)]! : text(value));
+const labelOf = (labels: Record<string, string>, value: unknown): string =>
+  Object.hasOwn(labels, text(value)) ? labels[text(value)]! : text(value);
 const deadlineName = (kind: unknown): string => labelOf(DEADLINE_LABELS, kind);
 
 /** 说明: what the event's data says, in a sentence; unknown events show their data as it is. */
@@ -228,15 +265,21 @@ export function describeEvent(type: string, data: unknown): string {
     case 'overdue_acknowledged':
       return `${deadlineName(d.deadline)}期限 ${text(d.dueDate)} 届满`;
     case 'reminder_raised': {
-      const when = Object.hasOwn(REMINDER_TYPE_LABELS, text(d.type)) ? REMINDER_TYPE_LABELS[text(d.type)]!(text(d.days)) : text(d.type);
+      const when = Object.hasOwn(REMINDER_TYPE_LABELS, text(d.type))
+        ? REMINDER_TYPE_LABELS[text(d.type)]!(text(d.days))
+        : text(d.type);
       return `${deadlineName(d.deadline)}期限 ${text(d.dueDate)}，${when}`;
     }
     case 'deadlines_recalculated':
-      return ((d.deadlines ?? []) as { kind: DeadlineKind; dueDate: CalendarDate }[]).map((x) => `${deadlineName(x.kind)} ${x.dueDate}`).join('；');
+      return ((d.deadlines ?? []) as { kind: DeadlineKind; dueDate: CalendarDate }[])
+        .map((x) => `${deadlineName(x.kind)} ${x.dueDate}`)
+        .join('；');
     case 'look_back_scheduled':
       return `回头看日期 ${text(d.dueOn)}`;
     case 'approval_requested':
-      return [labelOf(ACTION_LABELS, d.action), text((d.input as Record<string, unknown> | undefined)?.reason)].filter(Boolean).join('：');
+      return [labelOf(ACTION_LABELS, d.action), text((d.input as Record<string, unknown> | undefined)?.reason)]
+        .filter(Boolean)
+        .join('：');
     case 'approval_reminder_raised':
       return `${labelOf(ACTION_LABELS, d.action)}待审批`;
     case 'approval_granted':

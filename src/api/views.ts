@@ -1,6 +1,19 @@
-import type { Delivery, DeliveryAttempt, Notification, Recommendation, RecommendationEvent } from '../generated/prisma/client';
+import type {
+  Delivery,
+  DeliveryAttempt,
+  Notification,
+  Recommendation,
+  RecommendationEvent,
+} from '../generated/prisma/client';
 import { DEADLINE_LABELS, type DeadlineKind } from '../domain/deadlines';
-import { ACTION_LABELS, isOpen, STATUS_LABELS, type CloseGround, type RecommendationState, type Status } from '../domain/lifecycle';
+import {
+  ACTION_LABELS,
+  isOpen,
+  STATUS_LABELS,
+  type CloseGround,
+  type RecommendationState,
+  type Status,
+} from '../domain/lifecycle';
 import type { Audience } from '../domain/reminders';
 import { STATUTORY_DOMAINS } from '../domain/statutoryDomains';
 import type { DeliveryResponse, NotificationResponse, RecommendationResponse } from './schemas';
@@ -71,7 +84,13 @@ export function recommendationView(row: Recommendation, events?: RecommendationE
 }
 
 export function eventView(event: RecommendationEvent) {
-  return { sequence: event.sequence, type: event.type, actor: event.actor, occurredAt: event.occurredAt.toISOString(), data: event.data };
+  return {
+    sequence: event.sequence,
+    type: event.type,
+    actor: event.actor,
+    occurredAt: event.occurredAt.toISOString(),
+    data: event.data,
+  };
 }
 
 type DeliveryRow = Delivery & { attempts: DeliveryAttempt[] };
@@ -95,7 +114,12 @@ export function deliveryView(d: DeliveryRow): DeliveryResponse {
     lastError: d.lastError,
     attempts: d.attempts
       .sort((a, b) => a.attempt - b.attempt)
-      .map((a) => ({ attempt: a.attempt, status: a.status as 'accepted' | 'failed', error: a.error, at: a.at.toISOString() })),
+      .map((a) => ({
+        attempt: a.attempt,
+        status: a.status as 'accepted' | 'failed',
+        error: a.error,
+        at: a.at.toISOString(),
+      })),
   };
 }
 

@@ -68,13 +68,17 @@ export class ChainVerifier {
     const broken = (chain: BrokenLink['chain'], reason: string) => {
       this.firstBroken = { id: entry.id, key: entry.key, chain, reason };
     };
-    if (entry.previousHash !== this.previousHash) return broken('global', 'does not follow the entry before it (an entry was removed or inserted)');
-    if (entry.hash !== chainHash(this.previousHash, fields)) return broken('global', 'its contents do not match its hash (the entry was edited)');
+    if (entry.previousHash !== this.previousHash)
+      return broken('global', 'does not follow the entry before it (an entry was removed or inserted)');
+    if (entry.hash !== chainHash(this.previousHash, fields))
+      return broken('global', 'its contents do not match its hash (the entry was edited)');
     this.previousHash = entry.hash;
     if (entry.recommendationId === null) return;
     const previous = this.lastOfRecommendation.get(entry.recommendationId) ?? '';
-    if (entry.recommendationPrevHash !== previous) return broken('recommendation', `does not follow the previous entry of recommendation ${entry.recommendationId}`);
-    if (entry.recommendationHash !== chainHash(previous, fields)) return broken('recommendation', 'its contents do not match its hash in the recommendation chain');
+    if (entry.recommendationPrevHash !== previous)
+      return broken('recommendation', `does not follow the previous entry of recommendation ${entry.recommendationId}`);
+    if (entry.recommendationHash !== chainHash(previous, fields))
+      return broken('recommendation', 'its contents do not match its hash in the recommendation chain');
     this.lastOfRecommendation.set(entry.recommendationId, entry.recommendationHash);
   }
 }

@@ -26,15 +26,27 @@ export interface AuditInput {
 export async function appendAudit(tx: Tx, input: AuditInput): Promise<void> {
   // On PostgreSQL appends queue on a transaction lock instead of racing for the last hash and retrying;
   // SQLite has a single writer anyway.
-  if ((tx as { _activeProvider?: string })._activeProvider === 'postgresql') await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${AUDIT_LOCK})`);
+  if ((tx as { _activeProvider?: string })._activeProvider === 'postgresql')
+    await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${AUDIT_LOCK})`);
   if (await tx.auditEntry.findUnique({ where: { key: input.key }, select: { id: true } })) return;
   const recommendationId = input.recommendationId ?? null;
-  const fields: AuditFields = { key: input.key, recommendationId, type: input.type, actor: input.actor, occurredAt: input.occurredAt.toISOString(), payload: input.payload };
+  const fields: AuditFields = {
+    key: input.key,
+    recommendationId,
+    type: input.type,
+    actor: input.actor,
+    occurredAt: input.occurredAt.toISOString(),
+    payload: input.payload,
+  };
   const last = await tx.auditEntry.findFirst({ orderBy: { id: 'desc' }, select: { hash: true } });
   const previousHash = last?.hash ?? '';
   let recommendationPrevHash: string | null = null;
   if (recommendationId) {
-    const lastOfRecommendation = await tx.auditEntry.findFirst({ where: { recommendationId }, orderBy: { id: 'desc' }, select: { recommendationHash: true } });
+    const lastOfRecommendation = await tx.auditEntry.findFirst({
+      where: { recommendationId },
+      orderBy: { id: 'desc' },
+      select: { recommendationHash: true },
+    });
     recommendationPrevHash = lastOfRecommendation?.recommendationHash ?? '';
   }
   await tx.auditEntry.create({
@@ -51,7 +63,10 @@ export async function appendAudit(tx: Tx, input: AuditInput): Promise<void> {
 }
 
 /** A write of the API with its audit entry, in one transaction, retried when another append won the race. */
-export async function withAuditRetry<T>(db: Database, work: (tx: Tx, audit: (entry: Omit<AuditInput, 'key' | 'occurredAt'>) => Promise<void>) => Promise<T>): Promise<T> {
+export async function withAuditRetry<T>(
+  db: Database,
+  work: (tx: Tx, audit: (entry: Omit<AuditInput, 'key' | 'occurredAt'>) => Promise<void>) => Promise<T>,
+): Promise<T> {
   for (let attempt = 1; ; attempt += 1) {
     try {
       return await db.$transaction(async (tx) => {
@@ -75,7 +90,7 @@ export interface VerificationReport {
 /** Recomputes both chains over the whole log, page by page, and names the first broken link. */
 export async function verifyAuditLog(db: Database, pageSize = 1000): Promise<VerificationReport> {
   const verifier = new ChainVerifier();
-  for (let after = 0; ; ) {
+  for (let after = 0; ;) {
     const page = await db.auditEntry.findMany({ where: { id: { gt: after } }, orderBy: { id: 'asc' }, take: pageSize });
     for (const entry of page) verifier.check({ ...entry, occurredAt: entry.occurredAt.toISOString() });
     if (page.length < pageSize || verifier.firstBroken) break;

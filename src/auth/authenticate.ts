@@ -55,7 +55,10 @@ async function fromApiToken(db: Database, token: string): Promise<Principal> {
 }
 
 async function fromJwt(db: Database, token: string, verifyJwt: JwtVerifier | undefined): Promise<Principal> {
-  if (!verifyJwt) throw unauthorized('not an API token, and JWTs are not accepted here (no AUTH_JWT_SECRET or AUTH_JWKS_URL is configured)');
+  if (!verifyJwt)
+    throw unauthorized(
+      'not an API token, and JWTs are not accepted here (no AUTH_JWT_SECRET or AUTH_JWKS_URL is configured)',
+    );
   let subject: string;
   try {
     subject = await verifyJwt(token);
@@ -69,7 +72,14 @@ async function fromJwt(db: Database, token: string, verifyJwt: JwtVerifier | und
   return principalOf(person);
 }
 
-function principalOf(person: { id: string; name: string; procuratorate: string; department: string; role: string; kind: string }): Principal {
+function principalOf(person: {
+  id: string;
+  name: string;
+  procuratorate: string;
+  department: string;
+  role: string;
+  kind: string;
+}): Principal {
   const { id, name, procuratorate, department, role, kind } = person;
   return { id, name, procuratorate, department, role: role as Role, kind: kind as Principal['kind'] };
 }

@@ -19,10 +19,20 @@ export async function createAdministrator(db: Database, who: AdministratorPartic
   return db.$transaction(async (tx) => {
     const existing = await tx.person.findUnique({ where: { id: who.id } });
     if (existing && (existing.role !== 'admin' || existing.procuratorate !== who.procuratorate)) {
-      throw new Error(`user ${who.id} already exists as ${existing.role} of ${existing.procuratorate}; choose another id`);
+      throw new Error(
+        `user ${who.id} already exists as ${existing.role} of ${existing.procuratorate}; choose another id`,
+      );
     }
     if (!existing) {
-      await tx.person.create({ data: { id: who.id, name: who.name, procuratorate: who.procuratorate, department: who.department, role: 'admin' } });
+      await tx.person.create({
+        data: {
+          id: who.id,
+          name: who.name,
+          procuratorate: who.procuratorate,
+          department: who.department,
+          role: 'admin',
+        },
+      });
     } else if (!existing.active) {
       await tx.person.update({ where: { id: who.id }, data: { active: true } });
     }
@@ -33,7 +43,13 @@ export async function createAdministrator(db: Database, who: AdministratorPartic
       type: 'token_issued',
       actor: 'bootstrap',
       occurredAt: new Date(),
-      payload: { tokenId: token.id, personId: who.id, label: 'bootstrap', expiresAt: token.expiresAt.toISOString(), administratorCreated: !existing },
+      payload: {
+        tokenId: token.id,
+        personId: who.id,
+        label: 'bootstrap',
+        expiresAt: token.expiresAt.toISOString(),
+        administratorCreated: !existing,
+      },
     });
     return token;
   });

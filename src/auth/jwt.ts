@@ -9,7 +9,9 @@ export function createJwtVerifier(settings: NonNullable<AuthSettings['jwt']>): J
     issuer: settings.issuer,
     audience: settings.audience,
     // A shared secret signs HMAC; a JWKS publishes public keys. Never `none`.
-    algorithms: settings.secret ? ['HS256', 'HS384', 'HS512'] : ['RS256', 'RS384', 'RS512', 'PS256', 'ES256', 'ES384', 'EdDSA'],
+    algorithms: settings.secret
+      ? ['HS256', 'HS384', 'HS512']
+      : ['RS256', 'RS384', 'RS512', 'PS256', 'ES256', 'ES384', 'EdDSA'],
     requiredClaims: ['sub', 'exp'],
   };
   if (settings.secret) {

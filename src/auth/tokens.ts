@@ -17,7 +17,13 @@ export interface IssuedToken {
 
 type Writer = Pick<Prisma.TransactionClient, 'apiToken'> | Database;
 
-export async function issueToken(db: Writer, personId: string, label: string, expiresAt: Date, createdBy: string): Promise<IssuedToken> {
+export async function issueToken(
+  db: Writer,
+  personId: string,
+  label: string,
+  expiresAt: Date,
+  createdBy: string,
+): Promise<IssuedToken> {
   const token = `${TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
   const id = randomUUID();
   await db.apiToken.create({ data: { id, personId, label, hash: hashToken(token), expiresAt, createdBy } });

@@ -10,64 +10,91 @@ const dayList = z
   .transform((s) => [...new Set(s.split(',').map(Number))]);
 
 /** Every setting, from the environment; see the configuration table in README.md. */
-export const configSchema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  /** Unset: start the embedded Temporal dev server. */
-  TEMPORAL_ADDRESS: z.string().min(1).optional(),
-  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
-  TEMPORAL_TASK_QUEUE: z.string().min(1).default('recommendations'),
-  /** The embedded dev server's own SQLite file and ports. */
-  TEMPORAL_DEV_DB_FILE: z.string().min(1).default('data/temporal.db'),
-  TEMPORAL_DEV_PORT: z.coerce.number().int().min(1).max(65535).default(7233),
-  TEMPORAL_DEV_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8233),
-  DATABASE_URL: z.string().min(1).optional(),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  REMINDER_DAYS_BEFORE: dayList.default([7, 1, 0]),
-  REMINDER_OVERDUE_EVERY_DAYS: z.coerce.number().int().min(1).max(365).default(7),
-  REMINDER_HOUR: z.coerce.number().int().min(0).max(23).default(9),
-  MAX_REVIEW_EXTENSIONS: z.coerce.number().int().min(0).max(12).default(1),
-  LOOK_BACK_MONTHS: z.coerce.number().int().min(1).max(36).default(6),
-  /** Unset: e-mail channels fail with a clear error in their delivery log. */
-  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'an smtp:// or smtps:// URL').optional(),
-  SMTP_FROM: z.string().min(3).default('Followup 检察建议跟进 <followup@localhost>'),
-  /** Whether this process keeps the daily digest Schedule (08:30 Asia/Shanghai) in place. */
-  DIGEST_SCHEDULE: z.enum(['on', 'off']).default('on'),
-  /** Whether lifecycles keep custom search attributes (API processes register them when missing). */
-  SEARCH_ATTRIBUTES: z.enum(['on', 'off']).default('on'),
-  /** A Temporal cluster: mutual TLS with client certificate files, or Temporal Cloud's API key. */
-  TEMPORAL_TLS: z.enum(['on', 'off']).optional(),
-  TEMPORAL_TLS_CERT_FILE: z.string().min(1).optional(),
-  TEMPORAL_TLS_KEY_FILE: z.string().min(1).optional(),
-  TEMPORAL_TLS_CA_FILE: z.string().min(1).optional(),
-  TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
-  TEMPORAL_API_KEY: z.string().min(1).optional(),
-  /** Worker tuning. */
-  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(1000),
-  WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).max(10_000).default(100),
-  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(2).max(10_000).default(40),
-  /** Prometheus metrics on GET /metrics (business gauges, API latency, and the SDK's own). */
-  METRICS: z.enum(['on', 'off']).default('on'),
-  /** Where the Temporal SDK's Prometheus exporter listens (127.0.0.1:0 picks a free port); /metrics includes it. */
-  TEMPORAL_SDK_METRICS_ADDRESS: z.string().regex(/^[\w.-]+:\d+$/, 'host:port').default('127.0.0.1:0'),
-  /** How long SIGTERM waits for in-flight requests and activities before exiting. */
-  SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
-  /** JWTs from the intranet SSO: verified with a shared HS256 secret, or against the SSO's JWKS. */
-  AUTH_JWT_SECRET: z.string().min(32, 'at least 32 characters').optional(),
-  AUTH_JWKS_URL: z.url().optional(),
-  AUTH_JWT_ISSUER: z.string().min(1).optional(),
-  AUTH_JWT_AUDIENCE: z.string().min(1).optional(),
-  /** Write requests (POST, PUT, PATCH, DELETE) each token may make per minute; more get 429. */
-  RATE_LIMIT_WRITES_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(120),
-  /** Browser origins allowed to call the API (comma-separated); unset: none (CORS closed). */
-  CORS_ORIGINS: z.string().min(1).optional().transform((s) => (s ? s.split(',').map((o) => o.trim()).filter(Boolean) : [])),
-}).superRefine((c, ctx) => {
-  if (c.AUTH_JWT_SECRET && c.AUTH_JWKS_URL) {
-    ctx.addIssue({ code: 'custom', path: ['AUTH_JWKS_URL'], message: 'set AUTH_JWT_SECRET or AUTH_JWKS_URL, not both' });
-  }
-  if (!!c.TEMPORAL_TLS_CERT_FILE !== !!c.TEMPORAL_TLS_KEY_FILE) {
-    ctx.addIssue({ code: 'custom', path: ['TEMPORAL_TLS_KEY_FILE'], message: 'TEMPORAL_TLS_CERT_FILE and TEMPORAL_TLS_KEY_FILE go together (mutual TLS)' });
-  }
-});
+export const configSchema = z
+  .object({
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    /** Unset: start the embedded Temporal dev server. */
+    TEMPORAL_ADDRESS: z.string().min(1).optional(),
+    TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+    TEMPORAL_TASK_QUEUE: z.string().min(1).default('recommendations'),
+    /** The embedded dev server's own SQLite file and ports. */
+    TEMPORAL_DEV_DB_FILE: z.string().min(1).default('data/temporal.db'),
+    TEMPORAL_DEV_PORT: z.coerce.number().int().min(1).max(65535).default(7233),
+    TEMPORAL_DEV_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8233),
+    DATABASE_URL: z.string().min(1).optional(),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    REMINDER_DAYS_BEFORE: dayList.default([7, 1, 0]),
+    REMINDER_OVERDUE_EVERY_DAYS: z.coerce.number().int().min(1).max(365).default(7),
+    REMINDER_HOUR: z.coerce.number().int().min(0).max(23).default(9),
+    MAX_REVIEW_EXTENSIONS: z.coerce.number().int().min(0).max(12).default(1),
+    LOOK_BACK_MONTHS: z.coerce.number().int().min(1).max(36).default(6),
+    /** Unset: e-mail channels fail with a clear error in their delivery log. */
+    SMTP_URL: z
+      .string()
+      .regex(/^smtps?:\/\//, 'an smtp:// or smtps:// URL')
+      .optional(),
+    SMTP_FROM: z.string().min(3).default('Followup 检察建议跟进 <followup@localhost>'),
+    /** Whether this process keeps the daily digest Schedule (08:30 Asia/Shanghai) in place. */
+    DIGEST_SCHEDULE: z.enum(['on', 'off']).default('on'),
+    /** Whether lifecycles keep custom search attributes (API processes register them when missing). */
+    SEARCH_ATTRIBUTES: z.enum(['on', 'off']).default('on'),
+    /** A Temporal cluster: mutual TLS with client certificate files, or Temporal Cloud's API key. */
+    TEMPORAL_TLS: z.enum(['on', 'off']).optional(),
+    TEMPORAL_TLS_CERT_FILE: z.string().min(1).optional(),
+    TEMPORAL_TLS_KEY_FILE: z.string().min(1).optional(),
+    TEMPORAL_TLS_CA_FILE: z.string().min(1).optional(),
+    TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
+    TEMPORAL_API_KEY: z.string().min(1).optional(),
+    /** Worker tuning. */
+    WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(1000),
+    WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).max(10_000).default(100),
+    WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(2).max(10_000).default(40),
+    /** Prometheus metrics on GET /metrics (business gauges, API latency, and the SDK's own). */
+    METRICS: z.enum(['on', 'off']).default('on'),
+    /** Where the Temporal SDK's Prometheus exporter listens (127.0.0.1:0 picks a free port); /metrics includes it. */
+    TEMPORAL_SDK_METRICS_ADDRESS: z
+      .string()
+      .regex(/^[\w.-]+:\d+$/, 'host:port')
+      .default('127.0.0.1:0'),
+    /** How long SIGTERM waits for in-flight requests and activities before exiting. */
+    SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+    /** JWTs from the intranet SSO: verified with a shared HS256 secret, or against the SSO's JWKS. */
+    AUTH_JWT_SECRET: z.string().min(32, 'at least 32 characters').optional(),
+    AUTH_JWKS_URL: z.url().optional(),
+    AUTH_JWT_ISSUER: z.string().min(1).optional(),
+    AUTH_JWT_AUDIENCE: z.string().min(1).optional(),
+    /** Write requests (POST, PUT, PATCH, DELETE) each token may make per minute; more get 429. */
+    RATE_LIMIT_WRITES_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(120),
+    /** Browser origins allowed to call the API (comma-separated); unset: none (CORS closed). */
+    CORS_ORIGINS: z
+      .string()
+      .min(1)
+      .optional()
+      .transform((s) =>
+        s
+          ? s
+              .split(',')
+              .map((o) => o.trim())
+              .filter(Boolean)
+          : [],
+      ),
+  })
+  .superRefine((c, ctx) => {
+    if (c.AUTH_JWT_SECRET && c.AUTH_JWKS_URL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AUTH_JWKS_URL'],
+        message: 'set AUTH_JWT_SECRET or AUTH_JWKS_URL, not both',
+      });
+    }
+    if (!!c.TEMPORAL_TLS_CERT_FILE !== !!c.TEMPORAL_TLS_KEY_FILE) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['TEMPORAL_TLS_KEY_FILE'],
+        message: 'TEMPORAL_TLS_CERT_FILE and TEMPORAL_TLS_KEY_FILE go together (mutual TLS)',
+      });
+    }
+  });
 
 export interface Config {
   port: number;
@@ -118,7 +145,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       // TLS is on when asked for, or implied by client certificates or an API key (Temporal Cloud requires it).
       tls:
         (c.TEMPORAL_TLS ?? (c.TEMPORAL_TLS_CERT_FILE || c.TEMPORAL_API_KEY ? 'on' : 'off')) === 'on'
-          ? { certFile: c.TEMPORAL_TLS_CERT_FILE, keyFile: c.TEMPORAL_TLS_KEY_FILE, caFile: c.TEMPORAL_TLS_CA_FILE, serverName: c.TEMPORAL_TLS_SERVER_NAME }
+          ? {
+              certFile: c.TEMPORAL_TLS_CERT_FILE,
+              keyFile: c.TEMPORAL_TLS_KEY_FILE,
+              caFile: c.TEMPORAL_TLS_CA_FILE,
+              serverName: c.TEMPORAL_TLS_SERVER_NAME,
+            }
           : null,
       apiKey: c.TEMPORAL_API_KEY,
     },
@@ -131,13 +163,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownGraceSeconds: c.SHUTDOWN_GRACE_SECONDS,
     databaseUrl: databaseUrl({ DATABASE_URL: c.DATABASE_URL }),
     logLevel: c.LOG_LEVEL,
-    reminderPolicy: { ...DEFAULT_REMINDER_POLICY, daysBefore: c.REMINDER_DAYS_BEFORE, overdueEveryDays: c.REMINDER_OVERDUE_EVERY_DAYS, hourOfDay: c.REMINDER_HOUR },
+    reminderPolicy: {
+      ...DEFAULT_REMINDER_POLICY,
+      daysBefore: c.REMINDER_DAYS_BEFORE,
+      overdueEveryDays: c.REMINDER_OVERDUE_EVERY_DAYS,
+      hourOfDay: c.REMINDER_HOUR,
+    },
     rules: { maxReviewExtensions: c.MAX_REVIEW_EXTENSIONS, lookBackMonths: c.LOOK_BACK_MONTHS },
     channels: c.SMTP_URL ? { smtp: { url: c.SMTP_URL, from: c.SMTP_FROM } } : {},
     digestSchedule: c.DIGEST_SCHEDULE === 'on',
     searchAttributes: c.SEARCH_ATTRIBUTES === 'on',
     auth: {
-      jwt: c.AUTH_JWT_SECRET || c.AUTH_JWKS_URL ? { secret: c.AUTH_JWT_SECRET, jwksUrl: c.AUTH_JWKS_URL, issuer: c.AUTH_JWT_ISSUER, audience: c.AUTH_JWT_AUDIENCE } : undefined,
+      jwt:
+        c.AUTH_JWT_SECRET || c.AUTH_JWKS_URL
+          ? {
+              secret: c.AUTH_JWT_SECRET,
+              jwksUrl: c.AUTH_JWKS_URL,
+              issuer: c.AUTH_JWT_ISSUER,
+              audience: c.AUTH_JWT_AUDIENCE,
+            }
+          : undefined,
       writesPerMinute: c.RATE_LIMIT_WRITES_PER_MINUTE,
       corsOrigins: c.CORS_ORIGINS,
     },

@@ -26,12 +26,17 @@ let sdkMetricsAddress: string | undefined;
  * found beforehand; GET /metrics then reads that address (temporalSdkMetricsUrl) and appends its text.
  * Without metrics the Runtime is installed at once; with them, await the returned promise first.
  */
-export async function installTemporalLogging(logger: Logger, metrics?: { enabled: boolean; sdkAddress: string }): Promise<void> {
+export async function installTemporalLogging(
+  logger: Logger,
+  metrics?: { enabled: boolean; sdkAddress: string },
+): Promise<void> {
   const bindAddress = metrics?.enabled ? await withFreePort(metrics.sdkAddress) : undefined;
   Runtime.install({
     // The process shuts down in its own order (API first, then the worker), so the SDK must not act on signals.
     shutdownSignals: [],
-    logger: new DefaultLogger('INFO', ({ level, message, meta }) => logger[PINO_LEVELS[level]]({ ...meta, source: 'temporal' }, message)),
+    logger: new DefaultLogger('INFO', ({ level, message, meta }) =>
+      logger[PINO_LEVELS[level]]({ ...meta, source: 'temporal' }, message),
+    ),
     ...(bindAddress ? { telemetryOptions: { metrics: { prometheus: { bindAddress } } } } : {}),
   });
   sdkMetricsAddress = bindAddress;

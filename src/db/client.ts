@@ -13,7 +13,9 @@ export async function openDatabase(url = databaseUrl()): Promise<Database> {
     return new PostgresqlPrismaClient({ adapter: new PrismaPg({ connectionString: url }) }) as unknown as Database;
   }
   // SQLite: wait for the other process's write lock rather than fail at once (API and worker share the file).
-  const db = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: url.replace(/^file:/, ''), timeout: 10_000 }) });
+  const db = new PrismaClient({
+    adapter: new PrismaBetterSQLite3({ url: url.replace(/^file:/, ''), timeout: 10_000 }),
+  });
   // WAL lets readers (the API) proceed while the worker writes.
   await db.$queryRawUnsafe('PRAGMA journal_mode = WAL');
   return db;

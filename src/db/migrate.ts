@@ -21,7 +21,11 @@ async function prismaMigrateDeploy(databaseUrl: string): Promise<void> {
   // The schema engine needs the file to itself (SQLITE_BUSY beside an open connection), so a process
   // starting beside a running engine on an up-to-date file leaves the schema alone.
   if (pendingSqliteMigrations(databaseUrl).length === 0) return;
-  const prismaCli = path.join(path.dirname(createRequire(import.meta.url).resolve('prisma/package.json')), 'build', 'index.js');
+  const prismaCli = path.join(
+    path.dirname(createRequire(import.meta.url).resolve('prisma/package.json')),
+    'build',
+    'index.js',
+  );
   await promisify(execFile)(process.execPath, [prismaCli, 'migrate', 'deploy'], {
     cwd: projectRoot,
     env: { ...process.env, DATABASE_URL: databaseUrl },
@@ -35,9 +39,13 @@ function pendingSqliteMigrations(databaseUrl: string): string[] {
   if (!fs.existsSync(file)) return all;
   const db = new SqliteDatabase(file, { readonly: true, timeout: 10_000 });
   try {
-    const hasTable = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_prisma_migrations'").get();
+    const hasTable = db
+      .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_prisma_migrations'")
+      .get();
     if (!hasTable) return all;
-    const rows = db.prepare('SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL').all() as { migration_name: string }[];
+    const rows = db
+      .prepare('SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL')
+      .all() as { migration_name: string }[];
     const applied = new Set(rows.map((row) => row.migration_name));
     return all.filter((name) => !applied.has(name));
   } finally {
@@ -69,7 +77,9 @@ async function migratePostgresql(databaseUrl: string): Promise<void> {
       'CREATE TABLE IF NOT EXISTS followup_migrations (name TEXT PRIMARY KEY, checksum TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())',
     );
     const applied = new Map(
-      (await client.query<{ name: string; checksum: string }>('SELECT name, checksum FROM followup_migrations')).rows.map((r) => [r.name, r.checksum]),
+      (
+        await client.query<{ name: string; checksum: string }>('SELECT name, checksum FROM followup_migrations')
+      ).rows.map((r) => [r.name, r.checksum]),
     );
     for (const name of migrations) {
       const sql = fs.readFileSync(path.join(dir, name, 'migration.sql'), 'utf8');
@@ -85,7 +95,7 @@ async function migratePostgresql(databaseUrl: string): Promise<void> {
         await client.query('COMMIT');
       } catch (error) {
         await client.query('ROLLBACK');
-        throw new Error(`migration ${name} failed: ${(error as Error).message}`);
+        throw new Error(`migration ${name} failed: ${(error as Error).message}`, { cause: error });
       }
     }
   } finally {

@@ -1,4 +1,11 @@
-import { CASE_LAWSUIT_KINDS, CASE_TYPES, CLUE_SOURCES, CONSULTATION_OUTCOMES, LOOK_BACK_FINDINGS, type Vocabulary } from './cases';
+import {
+  CASE_LAWSUIT_KINDS,
+  CASE_TYPES,
+  CLUE_SOURCES,
+  CONSULTATION_OUTCOMES,
+  LOOK_BACK_FINDINGS,
+  type Vocabulary,
+} from './cases';
 import { shanghaiDate, shanghaiInstant, type CalendarDate } from './dates';
 import type { CloseGround, DeadlineState } from './lifecycle';
 import { STATUTORY_DOMAINS } from './statutoryDomains';
@@ -31,7 +38,11 @@ export interface AnnualReportInput {
   cases: readonly { type: string; domain: string; clueSource: string; filedAt: CalendarDate }[];
   consultations: readonly { heldOn: CalendarDate; outcome: string }[];
   /** `outcome` is null while the lifecycle has not yet recorded its first event. */
-  recommendations: readonly { issuedAt: CalendarDate; announcedService: boolean; outcome: RecommendationOutcome | null }[];
+  recommendations: readonly {
+    issuedAt: CalendarDate;
+    announcedService: boolean;
+    outcome: RecommendationOutcome | null;
+  }[];
   /** Lifecycle events of the procuratorate's recommendations, whatever year they were issued in. */
   events: readonly { type: string; occurredAt: Date }[];
   caseLawsuits: readonly { kind: string; filedAt: CalendarDate }[];
@@ -70,7 +81,9 @@ export interface AnnualReport {
     recommendations: ReportSection<{ issued: Count; announcedService: Count }>;
     /** The recommendations issued in the year, each in exactly one of these. */
     replies: ReportSection<Record<ReplyCategory, Count>>;
-    replyRectificationRate: ReportSection<{ rectified: Count; issued: Count; rate: Percentage }> & { definition: string };
+    replyRectificationRate: ReportSection<{ rectified: Count; issued: Count; rate: Percentage }> & {
+      definition: string;
+    };
     suspensions: ReportSection<{ suspended: Count }>;
     terminations: ReportSection<{ closed: Count }>;
     lawsuits: ReportSection<Record<string, Count>>;
@@ -95,7 +108,12 @@ const DOMAINS: Vocabulary = Object.fromEntries(STATUTORY_DOMAINS.map((d) => [d.c
 /** The Shanghai calendar year as dates and as the instants it starts and ends. */
 export function yearBounds(year: number) {
   const firstDay = `${year}-01-01`;
-  return { firstDay, lastDay: `${year}-12-31`, start: new Date(shanghaiInstant(firstDay)), end: new Date(shanghaiInstant(`${year + 1}-01-01`)) };
+  return {
+    firstDay,
+    lastDay: `${year}-12-31`,
+    start: new Date(shanghaiInstant(firstDay)),
+    end: new Date(shanghaiInstant(`${year + 1}-01-01`)),
+  };
 }
 
 export function replyCategory(outcome: RecommendationOutcome | null, asOf: CalendarDate): ReplyCategory {
@@ -112,7 +130,10 @@ export function replyCategory(outcome: RecommendationOutcome | null, asOf: Calen
 /** Replied, and rectified: closed as rectified or public interest protected, or the latest check found it rectified. */
 export function repliedAndRectified(outcome: RecommendationOutcome | null): boolean {
   if (!outcome?.reply) return false;
-  return (outcome.closure !== null && RECTIFIED_GROUNDS.has(outcome.closure.ground)) || outcome.checks.at(-1)?.result === 'rectified';
+  return (
+    (outcome.closure !== null && RECTIFIED_GROUNDS.has(outcome.closure.ground)) ||
+    outcome.checks.at(-1)?.result === 'rectified'
+  );
 }
 
 /** A percentage with one decimal. A half in numerator×1000÷denominator is exact in floating point, so halves round up as people expect. */
@@ -123,7 +144,8 @@ export function percent(numerator: number, denominator: number): number | null {
 export function annualReport(input: AnnualReportInput): AnnualReport {
   const { firstDay, lastDay } = yearBounds(input.year);
   const inYear = (date: CalendarDate | null) => date !== null && date >= firstDay && date <= lastDay;
-  const eventsOfType = (type: string) => input.events.filter((e) => e.type === type && inYear(shanghaiDate(e.occurredAt.getTime()))).length;
+  const eventsOfType = (type: string) =>
+    input.events.filter((e) => e.type === type && inYear(shanghaiDate(e.occurredAt.getTime()))).length;
   const count = (label: string, value: number): Count => ({ label, value });
 
   const cases = input.cases.filter((c) => inYear(c.filedAt));
@@ -138,19 +160,46 @@ export function annualReport(input: AnnualReportInput): AnnualReport {
   const rectified = issued.filter((r) => repliedAndRectified(r.outcome)).length;
 
   const sections: AnnualReport['sections'] = {
-    cluesBySource: { label: '线索来源', figures: breakdown(CLUE_SOURCES, cases.map((c) => c.clueSource)) },
-    casesByType: { label: '立案（按案件类型）', figures: { total: count('合计', cases.length), ...breakdown(CASE_TYPES, cases.map((c) => c.type)) } },
-    casesByDomain: { label: '立案（按法定领域）', figures: breakdown(DOMAINS, cases.map((c) => c.domain)) },
+    cluesBySource: {
+      label: '线索来源',
+      figures: breakdown(
+        CLUE_SOURCES,
+        cases.map((c) => c.clueSource),
+      ),
+    },
+    casesByType: {
+      label: '立案（按案件类型）',
+      figures: {
+        total: count('合计', cases.length),
+        ...breakdown(
+          CASE_TYPES,
+          cases.map((c) => c.type),
+        ),
+      },
+    },
+    casesByDomain: {
+      label: '立案（按法定领域）',
+      figures: breakdown(
+        DOMAINS,
+        cases.map((c) => c.domain),
+      ),
+    },
     consultations: {
       label: '磋商',
       figures: {
         held: count('开展磋商', consultations.length),
-        rectifiedByConsultation: count(`其中：${CONSULTATION_OUTCOMES.rectified_by_consultation}`, consultations.filter((c) => c.outcome === 'rectified_by_consultation').length),
+        rectifiedByConsultation: count(
+          `其中：${CONSULTATION_OUTCOMES.rectified_by_consultation}`,
+          consultations.filter((c) => c.outcome === 'rectified_by_consultation').length,
+        ),
       },
     },
     recommendations: {
       label: '诉前检察建议',
-      figures: { issued: count('发出诉前检察建议', issued.length), announcedService: count('其中：宣告送达', issued.filter((r) => r.announcedService).length) },
+      figures: {
+        issued: count('发出诉前检察建议', issued.length),
+        announcedService: count('其中：宣告送达', issued.filter((r) => r.announcedService).length),
+      },
     },
     replies: { label: '书面回复（本年发出的检察建议）', figures: replies },
     replyRectificationRate: {
@@ -169,15 +218,24 @@ export function annualReport(input: AnnualReportInput): AnnualReport {
       figures: {
         // Administrative lawsuits follow a recommendation; civil ones are brought on the case.
         administrative: count(CASE_TYPES.administrative, eventsOfType('lawsuit_filed')),
-        ...breakdown(CASE_LAWSUIT_KINDS, input.caseLawsuits.filter((l) => inYear(l.filedAt)).map((l) => l.kind)),
+        ...breakdown(
+          CASE_LAWSUIT_KINDS,
+          input.caseLawsuits.filter((l) => inYear(l.filedAt)).map((l) => l.kind),
+        ),
       },
     },
-    hearings: { label: '公开听证', figures: { held: count('组织公开听证', input.hearings.filter((h) => inYear(h.heldOn)).length) } },
+    hearings: {
+      label: '公开听证',
+      figures: { held: count('组织公开听证', input.hearings.filter((h) => inYear(h.heldOn)).length) },
+    },
     lookBacks: {
       label: '回头看',
       figures: {
         conducted: count('开展“回头看”', lookBacks.length),
-        relapsed: count(`其中：发现${LOOK_BACK_FINDINGS.relapsed}`, lookBacks.filter((l) => l.finding === 'relapsed').length),
+        relapsed: count(
+          `其中：发现${LOOK_BACK_FINDINGS.relapsed}`,
+          lookBacks.filter((l) => l.finding === 'relapsed').length,
+        ),
       },
     },
   };
@@ -217,7 +275,8 @@ function summaryOf(procuratorate: string, year: number, asOf: CalendarDate, s: A
   const lawsuits = listed(Object.values(s.lawsuits.figures).map((f) => f.value > 0 && `${f.label}${f.value}件`));
   const actions = listed([
     issued.value > 0 && withOf(`发出诉前检察建议${issued.value}件`, announcedService.value, '宣告送达'),
-    held.value > 0 && withOf(`开展磋商${held.value}件`, rectifiedByConsultation.value, CONSULTATION_OUTCOMES.rectified_by_consultation),
+    held.value > 0 &&
+      withOf(`开展磋商${held.value}件`, rectifiedByConsultation.value, CONSULTATION_OUTCOMES.rectified_by_consultation),
     lawsuits.length > 0 && `提起${lawsuits.join('、')}`,
   ]);
   if (actions.length > 0) sentences.push(`通过${actions.join('、')}，维护国家利益和社会公共利益。`);
@@ -231,12 +290,14 @@ function summaryOf(procuratorate: string, year: number, asOf: CalendarDate, s: A
   const { conducted, relapsed } = s.lookBacks.figures;
   const oversight = listed([
     hearings > 0 && `组织公开听证${hearings}件`,
-    conducted.value > 0 && `开展“回头看”${conducted.value}件${relapsed.value > 0 ? `，发现问题反弹${relapsed.value}件` : ''}`,
+    conducted.value > 0 &&
+      `开展“回头看”${conducted.value}件${relapsed.value > 0 ? `，发现问题反弹${relapsed.value}件` : ''}`,
   ]);
   if (oversight.length > 0) sentences.push(`${oversight.join('，')}。`);
 
   const rate = s.replyRectificationRate.figures.rate.value;
-  if (rate !== null) sentences.push(`截至${chineseDate(asOf)}，本年发出的诉前检察建议回复整改率为${rate.toFixed(1)}%。`);
+  if (rate !== null)
+    sentences.push(`截至${chineseDate(asOf)}，本年发出的诉前检察建议回复整改率为${rate.toFixed(1)}%。`);
   return sentences.join('');
 }
 
@@ -258,6 +319,11 @@ export interface ReportRow {
 /** The report as the rows of a table (指标, 项目, 数量), in the order of its sections: what CSV and XLSX print. */
 export function reportRows(report: AnnualReport): ReportRow[] {
   return Object.values(report.sections).flatMap((section: ReportSection) =>
-    Object.values(section.figures).map((figure) => ({ indicator: section.label, item: figure.label, value: figure.value, percent: 'unit' in figure })),
+    Object.values(section.figures).map((figure) => ({
+      indicator: section.label,
+      item: figure.label,
+      value: figure.value,
+      percent: 'unit' in figure,
+    })),
   );
 }

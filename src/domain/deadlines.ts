@@ -68,10 +68,25 @@ export function computeDeadlines(input: DeadlineInput, calendar: WorkingCalendar
   );
 
   const reply = input.replyDueOverride
-    ? settle('reply', input.servedAt, input.replyDueOverride, '检察建议书载明的回复期限（《人民检察院检察建议工作规定》第19条）')
+    ? settle(
+        'reply',
+        input.servedAt,
+        input.replyDueOverride,
+        '检察建议书载明的回复期限（《人民检察院检察建议工作规定》第19条）',
+      )
     : input.urgent
-      ? settle('reply', input.servedAt, addDaysPeriod(input.servedAt, PERIODS.urgentReplyDays.value), PERIODS.urgentReplyDays.basis)
-      : settle('reply', input.servedAt, addMonthsPeriod(input.servedAt, PERIODS.replyMonths.value), PERIODS.replyMonths.basis);
+      ? settle(
+          'reply',
+          input.servedAt,
+          addDaysPeriod(input.servedAt, PERIODS.urgentReplyDays.value),
+          PERIODS.urgentReplyDays.basis,
+        )
+      : settle(
+          'reply',
+          input.servedAt,
+          addMonthsPeriod(input.servedAt, PERIODS.replyMonths.value),
+          PERIODS.replyMonths.basis,
+        );
 
   // The review runs from the day the rectification period (the reply period) expires.
   const reviewMonths = PERIODS.reviewMonths.value * (1 + input.reviewExtensions);

@@ -32,7 +32,14 @@ export function digestEntries(recommendations: readonly DigestRecommendation[], 
       r.deadlines
         // The review clock stands still while suspended: its deadline is not pressing.
         .filter((d) => isOpen(d) && d.dueDate <= horizon && !(d.kind === 'review' && r.status === 'suspended'))
-        .map((d) => ({ documentNumber: r.documentNumber, agency: r.agency, handler: r.handler, deadlineKind: d.kind, dueDate: d.dueDate, daysPast: daysBetween(d.dueDate, today) })),
+        .map((d) => ({
+          documentNumber: r.documentNumber,
+          agency: r.agency,
+          handler: r.handler,
+          deadlineKind: d.kind,
+          dueDate: d.dueDate,
+          daysPast: daysBetween(d.dueDate, today),
+        })),
     )
     .sort((a, b) => b.daysPast - a.daysPast || a.documentNumber.localeCompare(b.documentNumber));
 }
@@ -40,18 +47,33 @@ export function digestEntries(recommendations: readonly DigestRecommendation[], 
 function line(entry: DigestEntry, index: number, withHandler: boolean): string {
   const who = withHandler ? `，承办：${entry.handler}` : '';
   const when =
-    entry.daysPast > 0 ? `已于${entry.dueDate}届满，逾期${entry.daysPast}日` : entry.daysPast === 0 ? `今日（${entry.dueDate}）届满` : `${entry.dueDate}届满，还有${-entry.daysPast}日`;
+    entry.daysPast > 0
+      ? `已于${entry.dueDate}届满，逾期${entry.daysPast}日`
+      : entry.daysPast === 0
+        ? `今日（${entry.dueDate}）届满`
+        : `${entry.dueDate}届满，还有${-entry.daysPast}日`;
   return `${index + 1}. ${entry.documentNumber}（${entry.agency}）${DEADLINE_LABELS[entry.deadlineKind]}期限${when}${who}`;
 }
 
 /** The digest's Chinese text, or null when there is nothing to say. */
-export function digestMessage(entries: readonly DigestEntry[], today: CalendarDate, withHandler: boolean): { title: string; text: string } | null {
+export function digestMessage(
+  entries: readonly DigestEntry[],
+  today: CalendarDate,
+  withHandler: boolean,
+): { title: string; text: string } | null {
   if (entries.length === 0) return null;
   const overdue = entries.filter((e) => e.daysPast > 0);
   const upcoming = entries.filter((e) => e.daysPast <= 0);
   const sections = [
-    overdue.length > 0 ? [`已逾期${overdue.length}项：`, ...overdue.map((e, i) => line(e, i, withHandler))].join('\n') : null,
-    upcoming.length > 0 ? [`${DIGEST_HORIZON_DAYS}日内到期${upcoming.length}项：`, ...upcoming.map((e, i) => line(e, i, withHandler))].join('\n') : null,
+    overdue.length > 0
+      ? [`已逾期${overdue.length}项：`, ...overdue.map((e, i) => line(e, i, withHandler))].join('\n')
+      : null,
+    upcoming.length > 0
+      ? [
+          `${DIGEST_HORIZON_DAYS}日内到期${upcoming.length}项：`,
+          ...upcoming.map((e, i) => line(e, i, withHandler)),
+        ].join('\n')
+      : null,
   ];
   return { title: `检察建议跟进日报（${today}）`, text: sections.filter((s) => s !== null).join('\n\n') };
 }

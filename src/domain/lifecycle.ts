@@ -101,7 +101,11 @@ export interface OverdueAcknowledgement {
 }
 
 /** A recommendation just served: awaiting the agency's reply, its deadlines not yet computed. */
-export function newRecommendationState(recommendationId: string, details: RecommendationDetails, updatedAt: string): RecommendationState {
+export function newRecommendationState(
+  recommendationId: string,
+  details: RecommendationDetails,
+  updatedAt: string,
+): RecommendationState {
   return {
     recommendationId,
     details,
@@ -161,9 +165,16 @@ export const ACTION_LABELS: Record<ActionName, string> = {
  * Acts that take effect only on the 检察长's decision ([R]74, 78, 47): the handler proposes them,
  * a chief approves or rejects, and nobody decides their own proposal.
  */
-export const APPROVAL_ACTIONS = ['close', 'suspend', 'extendReview', 'escalate', 'withdraw'] as const satisfies readonly ActionName[];
+export const APPROVAL_ACTIONS = [
+  'close',
+  'suspend',
+  'extendReview',
+  'escalate',
+  'withdraw',
+] as const satisfies readonly ActionName[];
 export type ApprovalAction = (typeof APPROVAL_ACTIONS)[number];
-export const needsApproval = (action: ActionName): action is ApprovalAction => (APPROVAL_ACTIONS as readonly string[]).includes(action);
+export const needsApproval = (action: ActionName): action is ApprovalAction =>
+  (APPROVAL_ACTIONS as readonly string[]).includes(action);
 
 export type Proposal = { [A in ApprovalAction]: { action: A; input: ActionBodies[A] } }[ApprovalAction];
 
@@ -212,23 +223,38 @@ const reject = (reason: string): never => {
 };
 
 /** A proposal is accepted when nothing else awaits a decision and the act itself is allowed now. */
-export function assertProposable(state: RecommendationState, proposal: Proposal, today: CalendarDate, rules: LifecycleRules): void {
+export function assertProposable(
+  state: RecommendationState,
+  proposal: Proposal,
+  today: CalendarDate,
+  rules: LifecycleRules,
+): void {
   const pending = state.pendingApproval;
-  if (pending) reject(`${ACTION_LABELS[pending.action]} proposed by ${pending.proposedBy} awaits the 检察长's decision; decide it first`);
+  if (pending)
+    reject(
+      `${ACTION_LABELS[pending.action]} proposed by ${pending.proposedBy} awaits the 检察长's decision; decide it first`,
+    );
   assertAllowed(state, proposal.action, proposal.input as ActionInputs[ApprovalAction], today, rules);
 }
 
 /** A decision needs a pending proposal by someone else; approving needs the act still allowed, rejecting a reason. */
-export function assertDecidable(state: RecommendationState, decision: ApprovalDecision, today: CalendarDate, rules: LifecycleRules): void {
+export function assertDecidable(
+  state: RecommendationState,
+  decision: ApprovalDecision,
+  today: CalendarDate,
+  rules: LifecycleRules,
+): void {
   const pending = state.pendingApproval;
   if (!pending) return reject('nothing awaits approval on this recommendation');
   if (decision.actor === pending.proposedBy) reject('the proposer cannot decide their own proposal');
   if (!decision.approve && decision.reason.trim() === '') reject('a rejection needs a reason');
-  if (decision.approve) assertAllowed(state, pending.action, pending.input as ActionInputs[ApprovalAction], today, rules);
+  if (decision.approve)
+    assertAllowed(state, pending.action, pending.input as ActionInputs[ApprovalAction], today, rules);
 }
 
 export function assertReassignable(state: RecommendationState, input: ReassignInput): void {
-  if (FINAL_STATUSES.has(state.status)) reject(`the recommendation is ${state.status} (${STATUS_LABELS[state.status]}); it cannot be reassigned`);
+  if (FINAL_STATUSES.has(state.status))
+    reject(`the recommendation is ${state.status} (${STATUS_LABELS[state.status]}); it cannot be reassigned`);
   if (input.handler === state.details.handler) reject(`${input.handler} already handles this recommendation`);
 }
 
@@ -248,7 +274,13 @@ export function isOpen(deadline: DeadlineState): boolean {
 
 /** What the periods are computed from, as the state stands. */
 export function deadlineInputOf({ details, reviewExtensions, suspendedDays }: RecommendationState): DeadlineInput {
-  return { servedAt: details.servedAt, urgent: details.urgent, replyDueOverride: details.replyDueAt ?? null, reviewExtensions, suspendedDays };
+  return {
+    servedAt: details.servedAt,
+    urgent: details.urgent,
+    replyDueOverride: details.replyDueAt ?? null,
+    reviewExtensions,
+    suspendedDays,
+  };
 }
 
 /** Takes freshly computed deadlines, keeping what happened to each; a moved due date may be noticed overdue again. */
@@ -292,15 +324,18 @@ export function assertAllowed<A extends ActionName>(
   rules: LifecycleRules,
 ): void {
   const { status } = state;
-  if (FINAL_STATUSES.has(status)) reject(`the recommendation is ${status} (${STATUS_LABELS[status]}); no further action is possible`);
+  if (FINAL_STATUSES.has(status))
+    reject(`the recommendation is ${status} (${STATUS_LABELS[status]}); no further action is possible`);
   const notBeforeService = (date: CalendarDate, field: string) => {
-    if (date < state.details.servedAt) reject(`${field} ${date} is before the recommendation was served (${state.details.servedAt})`);
+    if (date < state.details.servedAt)
+      reject(`${field} ${date} is before the recommendation was served (${state.details.servedAt})`);
     if (date > today) reject(`${field} ${date} is in the future (today is ${today})`);
   };
 
   switch (action) {
     case 'recordSuperiorFiling': {
-      if (state.superiorFiling) reject(`the filing with the higher procuratorate was already recorded on ${state.superiorFiling.filedAt}`);
+      if (state.superiorFiling)
+        reject(`the filing with the higher procuratorate was already recorded on ${state.superiorFiling.filedAt}`);
       notBeforeService((input as SuperiorFilingInput).filedAt, 'filedAt');
       return;
     }
@@ -311,37 +346,52 @@ export function assertAllowed<A extends ActionName>(
       return;
     }
     case 'recordCheck': {
-      if (!OPEN_BEFORE_DECISION.has(status) && status !== 'escalated') reject(`a follow-up check cannot be recorded while ${status}`);
+      if (!OPEN_BEFORE_DECISION.has(status) && status !== 'escalated')
+        reject(`a follow-up check cannot be recorded while ${status}`);
       notBeforeService((input as CheckInput).checkedAt, 'checkedAt');
       return;
     }
     case 'close': {
       const { ground } = input as CloseInput;
-      if (!OPEN_BEFORE_DECISION.has(status)) reject(`the case cannot be closed while ${status}${status === 'suspended' ? '; resume it first' : ''}`);
+      if (!OPEN_BEFORE_DECISION.has(status))
+        reject(`the case cannot be closed while ${status}${status === 'suspended' ? '; resume it first' : ''}`);
       if (ground === 'no_violation') return;
       const latest = state.checks.at(-1);
       if (!latest) reject(`closing on the ground "${ground}" needs a follow-up investigation (跟进调查) first ([R]77)`);
-      if (latest!.harmContinues) reject('the latest follow-up check found the harm continuing; the procedure requires a lawsuit, not closure ([R]81)');
-      if (ground === 'rectified' && latest!.result !== 'rectified') reject(`the latest follow-up check found the problem ${latest!.result}, not rectified`);
+      if (latest!.harmContinues)
+        reject(
+          'the latest follow-up check found the harm continuing; the procedure requires a lawsuit, not closure ([R]81)',
+        );
+      if (ground === 'rectified' && latest!.result !== 'rectified')
+        reject(`the latest follow-up check found the problem ${latest!.result}, not rectified`);
       return;
     }
     case 'escalate': {
-      if (status === 'awaiting_reply') reject(`the agency's reply period runs until ${deadlineOf(state, 'reply').dueDate}; a lawsuit cannot be decided before it ends`);
+      if (status === 'awaiting_reply')
+        reject(
+          `the agency's reply period runs until ${deadlineOf(state, 'reply').dueDate}; a lawsuit cannot be decided before it ends`,
+        );
       if (status !== 'overdue' && status !== 'follow_up') reject(`escalation is not possible while ${status}`);
       const latest = state.checks.at(-1);
-      if (!latest) reject('deciding to sue needs a follow-up investigation (跟进调查) showing the duty still unperformed ([R]77, 81)');
-      if (latest!.result === 'rectified' && !latest!.harmContinues) reject('the latest follow-up check found the problem rectified; close the case instead');
+      if (!latest)
+        reject(
+          'deciding to sue needs a follow-up investigation (跟进调查) showing the duty still unperformed ([R]77, 81)',
+        );
+      if (latest!.result === 'rectified' && !latest!.harmContinues)
+        reject('the latest follow-up check found the problem rectified; close the case instead');
       return;
     }
     case 'fileLawsuit': {
       if (status !== 'escalated') reject(`a lawsuit can only be filed after the decision to sue (status is ${status})`);
       const { filedAt } = input as LawsuitInput;
-      if (state.escalation && filedAt < state.escalation.on) reject(`filedAt ${filedAt} is before the decision to sue (${state.escalation.on})`);
+      if (state.escalation && filedAt < state.escalation.on)
+        reject(`filedAt ${filedAt} is before the decision to sue (${state.escalation.on})`);
       notBeforeService(filedAt, 'filedAt');
       return;
     }
     case 'suspend': {
-      if (status !== 'follow_up') reject(`review can only be suspended during follow-up, after the agency replied (status is ${status}) ([R]78)`);
+      if (status !== 'follow_up')
+        reject(`review can only be suspended during follow-up, after the agency replied (status is ${status}) ([R]78)`);
       return;
     }
     case 'resume': {
@@ -349,9 +399,12 @@ export function assertAllowed<A extends ActionName>(
       return;
     }
     case 'extendReview': {
-      if (!OPEN_BEFORE_DECISION.has(status) && status !== 'suspended') reject(`the review period cannot be extended while ${status}`);
+      if (!OPEN_BEFORE_DECISION.has(status) && status !== 'suspended')
+        reject(`the review period cannot be extended while ${status}`);
       if (state.reviewExtensions >= rules.maxReviewExtensions) {
-        reject(`the review period was already extended ${state.reviewExtensions} time(s); a further extension needs the higher procuratorate ([R]48)`);
+        reject(
+          `the review period was already extended ${state.reviewExtensions} time(s); a further extension needs the higher procuratorate ([R]48)`,
+        );
       }
       const review = deadlineOf(state, 'review');
       if (today > review.dueDate) reject(`the review period already expired on ${review.dueDate}`);

@@ -82,7 +82,9 @@ function deadlineItem(row: DeadlineRow, deadline: DeadlineState): DeadlineItem {
 /** Each running deadline whose due date has passed. */
 export function overdueItems(rows: readonly DeadlineRow[], today: CalendarDate): OverdueItem[] {
   return rows.flatMap((row) =>
-    row.deadlines.filter((d) => isOverdue(d, row.status, today)).map((d) => ({ ...deadlineItem(row, d), daysOverdue: daysBetween(d.dueDate, today) })),
+    row.deadlines
+      .filter((d) => isOverdue(d, row.status, today))
+      .map((d) => ({ ...deadlineItem(row, d), daysOverdue: daysBetween(d.dueDate, today) })),
   );
 }
 
@@ -158,7 +160,12 @@ export function handlerSummaries(
   candidates: readonly (OverdueCandidate & { handler: string })[],
   today: CalendarDate,
 ): HandlerSummary[] {
-  return [...tallyBy('handler', counts, candidates, today)].map(([handler, { open, overdue, issued }]) => ({ handler, open, overdue, issued }));
+  return [...tallyBy('handler', counts, candidates, today)].map(([handler, { open, overdue, issued }]) => ({
+    handler,
+    open,
+    overdue,
+    issued,
+  }));
 }
 
 export interface DomainSummary extends Tally {
@@ -171,7 +178,11 @@ export function domainSummaries(
   candidates: readonly (OverdueCandidate & { domain: string })[],
   today: CalendarDate,
 ): DomainSummary[] {
-  return [...tallyBy('domain', counts, candidates, today)].map(([domain, tally]) => ({ domain, domainLabel: domainLabel(domain), ...tally }));
+  return [...tallyBy('domain', counts, candidates, today)].map(([domain, tally]) => ({
+    domain,
+    domainLabel: domainLabel(domain),
+    ...tally,
+  }));
 }
 
 // ---- Agencies
@@ -210,7 +221,18 @@ export function agencySummaries(rows: readonly AgencyRow[], today: CalendarDate)
   for (const row of rows) {
     let entry = byAgency.get(row.agency);
     if (!entry) {
-      entry = { summary: { agency: row.agency, received: 0, repliedOnTime: 0, repliedLate: 0, noReply: 0, rectified: 0, averageReplyDays: null }, replyDays: [] };
+      entry = {
+        summary: {
+          agency: row.agency,
+          received: 0,
+          repliedOnTime: 0,
+          repliedLate: 0,
+          noReply: 0,
+          rectified: 0,
+          averageReplyDays: null,
+        },
+        replyDays: [],
+      };
       byAgency.set(row.agency, entry);
     }
     const { summary, replyDays } = entry;
@@ -229,7 +251,8 @@ export function agencySummaries(rows: readonly AgencyRow[], today: CalendarDate)
   }
   return [...byAgency.values()].map(({ summary, replyDays }) => ({
     ...summary,
-    averageReplyDays: replyDays.length === 0 ? null : Math.round((replyDays.reduce((a, b) => a + b, 0) / replyDays.length) * 10) / 10,
+    averageReplyDays:
+      replyDays.length === 0 ? null : Math.round((replyDays.reduce((a, b) => a + b, 0) / replyDays.length) * 10) / 10,
   }));
 }
 
@@ -255,7 +278,12 @@ function compareValues(a: SortValue, b: SortValue): number {
   return typeof a === 'number' && typeof b === 'number' ? a - b : collator.compare(String(a), String(b));
 }
 
-export function sortItems<T, K extends string>(items: readonly T[], sorting: Sorting<T, K>, key: K, order?: SortOrder): T[] {
+export function sortItems<T, K extends string>(
+  items: readonly T[],
+  sorting: Sorting<T, K>,
+  key: K,
+  order?: SortOrder,
+): T[] {
   const { value, defaultOrder } = sorting.keys[key];
   const direction = (order ?? defaultOrder) === 'asc' ? 1 : -1;
   const compare = (a: T, b: T): number => {
@@ -273,8 +301,15 @@ export function sortItems<T, K extends string>(items: readonly T[], sorting: Sor
   return [...items].sort(compare);
 }
 
-const byDeadline = [(i: DeadlineItem) => i.documentNumber, (i: DeadlineItem) => DEADLINE_KINDS.indexOf(i.deadlineKind), (i: DeadlineItem) => i.recommendationId];
-const names = { handler: { value: (i: { handler: string }) => i.handler, defaultOrder: 'asc' }, agency: { value: (i: { agency: string }) => i.agency, defaultOrder: 'asc' } } as const;
+const byDeadline = [
+  (i: DeadlineItem) => i.documentNumber,
+  (i: DeadlineItem) => DEADLINE_KINDS.indexOf(i.deadlineKind),
+  (i: DeadlineItem) => i.recommendationId,
+];
+const names = {
+  handler: { value: (i: { handler: string }) => i.handler, defaultOrder: 'asc' },
+  agency: { value: (i: { agency: string }) => i.agency, defaultOrder: 'asc' },
+} as const;
 const dueDateAsc = { value: (i: DeadlineItem) => i.dueDate, defaultOrder: 'asc' } as const;
 const countDesc = <T>(value: (item: T) => number | null) => ({ value, defaultOrder: 'desc' }) as const;
 
@@ -291,12 +326,20 @@ export const DUE_SORTING: Sorting<DueItem, 'daysLeft' | 'dueDate' | 'handler' | 
 };
 
 export const HANDLER_SORTING: Sorting<HandlerSummary, 'overdue' | 'open' | 'issued' | 'handler'> = {
-  keys: { overdue: countDesc((i) => i.overdue), open: countDesc((i) => i.open), issued: countDesc((i) => i.issued), handler: names.handler },
+  keys: {
+    overdue: countDesc((i) => i.overdue),
+    open: countDesc((i) => i.open),
+    issued: countDesc((i) => i.issued),
+    handler: names.handler,
+  },
   defaultKey: 'overdue',
   tieBreakers: [(i) => i.handler],
 };
 
-export const AGENCY_SORTING: Sorting<AgencySummary, 'received' | 'repliedOnTime' | 'repliedLate' | 'noReply' | 'rectified' | 'averageReplyDays' | 'agency'> = {
+export const AGENCY_SORTING: Sorting<
+  AgencySummary,
+  'received' | 'repliedOnTime' | 'repliedLate' | 'noReply' | 'rectified' | 'averageReplyDays' | 'agency'
+> = {
   keys: {
     received: countDesc((i) => i.received),
     repliedOnTime: countDesc((i) => i.repliedOnTime),
@@ -313,7 +356,10 @@ export const AGENCY_SORTING: Sorting<AgencySummary, 'received' | 'repliedOnTime'
 /** By domain: in the order of the statutory list, codes it no longer holds last. */
 const statutoryPosition = (i: DomainSummary) => domainOrder.get(i.domain) ?? STATUTORY_DOMAINS.length;
 
-export const DOMAIN_SORTING: Sorting<DomainSummary, 'issued' | 'open' | 'overdue' | 'closed' | 'litigation' | 'domain'> = {
+export const DOMAIN_SORTING: Sorting<
+  DomainSummary,
+  'issued' | 'open' | 'overdue' | 'closed' | 'litigation' | 'domain'
+> = {
   keys: {
     issued: countDesc((i) => i.issued),
     open: countDesc((i) => i.open),

@@ -44,7 +44,8 @@ export type TemplateField = keyof typeof TEMPLATE_FIELDS;
 export const DEFAULT_TEMPLATES: Record<ReminderType, string> = {
   upcoming: '检察建议{{documentNumber}}（{{agency}}）的{{deadline}}期限将于{{dueDate}}届满，还有{{days}}日。',
   due_today: '检察建议{{documentNumber}}（{{agency}}）的{{deadline}}期限今日（{{dueDate}}）届满。',
-  overdue: '检察建议{{documentNumber}}（{{agency}}）的{{deadline}}期限已于{{dueDate}}届满，已逾期{{days}}日，请及时跟进。',
+  overdue:
+    '检察建议{{documentNumber}}（{{agency}}）的{{deadline}}期限已于{{dueDate}}届满，已逾期{{days}}日，请及时跟进。',
 };
 
 /** The policy of a procuratorate that has not set its own (README: reminder policy). */
@@ -67,7 +68,9 @@ export function unknownTemplateFields(template: string): string[] {
 }
 
 export function renderTemplate(template: string, values: Record<TemplateField, string | number>): string {
-  return template.replace(PLACEHOLDER, (whole, name: string) => (Object.hasOwn(values, name) ? String(values[name as TemplateField]) : whole));
+  return template.replace(PLACEHOLDER, (whole, name: string) =>
+    Object.hasOwn(values, name) ? String(values[name as TemplateField]) : whole,
+  );
 }
 
 export interface Reminder {
@@ -87,7 +90,14 @@ interface DueDeadline {
 }
 
 function reminder(deadline: DueDeadline, type: ReminderType, days: number, at: number): Reminder {
-  return { deadlineKind: deadline.kind, dueDate: deadline.dueDate, type, days, at, key: `${deadline.kind}:${deadline.dueDate}:${type}:${days}` };
+  return {
+    deadlineKind: deadline.kind,
+    dueDate: deadline.dueDate,
+    type,
+    days,
+    at,
+    key: `${deadline.kind}:${deadline.dueDate}:${type}:${days}`,
+  };
 }
 
 /**
@@ -106,14 +116,24 @@ const DAY_MS = 86_400_000;
 
 function scheduledBefore(deadline: DueDeadline, policy: ReminderPolicy): Reminder[] {
   return policy.daysBefore.map((days) =>
-    reminder(deadline, days === 0 ? 'due_today' : 'upcoming', days, shanghaiInstant(addCalendarDays(deadline.dueDate, -days), policy.hourOfDay)),
+    reminder(
+      deadline,
+      days === 0 ? 'due_today' : 'upcoming',
+      days,
+      shanghaiInstant(addCalendarDays(deadline.dueDate, -days), policy.hourOfDay),
+    ),
   );
 }
 
 /** The k-th repeat (k ≥ 1) after the overdue notice: due day + 1 + k·interval, at the reminder hour. */
 function overdueRepeat(deadline: DueDeadline, policy: ReminderPolicy, k: number): Reminder {
   const days = 1 + k * policy.overdueEveryDays;
-  return reminder(deadline, 'overdue', days, shanghaiInstant(addCalendarDays(deadline.dueDate, days), policy.hourOfDay));
+  return reminder(
+    deadline,
+    'overdue',
+    days,
+    shanghaiInstant(addCalendarDays(deadline.dueDate, days), policy.hourOfDay),
+  );
 }
 
 /** The first k whose repeat falls strictly after `after`. */
@@ -123,7 +143,12 @@ function firstRepeatAfter(deadline: DueDeadline, policy: ReminderPolicy, after: 
 }
 
 /** The scheduled reminders of one open deadline falling in (after, until], in time order. */
-export function remindersBetween(deadline: DueDeadline, policy: ReminderPolicy, after: number, until: number): Reminder[] {
+export function remindersBetween(
+  deadline: DueDeadline,
+  policy: ReminderPolicy,
+  after: number,
+  until: number,
+): Reminder[] {
   const found = scheduledBefore(deadline, policy).filter((r) => r.at > after && r.at <= until);
   for (let k = firstRepeatAfter(deadline, policy, after); ; k += 1) {
     const repeat = overdueRepeat(deadline, policy, k);
@@ -135,7 +160,9 @@ export function remindersBetween(deadline: DueDeadline, policy: ReminderPolicy, 
 
 /** The instant of the deadline's first scheduled reminder strictly after `after`. */
 export function nextReminderAt(deadline: DueDeadline, policy: ReminderPolicy, after: number): number {
-  const upcoming = scheduledBefore(deadline, policy).filter((r) => r.at > after).map((r) => r.at);
+  const upcoming = scheduledBefore(deadline, policy)
+    .filter((r) => r.at > after)
+    .map((r) => r.at);
   return Math.min(overdueRepeat(deadline, policy, firstRepeatAfter(deadline, policy, after)).at, ...upcoming);
 }
 
@@ -161,7 +188,10 @@ export function reminderMessage(
 const TYPE_LABELS: Record<ReminderType, string> = { upcoming: '即将届满', due_today: '今日届满', overdue: '已逾期' };
 
 /** The short subject of a reminder (e-mail subject, robot message title). */
-export function reminderTitle(reminderOf: Pick<Reminder, 'deadlineKind' | 'type'>, recommendation: Pick<RecommendationDetails, 'documentNumber'>): string {
+export function reminderTitle(
+  reminderOf: Pick<Reminder, 'deadlineKind' | 'type'>,
+  recommendation: Pick<RecommendationDetails, 'documentNumber'>,
+): string {
   return `【${DEADLINE_LABELS[reminderOf.deadlineKind]}期限${TYPE_LABELS[reminderOf.type]}】${recommendation.documentNumber}`;
 }
 
@@ -176,7 +206,8 @@ export function audiencesFor(
 ): Audience[] {
   const position = reminderOf.type === 'overdue' ? reminderOf.days : -reminderOf.days;
   const reached = chain.filter((level) => {
-    if (level.fromOverdueDays !== undefined) return reminderOf.type === 'overdue' && reminderOf.days >= level.fromOverdueDays;
+    if (level.fromOverdueDays !== undefined)
+      return reminderOf.type === 'overdue' && reminderOf.days >= level.fromOverdueDays;
     if (level.fromDaysBefore !== undefined) return position >= -level.fromDaysBefore;
     return true;
   });
@@ -201,7 +232,12 @@ export interface SendingWindow {
  * The first instant at or after `raisedAt` when a message of `type` may be sent:
  * outside quiet hours, and on a working day unless the policy lets this type through on rest days.
  */
-export function sendableFrom(raisedAt: number, type: NoticeType, window: SendingWindow, isWorkingDay: (date: CalendarDate) => boolean): number {
+export function sendableFrom(
+  raisedAt: number,
+  type: NoticeType,
+  window: SendingWindow,
+  isWorkingDay: (date: CalendarDate) => boolean,
+): number {
   const start = minutesOf(window.quietHours.start);
   const end = minutesOf(window.quietHours.end);
   const quiet = (minute: number) => (start > end ? minute >= start || minute < end : minute >= start && minute < end);

@@ -37,8 +37,18 @@ async function check(name: string, run: () => Promise<unknown>, log: Logger): Pr
 export async function readiness(db: Database, temporal: Client, log: Logger): Promise<Readiness> {
   const [database, workflows] = await Promise.all([
     check('database', () => db.$queryRawUnsafe('SELECT 1'), log),
-    check('temporal', () => temporal.connection.withDeadline(Date.now() + CHECK_TIMEOUT_MS, () => temporal.workflowService.getSystemInfo({})), log),
+    check(
+      'temporal',
+      () =>
+        temporal.connection.withDeadline(Date.now() + CHECK_TIMEOUT_MS, () =>
+          temporal.workflowService.getSystemInfo({}),
+        ),
+      log,
+    ),
   ]);
-  const failed = [...(database === 'ok' ? [] : ['database' as const]), ...(workflows === 'ok' ? [] : ['temporal' as const])];
+  const failed = [
+    ...(database === 'ok' ? [] : ['database' as const]),
+    ...(workflows === 'ok' ? [] : ['temporal' as const]),
+  ];
   return { status: failed.length === 0 ? 'ready' : 'not_ready', database, temporal: workflows, failed };
 }

@@ -37,7 +37,11 @@ export function createMetrics(db: Database, { sdkMetricsUrl }: MetricsOptions = 
     labelNames: ['status'] as const,
     registers: [registry],
     async collect() {
-      const rows = await db.recommendation.groupBy({ by: ['status'], where: { status: { in: OPEN_STATUSES } }, _count: { _all: true } });
+      const rows = await db.recommendation.groupBy({
+        by: ['status'],
+        where: { status: { in: OPEN_STATUSES } },
+        _count: { _all: true },
+      });
       for (const status of OPEN_STATUSES) this.set({ status }, rows.find((r) => r.status === status)?._count._all ?? 0);
     },
   });
@@ -46,7 +50,11 @@ export function createMetrics(db: Database, { sdkMetricsUrl }: MetricsOptions = 
     help: 'Open recommendations whose next deadline lies before today (Asia/Shanghai)',
     registers: [registry],
     async collect() {
-      this.set(await db.recommendation.count({ where: { status: { in: OPEN_STATUSES }, nextDueAt: { lt: shanghaiDate(Date.now()) } } }));
+      this.set(
+        await db.recommendation.count({
+          where: { status: { in: OPEN_STATUSES }, nextDueAt: { lt: shanghaiDate(Date.now()) } },
+        }),
+      );
     },
   });
   new Gauge({

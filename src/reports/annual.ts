@@ -1,6 +1,12 @@
 import ExcelJS from 'exceljs';
 import type { Database } from '../db/client';
-import { annualReport, reportRows, yearBounds, type AnnualReport, type RecommendationOutcome } from '../domain/annualReport';
+import {
+  annualReport,
+  reportRows,
+  yearBounds,
+  type AnnualReport,
+  type RecommendationOutcome,
+} from '../domain/annualReport';
 import { shanghaiDate, type CalendarDate } from '../domain/dates';
 
 /** The annual report of one procuratorate: its rows loaded with Prisma, and the report as CSV or XLSX. */
@@ -12,17 +18,33 @@ export interface AnnualReportScope {
   asOf?: CalendarDate;
 }
 
-export async function loadAnnualReport(db: Database, { procuratorate, year, asOf = shanghaiDate(Date.now()) }: AnnualReportScope): Promise<AnnualReport> {
+export async function loadAnnualReport(
+  db: Database,
+  { procuratorate, year, asOf = shanghaiDate(Date.now()) }: AnnualReportScope,
+): Promise<AnnualReport> {
   const { firstDay, lastDay, start, end } = yearBounds(year);
   const within = { gte: firstDay, lte: lastDay };
   const ofProcuratorate = { case: { procuratorate } };
 
   const [cases, consultations, recommendations, events, caseLawsuits, hearings, lookBacks] = await Promise.all([
-    db.case.findMany({ where: { procuratorate, filedAt: within }, select: { type: true, domain: true, clueSource: true, filedAt: true } }),
-    db.consultation.findMany({ where: { ...ofProcuratorate, heldOn: within }, select: { heldOn: true, outcome: true } }),
-    db.recommendation.findMany({ where: { procuratorate, issuedAt: within }, select: { issuedAt: true, announcedService: true, state: true } }),
+    db.case.findMany({
+      where: { procuratorate, filedAt: within },
+      select: { type: true, domain: true, clueSource: true, filedAt: true },
+    }),
+    db.consultation.findMany({
+      where: { ...ofProcuratorate, heldOn: within },
+      select: { heldOn: true, outcome: true },
+    }),
+    db.recommendation.findMany({
+      where: { procuratorate, issuedAt: within },
+      select: { issuedAt: true, announcedService: true, state: true },
+    }),
     db.recommendationEvent.findMany({
-      where: { recommendation: { procuratorate }, type: { in: ['suspended', 'closed', 'lawsuit_filed'] }, occurredAt: { gte: start, lt: end } },
+      where: {
+        recommendation: { procuratorate },
+        type: { in: ['suspended', 'closed', 'lawsuit_filed'] },
+        occurredAt: { gte: start, lt: end },
+      },
       select: { type: true, occurredAt: true },
     }),
     db.caseLawsuit.findMany({ where: { ...ofProcuratorate, filedAt: within }, select: { kind: true, filedAt: true } }),
@@ -37,7 +59,10 @@ export async function loadAnnualReport(db: Database, { procuratorate, year, asOf
     cases,
     consultations,
     // The state JSON is the workflow's RecommendationState, which has every field an outcome needs.
-    recommendations: recommendations.map(({ state, ...row }) => ({ ...row, outcome: state as unknown as RecommendationOutcome | null })),
+    recommendations: recommendations.map(({ state, ...row }) => ({
+      ...row,
+      outcome: state as unknown as RecommendationOutcome | null,
+    })),
     events,
     caseLawsuits,
     hearings,
@@ -51,9 +76,16 @@ async function lookBacksOf(db: Database, procuratorate: string, within: { gte: s
     where: { conductedOn: within, OR: [{ case: { procuratorate } }, { caseId: null }] },
     select: { caseId: true, recommendationId: true, conductedOn: true, finding: true },
   });
-  const recommendationIds = conducted.flatMap((l) => (l.caseId === null && l.recommendationId !== null ? [l.recommendationId] : []));
+  const recommendationIds = conducted.flatMap((l) =>
+    l.caseId === null && l.recommendationId !== null ? [l.recommendationId] : [],
+  );
   const ours = new Set(
-    (await db.recommendation.findMany({ where: { procuratorate, id: { in: recommendationIds } }, select: { id: true } })).map((r) => r.id),
+    (
+      await db.recommendation.findMany({
+        where: { procuratorate, id: { in: recommendationIds } },
+        select: { id: true },
+      })
+    ).map((r) => r.id),
   );
   return conducted.filter((l) => l.caseId !== null || (l.recommendationId !== null && ours.has(l.recommendationId)));
 }

@@ -3,7 +3,15 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Where scripts/install-temporal.mjs puts the Temporal CLI and test server (PyPI wheels). */
-export const TEMPORAL_CACHE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '.cache', 'temporal', 'pip', 'bin');
+export const TEMPORAL_CACHE = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  '.cache',
+  'temporal',
+  'pip',
+  'bin',
+);
 
 export type TemporalExecutable = { type: 'existing-path'; path: string } | { type: 'cached-download' };
 

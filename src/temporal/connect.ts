@@ -30,13 +30,18 @@ export async function resolveTemporal(config: Config, logger: Logger): Promise<T
   const { address, namespace, dev } = config.temporal;
   if (address) return existingTemporal(config);
   if (config.temporal.tls || config.temporal.apiKey) {
-    logger.warn('TEMPORAL_TLS*, TEMPORAL_API_KEY apply to TEMPORAL_ADDRESS only: the embedded dev server is reached without them');
+    logger.warn(
+      'TEMPORAL_TLS*, TEMPORAL_API_KEY apply to TEMPORAL_ADDRESS only: the embedded dev server is reached without them',
+    );
   }
 
   const dbFilename = path.resolve(dev.dbFile);
   fs.mkdirSync(path.dirname(dbFilename), { recursive: true });
   const executable = temporalExecutable('temporal');
-  logger.info({ dbFilename, executable: executable.type === 'existing-path' ? executable.path : 'SDK download' }, 'starting the embedded Temporal dev server');
+  logger.info(
+    { dbFilename, executable: executable.type === 'existing-path' ? executable.path : 'SDK download' },
+    'starting the embedded Temporal dev server',
+  );
   const env = await TestWorkflowEnvironment.createLocal({
     server: { executable, dbFilename, namespace, ip: '127.0.0.1', port: dev.port, ui: true, uiPort: dev.uiPort },
   });
@@ -51,7 +56,12 @@ export async function resolveTemporal(config: Config, logger: Logger): Promise<T
  */
 export function existingTemporal(config: Config): TemporalEndpoint {
   const { address, namespace, dev } = config.temporal;
-  return { address: address ?? `127.0.0.1:${dev.port}`, namespace, security: temporalSecurity(config.temporal), stop: async () => {} };
+  return {
+    address: address ?? `127.0.0.1:${dev.port}`,
+    namespace,
+    security: temporalSecurity(config.temporal),
+    stop: async () => {},
+  };
 }
 
 /** TLS (client certificate, CA, server name) and the API key from the configuration, with the files' contents. */
@@ -61,7 +71,10 @@ export function temporalSecurity({ tls, apiKey }: Pick<Config['temporal'], 'tls'
     // An empty TLSConfig still means TLS: the server's certificate is checked against the system's CAs (Temporal Cloud).
     security.tls = {};
     if (tls.certFile && tls.keyFile) {
-      security.tls.clientCertPair = { crt: readPem('TEMPORAL_TLS_CERT_FILE', tls.certFile), key: readPem('TEMPORAL_TLS_KEY_FILE', tls.keyFile) };
+      security.tls.clientCertPair = {
+        crt: readPem('TEMPORAL_TLS_CERT_FILE', tls.certFile),
+        key: readPem('TEMPORAL_TLS_KEY_FILE', tls.keyFile),
+      };
     }
     if (tls.caFile) security.tls.serverRootCACertificate = readPem('TEMPORAL_TLS_CA_FILE', tls.caFile);
     if (tls.serverName) security.tls.serverNameOverride = tls.serverName;
@@ -77,7 +90,7 @@ function readPem(variable: string, file: string): Buffer {
     contents = fs.readFileSync(file);
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
-    throw new Error(`${variable}: cannot read ${file} (${reason})`);
+    throw new Error(`${variable}: cannot read ${file} (${reason})`, { cause: error });
   }
   if (!contents.includes('-----BEGIN ')) throw new Error(`${variable}: ${file} is not a PEM file (no -----BEGIN line)`);
   return contents;

@@ -19,17 +19,39 @@ export interface ReconcileReport {
 }
 
 /** The read-model columns a lifecycle's state decides, as they should be. */
-const COMPARED = ['status', 'closeGround', 'replyDueAt', 'reviewDueAt', 'nextDueAt', 'nextDueKind', 'sequence'] as const;
+const COMPARED = [
+  'status',
+  'closeGround',
+  'replyDueAt',
+  'reviewDueAt',
+  'nextDueAt',
+  'nextDueKind',
+  'sequence',
+] as const;
 
 /**
  * Compares each recommendation's read-model row with its workflow's own state (a query, which
  * also works on completed workflows) and, where it keeps them, its search attributes.
  * Rows created by the seed script have no workflow and are reported as such.
  */
-export async function reconcile(db: Database, client: Client, options: { procuratorate?: string; concurrency?: number } = {}): Promise<ReconcileReport> {
+export async function reconcile(
+  db: Database,
+  client: Client,
+  options: { procuratorate?: string; concurrency?: number } = {},
+): Promise<ReconcileReport> {
   const rows = await db.recommendation.findMany({
     where: { procuratorate: options.procuratorate },
-    select: { id: true, workflowId: true, status: true, closeGround: true, replyDueAt: true, reviewDueAt: true, nextDueAt: true, nextDueKind: true, sequence: true },
+    select: {
+      id: true,
+      workflowId: true,
+      status: true,
+      closeGround: true,
+      replyDueAt: true,
+      reviewDueAt: true,
+      nextDueAt: true,
+      nextDueKind: true,
+      sequence: true,
+    },
     orderBy: { id: 'asc' },
   });
   const drift: Drift[] = [];
@@ -47,11 +69,17 @@ export async function reconcile(db: Database, client: Client, options: { procura
       }
       const expected = projection(state);
       for (const field of COMPARED) {
-        if (row[field] !== expected[field]) drift.push({ recommendationId: row.id, field, readModel: row[field], workflow: expected[field] });
+        if (row[field] !== expected[field])
+          drift.push({ recommendationId: row.id, field, readModel: row[field], workflow: expected[field] });
       }
       const indexedStatus = (await handle.describe()).typedSearchAttributes.get(SEARCH_ATTRIBUTES.status);
       if (indexedStatus !== undefined && indexedStatus !== state.status) {
-        drift.push({ recommendationId: row.id, field: `searchAttribute:${SEARCH_ATTRIBUTES.status.name}`, readModel: row.status, workflow: indexedStatus });
+        drift.push({
+          recommendationId: row.id,
+          field: `searchAttribute:${SEARCH_ATTRIBUTES.status.name}`,
+          readModel: row.status,
+          workflow: indexedStatus,
+        });
       }
     }
   }

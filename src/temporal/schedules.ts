@@ -20,6 +20,8 @@ export async function ensureDigestSchedule(client: Client, taskQueue: string): P
     await client.schedule.create(options);
   } catch (error) {
     if (!(error instanceof ScheduleAlreadyRunning)) throw error;
-    await client.schedule.getHandle(DIGEST_SCHEDULE_ID).update((previous) => ({ ...previous, spec: options.spec, action: options.action, policies: options.policies }));
+    await client.schedule
+      .getHandle(DIGEST_SCHEDULE_ID)
+      .update((previous) => ({ ...previous, spec: options.spec, action: options.action, policies: options.policies }));
   }
 }

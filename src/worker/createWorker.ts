@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { Client } from '@temporalio/client';
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import type { ChannelSettings } from '../activities/channels';
 import type { Database } from '../db/client';
@@ -29,7 +29,12 @@ export interface WorkerTuning {
 }
 
 /** The SDK's names for the tuning settings. */
-function workerTuningOptions(tuning: WorkerTuning): Pick<WorkerOptions, 'maxCachedWorkflows' | 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions'> {
+function workerTuningOptions(
+  tuning: WorkerTuning,
+): Pick<
+  WorkerOptions,
+  'maxCachedWorkflows' | 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions'
+> {
   return {
     maxCachedWorkflows: tuning.maxCachedWorkflows,
     maxConcurrentActivityTaskExecutions: tuning.maxConcurrentActivities,
@@ -44,7 +49,11 @@ export function createLifecycleWorker(options: LifecycleWorkerOptions): Promise<
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     // A client on the worker's own connection: the look-back activity starts workflows.
-    activities: createActivities(options.db, options.channels, new Client({ connection: options.connection, namespace: options.namespace })),
+    activities: createActivities(
+      options.db,
+      options.channels,
+      new Client({ connection: options.connection, namespace: options.namespace }),
+    ),
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
     ...(options.tuning ? workerTuningOptions(options.tuning) : {}),
     ...(options.shutdownGraceSeconds ? { shutdownGraceTime: `${options.shutdownGraceSeconds}s` } : {}),

@@ -2,7 +2,12 @@ import { ActivityFailure, proxyActivities, sleep } from '@temporalio/workflow';
 import type { Activities, PlannedDelivery } from '../activities';
 
 // Retried with backoff, then given up and logged as failed: a dead endpoint must not hold back anything else.
-export const DELIVERY_RETRY = { initialInterval: '30 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes', maximumAttempts: 5 } as const;
+export const DELIVERY_RETRY = {
+  initialInterval: '30 seconds',
+  backoffCoefficient: 2,
+  maximumInterval: '10 minutes',
+  maximumAttempts: 5,
+} as const;
 
 const { deliver } = proxyActivities<Activities>({ startToCloseTimeout: '1 minute', retry: DELIVERY_RETRY });
 const { settleDelivery } = proxyActivities<Activities>({
@@ -14,13 +19,20 @@ const { settleDelivery } = proxyActivities<Activities>({
  * Sends each planned delivery at its time, all side by side. `stillWanted` is asked just before
  * sending, so a reminder whose deadline was met during quiet hours is cancelled instead of sent.
  */
-export async function dispatchDeliveries(planned: readonly PlannedDelivery[], stillWanted: () => boolean = () => true): Promise<void> {
+export async function dispatchDeliveries(
+  planned: readonly PlannedDelivery[],
+  stillWanted: () => boolean = () => true,
+): Promise<void> {
   await Promise.all(
     planned.map(async ({ deliveryId, sendAt }) => {
       const wait = sendAt - Date.now();
       if (wait > 0) await sleep(wait);
       if (!stillWanted()) {
-        await settleDelivery({ deliveryId, status: 'cancelled', reason: 'what it announced no longer holds (deadline met or moved)' });
+        await settleDelivery({
+          deliveryId,
+          status: 'cancelled',
+          reason: 'what it announced no longer holds (deadline met or moved)',
+        });
         return;
       }
       try {

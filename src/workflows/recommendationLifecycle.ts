@@ -1,5 +1,14 @@
 import type { UpdateDefinition } from '@temporalio/common';
-import { allHandlersFinished, condition, log, patched, proxyActivities, proxyLocalActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  condition,
+  log,
+  patched,
+  proxyActivities,
+  proxyLocalActivities,
+  setHandler,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
 import type { Activities, LifecycleEvent } from '../activities';
 import { daysBetween, endOfShanghaiDay, shanghaiDate, type CalendarDate } from '../domain/dates';
 import { addMonthsPeriod, type DeadlineKind } from '../domain/deadlines';
@@ -118,7 +127,12 @@ export async function recommendationLifecycle(input: LifecycleInput): Promise<Re
     state.updatedAt = new Date().toISOString();
     const event: LifecycleEvent = { sequence: state.sequence, type, actor, occurredAt: state.updatedAt, data };
     // Replay-safe: the workflow logger stays silent while a history is replayed.
-    log.info('lifecycle event', { type, sequence: state.sequence, recommendationId: state.recommendationId, status: state.status });
+    log.info('lifecycle event', {
+      type,
+      sequence: state.sequence,
+      recommendationId: state.recommendationId,
+      status: state.status,
+    });
     await recordEvent({ state, event });
   }
 
@@ -168,19 +182,30 @@ export async function recommendationLifecycle(input: LifecycleInput): Promise<Re
       deadline.overdueNoticeRaised = true;
       const becameOverdue = deadline.kind === 'reply' && state.status === 'awaiting_reply';
       if (becameOverdue) state.status = 'overdue';
-      await remind(overdueNotice(deadline, overdueAt(deadline)), becameOverdue ? 'became_overdue' : 'deadline_passed', { deadline: deadline.kind, dueDate: deadline.dueDate });
+      await remind(overdueNotice(deadline, overdueAt(deadline)), becameOverdue ? 'became_overdue' : 'deadline_passed', {
+        deadline: deadline.kind,
+        dueDate: deadline.dueDate,
+      });
     }
     for (const deadline of remindable()) {
       const from = deadline.kind === 'review' ? Math.max(after, reviewResumedAt) : after;
       for (const reminder of remindersBetween(deadline, policy, from, now)) {
         if (!isOpen(deadline)) break;
-        await remind(reminder, 'reminder_raised', { deadline: reminder.deadlineKind, type: reminder.type, days: reminder.days, dueDate: reminder.dueDate });
+        await remind(reminder, 'reminder_raised', {
+          deadline: reminder.deadlineKind,
+          type: reminder.type,
+          days: reminder.days,
+          dueDate: reminder.dueDate,
+        });
       }
     }
   }
 
   function nextWakeAt(now: number): number {
-    const times = remindable().flatMap((d) => [nextReminderAt(d, policy, now), d.overdueNoticeRaised ? Infinity : overdueAt(d)]);
+    const times = remindable().flatMap((d) => [
+      nextReminderAt(d, policy, now),
+      d.overdueNoticeRaised ? Infinity : overdueAt(d),
+    ]);
     return Math.min(...times.filter((t) => t > now), approvalReminderAt);
   }
 
@@ -188,12 +213,19 @@ export async function recommendationLifecycle(input: LifecycleInput): Promise<Re
   async function remindApprover(pending: PendingApproval, round: number): Promise<void> {
     const label = ACTION_LABELS[pending.action];
     // The proposal's own event stands for the first notice; repeats are events of their own.
-    if (round > 0) await record('approval_reminder_raised', SYSTEM, { action: pending.action, proposal: pending.sequence, round });
+    if (round > 0)
+      await record('approval_reminder_raised', SYSTEM, { action: pending.action, proposal: pending.sequence, round });
     const { details } = state;
     const planned = await notify({
       recommendationId: state.recommendationId,
       details: { procuratorate: details.procuratorate, handler: details.handler },
-      reminder: { key: `approval:${pending.sequence}:${round}`, type: 'approval', deadlineKind: null, dueDate: null, days: 0 },
+      reminder: {
+        key: `approval:${pending.sequence}:${round}`,
+        type: 'approval',
+        deadlineKind: null,
+        dueDate: null,
+        days: 0,
+      },
       audiences: ['chief'],
       // A 检察长 who proposed it cannot decide it: the others are told.
       exclude: [pending.proposedBy],
@@ -211,7 +243,13 @@ export async function recommendationLifecycle(input: LifecycleInput): Promise<Re
     const dueOn = addMonthsPeriod(closedOn, rules.lookBackMonths ?? DEFAULT_LOOK_BACK_MONTHS);
     await record('look_back_scheduled', SYSTEM, { dueOn });
     const { hourOfDay, quietHours, sendOnRestDays } = policy;
-    await startLookBack({ recommendationId: state.recommendationId, details: state.details, closedOn, dueOn, policy: { hourOfDay, quietHours, sendOnRestDays } });
+    await startLookBack({
+      recommendationId: state.recommendationId,
+      details: state.details,
+      closedOn,
+      dueOn,
+      policy: { hourOfDay, quietHours, sendOnRestDays },
+    });
   }
 
   // ---- Acts: each an Update whose validator rejects what the procedure forbids, changing nothing.
@@ -286,7 +324,10 @@ export async function recommendationLifecycle(input: LifecycleInput): Promise<Re
   };
 
   for (const action of Object.keys(apply) as ActionName[]) {
-    const definition = actionUpdates[action] as unknown as UpdateDefinition<RecommendationState, [ActionInputs[typeof action]]>;
+    const definition = actionUpdates[action] as unknown as UpdateDefinition<
+      RecommendationState,
+      [ActionInputs[typeof action]]
+    >;
     setHandler(
       definition,
       async (update) => {
@@ -297,7 +338,9 @@ export async function recommendationLifecycle(input: LifecycleInput): Promise<Re
         validator: (update) => {
           notYetReady();
           if (approvalsRequired && needsApproval(action)) {
-            throw new TransitionRejected(`${ACTION_LABELS[action]} takes effect only on the 检察长's approval: propose it`);
+            throw new TransitionRejected(
+              `${ACTION_LABELS[action]} takes effect only on the 检察长's approval: propose it`,
+            );
           }
           assertAllowed(state, action, update, today(), rules);
         },
@@ -320,7 +363,8 @@ export async function recommendationLifecycle(input: LifecycleInput): Promise<Re
     {
       validator: ({ actor: _proposer, ...proposal }) => {
         notYetReady();
-        if (!needsApproval(proposal.action)) throw new TransitionRejected(`${proposal.action} needs no approval; record it directly`);
+        if (!needsApproval(proposal.action))
+          throw new TransitionRejected(`${proposal.action} needs no approval; record it directly`);
         assertProposable(state, proposal as Proposal, today(), rules);
       },
     },
@@ -333,10 +377,20 @@ export async function recommendationLifecycle(input: LifecycleInput): Promise<Re
       approvalReminderAt = Infinity;
       const { action, proposedBy, sequence } = pending;
       if (!decision.approve) {
-        await record('approval_rejected', decision.actor, { action, proposal: sequence, proposedBy, reason: decision.reason });
+        await record('approval_rejected', decision.actor, {
+          action,
+          proposal: sequence,
+          proposedBy,
+          reason: decision.reason,
+        });
         return state;
       }
-      await record('approval_granted', decision.actor, { action, proposal: sequence, proposedBy, reason: decision.reason });
+      await record('approval_granted', decision.actor, {
+        action,
+        proposal: sequence,
+        proposedBy,
+        reason: decision.reason,
+      });
       // The act takes effect by the 检察长's decision: its event names the approver.
       await apply[action]({ ...pending.input, actor: decision.actor } as never);
       return state;
@@ -370,7 +424,9 @@ export async function recommendationLifecycle(input: LifecycleInput): Promise<Re
     const before = fingerprint();
     await refreshDeadlines();
     if (fingerprint() === before) return;
-    await record('deadlines_recalculated', SYSTEM, { deadlines: state.deadlines.map(({ kind, dueDate }) => ({ kind, dueDate })) });
+    await record('deadlines_recalculated', SYSTEM, {
+      deadlines: state.deadlines.map(({ kind, dueDate }) => ({ kind, dueDate })),
+    });
   });
   setHandler(reminderPolicyChangedSignal, async (next) => {
     policy = next;
@@ -379,7 +435,9 @@ export async function recommendationLifecycle(input: LifecycleInput): Promise<Re
     await record('reminder_policy_changed', SYSTEM, { daysBefore, overdueEveryDays, hourOfDay, quietHours });
   });
   setHandler(overdueAcknowledgedSignal, async ({ deadlineKind, dueDate, by }) => {
-    const overdue = state.deadlines.some((d) => d.kind === deadlineKind && d.dueDate === dueDate && isOpen(d) && d.overdueNoticeRaised);
+    const overdue = state.deadlines.some(
+      (d) => d.kind === deadlineKind && d.dueDate === dueDate && isOpen(d) && d.overdueNoticeRaised,
+    );
     const already = state.acknowledgements.some((a) => a.deadlineKind === deadlineKind && a.dueDate === dueDate);
     if (!ready || !overdue || already) return;
     state.acknowledgements.push({ deadlineKind, dueDate, by, on: today() });

@@ -103,7 +103,11 @@ describe('HTTP channels', () => {
 
   describe('generic webhook', () => {
     const SECRET = 'webhook-secret-0123456789';
-    const webhook = (): ChannelAddress => ({ kind: 'webhook', address: `${receiver.url}/hooks/followup`, secret: SECRET });
+    const webhook = (): ChannelAddress => ({
+      kind: 'webhook',
+      address: `${receiver.url}/hooks/followup`,
+      secret: SECRET,
+    });
 
     it('posts the signed JSON message', async () => {
       await sendOnChannel(webhook(), message, settings);
@@ -111,7 +115,12 @@ describe('HTTP channels', () => {
       expect(receiver.received).toHaveLength(1);
       const request = receiver.received[0]!;
       expect(request.path).toBe('/hooks/followup');
-      expect(request.body).toEqual({ deliveryKey: message.deliveryKey, title: message.title, text: message.text, data: message.data });
+      expect(request.body).toEqual({
+        deliveryKey: message.deliveryKey,
+        title: message.title,
+        text: message.text,
+        data: message.data,
+      });
       expect(request.rawBody).toBe(JSON.stringify(request.body));
       expect(request.headers['content-type']).toBe('application/json');
       expect(request.headers['x-followup-delivery']).toBe(message.deliveryKey);
@@ -133,7 +142,9 @@ describe('HTTP channels', () => {
       expect(verifyWebhookSignature(SECRET, signed, rawBody, NOW_SECONDS + 301)).toBe(false);
       expect(verifyWebhookSignature(SECRET, signed, rawBody, NOW_SECONDS - 301)).toBe(false);
       expect(verifyWebhookSignature('another-secret', signed, rawBody, NOW_SECONDS)).toBe(false);
-      expect(verifyWebhookSignature(SECRET, { ...signed, timestamp: String(NOW_SECONDS - 1) }, rawBody, NOW_SECONDS)).toBe(false);
+      expect(
+        verifyWebhookSignature(SECRET, { ...signed, timestamp: String(NOW_SECONDS - 1) }, rawBody, NOW_SECONDS),
+      ).toBe(false);
       expect(verifyWebhookSignature(SECRET, { ...signed, signature: undefined }, rawBody, NOW_SECONDS)).toBe(false);
       expect(verifyWebhookSignature(SECRET, { ...signed, timestamp: undefined }, rawBody, NOW_SECONDS)).toBe(false);
     });
@@ -174,7 +185,9 @@ describe('HTTP channels', () => {
     it('treats a refused connection as retryable, with the cause', async () => {
       const gone = await startHttpReceiver();
       await gone.close();
-      const error = await channelErrorOf(sendOnChannel({ kind: 'webhook', address: gone.url, secret: SECRET }, message, settings));
+      const error = await channelErrorOf(
+        sendOnChannel({ kind: 'webhook', address: gone.url, secret: SECRET }, message, settings),
+      );
       expect(error.retryable).toBe(true);
       expect(error.message).toMatch(/^webhook: request failed: .*ECONNREFUSED/);
     });
@@ -187,7 +200,10 @@ describe('HTTP channels', () => {
   });
 
   describe('企业微信 group robot', () => {
-    const robot = (): ChannelAddress => ({ kind: 'wecom', address: `${receiver.url}/cgi-bin/webhook/send?key=693a91f6-7xxx-4bc4-97a0-0ec2sifa5aaa` });
+    const robot = (): ChannelAddress => ({
+      kind: 'wecom',
+      address: `${receiver.url}/cgi-bin/webhook/send?key=693a91f6-7xxx-4bc4-97a0-0ec2sifa5aaa`,
+    });
 
     it('posts a markdown message with the bold title and the text lines as they are', async () => {
       await sendOnChannel(robot(), message, settings);
@@ -196,14 +212,22 @@ describe('HTTP channels', () => {
       expect(request.path).toBe('/cgi-bin/webhook/send');
       expect(request.query).toEqual({ key: '693a91f6-7xxx-4bc4-97a0-0ec2sifa5aaa' });
       expect(request.headers['content-type']).toBe('application/json');
-      expect(request.body).toEqual({ msgtype: 'markdown', markdown: { content: `**${message.title}**\n${message.text}` } });
+      expect(request.body).toEqual({
+        msgtype: 'markdown',
+        markdown: { content: `**${message.title}**\n${message.text}` },
+      });
     });
 
     it('raises the errcode and errmsg of a refusal; only the rate limit is retryable', async () => {
-      receiver.respondWith(() => ({ status: 200, body: { errcode: 93000, errmsg: 'invalid webhook url, hint: [1775000000_1_abc]' } }));
+      receiver.respondWith(() => ({
+        status: 200,
+        body: { errcode: 93000, errmsg: 'invalid webhook url, hint: [1775000000_1_abc]' },
+      }));
       const invalidKey = await channelErrorOf(sendOnChannel(robot(), message, settings));
       expect(invalidKey.retryable).toBe(false);
-      expect(invalidKey.message).toBe('wecom: robot refused the message: errcode 93000, errmsg invalid webhook url, hint: [1775000000_1_abc]');
+      expect(invalidKey.message).toBe(
+        'wecom: robot refused the message: errcode 93000, errmsg invalid webhook url, hint: [1775000000_1_abc]',
+      );
 
       receiver.respondWith(() => ({ status: 200, body: { errcode: 45009, errmsg: 'api freq out of limit' } }));
       const rateLimited = await channelErrorOf(sendOnChannel(robot(), message, settings));
@@ -235,7 +259,11 @@ describe('HTTP channels', () => {
   describe('钉钉 group robot', () => {
     const SECRET = 'SECb6c1f3a0e0d54b1f9c7b2f7d5e1a9c3b8e0f2d4a6c8e0b2d4f6a8c0e2f4a6b8d';
     const TOKEN = '3f1e5a7c9b0d2f4e6a8c0b2d4f6e8a0c2b4d6f8e0a2c4b6d8f0e2a4c6b8d0f2e';
-    const robot = (secret?: string): ChannelAddress => ({ kind: 'dingtalk', address: `${receiver.url}/robot/send?access_token=${TOKEN}`, secret });
+    const robot = (secret?: string): ChannelAddress => ({
+      kind: 'dingtalk',
+      address: `${receiver.url}/robot/send?access_token=${TOKEN}`,
+      secret,
+    });
 
     it('signs the URL with 加签 and posts a markdown message', async () => {
       await sendOnChannel(robot(SECRET), message, settings);
@@ -262,7 +290,9 @@ describe('HTTP channels', () => {
     it('URL-encodes the base64 sign', () => {
       const signed = dingtalkSignedUrl(`https://oapi.dingtalk.com/robot/send?access_token=${TOKEN}`, SECRET, NOW_MS);
       const sign = createHmac('sha256', SECRET).update(`${NOW_MS}\n${SECRET}`).digest('base64');
-      expect(signed).toBe(`https://oapi.dingtalk.com/robot/send?access_token=${TOKEN}&timestamp=${NOW_MS}&sign=${encodeURIComponent(sign)}`);
+      expect(signed).toBe(
+        `https://oapi.dingtalk.com/robot/send?access_token=${TOKEN}&timestamp=${NOW_MS}&sign=${encodeURIComponent(sign)}`,
+      );
       expect(signed.slice(signed.indexOf('&sign=') + 6)).toMatch(/^[A-Za-z0-9%]+$/);
     });
 
@@ -272,12 +302,23 @@ describe('HTTP channels', () => {
     });
 
     it('raises the errcode and errmsg of a refusal; only the rate limit is retryable', async () => {
-      receiver.respondWith(() => ({ status: 200, body: { errcode: 310000, errmsg: 'sign not match, more: [https://ding-doc.dingtalk.com/doc#/serverapi2/qf2nxq]' } }));
+      receiver.respondWith(() => ({
+        status: 200,
+        body: {
+          errcode: 310000,
+          errmsg: 'sign not match, more: [https://ding-doc.dingtalk.com/doc#/serverapi2/qf2nxq]',
+        },
+      }));
       const badSign = await channelErrorOf(sendOnChannel(robot(SECRET), message, settings));
       expect(badSign.retryable).toBe(false);
-      expect(badSign.message).toBe('dingtalk: robot refused the message: errcode 310000, errmsg sign not match, more: [https://ding-doc.dingtalk.com/doc#/serverapi2/qf2nxq]');
+      expect(badSign.message).toBe(
+        'dingtalk: robot refused the message: errcode 310000, errmsg sign not match, more: [https://ding-doc.dingtalk.com/doc#/serverapi2/qf2nxq]',
+      );
 
-      receiver.respondWith(() => ({ status: 200, body: { errcode: 130101, errmsg: 'send too fast, exceed 20 times per minute' } }));
+      receiver.respondWith(() => ({
+        status: 200,
+        body: { errcode: 130101, errmsg: 'send too fast, exceed 20 times per minute' },
+      }));
       const tooFast = await channelErrorOf(sendOnChannel(robot(SECRET), message, settings));
       expect(tooFast.retryable).toBe(true);
       expect(tooFast.message).toContain('errcode 130101, errmsg send too fast');

@@ -7,7 +7,14 @@ import { workflowIdFor } from '../../src/domain/identifiers';
 import type { DeadlineState, Status } from '../../src/domain/lifecycle';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { detailsFor } from '../support/lifecycle';
-import { startHttpReceiver, startSmtpReceiver, type HttpReceiver, type ReceiverAnswer, type ReceivedRequest, type SmtpReceiver } from '../support/receivers';
+import {
+  startHttpReceiver,
+  startSmtpReceiver,
+  type HttpReceiver,
+  type ReceiverAnswer,
+  type ReceivedRequest,
+  type SmtpReceiver,
+} from '../support/receivers';
 
 /**
  * Inbox notifications, their deliveries and the daily digest, against a real database and real
@@ -27,7 +34,10 @@ const mailsTo = (address: string) => smtp.received.filter((m) => m.to.includes(a
 beforeAll(async () => {
   [database, smtp, http] = await Promise.all([createTestDatabase(), startSmtpReceiver(), startHttpReceiver()]);
   http.respondWith((req) => answers.get(req.path)?.(req) ?? { status: 200, body: { errcode: 0, errmsg: 'ok' } });
-  activities = createActivities(database.db, { smtp: { url: smtp.url, from: 'Followup <followup@example.org>' }, timeoutMs: 5_000 });
+  activities = createActivities(database.db, {
+    smtp: { url: smtp.url, from: 'Followup <followup@example.org>' },
+    timeoutMs: 5_000,
+  });
 });
 
 afterAll(async () => {
@@ -40,9 +50,16 @@ const OTHER_PROCURATORATE = '某市人民检察院';
 const DEPARTMENT = '第五检察部';
 const HANDLER = '李检察官';
 
-const REMINDER: NotifyInput['reminder'] = { key: 'reply:2026-03-05:overdue:1', type: 'overdue', deadlineKind: 'reply', dueDate: '2026-03-05', days: 1 };
+const REMINDER: NotifyInput['reminder'] = {
+  key: 'reply:2026-03-05:overdue:1',
+  type: 'overdue',
+  deadlineKind: 'reply',
+  dueDate: '2026-03-05',
+  days: 1,
+};
 const TITLE = '【行政机关书面回复期限已逾期】某区检行公建〔2026〕7号';
-const MESSAGE = '检察建议某区检行公建〔2026〕7号（某区生态环境局）的行政机关书面回复期限已于2026-03-05届满，已逾期1日，请及时跟进。\n请尽快核实整改情况。';
+const MESSAGE =
+  '检察建议某区检行公建〔2026〕7号（某区生态环境局）的行政机关书面回复期限已于2026-03-05届满，已逾期1日，请及时跟进。\n请尽快核实整改情况。';
 const WINDOW: NotifyInput['window'] = { quietHours: { start: '20:00', end: '08:00' }, sendOnRestDays: ['overdue'] };
 /** Friday 2026-03-06 00:00 Shanghai: within quiet hours, so sent from 08:00 that morning. */
 const RAISED_AT = '2026-03-06T00:00:00+08:00';
@@ -56,7 +73,14 @@ function unique(prefix: string): string {
 
 type ChannelInput = { kind: string; address: string; secret?: string };
 
-async function createPerson(id: string, role: string, procuratorate: string, department: string, channels: ChannelInput[] = [], active = true) {
+async function createPerson(
+  id: string,
+  role: string,
+  procuratorate: string,
+  department: string,
+  channels: ChannelInput[] = [],
+  active = true,
+) {
   return database.db.person.create({
     data: { id, name: id, role, procuratorate, department, active, channels: { create: channels } },
     include: { channels: { orderBy: { id: 'asc' } } },
@@ -66,7 +90,12 @@ async function createPerson(id: string, role: string, procuratorate: string, dep
 /** The read-model row a notification refers to; no open deadline, so it never shows in a digest. */
 async function createRecommendation(id: string, handler: string, procuratorate = PROCURATORATE) {
   await database.db.recommendation.create({
-    data: { id, workflowId: workflowIdFor(id), ...detailsFor(id, '2026-01-05', { handler, procuratorate }), status: 'awaiting_reply' },
+    data: {
+      id,
+      workflowId: workflowIdFor(id),
+      ...detailsFor(id, '2026-01-05', { handler, procuratorate }),
+      status: 'awaiting_reply',
+    },
   });
 }
 
@@ -106,7 +135,14 @@ async function plannedFor(channels: ChannelInput[]) {
   const planned = await activities.notify(notifyInput(recommendationId, personId));
   expect(planned).toHaveLength(channels.length);
   const [notification] = await notificationsOf(recommendationId);
-  return { personId, recommendationId, person, planned, notification: notification!, deliveries: notification!.deliveries };
+  return {
+    personId,
+    recommendationId,
+    person,
+    planned,
+    notification: notification!,
+    deliveries: notification!.deliveries,
+  };
 }
 
 /** The ApplicationFailure `deliver` must throw. */
@@ -128,13 +164,28 @@ describe('notify', () => {
         { kind: 'email', address: 'li@example.org' },
         { kind: 'webhook', address: `${http.url}/li-webhook`, secret: 'li-secret' },
       ]),
-      createPerson('周主任', 'supervisor', PROCURATORATE, DEPARTMENT, [{ kind: 'wecom', address: `${http.url}/zhou-wecom` }]),
+      createPerson('周主任', 'supervisor', PROCURATORATE, DEPARTMENT, [
+        { kind: 'wecom', address: `${http.url}/zhou-wecom` },
+      ]),
       createPerson('吴主任', 'supervisor', PROCURATORATE, '第一检察部', [{ kind: 'email', address: 'wu@example.org' }]),
-      createPerson('陈检察长', 'chief', PROCURATORATE, '院领导', [{ kind: 'dingtalk', address: `${http.url}/chen-dingtalk` }]),
-      createPerson('郑检察长', 'chief', PROCURATORATE, '院领导', [{ kind: 'email', address: 'zheng@example.org' }], false),
+      createPerson('陈检察长', 'chief', PROCURATORATE, '院领导', [
+        { kind: 'dingtalk', address: `${http.url}/chen-dingtalk` },
+      ]),
+      createPerson(
+        '郑检察长',
+        'chief',
+        PROCURATORATE,
+        '院领导',
+        [{ kind: 'email', address: 'zheng@example.org' }],
+        false,
+      ),
       // Same department name and roles, but another procuratorate.
-      createPerson('孙主任', 'supervisor', OTHER_PROCURATORATE, DEPARTMENT, [{ kind: 'email', address: 'sun@example.org' }]),
-      createPerson('冯检察长', 'chief', OTHER_PROCURATORATE, '院领导', [{ kind: 'email', address: 'feng@example.org' }]),
+      createPerson('孙主任', 'supervisor', OTHER_PROCURATORATE, DEPARTMENT, [
+        { kind: 'email', address: 'sun@example.org' },
+      ]),
+      createPerson('冯检察长', 'chief', OTHER_PROCURATORATE, '院领导', [
+        { kind: 'email', address: 'feng@example.org' },
+      ]),
     ]);
     people = Object.fromEntries(created.map((p) => [p.id, p]));
   });
@@ -142,7 +193,9 @@ describe('notify', () => {
   it('puts the reminder in the inbox of the handler, the supervisors of their department and the active chief, with one pending delivery per channel', async () => {
     const id = 'notify-escalated';
     await createRecommendation(id, HANDLER);
-    const planned = await activities.notify(notifyInput(id, HANDLER, { audiences: ['handler', 'supervisor', 'chief'] }));
+    const planned = await activities.notify(
+      notifyInput(id, HANDLER, { audiences: ['handler', 'supervisor', 'chief'] }),
+    );
 
     const notifications = await notificationsOf(id);
     expect(notifications.map((n) => [n.recipient, n.audience, n.key])).toEqual([
@@ -164,7 +217,9 @@ describe('notify', () => {
       });
     }
 
-    const deliveries = notifications.flatMap((n) => n.deliveries.map((d) => ({ ...d, recipient: n.recipient, notificationKey: n.key })));
+    const deliveries = notifications.flatMap((n) =>
+      n.deliveries.map((d) => ({ ...d, recipient: n.recipient, notificationKey: n.key })),
+    );
     const [email, webhook] = people[HANDLER]!.channels;
     const [wecom] = people['周主任']!.channels;
     const [dingtalk] = people['陈检察长']!.channels;
@@ -175,13 +230,23 @@ describe('notify', () => {
       ['陈检察长', dingtalk!.id, 'dingtalk', `${http.url}/chen-dingtalk`],
     ]);
     for (const d of deliveries) {
-      expect(d).toMatchObject({ key: `${d.notificationKey}:${d.channelId}`, status: 'pending', scheduledFor: new Date(SEND_AT), sentAt: null, lastError: null });
+      expect(d).toMatchObject({
+        key: `${d.notificationKey}:${d.channelId}`,
+        status: 'pending',
+        scheduledFor: new Date(SEND_AT),
+        sentAt: null,
+        lastError: null,
+      });
     }
     expect(planned).toEqual(deliveries.map((d) => ({ deliveryId: d.id, sendAt: SEND_AT })));
 
     // Nobody else heard of it: no other supervisor, no inactive chief, nobody of another procuratorate.
     expect(await database.db.notification.count({ where: { recommendationId: id } })).toBe(3);
-    expect(await database.db.notification.count({ where: { recipient: { in: ['吴主任', '郑检察长', '孙主任', '冯检察长'] } } })).toBe(0);
+    expect(
+      await database.db.notification.count({
+        where: { recipient: { in: ['吴主任', '郑检察长', '孙主任', '冯检察长'] } },
+      }),
+    ).toBe(0);
   });
 
   it('reaches only the levels asked for', async () => {
@@ -208,7 +273,9 @@ describe('notify', () => {
 
     // The handler's e-mail goes out; a later retry of notify must not plan it again.
     const first = planned[0]!;
-    expect((await database.db.delivery.findUniqueOrThrow({ where: { id: first.deliveryId } })).channelKind).toBe('email');
+    expect((await database.db.delivery.findUniqueOrThrow({ where: { id: first.deliveryId } })).channelKind).toBe(
+      'email',
+    );
     expect(await activities.deliver({ deliveryId: first.deliveryId })).toBe('sent');
     const afterSending = await activities.notify(structuredClone(input));
     expect(afterSending).toEqual(planned.slice(1));
@@ -224,7 +291,9 @@ describe('notify', () => {
 
     expect(planned).toEqual([]);
     const notifications = await notificationsOf(id);
-    expect(notifications.map((n) => [n.recipient, n.audience, n.key, n.deliveries.length])).toEqual([[handler, 'handler', `${id}:${REMINDER.key}:${handler}`, 0]]);
+    expect(notifications.map((n) => [n.recipient, n.audience, n.key, n.deliveries.length])).toEqual([
+      [handler, 'handler', `${id}:${REMINDER.key}:${handler}`, 0],
+    ]);
     // A retry finds it again.
     expect(await activities.notify(notifyInput(id, handler, { audiences: ['handler', 'supervisor'] }))).toEqual([]);
     expect(await database.db.notification.count({ where: { recommendationId: id } })).toBe(1);
@@ -242,22 +311,34 @@ describe('notify', () => {
     }
 
     it('an overdue notice raised at midnight of a Friday is sent at 08:00 that morning', async () => {
-      expect(await sendAtOf('quiet-friday-midnight', { raisedAt: '2026-03-06T00:00:00+08:00' })).toBe(new Date('2026-03-06T08:00:00+08:00').toISOString());
+      expect(await sendAtOf('quiet-friday-midnight', { raisedAt: '2026-03-06T00:00:00+08:00' })).toBe(
+        new Date('2026-03-06T08:00:00+08:00').toISOString(),
+      );
     });
 
     it('a reminder raised outside quiet hours on a working day is sent at once', async () => {
-      expect(await sendAtOf('quiet-friday-morning', { raisedAt: '2026-03-06T09:00:00+08:00' })).toBe(new Date('2026-03-06T09:00:00+08:00').toISOString());
+      expect(await sendAtOf('quiet-friday-morning', { raisedAt: '2026-03-06T09:00:00+08:00' })).toBe(
+        new Date('2026-03-06T09:00:00+08:00').toISOString(),
+      );
     });
 
     it('an upcoming reminder raised on a Saturday waits for Monday 08:00', async () => {
-      const reminder = { key: 'reply:2026-03-16:upcoming:7', type: 'upcoming', deadlineKind: 'reply', dueDate: '2026-03-16', days: 7 } as const;
+      const reminder = {
+        key: 'reply:2026-03-16:upcoming:7',
+        type: 'upcoming',
+        deadlineKind: 'reply',
+        dueDate: '2026-03-16',
+        days: 7,
+      } as const;
       expect(await sendAtOf('quiet-saturday-upcoming', { reminder, raisedAt: '2026-03-07T09:00:00+08:00' })).toBe(
         new Date('2026-03-09T08:00:00+08:00').toISOString(),
       );
     });
 
     it('an overdue notice may go out on a rest day, after its quiet hours', async () => {
-      expect(await sendAtOf('quiet-saturday-overdue', { raisedAt: '2026-03-07T21:00:00+08:00' })).toBe(new Date('2026-03-08T08:00:00+08:00').toISOString());
+      expect(await sendAtOf('quiet-saturday-overdue', { raisedAt: '2026-03-07T21:00:00+08:00' })).toBe(
+        new Date('2026-03-08T08:00:00+08:00').toISOString(),
+      );
     });
   });
 });
@@ -317,7 +398,11 @@ describe('deliver', () => {
     expect(delivery).toMatchObject({ status: 'sent', lastError: null });
     expect(delivery.sentAt).toBeInstanceOf(Date);
     // Every try carried the same idempotency key.
-    expect(arrivedAt(path).map((r) => r.headers['x-followup-delivery'])).toEqual([deliveries[0]!.key, deliveries[0]!.key, deliveries[0]!.key]);
+    expect(arrivedAt(path).map((r) => r.headers['x-followup-delivery'])).toEqual([
+      deliveries[0]!.key,
+      deliveries[0]!.key,
+      deliveries[0]!.key,
+    ]);
   });
 
   it('does not retry a webhook that answers 400', async () => {
@@ -352,7 +437,9 @@ describe('deliver', () => {
     expect(delivery.status).toBe('pending');
     expect(delivery.lastError).toContain('errcode 93000');
     expect(delivery.lastError).toContain(errmsg);
-    expect(arrivedAt(path).map((r) => r.body)).toEqual([{ msgtype: 'markdown', markdown: { content: `**${TITLE}**\n${MESSAGE}` } }]);
+    expect(arrivedAt(path).map((r) => r.body)).toEqual([
+      { msgtype: 'markdown', markdown: { content: `**${TITLE}**\n${MESSAGE}` } },
+    ]);
   });
 
   it('posts the notification to a generic webhook, signed, with its particulars in `data`', async () => {
@@ -362,7 +449,9 @@ describe('deliver', () => {
     const handler = unique('承办人');
     const supervisor = unique('部门负责人');
     await createPerson(handler, 'handler', PROCURATORATE, department);
-    await createPerson(supervisor, 'supervisor', PROCURATORATE, department, [{ kind: 'webhook', address: `${http.url}${path}`, secret }]);
+    await createPerson(supervisor, 'supervisor', PROCURATORATE, department, [
+      { kind: 'webhook', address: `${http.url}${path}`, secret },
+    ]);
     const id = 'deliver-webhook-data';
     await createRecommendation(id, handler);
     const planned = await activities.notify(notifyInput(id, handler, { audiences: ['supervisor'] }));
@@ -387,7 +476,10 @@ describe('deliver', () => {
         raisedAt: '2026-03-05T16:00:00.000Z',
       },
     });
-    const headers = { timestamp: request!.headers['x-followup-timestamp'], signature: request!.headers['x-followup-signature'] };
+    const headers = {
+      timestamp: request!.headers['x-followup-timestamp'],
+      signature: request!.headers['x-followup-signature'],
+    };
     expect(verifyWebhookSignature(secret, headers, request!.rawBody, Math.floor(Date.now() / 1000))).toBe(true);
   });
 
@@ -425,14 +517,21 @@ describe('settleDelivery', () => {
     const sent = await database.db.delivery.findUniqueOrThrow({ where: { id: sentId } });
 
     await activities.settleDelivery({ deliveryId: pendingId, status: 'failed', reason: '重试次数已用尽' });
-    expect(await database.db.delivery.findUniqueOrThrow({ where: { id: pendingId } })).toMatchObject({ status: 'failed', lastError: '重试次数已用尽', sentAt: null });
+    expect(await database.db.delivery.findUniqueOrThrow({ where: { id: pendingId } })).toMatchObject({
+      status: 'failed',
+      lastError: '重试次数已用尽',
+      sentAt: null,
+    });
 
     await activities.settleDelivery({ deliveryId: sentId, status: 'cancelled', reason: '期限已履行' });
     expect(await database.db.delivery.findUniqueOrThrow({ where: { id: sentId } })).toEqual(sent);
 
     // Settled once, settled for good; and a failed delivery is not sent later.
     await activities.settleDelivery({ deliveryId: pendingId, status: 'cancelled', reason: '期限已履行' });
-    expect(await database.db.delivery.findUniqueOrThrow({ where: { id: pendingId } })).toMatchObject({ status: 'failed', lastError: '重试次数已用尽' });
+    expect(await database.db.delivery.findUniqueOrThrow({ where: { id: pendingId } })).toMatchObject({
+      status: 'failed',
+      lastError: '重试次数已用尽',
+    });
     expect(await activities.deliver({ deliveryId: pendingId })).toBe('already_settled');
     expect(mailsTo(address)).toHaveLength(0);
     expect(arrivedAt(path)).toHaveLength(1);
@@ -449,11 +548,32 @@ describe('composeDigests', () => {
   const CHIEF = '黄检察长';
 
   function deadline(kind: DeadlineKind, dueDate: string, changes: Partial<DeadlineState> = {}): DeadlineState {
-    return { kind, triggeredOn: '2026-01-05', periodEnd: dueDate, dueDate, basis: '测试', metOn: null, late: false, cancelled: false, overdueNoticeRaised: false, ...changes };
+    return {
+      kind,
+      triggeredOn: '2026-01-05',
+      periodEnd: dueDate,
+      dueDate,
+      basis: '测试',
+      metOn: null,
+      late: false,
+      cancelled: false,
+      overdueNoticeRaised: false,
+      ...changes,
+    };
   }
 
-  async function createRow(id: string, handler: string, documentNumber: string, agency: string, status: Status, deadlines: DeadlineState[], procuratorate = COUNTY) {
-    const open = deadlines.filter((d) => d.metOn === null && !d.cancelled).sort((a, b) => a.dueDate.localeCompare(b.dueDate))[0];
+  async function createRow(
+    id: string,
+    handler: string,
+    documentNumber: string,
+    agency: string,
+    status: Status,
+    deadlines: DeadlineState[],
+    procuratorate = COUNTY,
+  ) {
+    const open = deadlines
+      .filter((d) => d.metOn === null && !d.cancelled)
+      .sort((a, b) => a.dueDate.localeCompare(b.dueDate))[0];
     await database.db.recommendation.create({
       data: {
         id,
@@ -494,7 +614,9 @@ describe('composeDigests', () => {
       deadline('review', '2026-06-08'),
     ]);
     // Closed: ignored even though a deadline of it is still marked open.
-    await createRow('digest-a-closed', HANDLER_A, '某县检行公建〔2026〕3号', '某县农业农村局', 'closed', [deadline('reply', '2026-03-09')]);
+    await createRow('digest-a-closed', HANDLER_A, '某县检行公建〔2026〕3号', '某县农业农村局', 'closed', [
+      deadline('reply', '2026-03-09'),
+    ]);
     // B: nothing pressing, its next deadline is 30 days away.
     await createRow('digest-b-later', HANDLER_B, '某县检行公建〔2026〕4号', '某县住房和城乡建设局', 'awaiting_reply', [
       deadline('superior_filing', '2026-03-02', { metOn: '2026-03-01' }),
@@ -570,21 +692,35 @@ describe('composeDigests', () => {
         '2. 某县检行公建〔2026〕2号（某县自然资源局）报上一级院备案期限2026-03-13届满，还有3日，承办：王检察官',
     });
 
-    const deliveries = digests.flatMap((n) => n.deliveries.map((d) => ({ ...d, recipient: n.recipient, notificationKey: n.key })));
-    const expectedChannels = [HANDLER_A, SUPERVISOR_X, CHIEF].flatMap((person) => channels[person]!.map((c) => [person, c.id, c.kind, c.address]));
+    const deliveries = digests.flatMap((n) =>
+      n.deliveries.map((d) => ({ ...d, recipient: n.recipient, notificationKey: n.key })),
+    );
+    const expectedChannels = [HANDLER_A, SUPERVISOR_X, CHIEF].flatMap((person) =>
+      channels[person]!.map((c) => [person, c.id, c.kind, c.address]),
+    );
     const sortRows = (rows: unknown[][]) => rows.map((r) => JSON.stringify(r)).sort();
-    expect(sortRows(deliveries.map((d) => [d.recipient, d.channelId, d.channelKind, d.address]))).toEqual(sortRows(expectedChannels));
+    expect(sortRows(deliveries.map((d) => [d.recipient, d.channelId, d.channelKind, d.address]))).toEqual(
+      sortRows(expectedChannels),
+    );
     for (const d of deliveries) {
-      expect(d).toMatchObject({ key: `${d.notificationKey}:${d.channelId}`, status: 'pending', scheduledFor: new Date(RAISED) });
+      expect(d).toMatchObject({
+        key: `${d.notificationKey}:${d.channelId}`,
+        status: 'pending',
+        scheduledFor: new Date(RAISED),
+      });
     }
     const byId = (a: PlannedDelivery, b: PlannedDelivery) => a.deliveryId - b.deliveryId;
-    expect([...planned].sort(byId)).toEqual(deliveries.map((d) => ({ deliveryId: d.id, sendAt: Date.parse(RAISED) })).sort(byId));
+    expect([...planned].sort(byId)).toEqual(
+      deliveries.map((d) => ({ deliveryId: d.id, sendAt: Date.parse(RAISED) })).sort(byId),
+    );
 
     // Repeating the run for the same day writes nothing twice.
     const again = await activities.composeDigests({ date: DATE, raisedAt: RAISED });
     expect([...again].sort(byId)).toEqual([...planned].sort(byId));
     expect(await database.db.notification.count({ where: { key: { startsWith: `digest:${DATE}:` } } })).toBe(4);
-    expect(await database.db.delivery.count({ where: { notification: { key: { startsWith: `digest:${DATE}:` } } } })).toBe(deliveries.length);
+    expect(
+      await database.db.delivery.count({ where: { notification: { key: { startsWith: `digest:${DATE}:` } } } }),
+    ).toBe(deliveries.length);
   });
 
   // The labels name what is due; the digest, titles and templates add 期限 themselves.
@@ -592,14 +728,24 @@ describe('composeDigests', () => {
     const handler = '孔检察官';
     await createPerson(handler, 'handler', '某镇人民检察院', '第一检察部');
     // Due 03-18: within the horizon of 03-11, not of 03-10, so the digest of 03-10 above never sees it.
-    await createRow('digest-review', handler, '某镇检行公建〔2026〕1号', '某镇水务局', 'follow_up', [
-      deadline('superior_filing', '2026-01-12', { metOn: '2026-01-10' }),
-      deadline('reply', '2026-02-09', { metOn: '2026-02-06' }),
-      deadline('review', '2026-03-18'),
-    ], '某镇人民检察院');
+    await createRow(
+      'digest-review',
+      handler,
+      '某镇检行公建〔2026〕1号',
+      '某镇水务局',
+      'follow_up',
+      [
+        deadline('superior_filing', '2026-01-12', { metOn: '2026-01-10' }),
+        deadline('reply', '2026-02-09', { metOn: '2026-02-06' }),
+        deadline('review', '2026-03-18'),
+      ],
+      '某镇人民检察院',
+    );
     await activities.composeDigests({ date: '2026-03-11', raisedAt: '2026-03-11T01:00:00.000Z' });
     const digest = await database.db.notification.findUniqueOrThrow({ where: { key: `digest:2026-03-11:${handler}` } });
-    expect(digest.message).toBe('7日内到期1项：\n1. 某镇检行公建〔2026〕1号（某镇水务局）审查起诉期限2026-03-18届满，还有7日');
+    expect(digest.message).toBe(
+      '7日内到期1项：\n1. 某镇检行公建〔2026〕1号（某镇水务局）审查起诉期限2026-03-18届满，还有7日',
+    );
   });
 
   it.each([

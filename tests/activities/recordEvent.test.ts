@@ -5,7 +5,12 @@ import { createActivities, type LifecycleEvent } from '../../src/activities';
 import { WorkingCalendar } from '../../src/domain/calendar';
 import { computeDeadlines } from '../../src/domain/deadlines';
 import { workflowIdFor } from '../../src/domain/identifiers';
-import { newRecommendationState, type DeadlineState, type RecommendationState, type Status } from '../../src/domain/lifecycle';
+import {
+  newRecommendationState,
+  type DeadlineState,
+  type RecommendationState,
+  type Status,
+} from '../../src/domain/lifecycle';
 
 /** The activities against a real SQLite file with the real migrations; no Temporal needed. */
 
@@ -23,7 +28,10 @@ afterAll(async () => {
 
 function stateOf(id: string, sequence: number, status: Status, servedAt = '2026-03-02'): RecommendationState {
   const details = detailsFor(id, servedAt);
-  const computed = computeDeadlines({ servedAt, urgent: false, replyDueOverride: null, reviewExtensions: 0, suspendedDays: 0 }, new WorkingCalendar());
+  const computed = computeDeadlines(
+    { servedAt, urgent: false, replyDueOverride: null, reviewExtensions: 0, suspendedDays: 0 },
+    new WorkingCalendar(),
+  );
   const deadlines: DeadlineState[] = [computed.superiorFiling, computed.reply, computed.review].map((d) => ({
     ...d,
     metOn: null,
@@ -31,7 +39,12 @@ function stateOf(id: string, sequence: number, status: Status, servedAt = '2026-
     cancelled: false,
     overdueNoticeRaised: false,
   }));
-  return { ...newRecommendationState(id, details, `2026-03-0${Math.min(sequence, 9)}T02:00:00.000Z`), status, deadlines, sequence };
+  return {
+    ...newRecommendationState(id, details, `2026-03-0${Math.min(sequence, 9)}T02:00:00.000Z`),
+    status,
+    deadlines,
+    sequence,
+  };
 }
 
 function eventOf(sequence: number, type: string, occurredAt = '2026-03-05T01:00:00.000Z'): LifecycleEvent {
@@ -98,7 +111,10 @@ describe('recordEvent', () => {
     expect(row).toMatchObject({ status: 'closed', closeGround: 'rectified', sequence: 3 });
     expect((row.state as unknown as RecommendationState).sequence).toBe(3);
     // The event itself is still appended: the history is complete, only the projection stays put.
-    const events = await database.db.recommendationEvent.findMany({ where: { recommendationId: id }, orderBy: { sequence: 'asc' } });
+    const events = await database.db.recommendationEvent.findMany({
+      where: { recommendationId: id },
+      orderBy: { sequence: 'asc' },
+    });
     expect(events.map((e) => [e.sequence, e.type])).toEqual([
       [1, 'issued'],
       [2, 'reply_recorded'],
@@ -128,7 +144,12 @@ describe('recordEvent', () => {
     });
     await activities.recordEvent({ state, event: eventOf(1, 'issued') });
     const row = await database.db.recommendation.findUniqueOrThrow({ where: { id } });
-    expect(row).toMatchObject({ requestHash: 'abc123', title: 'API 写入的标题', sequence: 1, replyDueAt: '2026-05-06' });
+    expect(row).toMatchObject({
+      requestHash: 'abc123',
+      title: 'API 写入的标题',
+      sequence: 1,
+      replyDueAt: '2026-05-06',
+    });
   });
 });
 
@@ -146,14 +167,28 @@ describe('computeDeadlines activity', () => {
     await database.db.holidaySchedule.create({
       data: {
         year: 2027,
-        holidays: ['2027-02-06', '2027-02-07', '2027-02-08', '2027-02-09', '2027-02-10', '2027-02-11', '2027-02-12', '2027-02-13', '2027-02-14'],
+        holidays: [
+          '2027-02-06',
+          '2027-02-07',
+          '2027-02-08',
+          '2027-02-09',
+          '2027-02-10',
+          '2027-02-11',
+          '2027-02-12',
+          '2027-02-13',
+          '2027-02-14',
+        ],
         workdays: ['2027-02-20'],
       },
     });
     const withSchedule = await activities.computeDeadlines({ ...input, servedAt: '2026-12-08' });
     expect(withSchedule.reply).toMatchObject({ periodEnd: '2027-02-08', dueDate: '2027-02-15' });
     // The review runs from the (moved) reply due date: 2027-03-15 is a Monday.
-    expect(withSchedule.review).toMatchObject({ triggeredOn: '2027-02-15', periodEnd: '2027-03-15', dueDate: '2027-03-15' });
+    expect(withSchedule.review).toMatchObject({
+      triggeredOn: '2027-02-15',
+      periodEnd: '2027-03-15',
+      dueDate: '2027-03-15',
+    });
     expect(withSchedule.superiorFiling.dueDate).toBe('2026-12-14');
     expect(withSchedule.yearsWithoutSchedule).toEqual([]);
 

@@ -18,7 +18,8 @@ afterAll(async () => {
 let office: Office;
 const ZHANG = () => office.handlers[0]!;
 const WANG = () => office.handlers[1]!;
-const call = (method: string, path: string, body?: unknown) => callApi(engine.baseUrl, method, path, body, undefined, office.token);
+const call = (method: string, path: string, body?: unknown) =>
+  callApi(engine.baseUrl, method, path, body, undefined, office.token);
 const get = (path: string) => call('GET', path);
 const post = (path: string, body?: unknown) => call('POST', path, body);
 const issues = (res: Reply): { field: string; reason: string }[] => res.body.issues;
@@ -53,18 +54,30 @@ const caseBody = (procuratorate: string, overrides: Record<string, unknown> = {}
 
 /** Audit entries written by the API (lifecycle events, keyed recommendation:…, may be appended meanwhile). */
 async function apiAuditEntriesAfter(id: number) {
-  return engine.db.auditEntry.findMany({ where: { id: { gt: id }, key: { startsWith: 'api:' } }, orderBy: { id: 'asc' } });
+  return engine.db.auditEntry.findMany({
+    where: { id: { gt: id }, key: { startsWith: 'api:' } },
+    orderBy: { id: 'asc' },
+  });
 }
 async function lastAuditId(): Promise<number> {
   return (await engine.db.auditEntry.findFirst({ orderBy: { id: 'desc' }, select: { id: true } }))?.id ?? 0;
 }
 /** Runs the write and checks it added exactly one audit entry, of this type, by this actor. */
-async function audited(type: string, actor: string, write: () => Promise<Reply>, recommendationId: string | null = null): Promise<Reply> {
+async function audited(
+  type: string,
+  actor: string,
+  write: () => Promise<Reply>,
+  recommendationId: string | null = null,
+): Promise<Reply> {
   const before = await lastAuditId();
   const res = await write();
-  expect((await apiAuditEntriesAfter(before)).map((e) => ({ type: e.type, actor: e.actor, recommendationId: e.recommendationId }))).toEqual([
-    { type, actor, recommendationId },
-  ]);
+  expect(
+    (await apiAuditEntriesAfter(before)).map((e) => ({
+      type: e.type,
+      actor: e.actor,
+      recommendationId: e.recommendationId,
+    })),
+  ).toEqual([{ type, actor, recommendationId }]);
   return res;
 }
 /** Runs the write and checks it added no audit entry. */
@@ -102,7 +115,10 @@ describe('filing a case', () => {
       lookBacks: [],
       recommendations: [],
     });
-    const entry = await engine.db.auditEntry.findFirstOrThrow({ where: { type: 'case_filed' }, orderBy: { id: 'desc' } });
+    const entry = await engine.db.auditEntry.findFirstOrThrow({
+      where: { type: 'case_filed' },
+      orderBy: { id: 'desc' },
+    });
     expect(entry.payload).toMatchObject({ id: body.id, caseNumber: body.caseNumber, clueSource: 'big_data_model' });
 
     const repeated = await unaudited(() => post('/api/cases', body));
@@ -115,9 +131,13 @@ describe('filing a case', () => {
     expect(sameIdOtherTitle.body.message).toMatch(`id ${body.id} is already used`);
     const sameNumberOtherId = await unaudited(() => post('/api/cases', { ...body, id: `case-${rand()}` }));
     expect(sameNumberOtherId.status).toBe(409);
-    expect(sameNumberOtherId.body.message).toMatch(`caseNumber ${body.caseNumber} is already used in ${procuratorate} by case ${body.id}`);
+    expect(sameNumberOtherId.body.message).toMatch(
+      `caseNumber ${body.caseNumber} is already used in ${procuratorate} by case ${body.id}`,
+    );
 
-    const elsewhere = await inAnotherProcuratorate((other) => post('/api/cases', { ...withoutId, procuratorate: other, handler: ZHANG() }));
+    const elsewhere = await inAnotherProcuratorate((other) =>
+      post('/api/cases', { ...withoutId, procuratorate: other, handler: ZHANG() }),
+    );
     expect(elsewhere.status).toBe(201);
     expect(elsewhere.body.id).not.toBe(body.id);
   });
@@ -127,7 +147,11 @@ describe('filing a case', () => {
     const tomorrow = addCalendarDays(today(), 1);
     const rejected: [Record<string, unknown>, string[], RegExp][] = [
       [{ extra: 1 }, ['(body)'], /Unrecognized key: "extra"/],
-      [{ clueSource: 'rumour' }, ['clueSource'], /must be one of complaint_report \(群众举报控告\), casework.*big_data_model \(大数据法律监督模型\), yixinweigong_volunteer.*other \(其他\)/],
+      [
+        { clueSource: 'rumour' },
+        ['clueSource'],
+        /must be one of complaint_report \(群众举报控告\), casework.*big_data_model \(大数据法律监督模型\), yixinweigong_volunteer.*other \(其他\)/,
+      ],
       [{ filedAt: tomorrow, clueReceivedAt: undefined }, ['filedAt'], /cannot be in the future/],
       [{ clueReceivedAt: '2025-03-02' }, ['clueReceivedAt'], /cannot be after filedAt/],
       [{ filedAt: '2025-02-30' }, ['filedAt'], /real date/],
@@ -148,12 +172,33 @@ describe('filing a case', () => {
 describe('listing cases', () => {
   it('filters by procuratorate, type, domain, clue source, year and handler, latest filed first, with paging', async () => {
     const procuratorate = await uniqueProcuratorate();
-    const dumping = (await post('/api/cases', caseBody(procuratorate, { filedAt: '2024-05-01', clueReceivedAt: undefined }))).body;
-    const food = (
-      await post('/api/cases', caseBody(procuratorate, { type: 'civil', domain: 'food_drug_safety', clueSource: 'complaint_report', filedAt: '2025-01-15', clueReceivedAt: undefined }))
+    const dumping = (
+      await post('/api/cases', caseBody(procuratorate, { filedAt: '2024-05-01', clueReceivedAt: undefined }))
     ).body;
-    const relics = (await post('/api/cases', caseBody(procuratorate, { domain: 'cultural_relics', clueSource: 'casework', filedAt: '2024-11-20', handler: WANG(), clueReceivedAt: undefined })))
-      .body;
+    const food = (
+      await post(
+        '/api/cases',
+        caseBody(procuratorate, {
+          type: 'civil',
+          domain: 'food_drug_safety',
+          clueSource: 'complaint_report',
+          filedAt: '2025-01-15',
+          clueReceivedAt: undefined,
+        }),
+      )
+    ).body;
+    const relics = (
+      await post(
+        '/api/cases',
+        caseBody(procuratorate, {
+          domain: 'cultural_relics',
+          clueSource: 'casework',
+          filedAt: '2024-11-20',
+          handler: WANG(),
+          clueReceivedAt: undefined,
+        }),
+      )
+    ).body;
     await inAnotherProcuratorate((other) => post('/api/cases', caseBody(other)));
 
     const list = async (query: string) => {
@@ -206,18 +251,36 @@ describe('the context of a case', () => {
   it('records consultations and hearings, and shows them with its recommendations and look-backs', async () => {
     const procuratorate = await uniqueProcuratorate();
     const filed = (await post('/api/cases', caseBody(procuratorate))).body;
-    const recommendation = (await post('/api/recommendations', createBody({ caseNumber: filed.caseNumber, handler: ZHANG() }))).body;
+    const recommendation = (
+      await post('/api/recommendations', createBody({ caseNumber: filed.caseNumber, handler: ZHANG() }))
+    ).body;
     await post('/api/recommendations', createBody({ handler: ZHANG() }));
 
     const consulted = await audited('consultation_recorded', office.chief, () =>
-      post(`/api/cases/${filed.id}/consultations`, { heldOn: '2025-03-05', agency: '某区生态环境局', outcome: 'recommendation_needed', notes: '机关称需协调多部门' }),
+      post(`/api/cases/${filed.id}/consultations`, {
+        heldOn: '2025-03-05',
+        agency: '某区生态环境局',
+        outcome: 'recommendation_needed',
+        notes: '机关称需协调多部门',
+      }),
     );
     expect(consulted.status).toBe(201);
     expect(consulted.body.consultations).toEqual([
-      { id: expect.any(Number), heldOn: '2025-03-05', agency: '某区生态环境局', outcome: 'recommendation_needed', outcomeLabel: '需制发检察建议', notes: '机关称需协调多部门' },
+      {
+        id: expect.any(Number),
+        heldOn: '2025-03-05',
+        agency: '某区生态环境局',
+        outcome: 'recommendation_needed',
+        outcomeLabel: '需制发检察建议',
+        notes: '机关称需协调多部门',
+      },
     ]);
     const heard = await audited('hearing_recorded', office.chief, () =>
-      post(`/api/cases/${filed.id}/hearings`, { heldOn: '2025-03-20', participants: { people_supervisor: 2, deputy: 1, expert: 1 }, conclusion: '同意制发检察建议' }),
+      post(`/api/cases/${filed.id}/hearings`, {
+        heldOn: '2025-03-20',
+        participants: { people_supervisor: 2, deputy: 1, expert: 1 },
+        conclusion: '同意制发检察建议',
+      }),
     );
     expect(heard.status).toBe(201);
     expect(heard.body.hearings).toEqual([
@@ -232,17 +295,39 @@ describe('the context of a case', () => {
         conclusion: '同意制发检察建议',
       },
     ]);
-    const hearingEntry = await engine.db.auditEntry.findFirstOrThrow({ where: { type: 'hearing_recorded' }, orderBy: { id: 'desc' } });
-    expect(hearingEntry.payload).toMatchObject({ caseId: filed.id, heldOn: '2025-03-20', participants: { people_supervisor: 2, deputy: 1, expert: 1 } });
+    const hearingEntry = await engine.db.auditEntry.findFirstOrThrow({
+      where: { type: 'hearing_recorded' },
+      orderBy: { id: 'desc' },
+    });
+    expect(hearingEntry.payload).toMatchObject({
+      caseId: filed.id,
+      heldOn: '2025-03-20',
+      participants: { people_supervisor: 2, deputy: 1, expert: 1 },
+    });
 
     // Look-backs are scheduled by the lifecycle after closure: one of the recommendation, one of the case itself.
-    const ofRecommendation = await engine.db.lookBack.create({ data: { recommendationId: recommendation.id, dueOn: '2025-12-01' } });
+    const ofRecommendation = await engine.db.lookBack.create({
+      data: { recommendationId: recommendation.id, dueOn: '2025-12-01' },
+    });
     const ofCase = await engine.db.lookBack.create({ data: { caseId: filed.id, dueOn: '2025-09-01' } });
 
     const detail = await get(`/api/cases/${filed.id}`);
     expect(detail.status).toBe(200);
-    expect(detail.body).toMatchObject({ id: filed.id, consultations: consulted.body.consultations, hearings: heard.body.hearings, publicNotices: [], lawsuits: [] });
-    expect(detail.body.recommendations).toEqual([{ id: recommendation.id, documentNumber: recommendation.documentNumber, status: 'awaiting_reply', statusLabel: '等待回复' }]);
+    expect(detail.body).toMatchObject({
+      id: filed.id,
+      consultations: consulted.body.consultations,
+      hearings: heard.body.hearings,
+      publicNotices: [],
+      lawsuits: [],
+    });
+    expect(detail.body.recommendations).toEqual([
+      {
+        id: recommendation.id,
+        documentNumber: recommendation.documentNumber,
+        status: 'awaiting_reply',
+        statusLabel: '等待回复',
+      },
+    ]);
     expect(detail.body.lookBacks.map((l: { id: number }) => l.id)).toEqual([ofCase.id, ofRecommendation.id]);
     expect(detail.body.lookBacks[0]).toEqual({
       id: ofCase.id,
@@ -262,11 +347,31 @@ describe('the context of a case', () => {
     const hearing = { heldOn: '2025-03-20', participants: { deputy: 1 }, conclusion: '同意' };
     const rejected: [string, Record<string, unknown>, string[], RegExp][] = [
       ['hearings', { ...hearing, participants: {} }, ['participants'], /at least one participant/],
-      ['hearings', { ...hearing, participants: { deputy: 0, journalist: 1 } }, ['participants.deputy', 'participants'], /positive whole number/],
+      [
+        'hearings',
+        { ...hearing, participants: { deputy: 0, journalist: 1 } },
+        ['participants.deputy', 'participants'],
+        /positive whole number/,
+      ],
       ['hearings', { ...hearing, heldOn: addCalendarDays(today(), 1) }, ['heldOn'], /cannot be in the future/],
-      ['hearings', { ...hearing, heldOn: '2025-02-28' }, ['heldOn'], /cannot be before the case was filed \(2025-03-01\)/],
-      ['consultations', { heldOn: '2025-03-05', agency: '某区生态环境局', outcome: 'agreed' }, ['outcome'], /rectified_by_consultation \(磋商后整改到位\)/],
-      ['consultations', { heldOn: '2025-03-05', agency: '', outcome: 'recommendation_needed' }, ['agency'], /must not be empty/],
+      [
+        'hearings',
+        { ...hearing, heldOn: '2025-02-28' },
+        ['heldOn'],
+        /cannot be before the case was filed \(2025-03-01\)/,
+      ],
+      [
+        'consultations',
+        { heldOn: '2025-03-05', agency: '某区生态环境局', outcome: 'agreed' },
+        ['outcome'],
+        /rectified_by_consultation \(磋商后整改到位\)/,
+      ],
+      [
+        'consultations',
+        { heldOn: '2025-03-05', agency: '', outcome: 'recommendation_needed' },
+        ['agency'],
+        /must not be empty/,
+      ],
     ];
     for (const [path, body, expectedFields, reason] of rejected) {
       const res = await unaudited(() => post(`/api/cases/${filed.id}/${path}`, body));
@@ -274,7 +379,10 @@ describe('the context of a case', () => {
       expect(fields(res)).toEqual(expectedFields);
       expect(issues(res)[0]!.reason).toMatch(reason);
     }
-    const unknownCategory = await post(`/api/cases/${filed.id}/hearings`, { ...hearing, participants: { journalist: 1 } });
+    const unknownCategory = await post(`/api/cases/${filed.id}/hearings`, {
+      ...hearing,
+      participants: { journalist: 1 },
+    });
     expect(issues(unknownCategory)[0]!.reason).toMatch(/unknown category journalist; known: people_supervisor, deputy/);
     expect((await get(`/api/cases/${filed.id}`)).body).toMatchObject({ consultations: [], hearings: [] });
 
@@ -293,12 +401,26 @@ describe('civil cases', () => {
     const notice = { publishedOn: '2025-03-10', outlet: '正义网' };
     const lawsuit = { kind: 'criminal_incidental_civil', filedAt: '2025-07-01', court: '某区人民法院' };
 
-    const published = await audited('public_notice_recorded', office.chief, () => post(`/api/cases/${civil.id}/public-notices`, notice));
+    const published = await audited('public_notice_recorded', office.chief, () =>
+      post(`/api/cases/${civil.id}/public-notices`, notice),
+    );
     expect(published.status).toBe(201);
-    expect(published.body.publicNotices).toEqual([{ id: expect.any(Number), publishedOn: '2025-03-10', endsOn: '2025-04-09', outlet: '正义网' }]);
-    const sued = await audited('case_lawsuit_filed', office.chief, () => post(`/api/cases/${civil.id}/lawsuits`, lawsuit));
+    expect(published.body.publicNotices).toEqual([
+      { id: expect.any(Number), publishedOn: '2025-03-10', endsOn: '2025-04-09', outlet: '正义网' },
+    ]);
+    const sued = await audited('case_lawsuit_filed', office.chief, () =>
+      post(`/api/cases/${civil.id}/lawsuits`, lawsuit),
+    );
     expect(sued.status).toBe(201);
-    expect(sued.body.lawsuits).toEqual([{ id: expect.any(Number), kind: 'criminal_incidental_civil', kindLabel: '刑事附带民事公益诉讼', filedAt: '2025-07-01', court: '某区人民法院' }]);
+    expect(sued.body.lawsuits).toEqual([
+      {
+        id: expect.any(Number),
+        kind: 'criminal_incidental_civil',
+        kindLabel: '刑事附带民事公益诉讼',
+        filedAt: '2025-07-01',
+        court: '某区人民法院',
+      },
+    ]);
 
     for (const [path, body] of [
       ['public-notices', notice],
@@ -306,11 +428,16 @@ describe('civil cases', () => {
     ] as const) {
       const refused = await unaudited(() => post(`/api/cases/${administrative.id}/${path}`, body));
       expect(refused.status, path).toBe(409);
-      expect(refused.body).toMatchObject({ error: 'civil_case_only', message: expect.stringMatching(/is administrative \(行政公益诉讼\).*civil cases \(民事公益诉讼\) only/) });
+      expect(refused.body).toMatchObject({
+        error: 'civil_case_only',
+        message: expect.stringMatching(/is administrative \(行政公益诉讼\).*civil cases \(民事公益诉讼\) only/),
+      });
     }
     expect((await get(`/api/cases/${administrative.id}`)).body).toMatchObject({ publicNotices: [], lawsuits: [] });
 
-    const badKind = await unaudited(() => post(`/api/cases/${civil.id}/lawsuits`, { ...lawsuit, kind: 'administrative' }));
+    const badKind = await unaudited(() =>
+      post(`/api/cases/${civil.id}/lawsuits`, { ...lawsuit, kind: 'administrative' }),
+    );
     expect([badKind.status, fields(badKind)]).toEqual([400, ['kind']]);
   });
 });
@@ -320,9 +447,13 @@ describe('look-backs', () => {
     const procuratorate = await uniqueProcuratorate();
     const filed = (await post('/api/cases', caseBody(procuratorate))).body;
     const recommendation = (await post('/api/recommendations', createBody({ handler: ZHANG() }))).body;
-    const elsewhere = (await inAnotherProcuratorate(() => post('/api/recommendations', createBody({ handler: ZHANG() })))).body;
+    const elsewhere = (
+      await inAnotherProcuratorate(() => post('/api/recommendations', createBody({ handler: ZHANG() })))
+    ).body;
     const ofCase = await engine.db.lookBack.create({ data: { caseId: filed.id, dueOn: '2025-06-01' } });
-    const ofRecommendation = await engine.db.lookBack.create({ data: { recommendationId: recommendation.id, dueOn: '2025-09-01' } });
+    const ofRecommendation = await engine.db.lookBack.create({
+      data: { recommendationId: recommendation.id, dueOn: '2025-09-01' },
+    });
     await engine.db.lookBack.create({ data: { recommendationId: elsewhere.id, dueOn: '2025-06-01' } });
 
     const list = async (query: string) => {
@@ -335,7 +466,9 @@ describe('look-backs', () => {
     expect(await list('&pending=false')).toEqual({ ids: [], total: 0 });
 
     const result = { conductedOn: '2025-06-03', finding: 'sustained', notes: '河道保持清洁' };
-    const recorded = await audited('look_back_recorded', office.chief, () => post(`/api/look-backs/${ofCase.id}`, result));
+    const recorded = await audited('look_back_recorded', office.chief, () =>
+      post(`/api/look-backs/${ofCase.id}`, result),
+    );
     expect(recorded.status).toBe(200);
     expect(recorded.body).toEqual({
       id: ofCase.id,
@@ -361,14 +494,19 @@ describe('look-backs', () => {
 
     const again = await unaudited(() => post(`/api/look-backs/${ofCase.id}`, { ...result, finding: 'relapsed' }));
     expect(again.status).toBe(409);
-    expect(again.body).toMatchObject({ error: 'already_recorded', message: `look-back ${ofCase.id} is already recorded as conducted on 2025-06-03` });
+    expect(again.body).toMatchObject({
+      error: 'already_recorded',
+      message: `look-back ${ofCase.id} is already recorded as conducted on 2025-06-03`,
+    });
     expect((await get(`/api/cases/${filed.id}`)).body.lookBacks[0]).toMatchObject({ finding: 'sustained' });
 
     const missing = await unaudited(() => post('/api/look-backs/999999999', result));
     expect(missing.status).toBe(404);
     const badId = await post('/api/look-backs/abc', result);
     expect([badId.status, fields(badId)]).toEqual([400, ['id']]);
-    const badFinding = await unaudited(() => post(`/api/look-backs/${ofRecommendation.id}`, { ...result, finding: 'fine' }));
+    const badFinding = await unaudited(() =>
+      post(`/api/look-backs/${ofRecommendation.id}`, { ...result, finding: 'fine' }),
+    );
     expect([badFinding.status, fields(badFinding)]).toEqual([400, ['finding']]);
     expect((await get('/api/look-backs?pending=maybe')).status).toBe(400);
   });
@@ -378,7 +516,15 @@ describe('the OpenAPI document', () => {
   it('lists every case and look-back route', async () => {
     const { paths } = (await get('/api/openapi.json')).body;
     expect(Object.keys(paths['/api/cases'])).toEqual(['post', 'get']);
-    for (const path of ['/api/cases/{id}', '/api/cases/{id}/consultations', '/api/cases/{id}/hearings', '/api/cases/{id}/public-notices', '/api/cases/{id}/lawsuits', '/api/look-backs', '/api/look-backs/{id}']) {
+    for (const path of [
+      '/api/cases/{id}',
+      '/api/cases/{id}/consultations',
+      '/api/cases/{id}/hearings',
+      '/api/cases/{id}/public-notices',
+      '/api/cases/{id}/lawsuits',
+      '/api/look-backs',
+      '/api/look-backs/{id}',
+    ]) {
       expect(Object.keys(paths)).toContain(path);
     }
   });

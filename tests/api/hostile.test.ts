@@ -25,8 +25,16 @@ beforeAll(async () => {
       headers: { authorization: `Bearer ${engine.tokens[who]}`, 'content-type': 'application/json' },
       body: JSON.stringify(body),
     }).then(async (r) => ({ status: r.status, body: (await r.json()) as { id: string } }));
-  const ours = await post('chief', '/api/recommendations', createBody({ handler: USERS.handler.id, servedAt: createBody().servedAt }));
-  const theirs = await post('outsiderChief', '/api/recommendations', createBody({ handler: USERS.outsiderHandler.id, agency: `${SECRET}局`, title: `关于${SECRET}的检察建议` }));
+  const ours = await post(
+    'chief',
+    '/api/recommendations',
+    createBody({ handler: USERS.handler.id, servedAt: createBody().servedAt }),
+  );
+  const theirs = await post(
+    'outsiderChief',
+    '/api/recommendations',
+    createBody({ handler: USERS.outsiderHandler.id, agency: `${SECRET}局`, title: `关于${SECRET}的检察建议` }),
+  );
   const theirCase = await post('outsiderChief', '/api/cases', {
     procuratorate: OTHER_PROCURATORATE,
     caseNumber: `${SECRET}案`,
@@ -39,8 +47,12 @@ beforeAll(async () => {
   });
   expect([ours.status, theirs.status, theirCase.status]).toEqual([201, 201, 201]);
   Object.assign(known, { ours: ours.body.id, theirs: theirs.body.id, theirCase: theirCase.body.id });
-  const openapi = (await (await fetch(`${engine.baseUrl}/api/openapi.json`)).json()) as { paths: Record<string, Record<string, unknown>> };
-  routes = Object.entries(openapi.paths).flatMap(([path, methods]) => Object.keys(methods).map((method) => ({ method: method.toUpperCase(), path })));
+  const openapi = (await (await fetch(`${engine.baseUrl}/api/openapi.json`)).json()) as {
+    paths: Record<string, Record<string, unknown>>;
+  };
+  routes = Object.entries(openapi.paths).flatMap(([path, methods]) =>
+    Object.keys(methods).map((method) => ({ method: method.toUpperCase(), path })),
+  );
 }, 120_000);
 afterAll(async () => {
   await engine?.stop();
@@ -65,7 +77,13 @@ const attackStrings = fc.constantFrom(
   'constructor',
 );
 const idLike = fc.oneof(
-  fc.constantFrom(() => known.ours, () => known.theirs, () => known.theirCase).map((f) => f()),
+  fc
+    .constantFrom(
+      () => known.ours,
+      () => known.theirs,
+      () => known.theirCase,
+    )
+    .map((f) => f()),
   attackStrings,
   fc.string({ maxLength: 80 }),
   fc.integer().map(String),
@@ -92,27 +110,56 @@ const body = fc.oneof(
 );
 
 const token = fc.oneof(
-  fc.constantFrom<UserKey>('handler', 'colleague', 'supervisor', 'chief', 'admin', 'service').map((who) => `Bearer ${engine.tokens[who]}`),
-  fc.constantFrom('', 'Bearer ', 'Bearer fu_', 'Bearer null', 'Basic YWRtaW46YWRtaW4=', 'Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJhZG1pbiJ9.'),
+  fc
+    .constantFrom<UserKey>('handler', 'colleague', 'supervisor', 'chief', 'admin', 'service')
+    .map((who) => `Bearer ${engine.tokens[who]}`),
+  fc.constantFrom(
+    '',
+    'Bearer ',
+    'Bearer fu_',
+    'Bearer null',
+    'Basic YWRtaW46YWRtaW4=',
+    'Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJhZG1pbiJ9.',
+  ),
   fc.string({ maxLength: 100 }).map((s) => `Bearer ${s}`),
 );
 
 const request = fc.record({
   route: fc.oneof(
     { weight: 4, arbitrary: fc.integer({ min: 0, max: 10_000 }).map((i) => routes[i % routes.length]!) },
-    { weight: 1, arbitrary: fc.record({ method: fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH'), path: fc.string({ maxLength: 60 }).map((s) => `/api/${s}`) }) },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        method: fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH'),
+        path: fc.string({ maxLength: 60 }).map((s) => `/api/${s}`),
+      }),
+    },
   ),
   method: fc.option(fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'), { nil: undefined }),
   params: fc.array(idLike, { minLength: 4, maxLength: 4 }),
-  query: fc.option(fc.dictionary(fc.constantFrom('limit', 'offset', 'status', 'procuratorate', 'year', 'format', 'sort', 'x', 'handler'), fc.oneof(attackStrings, fc.string({ maxLength: 20 }))), { nil: undefined }),
+  query: fc.option(
+    fc.dictionary(
+      fc.constantFrom('limit', 'offset', 'status', 'procuratorate', 'year', 'format', 'sort', 'x', 'handler'),
+      fc.oneof(attackStrings, fc.string({ maxLength: 20 })),
+    ),
+    { nil: undefined },
+  ),
   body,
-  contentType: fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=utf-16'),
+  contentType: fc.constantFrom(
+    'application/json',
+    'text/plain',
+    'application/x-www-form-urlencoded',
+    'application/json; charset=utf-16',
+  ),
   authorization: token,
 });
 
 /** Everything a request may change leaves an audit entry (tokens, people, policies, schedules, cases and every lifecycle event). */
 // Entries by the system (reminders on timers) may come at any time; what a request changes is recorded as its user.
-const changes = async () => [await engine.db.auditEntry.count({ where: { actor: { not: 'system' } } }), await engine.db.apiToken.count({ where: { revokedAt: { not: null } } })];
+const changes = async () => [
+  await engine.db.auditEntry.count({ where: { actor: { not: 'system' } } }),
+  await engine.db.apiToken.count({ where: { revokedAt: { not: null } } }),
+];
 
 it('never a 5xx, a leak or a change from a refused request, for thousands of random and malicious requests', async () => {
   expect(routes.length).toBeGreaterThan(30);

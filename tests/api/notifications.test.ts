@@ -21,7 +21,8 @@ afterAll(async () => {
 beforeEach(() => clearOfClockBoundaries(), 60_000);
 
 // Each test works in a procuratorate of its own, as its administrator or 检察长 (the token), unless told otherwise.
-const call = (method: string, path: string, body: unknown, token: string) => callApi(engine.baseUrl, method, path, body, undefined, token);
+const call = (method: string, path: string, body: unknown, token: string) =>
+  callApi(engine.baseUrl, method, path, body, undefined, token);
 let office: Awaited<ReturnType<typeof newProcuratorate>>;
 const get = (path: string, token = office.token) => call('GET', path, undefined, token);
 const put = (path: string, body: unknown, token = office.adminToken) => call('PUT', path, body, token);
@@ -39,7 +40,11 @@ const person = (procuratorate: string, overrides: Record<string, unknown> = {}) 
   role: 'handler',
   channels: [
     { kind: 'email', address: 'li@example.org' },
-    { kind: 'webhook', address: 'https://hooks.example.org/followup?token=abc', secret: 'a-secret-of-16-chars-or-more' },
+    {
+      kind: 'webhook',
+      address: 'https://hooks.example.org/followup?token=abc',
+      secret: 'a-secret-of-16-chars-or-more',
+    },
   ],
   ...overrides,
 });
@@ -51,7 +56,14 @@ describe('people and their channels', () => {
     const procuratorate = await ownProcuratorate();
     const created = await put(`/api/people/${id}`, person(procuratorate));
     expect(created.status).toBe(200);
-    expect(created.body).toMatchObject({ id, name: '李检察官', procuratorate, department: '第五检察部', role: 'handler', active: true });
+    expect(created.body).toMatchObject({
+      id,
+      name: '李检察官',
+      procuratorate,
+      department: '第五检察部',
+      role: 'handler',
+      active: true,
+    });
     expect(created.body.channels.map((c: object) => ({ ...c, id: undefined }))).toEqual([
       { id: undefined, kind: 'email', address: 'li@example.org', hasSecret: false },
       { id: undefined, kind: 'webhook', address: 'https://hooks.example.org/followup?token=abc', hasSecret: true },
@@ -59,7 +71,13 @@ describe('people and their channels', () => {
     expect(JSON.stringify(created.body)).not.toContain('a-secret-of-16-chars');
 
     const wecom = { kind: 'wecom', address: 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k1' };
-    const replaced = await put(`/api/people/${id}`, person(procuratorate, { department: '第一检察部', channels: [{ kind: 'email', address: 'li@example.org' }, wecom] }));
+    const replaced = await put(
+      `/api/people/${id}`,
+      person(procuratorate, {
+        department: '第一检察部',
+        channels: [{ kind: 'email', address: 'li@example.org' }, wecom],
+      }),
+    );
     // The e-mail channel is the same one (same id: its waiting deliveries still go out); the webhook is gone.
     expect(replaced.body.channels.map((c: { id: number; kind: string }) => [c.id, c.kind])).toEqual([
       [created.body.channels[0].id, 'email'],
@@ -70,7 +88,11 @@ describe('people and their channels', () => {
     // Colleagues see who someone is, not how to reach them.
     const { channels: _channels, ...particulars } = replaced.body;
     expect((await get(`/api/people/${id}`)).body).toEqual(particulars);
-    expect((await get(`/api/people?procuratorate=${encodeURIComponent(procuratorate)}`)).body.map((p: { id: string }) => p.id)).toContain(id);
+    expect(
+      (await get(`/api/people?procuratorate=${encodeURIComponent(procuratorate)}`)).body.map(
+        (p: { id: string }) => p.id,
+      ),
+    ).toContain(id);
     expect((await get(`/api/people/nobody-${rand()}`)).status).toBe(404);
   });
 
@@ -81,10 +103,26 @@ describe('people and their channels', () => {
     const cases: [unknown, string, RegExp][] = [
       [{ kind: 'sms', address: '13800000000' }, 'channels.0.kind', /email|webhook|wecom|dingtalk/],
       [{ kind: 'email', address: 'not-an-address' }, 'channels.0.address', /e-mail/],
-      [{ kind: 'webhook', address: 'ftp://hooks.example.org/x', secret: 'a-secret-of-16-chars-or-more' }, 'channels.0.address', /http\(s\) URL/],
-      [{ kind: 'webhook', address: 'https://hooks.example.org/x', secret: 'short' }, 'channels.0.secret', /16 characters/],
-      [{ kind: 'wecom', address: 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send' }, 'channels.0.address', /key parameter/],
-      [{ kind: 'dingtalk', address: 'https://oapi.dingtalk.com/robot/send?access_token=t', secret: 'nope' }, 'channels.0.secret', /SEC/],
+      [
+        { kind: 'webhook', address: 'ftp://hooks.example.org/x', secret: 'a-secret-of-16-chars-or-more' },
+        'channels.0.address',
+        /http\(s\) URL/,
+      ],
+      [
+        { kind: 'webhook', address: 'https://hooks.example.org/x', secret: 'short' },
+        'channels.0.secret',
+        /16 characters/,
+      ],
+      [
+        { kind: 'wecom', address: 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send' },
+        'channels.0.address',
+        /key parameter/,
+      ],
+      [
+        { kind: 'dingtalk', address: 'https://oapi.dingtalk.com/robot/send?access_token=t', secret: 'nope' },
+        'channels.0.secret',
+        /SEC/,
+      ],
     ];
     for (const [channel, field, reason] of cases) {
       const res = await put(`/api/people/${id}`, person(procuratorate, { channels: [channel] }));
@@ -93,7 +131,11 @@ describe('people and their channels', () => {
       expect(issues(res)[0]!.reason).toMatch(reason);
     }
     const badRole = await put(`/api/people/${id}`, person(procuratorate, { role: 'clerk', extra: 1 }));
-    expect(issues(badRole).map((i) => i.field).sort()).toEqual(['(body)', 'role']);
+    expect(
+      issues(badRole)
+        .map((i) => i.field)
+        .sort(),
+    ).toEqual(['(body)', 'role']);
     expect((await get(`/api/people/${id}`, office.adminToken)).body).toEqual(before);
   });
 });
@@ -107,25 +149,48 @@ describe('reminder policies', () => {
     expect((await get(path)).body).toEqual({ procuratorate, policy: DEFAULT_REMINDER_POLICY });
     const ours = (await post('/api/recommendations', createBody({ handler: office.handlers[0] }))).body;
 
-    const bad = await put(path, { templates: { ...DEFAULT_REMINDER_POLICY.templates, overdue: '{{documentNumber}}已逾期{{days}}日，机关：{{agencyName}}' } });
+    const bad = await put(path, {
+      templates: {
+        ...DEFAULT_REMINDER_POLICY.templates,
+        overdue: '{{documentNumber}}已逾期{{days}}日，机关：{{agencyName}}',
+      },
+    });
     expect(bad.status).toBe(400);
-    expect(issues(bad)).toEqual([{ field: 'templates.overdue', reason: expect.stringMatching(/unknown field \{\{agencyName\}\}.*known fields: documentNumber/) }]);
+    expect(issues(bad)).toEqual([
+      {
+        field: 'templates.overdue',
+        reason: expect.stringMatching(/unknown field \{\{agencyName\}\}.*known fields: documentNumber/),
+      },
+    ]);
     const badTime = await put(path, { quietHours: { start: '25:00', end: '08:00' }, daysBefore: [3, 3] });
-    expect(issues(badTime).map((i: { field: string }) => i.field).sort()).toEqual(['daysBefore', 'quietHours.start']);
+    expect(
+      issues(badTime)
+        .map((i: { field: string }) => i.field)
+        .sort(),
+    ).toEqual(['daysBefore', 'quietHours.start']);
     expect((await get(path)).body.policy).toEqual(DEFAULT_REMINDER_POLICY);
 
     const changed = await put(path, { daysBefore: [10, 2], quietHours: { start: '21:00', end: '07:30' } });
     expect(changed.status).toBe(200);
-    expect(changed.body).toEqual({ procuratorate, policy: { ...DEFAULT_REMINDER_POLICY, daysBefore: [10, 2], quietHours: { start: '21:00', end: '07:30' } }, applied: 1 });
+    expect(changed.body).toEqual({
+      procuratorate,
+      policy: { ...DEFAULT_REMINDER_POLICY, daysBefore: [10, 2], quietHours: { start: '21:00', end: '07:30' } },
+      applied: 1,
+    });
     expect((await get(path)).body.policy).toEqual(changed.body.policy);
 
     const events = await eventually(
-      () => get(`/api/recommendations/${ours.id}`).then((r) => r.body.events.map((e: { type: string }) => e.type) as string[]),
+      () =>
+        get(`/api/recommendations/${ours.id}`).then(
+          (r) => r.body.events.map((e: { type: string }) => e.type) as string[],
+        ),
       (types) => types.includes('reminder_policy_changed'),
     );
     expect(events).toContain('reminder_policy_changed');
     expect((await get(`/api/recommendations/${theirs.id}`)).status).toBe(404);
-    const theirEvents = (await get(`/api/recommendations/${theirs.id}`, other.token)).body.events.map((e: { type: string }) => e.type);
+    const theirEvents = (await get(`/api/recommendations/${theirs.id}`, other.token)).body.events.map(
+      (e: { type: string }) => e.type,
+    );
     expect(theirEvents).not.toContain('reminder_policy_changed');
   });
 });
@@ -135,10 +200,16 @@ describe('the inbox and its deliveries', () => {
     const procuratorate = await ownProcuratorate();
     const handler = `zhao-${rand()}`;
     // No quiet hours, so the notice is sent at once whatever the hour the test runs at.
-    await put(`/api/reminder-policies/${encodeURIComponent(procuratorate)}`, { quietHours: { start: '00:00', end: '00:00' } });
+    await put(`/api/reminder-policies/${encodeURIComponent(procuratorate)}`, {
+      quietHours: { start: '00:00', end: '00:00' },
+    });
     // This engine has no SMTP server configured: the e-mail fails for good, and says why.
-    await put(`/api/people/${handler}`, person(procuratorate, { channels: [{ kind: 'email', address: 'zhao@example.org' }] }));
-    const handlerToken = (await post(`/api/people/${handler}/tokens`, { label: '测试' }, office.adminToken)).body.token as string;
+    await put(
+      `/api/people/${handler}`,
+      person(procuratorate, { channels: [{ kind: 'email', address: 'zhao@example.org' }] }),
+    );
+    const handlerToken = (await post(`/api/people/${handler}/tokens`, { label: '测试' }, office.adminToken)).body
+      .token as string;
     const created = (await post('/api/recommendations', createBody({ handler, servedAt: daysAgo(80) }))).body;
     expect(created.status).toBe('overdue');
 
@@ -150,16 +221,25 @@ describe('the inbox and its deliveries', () => {
       (r) => r.body.total === notices,
     );
     expect(failed.body.total).toBe(notices);
-    expect(failed.body.items[0]).toMatchObject({ channel: 'email', address: 'zhao@example.org', status: 'failed', sentAt: null });
+    expect(failed.body.items[0]).toMatchObject({
+      channel: 'email',
+      address: 'zhao@example.org',
+      status: 'failed',
+      sentAt: null,
+    });
     expect(failed.body.items[0].lastError).toMatch(/no SMTP server configured/);
-    expect(failed.body.items[0].attempts).toEqual([{ attempt: 1, status: 'failed', error: expect.stringMatching(/SMTP/), at: expect.any(String) }]);
+    expect(failed.body.items[0].attempts).toEqual([
+      { attempt: 1, status: 'failed', error: expect.stringMatching(/SMTP/), at: expect.any(String) },
+    ]);
 
     // The handler reads their own inbox; nobody else may mark their notices read.
     const inbox = await get(`/api/notifications?recipient=${handler}&type=overdue`, handlerToken);
     const notice = inbox.body.items.find((n: { deadlineKind: string }) => n.deadlineKind === 'reply');
     expect(notice).toMatchObject({ recommendationId: created.id, audience: 'handler', type: 'overdue', readAt: null });
     expect(notice.title).toBe(`【行政机关书面回复期限已逾期】${created.documentNumber}`);
-    expect(notice.deliveries.map((d: { channel: string; status: string }) => [d.channel, d.status])).toEqual([['email', 'failed']]);
+    expect(notice.deliveries.map((d: { channel: string; status: string }) => [d.channel, d.status])).toEqual([
+      ['email', 'failed'],
+    ]);
 
     expect((await post(`/api/notifications/${notice.id}/read`, {})).status).toBe(404);
     const read = await post(`/api/notifications/${notice.id}/read`, {}, handlerToken);
@@ -186,7 +266,13 @@ describe('the OpenAPI document', () => {
   beforeAll(() => ownProcuratorate());
   it('lists the notification, delivery, people and policy routes', async () => {
     const { paths } = (await get('/api/openapi.json')).body;
-    for (const path of ['/api/notifications/{id}/read', '/api/deliveries', '/api/people', '/api/people/{id}', '/api/reminder-policies/{procuratorate}']) {
+    for (const path of [
+      '/api/notifications/{id}/read',
+      '/api/deliveries',
+      '/api/people',
+      '/api/people/{id}',
+      '/api/reminder-policies/{procuratorate}',
+    ]) {
       expect(Object.keys(paths)).toContain(path);
     }
     expect(Object.keys(paths['/api/reminder-policies/{procuratorate}'])).toEqual(['get', 'put']);
@@ -200,13 +286,22 @@ describe('the daily digest schedule', () => {
     const handle = engine.env.client.schedule.getHandle(DIGEST_SCHEDULE_ID);
     const described = await handle.describe();
     expect(described.spec.timezone).toBe('Asia/Shanghai');
-    expect(described.spec.calendars).toEqual([expect.objectContaining({ hour: [{ start: 8, end: 8, step: 1 }], minute: [{ start: 30, end: 30, step: 1 }] })]);
-    expect(described.action).toMatchObject({ type: 'startWorkflow', workflowType: 'dailyDigest', taskQueue: engine.taskQueue });
+    expect(described.spec.calendars).toEqual([
+      expect.objectContaining({ hour: [{ start: 8, end: 8, step: 1 }], minute: [{ start: 30, end: 30, step: 1 }] }),
+    ]);
+    expect(described.action).toMatchObject({
+      type: 'startWorkflow',
+      workflowType: 'dailyDigest',
+      taskQueue: engine.taskQueue,
+    });
     const next = described.info.nextActionTimes[0]!;
     expect(new Date(next.getTime() + 8 * 3_600_000).toISOString().slice(11, 16)).toBe('08:30');
 
     await handle.trigger();
-    const run = await eventually(() => handle.describe().then((d) => d.info.recentActions), (actions) => actions.length > 0);
+    const run = await eventually(
+      () => handle.describe().then((d) => d.info.recentActions),
+      (actions) => actions.length > 0,
+    );
     const workflowId = run[0]!.action.workflow.workflowId;
     const result = await engine.env.client.workflow.getHandle(workflowId).result();
     expect(result.date).toBe(shanghaiDate(Date.now()));

@@ -30,11 +30,36 @@ const TODAY = '2026-03-10';
 
 /** A deadline built by hand: open unless `changes` mark it met or cancelled. */
 function deadline(kind: DeadlineKind, dueDate: CalendarDate, changes: Partial<DeadlineState> = {}): DeadlineState {
-  return { kind, triggeredOn: '2026-01-05', periodEnd: dueDate, dueDate, basis: '测试依据', metOn: null, late: false, cancelled: false, overdueNoticeRaised: false, ...changes };
+  return {
+    kind,
+    triggeredOn: '2026-01-05',
+    periodEnd: dueDate,
+    dueDate,
+    basis: '测试依据',
+    metOn: null,
+    late: false,
+    cancelled: false,
+    overdueNoticeRaised: false,
+    ...changes,
+  };
 }
 
-function row(id: string, status: string, deadlines: DeadlineState[], overrides: Partial<DeadlineRow> = {}): DeadlineRow {
-  return { id, documentNumber: `某区检行公建〔2026〕${id}号`, agency: '某区生态环境局', handler: '甲检察官', domain: 'ecology_environment', status, deadlines, ...overrides };
+function row(
+  id: string,
+  status: string,
+  deadlines: DeadlineState[],
+  overrides: Partial<DeadlineRow> = {},
+): DeadlineRow {
+  return {
+    id,
+    documentNumber: `某区检行公建〔2026〕${id}号`,
+    agency: '某区生态环境局',
+    handler: '甲检察官',
+    domain: 'ecology_environment',
+    status,
+    deadlines,
+    ...overrides,
+  };
 }
 
 const itemOf = (r: DeadlineRow, kind: DeadlineKind, dueDate: CalendarDate) => ({
@@ -56,24 +81,66 @@ describe('deadlineOutcome', () => {
     ['open past its due date', 'overdue', deadline('reply', '2026-03-09'), 'missed'],
     ['open, due today (a deadline lasts to the end of its day)', 'awaiting_reply', deadline('reply', TODAY), 'open'],
     ['cancelled', 'withdrawn', deadline('review', '2026-03-01', { cancelled: true }), 'cancelled'],
-    ['review of a suspended recommendation past its due date: its clock stands still', 'suspended', deadline('review', '2026-03-01'), 'open'],
-    ['superior filing of a suspended recommendation past its due date', 'suspended', deadline('superior_filing', '2026-01-12'), 'missed'],
+    [
+      'review of a suspended recommendation past its due date: its clock stands still',
+      'suspended',
+      deadline('review', '2026-03-01'),
+      'open',
+    ],
+    [
+      'superior filing of a suspended recommendation past its due date',
+      'suspended',
+      deadline('superior_filing', '2026-01-12'),
+      'missed',
+    ],
   ])('%s', (_rule, status, d, outcome) => {
     expect(deadlineOutcome(d, status, TODAY)).toBe(outcome);
   });
 });
 
 describe('overdue and due deadlines', () => {
-  const r1 = row('1', 'overdue', [deadline('superior_filing', '2026-02-10'), deadline('reply', '2026-03-09'), deadline('review', '2026-04-09')]);
-  const suspended = row('2', 'suspended', [
-    deadline('superior_filing', '2026-01-12', { metOn: '2026-01-20', late: true }),
+  const r1 = row('1', 'overdue', [
+    deadline('superior_filing', '2026-02-10'),
+    deadline('reply', '2026-03-09'),
+    deadline('review', '2026-04-09'),
+  ]);
+  const suspended = row(
+    '2',
+    'suspended',
+    [
+      deadline('superior_filing', '2026-01-12', { metOn: '2026-01-20', late: true }),
+      deadline('reply', '2026-02-10', { metOn: '2026-02-01' }),
+      deadline('review', '2026-03-01'),
+    ],
+    { handler: '乙检察官', domain: 'food_drug_safety' },
+  );
+  const dueToday = row(
+    '3',
+    'follow_up',
+    [
+      deadline('superior_filing', '2026-01-12', { metOn: '2026-01-09' }),
+      deadline('reply', '2026-02-10', { metOn: '2026-02-09' }),
+      deadline('review', TODAY),
+    ],
+    { handler: '丙检察官' },
+  );
+  const closed = row('4', 'closed', [
+    deadline('superior_filing', '2026-01-12', { cancelled: true }),
     deadline('reply', '2026-02-10', { metOn: '2026-02-01' }),
-    deadline('review', '2026-03-01'),
-  ], { handler: '乙检察官', domain: 'food_drug_safety' });
-  const dueToday = row('3', 'follow_up', [deadline('superior_filing', '2026-01-12', { metOn: '2026-01-09' }), deadline('reply', '2026-02-10', { metOn: '2026-02-09' }), deadline('review', TODAY)], { handler: '丙检察官' });
-  const closed = row('4', 'closed', [deadline('superior_filing', '2026-01-12', { cancelled: true }), deadline('reply', '2026-02-10', { metOn: '2026-02-01' }), deadline('review', '2026-03-09', { metOn: '2026-03-02' })]);
-  const r5 = row('5', 'overdue', [deadline('superior_filing', '2026-01-12', { metOn: '2026-01-09' }), deadline('reply', '2026-02-20')], { handler: '丁检察官', agency: '某区水务局' });
-  const soon = row('6', 'awaiting_reply', [deadline('superior_filing', '2026-03-17'), deadline('reply', '2026-03-18'), deadline('review', '2026-04-20')], { handler: '乙检察官' });
+    deadline('review', '2026-03-09', { metOn: '2026-03-02' }),
+  ]);
+  const r5 = row(
+    '5',
+    'overdue',
+    [deadline('superior_filing', '2026-01-12', { metOn: '2026-01-09' }), deadline('reply', '2026-02-20')],
+    { handler: '丁检察官', agency: '某区水务局' },
+  );
+  const soon = row(
+    '6',
+    'awaiting_reply',
+    [deadline('superior_filing', '2026-03-17'), deadline('reply', '2026-03-18'), deadline('review', '2026-04-20')],
+    { handler: '乙检察官' },
+  );
   const rows = [r1, suspended, dueToday, closed, r5, soon];
 
   const overdue = overdueItems(rows, TODAY);
@@ -104,7 +171,13 @@ describe('overdue and due deadlines', () => {
     // 丙 (bǐng) before 乙 (yǐ).
     expect(sortItems(due, DUE_SORTING, 'handler')).toEqual([reviewToday, filingIn7]);
     expect(sortItems(due, DUE_SORTING, 'handler', 'desc')).toEqual([filingIn7, reviewToday]);
-    expect(sortItems(dueItems(rows, TODAY, 8), DUE_SORTING, 'daysLeft', 'desc').map((i) => [i.recommendationId, i.deadlineKind, i.daysLeft])).toEqual([
+    expect(
+      sortItems(dueItems(rows, TODAY, 8), DUE_SORTING, 'daysLeft', 'desc').map((i) => [
+        i.recommendationId,
+        i.deadlineKind,
+        i.daysLeft,
+      ]),
+    ).toEqual([
       ['6', 'reply', 8],
       ['6', 'superior_filing', 7],
       ['3', 'review', 0],
@@ -114,7 +187,10 @@ describe('overdue and due deadlines', () => {
 
 describe('tallies per handler and per domain', () => {
   const overdueReply = { status: 'overdue', deadlines: [deadline('reply', '2026-03-01')] };
-  const suspendedReview = { status: 'suspended', deadlines: [deadline('reply', '2026-01-10', { metOn: '2026-01-09' }), deadline('review', '2026-02-10')] };
+  const suspendedReview = {
+    status: 'suspended',
+    deadlines: [deadline('reply', '2026-01-10', { metOn: '2026-01-09' }), deadline('review', '2026-02-10')],
+  };
 
   it('counts per handler: open (not final), overdue (at least one deadline past due), issued', () => {
     const summaries = handlerSummaries(
@@ -157,9 +233,33 @@ describe('tallies per handler and per domain', () => {
       ],
       TODAY,
     );
-    const ecology = { domain: 'ecology_environment', domainLabel: '生态环境和资源保护', issued: 4, open: 2, overdue: 2, closed: 1, litigation: 1 };
-    const food = { domain: 'food_drug_safety', domainLabel: '食品药品安全', issued: 1, open: 1, overdue: 0, closed: 0, litigation: 0 };
-    const retired = { domain: 'retired_domain', domainLabel: 'retired_domain', issued: 1, open: 0, overdue: 0, closed: 0, litigation: 0 };
+    const ecology = {
+      domain: 'ecology_environment',
+      domainLabel: '生态环境和资源保护',
+      issued: 4,
+      open: 2,
+      overdue: 2,
+      closed: 1,
+      litigation: 1,
+    };
+    const food = {
+      domain: 'food_drug_safety',
+      domainLabel: '食品药品安全',
+      issued: 1,
+      open: 1,
+      overdue: 0,
+      closed: 0,
+      litigation: 0,
+    };
+    const retired = {
+      domain: 'retired_domain',
+      domainLabel: 'retired_domain',
+      issued: 1,
+      open: 0,
+      overdue: 0,
+      closed: 0,
+      litigation: 0,
+    };
     // Equal counts follow the order of the statutory list; unknown codes come last.
     expect(sortItems(summaries, DOMAIN_SORTING, DOMAIN_SORTING.defaultKey)).toEqual([ecology, food, retired]);
     expect(sortItems(summaries, DOMAIN_SORTING, 'open', 'asc')).toEqual([retired, food, ecology]);
@@ -168,7 +268,12 @@ describe('tallies per handler and per domain', () => {
 });
 
 describe('agency summaries', () => {
-  const agencyRow = (agency: string, servedAt: CalendarDate, reply: DeadlineState | null, closeGround: string | null = null): AgencyRow => ({
+  const agencyRow = (
+    agency: string,
+    servedAt: CalendarDate,
+    reply: DeadlineState | null,
+    closeGround: string | null = null,
+  ): AgencyRow => ({
     agency,
     servedAt,
     closeGround,
@@ -180,21 +285,64 @@ describe('agency summaries', () => {
     agencyRow('某区生态环境局', '2026-01-10', deadline('reply', TODAY)), // the agency still has today
     agencyRow('某区生态环境局', '2025-12-01', deadline('reply', '2026-02-02')), // no reply
     // Withdrawn after the period ran out: no reply. Closed while the agency still had time: none missing.
-    agencyRow('某区水务局', '2025-12-01', deadline('reply', '2026-02-02', { cancelled: true, overdueNoticeRaised: true })),
+    agencyRow(
+      '某区水务局',
+      '2025-12-01',
+      deadline('reply', '2026-02-02', { cancelled: true, overdueNoticeRaised: true }),
+    ),
     agencyRow('某区水务局', '2026-02-01', deadline('reply', '2026-04-01', { cancelled: true }), 'no_violation'),
-    agencyRow('某区水务局', '2026-01-05', deadline('reply', '2026-03-05', { metOn: '2026-01-20' }), 'public_interest_protected'), // 15 days
+    agencyRow(
+      '某区水务局',
+      '2026-01-05',
+      deadline('reply', '2026-03-05', { metOn: '2026-01-20' }),
+      'public_interest_protected',
+    ), // 15 days
     agencyRow('某区农业农村局', '2026-03-09', null), // deadlines not yet computed
   ];
-  const environment = { agency: '某区生态环境局', received: 4, repliedOnTime: 1, repliedLate: 1, noReply: 1, rectified: 1, averageReplyDays: 46.5 };
-  const water = { agency: '某区水务局', received: 3, repliedOnTime: 1, repliedLate: 0, noReply: 1, rectified: 1, averageReplyDays: 15 };
-  const agriculture = { agency: '某区农业农村局', received: 1, repliedOnTime: 0, repliedLate: 0, noReply: 0, rectified: 0, averageReplyDays: null };
+  const environment = {
+    agency: '某区生态环境局',
+    received: 4,
+    repliedOnTime: 1,
+    repliedLate: 1,
+    noReply: 1,
+    rectified: 1,
+    averageReplyDays: 46.5,
+  };
+  const water = {
+    agency: '某区水务局',
+    received: 3,
+    repliedOnTime: 1,
+    repliedLate: 0,
+    noReply: 1,
+    rectified: 1,
+    averageReplyDays: 15,
+  };
+  const agriculture = {
+    agency: '某区农业农村局',
+    received: 1,
+    repliedOnTime: 0,
+    repliedLate: 0,
+    noReply: 0,
+    rectified: 0,
+    averageReplyDays: null,
+  };
 
   it('counts replies on time, late and missing, rectification, and the mean days from service to reply', () => {
-    expect(sortItems(agencySummaries(rows, TODAY), AGENCY_SORTING, AGENCY_SORTING.defaultKey)).toEqual([environment, water, agriculture]);
+    expect(sortItems(agencySummaries(rows, TODAY), AGENCY_SORTING, AGENCY_SORTING.defaultKey)).toEqual([
+      environment,
+      water,
+      agriculture,
+    ]);
   });
 
   it('rounds the mean to one decimal', () => {
-    const replies = [10, 10, 11].map((days) => agencyRow('某区市场监管局', '2026-01-01', deadline('reply', '2026-03-02', { metOn: `2026-01-${String(1 + days).padStart(2, '0')}` })));
+    const replies = [10, 10, 11].map((days) =>
+      agencyRow(
+        '某区市场监管局',
+        '2026-01-01',
+        deadline('reply', '2026-03-02', { metOn: `2026-01-${String(1 + days).padStart(2, '0')}` }),
+      ),
+    );
     expect(agencySummaries(replies, TODAY)[0]!.averageReplyDays).toBe(10.3);
   });
 
@@ -202,8 +350,16 @@ describe('agency summaries', () => {
     const summaries = agencySummaries(rows, TODAY);
     expect(sortItems(summaries, AGENCY_SORTING, 'averageReplyDays')).toEqual([environment, water, agriculture]);
     expect(sortItems(summaries, AGENCY_SORTING, 'averageReplyDays', 'asc')).toEqual([water, environment, agriculture]);
-    expect(sortItems(summaries, AGENCY_SORTING, 'repliedLate').map((s) => s.agency)).toEqual(['某区生态环境局', '某区农业农村局', '某区水务局']);
-    expect(sortItems(summaries, AGENCY_SORTING, 'agency').map((s) => s.agency)).toEqual(['某区农业农村局', '某区生态环境局', '某区水务局']);
+    expect(sortItems(summaries, AGENCY_SORTING, 'repliedLate').map((s) => s.agency)).toEqual([
+      '某区生态环境局',
+      '某区农业农村局',
+      '某区水务局',
+    ]);
+    expect(sortItems(summaries, AGENCY_SORTING, 'agency').map((s) => s.agency)).toEqual([
+      '某区农业农村局',
+      '某区生态环境局',
+      '某区水务局',
+    ]);
   });
 });
 
@@ -219,10 +375,17 @@ afterAll(async () => {
 // Dates and overdue notices change at Shanghai midnight, reminders come at 09:00: keep each test clear of those instants.
 beforeEach(() => clearOfClockBoundaries(), 60_000);
 
-const call = (method: string, path: string, body?: unknown, token?: string) => callApi(engine.baseUrl, method, path, body, undefined, token);
+const call = (method: string, path: string, body?: unknown, token?: string) =>
+  callApi(engine.baseUrl, method, path, body, undefined, token);
 const get = (path: string) => call('GET', path);
 /** An act; closing and suspending are proposed by the handler and approved by the 检察长 (`token`). */
-const act = async (id: string, action: string, body: Record<string, unknown>, token?: string, handlerToken?: string) => {
+const act = async (
+  id: string,
+  action: string,
+  body: Record<string, unknown>,
+  token?: string,
+  handlerToken?: string,
+) => {
   const res = ['close', 'suspend'].includes(action)
     ? await actApproved(engine.baseUrl, id, action, body, token!, handlerToken)
     : await call('POST', `/api/recommendations/${id}/${action}`, body, token);
@@ -258,20 +421,32 @@ const WATER = '某区水务局';
 async function seedProcuratorate() {
   const procuratorate = `监督测试院-${rand()}`;
   // Its own 检察长 reads the lists; its handlers propose, the 检察长 approves.
-  const { token, handlers, handlerTokens } = await newProcuratorate(engine.db, procuratorate, ['甲检察官', '乙检察官', '丙检察官']);
+  const { token, handlers, handlerTokens } = await newProcuratorate(engine.db, procuratorate, [
+    '甲检察官',
+    '乙检察官',
+    '丙检察官',
+  ]);
   const [jia, yi, bing] = handlers as [string, string, string];
   const [a, b, c, d, e] = await Promise.all([
     create({ servedAt: daysAgo(150), handler: jia, agency: ENVIRONMENT, domain: 'ecology_environment' }, token),
     create({ servedAt: daysAgo(75), handler: yi, agency: WATER, domain: 'ecology_environment' }, token),
     create({ servedAt: daysAgo(2), handler: jia, agency: ENVIRONMENT, domain: 'food_drug_safety' }, token),
     create({ servedAt: daysAgo(3), handler: yi, agency: ENVIRONMENT, domain: 'food_drug_safety' }, token),
-    create({ servedAt: daysAgo(120), issuedAt: '2024-12-30', handler: bing, agency: WATER, domain: 'ecology_environment' }, token),
+    create(
+      { servedAt: daysAgo(120), issuedAt: '2024-12-30', handler: bing, agency: WATER, domain: 'ecology_environment' },
+      token,
+    ),
   ]);
   // Their handlers propose closing d (乙's) and suspending e (丙's).
   const [, yiToken, bingToken] = handlerTokens;
   await act(b!.id, 'superior-filing', { filedAt: today() }, token);
   await act(d!.id, 'reply', { receivedAt: today(), content: '已整改' }, token);
-  await act(d!.id, 'checks', { checkedAt: today(), method: 'site_inspection', result: 'rectified', harmContinues: false, notes: '' }, token);
+  await act(
+    d!.id,
+    'checks',
+    { checkedAt: today(), method: 'site_inspection', result: 'rectified', harmContinues: false, notes: '' },
+    token,
+  );
   await act(d!.id, 'close', { ground: 'rectified', reason: '行政机关已全面整改' }, token, yiToken);
   await act(e!.id, 'superior-filing', { filedAt: today() }, token);
   await act(e!.id, 'reply', { receivedAt: today(), content: '正在整改' }, token);
@@ -317,14 +492,43 @@ describe('GET /api/oversight/*', () => {
   it('lists overdue deadlines, most overdue first, with paging, sorting and filters', async () => {
     const { query, a, b, get, handlers } = await seedProcuratorate();
     // Served 150 and 75 days ago: the gaps between these deadlines are far wider than any holiday shift.
-    const expected = [overdueItem(a, 'superior_filing'), overdueItem(a, 'reply'), overdueItem(a, 'review'), overdueItem(b, 'reply')];
-    expect((await get(`/api/oversight/overdue?${query}`)).body).toEqual({ items: expected, total: 4, limit: 50, offset: 0 });
-    expect((await get(`/api/oversight/overdue?${query}&limit=2&offset=1`)).body).toEqual({ items: expected.slice(1, 3), total: 4, limit: 2, offset: 1 });
-    expect((await get(`/api/oversight/overdue?${query}&sort=daysOverdue&order=asc`)).body.items).toEqual([...expected].reverse());
-    expect((await get(`/api/oversight/overdue?${query}&sort=handler&order=desc`)).body.items).toEqual([expected[3], ...expected.slice(0, 3)]);
-    expect((await get(`/api/oversight/overdue?${query}&handler=${encodeURIComponent(handlers.yi)}`)).body.items).toEqual([expected[3]]);
-    expect((await get(`/api/oversight/overdue?${query}&agency=${encodeURIComponent(ENVIRONMENT)}`)).body.items).toEqual(expected.slice(0, 3));
-    expect((await get(`/api/oversight/overdue?${query}&domain=food_drug_safety`)).body).toEqual({ items: [], total: 0, limit: 50, offset: 0 });
+    const expected = [
+      overdueItem(a, 'superior_filing'),
+      overdueItem(a, 'reply'),
+      overdueItem(a, 'review'),
+      overdueItem(b, 'reply'),
+    ];
+    expect((await get(`/api/oversight/overdue?${query}`)).body).toEqual({
+      items: expected,
+      total: 4,
+      limit: 50,
+      offset: 0,
+    });
+    expect((await get(`/api/oversight/overdue?${query}&limit=2&offset=1`)).body).toEqual({
+      items: expected.slice(1, 3),
+      total: 4,
+      limit: 2,
+      offset: 1,
+    });
+    expect((await get(`/api/oversight/overdue?${query}&sort=daysOverdue&order=asc`)).body.items).toEqual(
+      [...expected].reverse(),
+    );
+    expect((await get(`/api/oversight/overdue?${query}&sort=handler&order=desc`)).body.items).toEqual([
+      expected[3],
+      ...expected.slice(0, 3),
+    ]);
+    expect(
+      (await get(`/api/oversight/overdue?${query}&handler=${encodeURIComponent(handlers.yi)}`)).body.items,
+    ).toEqual([expected[3]]);
+    expect((await get(`/api/oversight/overdue?${query}&agency=${encodeURIComponent(ENVIRONMENT)}`)).body.items).toEqual(
+      expected.slice(0, 3),
+    );
+    expect((await get(`/api/oversight/overdue?${query}&domain=food_drug_safety`)).body).toEqual({
+      items: [],
+      total: 0,
+      limit: 50,
+      offset: 0,
+    });
   });
 
   it('lists deadlines due within N days, both ends included, soonest first', async () => {
@@ -350,26 +554,83 @@ describe('GET /api/oversight/*', () => {
     const jia = { handler: handlers.jia, open: 2, overdue: 1, issued: 2 };
     const yi = { handler: handlers.yi, open: 1, overdue: 1, issued: 2 };
     const bing = { handler: handlers.bing, open: 1, overdue: 0, issued: 1 };
-    expect((await get(`/api/oversight/handlers?${query}`)).body).toEqual({ items: [jia, yi, bing], total: 3, limit: 50, offset: 0 });
+    expect((await get(`/api/oversight/handlers?${query}`)).body).toEqual({
+      items: [jia, yi, bing],
+      total: 3,
+      limit: 50,
+      offset: 0,
+    });
     expect((await get(`/api/oversight/handlers?${query}&sort=open&order=asc`)).body.items).toEqual([bing, yi, jia]);
     expect((await get(`/api/oversight/handlers?${query}&domain=food_drug_safety`)).body.items).toEqual([
       { handler: handlers.jia, open: 1, overdue: 0, issued: 1 },
       { handler: handlers.yi, open: 0, overdue: 0, issued: 1 },
     ]);
 
-    const environment = { agency: ENVIRONMENT, received: 3, repliedOnTime: 1, repliedLate: 0, noReply: 1, rectified: 1, averageReplyDays: 3 };
-    const water = { agency: WATER, received: 2, repliedOnTime: 0, repliedLate: 1, noReply: 1, rectified: 0, averageReplyDays: 120 };
-    expect((await get(`/api/oversight/agencies?${query}`)).body).toEqual({ items: [environment, water], total: 2, limit: 50, offset: 0 });
-    expect((await get(`/api/oversight/agencies?${query}&sort=averageReplyDays`)).body.items).toEqual([water, environment]);
+    const environment = {
+      agency: ENVIRONMENT,
+      received: 3,
+      repliedOnTime: 1,
+      repliedLate: 0,
+      noReply: 1,
+      rectified: 1,
+      averageReplyDays: 3,
+    };
+    const water = {
+      agency: WATER,
+      received: 2,
+      repliedOnTime: 0,
+      repliedLate: 1,
+      noReply: 1,
+      rectified: 0,
+      averageReplyDays: 120,
+    };
+    expect((await get(`/api/oversight/agencies?${query}`)).body).toEqual({
+      items: [environment, water],
+      total: 2,
+      limit: 50,
+      offset: 0,
+    });
+    expect((await get(`/api/oversight/agencies?${query}&sort=averageReplyDays`)).body.items).toEqual([
+      water,
+      environment,
+    ]);
     expect((await get(`/api/oversight/agencies?${query}&year=2024`)).body.items).toEqual([
       { agency: WATER, received: 1, repliedOnTime: 0, repliedLate: 1, noReply: 0, rectified: 0, averageReplyDays: 120 },
     ]);
 
-    const ecology = { domain: 'ecology_environment', domainLabel: '生态环境和资源保护', issued: 3, open: 3, overdue: 2, closed: 0, litigation: 0 };
-    const food = { domain: 'food_drug_safety', domainLabel: '食品药品安全', issued: 2, open: 1, overdue: 0, closed: 1, litigation: 0 };
-    expect((await get(`/api/oversight/domains?${query}`)).body).toEqual({ items: [ecology, food], total: 2, limit: 50, offset: 0 });
-    expect((await get(`/api/oversight/domains?${query}&sort=closed&limit=1&offset=1`)).body).toEqual({ items: [ecology], total: 2, limit: 1, offset: 1 });
-    expect((await get(`/api/oversight/domains?${query}&year=2024`)).body.items).toEqual([{ ...ecology, issued: 1, open: 1, overdue: 0 }]);
+    const ecology = {
+      domain: 'ecology_environment',
+      domainLabel: '生态环境和资源保护',
+      issued: 3,
+      open: 3,
+      overdue: 2,
+      closed: 0,
+      litigation: 0,
+    };
+    const food = {
+      domain: 'food_drug_safety',
+      domainLabel: '食品药品安全',
+      issued: 2,
+      open: 1,
+      overdue: 0,
+      closed: 1,
+      litigation: 0,
+    };
+    expect((await get(`/api/oversight/domains?${query}`)).body).toEqual({
+      items: [ecology, food],
+      total: 2,
+      limit: 50,
+      offset: 0,
+    });
+    expect((await get(`/api/oversight/domains?${query}&sort=closed&limit=1&offset=1`)).body).toEqual({
+      items: [ecology],
+      total: 2,
+      limit: 1,
+      offset: 1,
+    });
+    expect((await get(`/api/oversight/domains?${query}&year=2024`)).body.items).toEqual([
+      { ...ecology, issued: 1, open: 1, overdue: 0 },
+    ]);
   });
 
   it('rejects bad queries with 400 naming each parameter', async () => {
@@ -389,7 +650,10 @@ describe('GET /api/oversight/*', () => {
   it('documents every path in the OpenAPI document', async () => {
     const { paths } = (await get('/api/openapi.json')).body;
     for (const path of ['overdue', 'due', 'handlers', 'agencies', 'domains']) {
-      expect(paths[`/api/oversight/${path}`].get.responses['200'].content['application/json'].schema.properties.items, path).toBeDefined();
+      expect(
+        paths[`/api/oversight/${path}`].get.responses['200'].content['application/json'].schema.properties.items,
+        path,
+      ).toBeDefined();
     }
     expect(paths['/api/recommendations/{id}/trail'].get.responses['404']).toBeDefined();
     expect(paths['/api/recommendations/{id}/trail.html'].get.responses['200'].content['text/html']).toBeDefined();
@@ -402,7 +666,10 @@ describe('the trail of one recommendation', () => {
   async function lateReplied() {
     const r = await create({ servedAt: daysAgo(75), agency: `某区${EVIL}局`, title: `关于${EVIL}的检察建议` });
     const replied = await act(r.id, 'reply', { receivedAt: today(), content: `已整改${EVIL}` });
-    const auditEntries = await engine.db.auditEntry.findMany({ where: { recommendationId: r.id }, orderBy: { id: 'asc' } });
+    const auditEntries = await engine.db.auditEntry.findMany({
+      where: { recommendationId: r.id },
+      orderBy: { id: 'asc' },
+    });
     return { r: replied, auditEntries };
   }
 
@@ -429,8 +696,22 @@ describe('the trail of one recommendation', () => {
         closeGround: null,
       },
       deadlines: [
-        { kind: 'superior_filing', label: '报上一级院备案', dueDate: due('superior_filing'), metOn: null, late: false, outcome: 'missed' },
-        { kind: 'reply', label: '行政机关书面回复', dueDate: due('reply'), metOn: today(), late: true, outcome: 'missed' },
+        {
+          kind: 'superior_filing',
+          label: '报上一级院备案',
+          dueDate: due('superior_filing'),
+          metOn: null,
+          late: false,
+          outcome: 'missed',
+        },
+        {
+          kind: 'reply',
+          label: '行政机关书面回复',
+          dueDate: due('reply'),
+          metOn: today(),
+          late: true,
+          outcome: 'missed',
+        },
         { kind: 'review', label: '审查起诉', dueDate: due('review'), metOn: null, late: false, outcome: 'open' },
       ],
       events: [
@@ -439,11 +720,27 @@ describe('the trail of one recommendation', () => {
         { ...r.events[2], label: '回复期限届满未回复', actorName: '系统' },
         { ...r.events[3], label: '收到书面回复', actorName: USERS.chief.name },
       ],
-      auditEntries: auditEntries.map((a) => ({ id: a.id, type: a.type, actor: a.actor, occurredAt: a.occurredAt.toISOString(), hash: a.hash })),
+      auditEntries: auditEntries.map((a) => ({
+        id: a.id,
+        type: a.type,
+        actor: a.actor,
+        occurredAt: a.occurredAt.toISOString(),
+        hash: a.hash,
+      })),
       generatedAt: expect.any(String),
     });
-    expect(r.events.map((e: { type: string }) => e.type)).toEqual(['issued', 'deadline_passed', 'became_overdue', 'reply_recorded']);
-    expect(res.body.auditEntries.map((a: { type: string }) => a.type)).toEqual(['issued', 'deadline_passed', 'became_overdue', 'reply_recorded']);
+    expect(r.events.map((e: { type: string }) => e.type)).toEqual([
+      'issued',
+      'deadline_passed',
+      'became_overdue',
+      'reply_recorded',
+    ]);
+    expect(res.body.auditEntries.map((a: { type: string }) => a.type)).toEqual([
+      'issued',
+      'deadline_passed',
+      'became_overdue',
+      'reply_recorded',
+    ]);
 
     const unknown = await get(`/api/recommendations/nobody-${rand()}/trail`);
     expect(unknown.status).toBe(404);
@@ -452,7 +749,9 @@ describe('the trail of one recommendation', () => {
 
   it('prints it as a Chinese page with every value escaped', async () => {
     const { r, auditEntries } = await lateReplied();
-    const res = await fetch(`${engine.baseUrl}/api/recommendations/${r.id}/trail.html`, { headers: { authorization: `Bearer ${engine.tokens.chief}` } });
+    const res = await fetch(`${engine.baseUrl}/api/recommendations/${r.id}/trail.html`, {
+      headers: { authorization: `Bearer ${engine.tokens.chief}` },
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
     const html = await res.text();
@@ -472,22 +771,37 @@ describe('the trail of one recommendation', () => {
 
     const due = (kind: DeadlineKind) => r.deadlines.find((d: { kind: string }) => d.kind === kind).dueDate;
     expect(html).toContain('<tr><th>期限</th><th>届满日期</th><th>完成日期</th><th>结果</th></tr>');
-    expect(html).toContain(`<tr class="missed"><td>报上一级院备案</td><td>${due('superior_filing')}</td><td>—</td><td>逾期</td></tr>`);
-    expect(html).toContain(`<tr class="missed"><td>行政机关书面回复</td><td>${due('reply')}</td><td>${today()}</td><td>逾期</td></tr>`);
+    expect(html).toContain(
+      `<tr class="missed"><td>报上一级院备案</td><td>${due('superior_filing')}</td><td>—</td><td>逾期</td></tr>`,
+    );
+    expect(html).toContain(
+      `<tr class="missed"><td>行政机关书面回复</td><td>${due('reply')}</td><td>${today()}</td><td>逾期</td></tr>`,
+    );
     expect(html).toContain(`<tr class="open"><td>审查起诉</td><td>${due('review')}</td><td>—</td><td>未完成</td></tr>`);
 
     // Shanghai wall-clock time, computed here independently of the page's own formatting.
-    const shanghai = (iso: string) => new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
+    const shanghai = (iso: string) =>
+      new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
     const [issued, passed, overdue, replied] = r.events as { occurredAt: string }[];
-    expect(html).toContain(`<tr><td>${shanghai(issued!.occurredAt)}</td><td>发出检察建议</td><td>${USERS.chief.name}</td><td>送达日期 ${r.servedAt}</td></tr>`);
-    expect(html).toContain(`<tr><td>${shanghai(passed!.occurredAt)}</td><td>期限届满</td><td>系统</td><td>报上一级院备案期限 ${due('superior_filing')} 届满</td></tr>`);
-    expect(html).toContain(`<tr><td>${shanghai(overdue!.occurredAt)}</td><td>回复期限届满未回复</td><td>系统</td><td>行政机关书面回复期限 ${due('reply')} 届满</td></tr>`);
-    expect(html).toContain(`<tr><td>${shanghai(replied!.occurredAt)}</td><td>收到书面回复</td><td>${USERS.chief.name}</td><td>收到日期 ${today()}（逾期）：已整改${escaped}</td></tr>`);
+    expect(html).toContain(
+      `<tr><td>${shanghai(issued!.occurredAt)}</td><td>发出检察建议</td><td>${USERS.chief.name}</td><td>送达日期 ${r.servedAt}</td></tr>`,
+    );
+    expect(html).toContain(
+      `<tr><td>${shanghai(passed!.occurredAt)}</td><td>期限届满</td><td>系统</td><td>报上一级院备案期限 ${due('superior_filing')} 届满</td></tr>`,
+    );
+    expect(html).toContain(
+      `<tr><td>${shanghai(overdue!.occurredAt)}</td><td>回复期限届满未回复</td><td>系统</td><td>行政机关书面回复期限 ${due('reply')} 届满</td></tr>`,
+    );
+    expect(html).toContain(
+      `<tr><td>${shanghai(replied!.occurredAt)}</td><td>收到书面回复</td><td>${USERS.chief.name}</td><td>收到日期 ${today()}（逾期）：已整改${escaped}</td></tr>`,
+    );
 
     expect(html).toMatch(/<p>生成时间：\d{4}-\d{2}-\d{2} \d{2}:\d{2}（北京时间）<\/p>/);
     expect(html).toContain(`<p>审计链末条哈希：${auditEntries.at(-1)!.hash}</p>`);
 
-    const unknown = await fetch(`${engine.baseUrl}/api/recommendations/nobody-${rand()}/trail.html`, { headers: { authorization: `Bearer ${engine.tokens.chief}` } });
+    const unknown = await fetch(`${engine.baseUrl}/api/recommendations/nobody-${rand()}/trail.html`, {
+      headers: { authorization: `Bearer ${engine.tokens.chief}` },
+    });
     expect(unknown.status).toBe(404);
     expect(await unknown.json()).toMatchObject({ error: 'not_found' });
   });

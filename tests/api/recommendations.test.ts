@@ -32,7 +32,8 @@ beforeEach(() => clearOfClockBoundaries(), 60_000);
 
 // ---- helpers
 
-const call = (method: string, path: string, body?: unknown, rawBody?: string) => callApi(engine.baseUrl, method, path, body, rawBody);
+const call = (method: string, path: string, body?: unknown, rawBody?: string) =>
+  callApi(engine.baseUrl, method, path, body, rawBody);
 const get = (path: string) => call('GET', path);
 const post = (path: string, body?: unknown) => call('POST', path, body);
 /** An act as the API takes it; one needing approval is proposed by the chief and approved by the deputy chief. */
@@ -47,8 +48,14 @@ async function create(overrides: Record<string, unknown> = {}) {
   return res.body;
 }
 
-function expectedDeadlines(input: Partial<DeadlineInput> & { servedAt: CalendarDate }, schedules: HolidaySchedule[] = []) {
-  return computeDeadlines({ urgent: false, replyDueOverride: null, reviewExtensions: 0, suspendedDays: 0, ...input }, new WorkingCalendar(schedules));
+function expectedDeadlines(
+  input: Partial<DeadlineInput> & { servedAt: CalendarDate },
+  schedules: HolidaySchedule[] = [],
+) {
+  return computeDeadlines(
+    { urgent: false, replyDueOverride: null, reviewExtensions: 0, suspendedDays: 0, ...input },
+    new WorkingCalendar(schedules),
+  );
 }
 
 /** The deadlines already passed when a recommendation served on `servedAt` is registered now, in the workflow's order. */
@@ -59,7 +66,10 @@ function passedDeadlines(servedAt: CalendarDate) {
 
 /** The events a recommendation registered after the fact starts with. */
 function initialEventTypes(servedAt: CalendarDate): string[] {
-  return ['issued', ...passedDeadlines(servedAt).map((d) => (d.kind === 'reply' ? 'became_overdue' : 'deadline_passed'))];
+  return [
+    'issued',
+    ...passedDeadlines(servedAt).map((d) => (d.kind === 'reply' ? 'became_overdue' : 'deadline_passed')),
+  ];
 }
 
 const fieldsOf = (res: Reply) => (res.body.issues as { field: string }[]).map((i) => i.field).sort();
@@ -138,7 +148,11 @@ describe('POST /api/recommendations', () => {
         cancelled: false,
       })),
     );
-    expect(r.deadlines.map((d: { triggeredOn: string }) => d.triggeredOn)).toEqual([servedAt, servedAt, expected.reply.dueDate]);
+    expect(r.deadlines.map((d: { triggeredOn: string }) => d.triggeredOn)).toEqual([
+      servedAt,
+      servedAt,
+      expected.reply.dueDate,
+    ]);
     expect(r.events).toHaveLength(1);
     expect(r.events[0]).toMatchObject({ sequence: 1, type: 'issued' });
     expect(r.events[0].data.details).toMatchObject({ documentNumber: body.documentNumber, servedAt });
@@ -189,7 +203,14 @@ describe('POST /api/recommendations', () => {
     // Nobody registers for another procuratorate; there, the same 文号 is another recommendation.
     const notOurs = await post('/api/recommendations', { ...withoutId, procuratorate: OTHER_PROCURATORATE });
     expect(notOurs).toMatchObject({ status: 403, body: { error: 'forbidden' } });
-    const elsewhere = await callApi(engine.baseUrl, 'POST', '/api/recommendations', { ...withoutId, handler: USERS.outsiderHandler.id }, undefined, engine.tokens.outsiderChief);
+    const elsewhere = await callApi(
+      engine.baseUrl,
+      'POST',
+      '/api/recommendations',
+      { ...withoutId, handler: USERS.outsiderHandler.id },
+      undefined,
+      engine.tokens.outsiderChief,
+    );
     expect(elsewhere.status).toBe(201);
     expect(elsewhere.body.procuratorate).toBe(OTHER_PROCURATORATE);
     expect(elsewhere.body.id).not.toBe(id);
@@ -222,8 +243,12 @@ describe('POST /api/recommendations', () => {
     // As the API reads the body: the defaults filled in, the procuratorate the caller's.
     const particulars = { ...details, procuratorate: PROCURATORATE, urgent: false, announcedService: false };
     // The row as the first attempt wrote it before the workflow could be started.
-    const requestHash = createHash('sha256').update(JSON.stringify(particulars, Object.keys(particulars).sort())).digest('hex');
-    await engine.db.recommendation.create({ data: { id, workflowId: `recommendation-${id}`, requestHash, ...particulars, status: 'awaiting_reply' } });
+    const requestHash = createHash('sha256')
+      .update(JSON.stringify(particulars, Object.keys(particulars).sort()))
+      .digest('hex');
+    await engine.db.recommendation.create({
+      data: { id, workflowId: `recommendation-${id}`, requestHash, ...particulars, status: 'awaiting_reply' },
+    });
 
     const repeat = await post('/api/recommendations', body);
     expect(repeat.status).toBe(200);
@@ -260,11 +285,15 @@ describe('POST /api/recommendations', () => {
     });
 
     // The handler's own (the department head and the 检察长 hear of it too, by the escalation chain).
-    const notes = await get(`/api/notifications?recommendationId=${res.body.id}&recipient=${encodeURIComponent(handler)}`);
+    const notes = await get(
+      `/api/notifications?recommendationId=${res.body.id}&recipient=${encodeURIComponent(handler)}`,
+    );
     expect(notes.status).toBe(200);
     const passed = passedDeadlines(servedAt);
     expect(notes.body.total).toBe(passed.length);
-    expect(notes.body.items.map((n: { deadlineKind: string }) => n.deadlineKind).sort()).toEqual(passed.map((d) => d.kind).sort());
+    expect(notes.body.items.map((n: { deadlineKind: string }) => n.deadlineKind).sort()).toEqual(
+      passed.map((d) => d.kind).sort(),
+    );
     const replyNotice = notes.body.items.find((n: { deadlineKind: string }) => n.deadlineKind === 'reply');
     expect(replyNotice).toMatchObject({
       recommendationId: res.body.id,
@@ -299,14 +328,26 @@ describe('invalid input', () => {
   it('names each bad field', async () => {
     expect(fieldsOf(await rejectedCreate(createBody({ domain: 'space_law' })))).toEqual(['domain']);
     expect(fieldsOf(await rejectedCreate(createBody({ issuedAt: '2025-02-30' })))).toEqual(['issuedAt']);
-    expect(fieldsOf(await rejectedCreate(createBody({ servedAt: '2025/03/10', issuedAt: daysAgo(9) })))).toEqual(['servedAt']);
+    expect(fieldsOf(await rejectedCreate(createBody({ servedAt: '2025/03/10', issuedAt: daysAgo(9) })))).toEqual([
+      'servedAt',
+    ]);
     // A malformed date is reported on its own field only, never as a clash with a valid neighbour.
-    expect(fieldsOf(await rejectedCreate(createBody({ servedAt: daysAgo(3), issuedAt: '3000-01-01x' })))).toEqual(['issuedAt']);
-    expect(fieldsOf(await rejectedCreate(createBody({ servedAt: '9999-99-99', issuedAt: daysAgo(3) })))).toEqual(['servedAt']);
-    expect(fieldsOf(await rejectedCreate(createBody({ servedAt: daysAgo(5), issuedAt: daysAgo(4) })))).toEqual(['servedAt']);
-    expect(fieldsOf(await rejectedCreate(createBody({ servedAt: addCalendarDays(today(), 1), issuedAt: today() })))).toEqual(['servedAt']);
+    expect(fieldsOf(await rejectedCreate(createBody({ servedAt: daysAgo(3), issuedAt: '3000-01-01x' })))).toEqual([
+      'issuedAt',
+    ]);
+    expect(fieldsOf(await rejectedCreate(createBody({ servedAt: '9999-99-99', issuedAt: daysAgo(3) })))).toEqual([
+      'servedAt',
+    ]);
+    expect(fieldsOf(await rejectedCreate(createBody({ servedAt: daysAgo(5), issuedAt: daysAgo(4) })))).toEqual([
+      'servedAt',
+    ]);
+    expect(
+      fieldsOf(await rejectedCreate(createBody({ servedAt: addCalendarDays(today(), 1), issuedAt: today() }))),
+    ).toEqual(['servedAt']);
     const servedAt = daysAgo(3);
-    expect(fieldsOf(await rejectedCreate(createBody({ servedAt, replyDueAt: addCalendarDays(servedAt, -1) })))).toEqual(['replyDueAt']);
+    expect(fieldsOf(await rejectedCreate(createBody({ servedAt, replyDueAt: addCalendarDays(servedAt, -1) })))).toEqual(
+      ['replyDueAt'],
+    );
     expect(fieldsOf(await rejectedCreate(createBody({ servedAt, replyDueAt: servedAt })))).toEqual(['replyDueAt']);
     expect(fieldsOf(await rejectedCreate(createBody({ measures: [] })))).toEqual(['measures']);
     expect(fieldsOf(await rejectedCreate(createBody({ measures: ['清理', '  '] })))).toEqual(['measures.1']);
@@ -329,7 +370,10 @@ describe('invalid input', () => {
   });
 
   it('answers an oversized body with 413', async () => {
-    const res = await post('/api/recommendations', createBody({ measures: Array.from({ length: 200 }, () => '清'.repeat(1000)) }));
+    const res = await post(
+      '/api/recommendations',
+      createBody({ measures: Array.from({ length: 200 }, () => '清'.repeat(1000)) }),
+    );
     expect(res.status).toBe(413);
     expect(res.body.error).toBe('payload_too_large');
   });
@@ -408,18 +452,42 @@ describe('actions', () => {
     const r = await create();
     await expectRejected(r.id, 'escalate', { reason: '拒不整改' }, `reply period runs until ${r.replyDueAt}`);
     const tomorrow = addCalendarDays(today(), 1);
-    await expectRejected(r.id, 'reply', { receivedAt: tomorrow, content: '已整改' }, `receivedAt ${tomorrow} is in the future (today is ${today()})`);
+    await expectRejected(
+      r.id,
+      'reply',
+      { receivedAt: tomorrow, content: '已整改' },
+      `receivedAt ${tomorrow} is in the future (today is ${today()})`,
+    );
     const early = addCalendarDays(r.servedAt, -1);
-    await expectRejected(r.id, 'reply', { receivedAt: early, content: '已整改' }, `receivedAt ${early} is before the recommendation was served`);
+    await expectRejected(
+      r.id,
+      'reply',
+      { receivedAt: early, content: '已整改' },
+      `receivedAt ${early} is before the recommendation was served`,
+    );
     await expectRejected(r.id, 'suspend', { reason: '客观原因' }, 'review can only be suspended during follow-up');
     await expectRejected(r.id, 'resume', {}, 'only a suspended review can be resumed');
-    await expectRejected(r.id, 'lawsuit', { filedAt: today(), court: '某区人民法院', courtCaseNumber: '(2026)行初1号' }, 'after the decision to sue');
+    await expectRejected(
+      r.id,
+      'lawsuit',
+      { filedAt: today(), court: '某区人民法院', courtCaseNumber: '(2026)行初1号' },
+      'after the decision to sue',
+    );
     await expectRejected(r.id, 'close', { ground: 'rectified', reason: '已整改' }, 'needs a follow-up investigation');
 
     const replied = await act(r.id, 'reply', { receivedAt: today(), content: '已整改' });
     expect(replied.status).toBe(200);
-    await expectRejected(r.id, 'reply', { receivedAt: today(), content: '再次回复' }, `a reply was already recorded (received ${today()})`);
-    expect((await get(`/api/recommendations/${r.id}`)).body.reply).toEqual({ receivedAt: today(), content: '已整改', late: false });
+    await expectRejected(
+      r.id,
+      'reply',
+      { receivedAt: today(), content: '再次回复' },
+      `a reply was already recorded (received ${today()})`,
+    );
+    expect((await get(`/api/recommendations/${r.id}`)).body.reply).toEqual({
+      receivedAt: today(),
+      content: '已整改',
+      late: false,
+    });
   });
 
   it('runs an overdue recommendation to a lawsuit: check, escalate, file; then nothing more', async () => {
@@ -431,14 +499,24 @@ describe('actions', () => {
     expect(checked.status).toBe(200);
     expect(checked.body.status).toBe('overdue');
     expect(checked.body.checks).toEqual([
-      { checkedAt: today(), method: 'site_inspection', result: 'not_rectified', harmContinues: true, notes: '现场仍有倾倒垃圾', recordedBy: ACTOR },
+      {
+        checkedAt: today(),
+        method: 'site_inspection',
+        result: 'not_rectified',
+        harmContinues: true,
+        notes: '现场仍有倾倒垃圾',
+        recordedBy: ACTOR,
+      },
     ]);
 
     const escalated = await act(r.id, 'escalate', { reason: '行政机关仍未依法履职，公益持续受损' });
     expect(escalated.status).toBe(200);
     expect(escalated.body.status).toBe('escalated');
     expect(escalated.body.escalation).toEqual({ on: today(), reason: '行政机关仍未依法履职，公益持续受损' });
-    expect(escalated.body.deadlines.find((d: { kind: string }) => d.kind === 'reply')).toMatchObject({ cancelled: true, open: false });
+    expect(escalated.body.deadlines.find((d: { kind: string }) => d.kind === 'reply')).toMatchObject({
+      cancelled: true,
+      open: false,
+    });
 
     const lawsuit = { filedAt: today(), court: '某区人民法院', courtCaseNumber: '(2026)某0101行初12号' };
     const sued = await act(r.id, 'lawsuit', { ...lawsuit });
@@ -448,7 +526,10 @@ describe('actions', () => {
     expect(sued.body.lawsuit).toEqual(lawsuit);
     expect(sued.body.nextDueAt).toBeNull();
     expect(sued.body.deadlines.every((d: { open: boolean }) => !d.open)).toBe(true);
-    expect(sued.body.deadlines.find((d: { kind: string }) => d.kind === 'review')).toMatchObject({ metOn: today(), late: false });
+    expect(sued.body.deadlines.find((d: { kind: string }) => d.kind === 'review')).toMatchObject({
+      metOn: today(),
+      late: false,
+    });
     expect(sued.body.events.map((e: { type: string }) => e.type)).toEqual([
       ...initialEventTypes(servedAt),
       'check_recorded',
@@ -468,7 +549,10 @@ describe('actions', () => {
     ] as const) {
       const res = await act(r.id, action, body);
       expect(res.status).toBe(409);
-      expect(res.body).toEqual({ error: 'transition_rejected', message: 'the recommendation is litigation (已提起诉讼); no further action is possible' });
+      expect(res.body).toEqual({
+        error: 'transition_rejected',
+        message: 'the recommendation is litigation (已提起诉讼); no further action is possible',
+      });
     }
     expect((await get(`/api/recommendations/${r.id}`)).body.events).toHaveLength(sued.body.events.length);
   });
@@ -481,8 +565,16 @@ describe('actions', () => {
     expect(replied.status).toBe(200);
     expect(replied.body.status).toBe('follow_up');
     expect(replied.body.reply).toEqual({ receivedAt: today(), content: '迟延回复', late: true });
-    expect(replied.body.deadlines.find((d: { kind: string }) => d.kind === 'reply')).toMatchObject({ metOn: today(), late: true, open: false });
-    expect(replied.body.events.at(-1)).toMatchObject({ type: 'reply_recorded', actor: ACTOR, data: { receivedAt: today(), late: true } });
+    expect(replied.body.deadlines.find((d: { kind: string }) => d.kind === 'reply')).toMatchObject({
+      metOn: today(),
+      late: true,
+      open: false,
+    });
+    expect(replied.body.events.at(-1)).toMatchObject({
+      type: 'reply_recorded',
+      actor: ACTOR,
+      data: { receivedAt: today(), late: true },
+    });
   });
 
   it('closes a rectified recommendation after the reply and a follow-up check', async () => {
@@ -491,7 +583,11 @@ describe('actions', () => {
     expect(replied.status).toBe(200);
     expect(replied.body.status).toBe('follow_up');
     expect(replied.body.reply).toEqual({ receivedAt: today(), content: '已清理垃圾并建立巡查制度', late: false });
-    expect(replied.body.deadlines.find((d: { kind: string }) => d.kind === 'reply')).toMatchObject({ metOn: today(), open: false, late: false });
+    expect(replied.body.deadlines.find((d: { kind: string }) => d.kind === 'reply')).toMatchObject({
+      metOn: today(),
+      open: false,
+      late: false,
+    });
 
     // Harm continuing: closure is refused.
     expect((await act(r.id, 'checks', check({ result: 'partially_rectified' }))).status).toBe(200);
@@ -499,7 +595,11 @@ describe('actions', () => {
     expect(refused.status).toBe(409);
     expect(refused.body.message).toContain('harm continuing');
 
-    const checked = await act(r.id, 'checks', check({ method: 'drone_imagery', result: 'rectified', harmContinues: false, notes: '' }));
+    const checked = await act(
+      r.id,
+      'checks',
+      check({ method: 'drone_imagery', result: 'rectified', harmContinues: false, notes: '' }),
+    );
     expect(checked.status).toBe(200);
     expect(checked.body.checks).toHaveLength(2);
 
@@ -519,7 +619,10 @@ describe('actions', () => {
       'closed',
     ]);
     // Once closed, the lifecycle arranges the look-back (回头看) and ends.
-    const final = await eventually(() => get(`/api/recommendations/${r.id}`), (res) => res.body.events.length === 8);
+    const final = await eventually(
+      () => get(`/api/recommendations/${r.id}`),
+      (res) => res.body.events.length === 8,
+    );
     expect(final.body.events.at(-1)).toMatchObject({ type: 'look_back_scheduled' });
 
     const list = await get(`/api/recommendations?status=closed`);
@@ -554,16 +657,30 @@ describe('actions', () => {
     // One month more, from the same start: the reply period's end.
     expect(review.periodEnd).toBe(addMonthsPeriod(r.replyDueAt, 2));
     expect(review.triggeredOn).toBe(r.replyDueAt);
-    expect(extended.body.events.at(-1)).toMatchObject({ type: 'review_extended', actor: APPROVER, data: { reviewDueAt: expected.review.dueDate } });
+    expect(extended.body.events.at(-1)).toMatchObject({
+      type: 'review_extended',
+      actor: APPROVER,
+      data: { reviewDueAt: expected.review.dueDate },
+    });
 
     const second = await act(r.id, 'extend-review', { reason: '再次延长' });
     expect(second.status).toBe(409);
-    expect(second.body.message).toContain('already extended 1 time(s); a further extension needs the higher procuratorate');
+    expect(second.body.message).toContain(
+      'already extended 1 time(s); a further extension needs the higher procuratorate',
+    );
     const after = await get(`/api/recommendations/${r.id}`);
     expect(after.body.reviewExtensions).toBe(1);
     expect(after.body.reviewDueAt).toBe(expected.review.dueDate);
     const approved = ['approval_requested', 'approval_granted'];
-    expect(after.body.events.map((e: { type: string }) => e.type)).toEqual(['issued', 'reply_recorded', ...approved, 'suspended', 'resumed', ...approved, 'review_extended']);
+    expect(after.body.events.map((e: { type: string }) => e.type)).toEqual([
+      'issued',
+      'reply_recorded',
+      ...approved,
+      'suspended',
+      'resumed',
+      ...approved,
+      'review_extended',
+    ]);
   });
 
   it('records the filing with the higher procuratorate once', async () => {
@@ -571,7 +688,11 @@ describe('actions', () => {
     const filed = await act(r.id, 'superior-filing', { filedAt: today() });
     expect(filed.status).toBe(200);
     expect(filed.body.superiorFiling).toEqual({ filedAt: today() });
-    expect(filed.body.deadlines.find((d: { kind: string }) => d.kind === 'superior_filing')).toMatchObject({ metOn: today(), open: false, late: false });
+    expect(filed.body.deadlines.find((d: { kind: string }) => d.kind === 'superior_filing')).toMatchObject({
+      metOn: today(),
+      open: false,
+      late: false,
+    });
     expect(filed.body.nextDueKind).toBe('reply');
     expect(filed.body.nextDueAt).toBe(r.replyDueAt);
     expect(filed.body.status).toBe('awaiting_reply');
@@ -638,7 +759,9 @@ describe('lists', () => {
     const due = expectedDeadlines({ servedAt: daysAgo(3) }).superiorFiling.dueDate;
     const dueLater = await get(`/api/recommendations?handler=${encodeURIComponent(handler)}&dueBefore=${due}`);
     expect(ids(dueLater)).toEqual([r3.id, r1.id, r2.id]);
-    const dueJustBefore = await get(`/api/recommendations?handler=${encodeURIComponent(handler)}&dueBefore=${addCalendarDays(due, -1)}`);
+    const dueJustBefore = await get(
+      `/api/recommendations?handler=${encodeURIComponent(handler)}&dueBefore=${addCalendarDays(due, -1)}`,
+    );
     expect(ids(dueJustBefore)).toEqual([r3.id]);
 
     const none = await get(`/api/recommendations?handler=${encodeURIComponent(handler)}&status=closed`);
@@ -664,12 +787,23 @@ describe('lists', () => {
     const mine = await get(`/api/notifications?recipient=${encodeURIComponent(handler)}`);
     expect(mine.status).toBe(200);
     expect(mine.body.total).toBe(passed.length);
-    expect(mine.body.items.every((n: { recipient: string; recommendationId: string }) => n.recipient === handler && n.recommendationId === r3.id)).toBe(true);
+    expect(
+      mine.body.items.every(
+        (n: { recipient: string; recommendationId: string }) => n.recipient === handler && n.recommendationId === r3.id,
+      ),
+    ).toBe(true);
 
     const forR3 = await get(`/api/notifications?recommendationId=${r3.id}&recipient=${encodeURIComponent(handler)}`);
-    expect(forR3.body.items.map((n: { id: number }) => n.id).sort()).toEqual(mine.body.items.map((n: { id: number }) => n.id).sort());
+    expect(forR3.body.items.map((n: { id: number }) => n.id).sort()).toEqual(
+      mine.body.items.map((n: { id: number }) => n.id).sort(),
+    );
     expect((await get(`/api/notifications?recommendationId=${r1.id}`)).body.total).toBe(0);
-    expect((await get(`/api/notifications?recipient=nobody-${rand()}`)).body).toEqual({ items: [], total: 0, limit: 50, offset: 0 });
+    expect((await get(`/api/notifications?recipient=nobody-${rand()}`)).body).toEqual({
+      items: [],
+      total: 0,
+      limit: 50,
+      offset: 0,
+    });
 
     const ofHandler = `/api/notifications?recommendationId=${r3.id}&recipient=${encodeURIComponent(handler)}`;
     const unreadBefore = await get(`${ofHandler}&unread=true`);
@@ -704,7 +838,13 @@ describe('service endpoints', () => {
       expect(paths).toContain(`/api/recommendations/{id}/${route.path}`);
       expect(res.body.paths[`/api/recommendations/{id}/${route.path}`].post).toBeDefined();
     }
-    for (const path of ['/api/recommendations', '/api/recommendations/{id}', '/api/notifications', '/api/holiday-schedules/{year}', '/healthz']) {
+    for (const path of [
+      '/api/recommendations',
+      '/api/recommendations/{id}',
+      '/api/notifications',
+      '/api/holiday-schedules/{year}',
+      '/healthz',
+    ]) {
       expect(paths).toContain(path);
     }
     const schema = res.body.components.schemas.CreateRecommendation;
@@ -755,11 +895,19 @@ describe('holiday schedules', () => {
     expect(outside.status).toBe(400);
     expect(outside.body.issues).toEqual([{ field: 'holidays.0', reason: 'must fall in 2027' }]);
 
-    const weekday = await call('PUT', '/api/holiday-schedules/2027', { holidays: ['2027-01-01'], workdays: ['2027-02-22'] });
+    const weekday = await call('PUT', '/api/holiday-schedules/2027', {
+      holidays: ['2027-01-01'],
+      workdays: ['2027-02-22'],
+    });
     expect(weekday.status).toBe(400);
-    expect(weekday.body.issues).toEqual([{ field: 'workdays.0', reason: 'a make-up working day must be a Saturday or Sunday' }]);
+    expect(weekday.body.issues).toEqual([
+      { field: 'workdays.0', reason: 'a make-up working day must be a Saturday or Sunday' },
+    ]);
 
-    const both = await call('PUT', '/api/holiday-schedules/2027', { holidays: [MAKE_UP_SATURDAY], workdays: [MAKE_UP_SATURDAY] });
+    const both = await call('PUT', '/api/holiday-schedules/2027', {
+      holidays: [MAKE_UP_SATURDAY],
+      workdays: [MAKE_UP_SATURDAY],
+    });
     expect(both.status).toBe(400);
     expect(fieldsOf(both)).toEqual(['workdays.0']);
 
@@ -788,14 +936,19 @@ describe('holiday schedules', () => {
     // Without the schedule the Saturday is a rest day: the period runs on to Monday.
     expect(saturday.replyDueAt).toBe('2027-02-22');
 
-    const put = await call('PUT', '/api/holiday-schedules/2027', { holidays: [HOLIDAY, '2027-01-01', HOLIDAY], workdays: [MAKE_UP_SATURDAY] });
+    const put = await call('PUT', '/api/holiday-schedules/2027', {
+      holidays: [HOLIDAY, '2027-01-01', HOLIDAY],
+      workdays: [MAKE_UP_SATURDAY],
+    });
     expect(put.status).toBe(200);
     expect(put.body).toMatchObject({ year: 2027, holidays: ['2027-01-01', HOLIDAY], workdays: [MAKE_UP_SATURDAY] });
     expect(put.body.recalculating).toBeGreaterThanOrEqual(2);
 
     const listed = await get('/api/holiday-schedules');
     expect(listed.status).toBe(200);
-    expect(listed.body).toEqual([{ year: 2027, holidays: ['2027-01-01', HOLIDAY], workdays: [MAKE_UP_SATURDAY], updatedAt: expect.any(String) }]);
+    expect(listed.body).toEqual([
+      { year: 2027, holidays: ['2027-01-01', HOLIDAY], workdays: [MAKE_UP_SATURDAY], updatedAt: expect.any(String) },
+    ]);
 
     const scheduled = expectedDeadlines({ servedAt, replyDueOverride: HOLIDAY }, [schedule]);
     expect(scheduled.reply.dueDate).toBe('2027-03-11');

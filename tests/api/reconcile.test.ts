@@ -34,7 +34,14 @@ describe('search attributes and reconciliation', () => {
     const procuratorate = `某区人民检察院-${rand()}`;
     const { token, handlers } = await newProcuratorate(engine.db, procuratorate, ['李检察官']);
     const create = (overrides: Record<string, unknown>) =>
-      callApi(engine.baseUrl, 'POST', '/api/recommendations', createBody({ handler: handlers[0], ...overrides }), undefined, token).then((r) => r.body);
+      callApi(
+        engine.baseUrl,
+        'POST',
+        '/api/recommendations',
+        createBody({ handler: handlers[0], ...overrides }),
+        undefined,
+        token,
+      ).then((r) => r.body);
     const overdue = await create({ servedAt: daysAgo(80) });
     const fresh = await create({ servedAt: daysAgo(1), domain: 'food_drug_safety' });
     expect([overdue.status, fresh.status]).toEqual(['overdue', 'awaiting_reply']);
@@ -45,18 +52,34 @@ describe('search attributes and reconciliation', () => {
       (ids) => ids.length === 1,
     );
     expect(overdueIds).toEqual([workflowIdFor(overdue.id)]);
-    expect(await listWorkflowIds(`FollowupProcuratorate = "${procuratorate}" AND FollowupDomain = "food_drug_safety"`)).toEqual([workflowIdFor(fresh.id)]);
+    expect(
+      await listWorkflowIds(`FollowupProcuratorate = "${procuratorate}" AND FollowupDomain = "food_drug_safety"`),
+    ).toEqual([workflowIdFor(fresh.id)]);
     const described = await engine.env.client.workflow.getHandle(workflowIdFor(fresh.id)).describe();
-    expect(described.typedSearchAttributes.get(SEARCH_ATTRIBUTES.nextDeadline)?.toISOString()).toBe(new Date(`${fresh.nextDueAt}T16:00:00.000Z`).toISOString());
+    expect(described.typedSearchAttributes.get(SEARCH_ATTRIBUTES.nextDeadline)?.toISOString()).toBe(
+      new Date(`${fresh.nextDueAt}T16:00:00.000Z`).toISOString(),
+    );
     expect(described.typedSearchAttributes.get(SEARCH_ATTRIBUTES.handler)).toBe(fresh.handler);
 
     expect(await reconcile(engine.db, engine.env.client, { procuratorate })).toEqual({ checked: 2, drift: [] });
 
     // A deliberate mismatch, and a row whose workflow never existed.
-    await engine.db.recommendation.update({ where: { id: fresh.id }, data: { status: 'closed', nextDueAt: '2099-01-01' } });
+    await engine.db.recommendation.update({
+      where: { id: fresh.id },
+      data: { status: 'closed', nextDueAt: '2099-01-01' },
+    });
     const ghost = createBody({ id: `ghost-${rand()}`, handler: handlers[0] });
     const { id: ghostId, ...particulars } = ghost;
-    await engine.db.recommendation.create({ data: { id: ghostId!, workflowId: workflowIdFor(ghostId!), ...particulars, procuratorate, urgent: false, status: 'awaiting_reply' } });
+    await engine.db.recommendation.create({
+      data: {
+        id: ghostId!,
+        workflowId: workflowIdFor(ghostId!),
+        ...particulars,
+        procuratorate,
+        urgent: false,
+        status: 'awaiting_reply',
+      },
+    });
 
     const report = await reconcile(engine.db, engine.env.client, { procuratorate });
     expect(report.checked).toBe(3);
@@ -69,7 +92,12 @@ describe('search attributes and reconciliation', () => {
     );
 
     // The command prints the same and exits 1.
-    const env = { ...process.env, DATABASE_URL: engine.databaseUrl, TEMPORAL_ADDRESS: engine.env.address, LOG_LEVEL: 'silent' };
+    const env = {
+      ...process.env,
+      DATABASE_URL: engine.databaseUrl,
+      TEMPORAL_ADDRESS: engine.env.address,
+      LOG_LEVEL: 'silent',
+    };
     const failure = await run('npx', ['tsx', 'scripts/reconcile.ts', '--procuratorate', procuratorate], { env }).then(
       () => null,
       (error: { code: number; stdout: string }) => error,

@@ -14,7 +14,9 @@ import { configSchema, loadConfig } from '../../src/config';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const deploy = path.join(root, 'deploy');
 const settings = new Set(Object.keys(configSchema.shape));
-const scripts = Object.keys((JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts);
+const scripts = Object.keys(
+  (JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts,
+);
 // The health paths probes may use; the first test checks the API documents (and so serves) each.
 const PROBE_PATHS = ['/healthz', '/livez', '/readyz'];
 const OFFICIAL_TEMPORAL_IMAGE = /^temporalio\/(server|admin-tools|ui):\d+\.\d+\.\d+$/;
@@ -22,7 +24,10 @@ const OFFICIAL_TEMPORAL_IMAGE = /^temporalio\/(server|admin-tools|ui):\d+\.\d+\.
 type Env = Record<string, string>;
 
 function expectSettings(where: string, env: Env) {
-  expect(Object.keys(env).filter((name) => !settings.has(name)), `${where}: not settings of src/config/index.ts`).toEqual([]);
+  expect(
+    Object.keys(env).filter((name) => !settings.has(name)),
+    `${where}: not settings of src/config/index.ts`,
+  ).toEqual([]);
   expect(() => loadConfig(env), where).not.toThrow();
 }
 
@@ -38,7 +43,9 @@ describe('docker compose', () => {
 
   // The variables compose reads from deploy/.env, here from the example that documents them.
   const variables: Env = Object.fromEntries(
-    fs.readFileSync(path.join(deploy, '.env.example'), 'utf8').split('\n')
+    fs
+      .readFileSync(path.join(deploy, '.env.example'), 'utf8')
+      .split('\n')
       .filter((line) => /^[A-Z_]+=/.test(line))
       .map((line) => {
         const [name, ...value] = line.split('=');
@@ -53,10 +60,18 @@ describe('docker compose', () => {
       throw new Error(`compose.yaml needs ${name}, which deploy/.env.example does not set`);
     });
   const compose = parse(interpolate(fs.readFileSync(path.join(deploy, 'compose.yaml'), 'utf8')), { merge: true }) as {
-    services: Record<string, {
-      image: string; build?: { context: string; dockerfile: string }; command?: string[]; environment?: Env;
-      volumes?: string[]; healthcheck?: { test: string[] }; deploy?: { replicas: number };
-    }>;
+    services: Record<
+      string,
+      {
+        image: string;
+        build?: { context: string; dockerfile: string };
+        command?: string[];
+        environment?: Env;
+        volumes?: string[];
+        healthcheck?: { test: string[] };
+        deploy?: { replicas: number };
+      }
+    >;
   };
   const services = Object.entries(compose.services);
   const appServices = services.filter(([, service]) => service.build);
@@ -64,10 +79,15 @@ describe('docker compose', () => {
   it('builds the app from deploy/Dockerfile and otherwise runs pinned official images', () => {
     expect(appServices.map(([name]) => name).sort()).toEqual(['followup-api', 'followup-migrate', 'followup-worker']);
     for (const [name, service] of appServices) {
-      expect(path.resolve(deploy, service.build!.context, service.build!.dockerfile), name).toBe(path.join(deploy, 'Dockerfile'));
+      expect(path.resolve(deploy, service.build!.context, service.build!.dockerfile), name).toBe(
+        path.join(deploy, 'Dockerfile'),
+      );
     }
     for (const [name, service] of services.filter(([, s]) => !s.build)) {
-      expect(OFFICIAL_TEMPORAL_IMAGE.test(service.image) || /^postgres:16(-|$)/.test(service.image), `${name}: ${service.image}`).toBe(true);
+      expect(
+        OFFICIAL_TEMPORAL_IMAGE.test(service.image) || /^postgres:16(-|$)/.test(service.image),
+        `${name}: ${service.image}`,
+      ).toBe(true);
     }
   });
 
@@ -83,10 +103,14 @@ describe('docker compose', () => {
   });
 
   it('uses the namespace it creates, checks the API on a served path, and mounts files that exist', () => {
-    expect(compose.services['followup-api']!.environment!.TEMPORAL_NAMESPACE).toBe(compose.services['temporal-namespace']!.environment!.NAMESPACE);
+    expect(compose.services['followup-api']!.environment!.TEMPORAL_NAMESPACE).toBe(
+      compose.services['temporal-namespace']!.environment!.NAMESPACE,
+    );
     const healthcheck = compose.services['followup-api']!.healthcheck!.test.join(' ');
     expect(PROBE_PATHS.some((probe) => healthcheck.includes(`:3000${probe}'`))).toBe(true);
-    const mounted = services.flatMap(([, service]) => service.volumes ?? []).filter((volume) => volume.startsWith('./'));
+    const mounted = services
+      .flatMap(([, service]) => service.volumes ?? [])
+      .filter((volume) => volume.startsWith('./'));
     expect(mounted.length).toBeGreaterThan(0);
     for (const volume of mounted) expect(fs.existsSync(path.join(deploy, volume.split(':')[0]!)), volume).toBe(true);
   });
@@ -94,7 +118,9 @@ describe('docker compose', () => {
 
 describe('Kubernetes', () => {
   interface Container {
-    name: string; image: string; command?: string[];
+    name: string;
+    image: string;
+    command?: string[];
     env?: { name: string; value?: string }[];
     envFrom?: { configMapRef?: { name: string }; secretRef?: { name: string } }[];
     ports?: { name: string; containerPort: number }[];
@@ -112,7 +138,10 @@ describe('Kubernetes', () => {
     metadata: { name: string; namespace?: string };
     data?: Env;
     stringData?: Env;
-    spec?: { selector?: Record<string, unknown> & { matchLabels?: Env }; template?: { metadata?: { labels?: Env }; spec: PodSpec } };
+    spec?: {
+      selector?: Record<string, unknown> & { matchLabels?: Env };
+      template?: { metadata?: { labels?: Env }; spec: PodSpec };
+    };
   }
 
   const dir = path.join(deploy, 'kubernetes');
@@ -132,20 +161,34 @@ describe('Kubernetes', () => {
 
   /** The environment a container sees: its ConfigMap and Secret (the examples) through envFrom, then its own env. */
   const environmentOf = (container: Container): Env => ({
-    ...Object.assign({}, ...(container.envFrom ?? []).map((from) =>
-      from.configMapRef ? named('ConfigMap', from.configMapRef.name).data : { ...named('Secret', from.secretRef!.name).stringData },
-    )),
+    ...Object.assign(
+      {},
+      ...(container.envFrom ?? []).map((from) =>
+        from.configMapRef
+          ? named('ConfigMap', from.configMapRef.name).data
+          : { ...named('Secret', from.secretRef!.name).stringData },
+      ),
+    ),
     ...Object.fromEntries((container.env ?? []).map((e) => [e.name, e.value ?? ''])),
   });
 
   it('has the API and worker Deployments, the API Service and the migration Job, all in one namespace', () => {
-    expect(workloads.map((w) => `${w.kind}/${w.metadata.name}`).sort()).toEqual(['Deployment/followup-api', 'Deployment/followup-worker', 'Job/followup-db-migrate']);
+    expect(workloads.map((w) => `${w.kind}/${w.metadata.name}`).sort()).toEqual([
+      'Deployment/followup-api',
+      'Deployment/followup-worker',
+      'Job/followup-db-migrate',
+    ]);
     // The Service reaches the API pods, and each Deployment's selector its own pods.
-    expect(named('Deployment', 'followup-api').spec!.template!.metadata!.labels).toMatchObject(named('Service', 'followup-api').spec!.selector!);
+    expect(named('Deployment', 'followup-api').spec!.template!.metadata!.labels).toMatchObject(
+      named('Service', 'followup-api').spec!.selector!,
+    );
     const namespace = named('Namespace', 'followup').metadata.name;
-    for (const resource of resources.filter((r) => r.kind !== 'Namespace')) expect(resource.metadata.namespace, resource.metadata.name).toBe(namespace);
+    for (const resource of resources.filter((r) => r.kind !== 'Namespace'))
+      expect(resource.metadata.namespace, resource.metadata.name).toBe(namespace);
     for (const deployment of resources.filter((r) => r.kind === 'Deployment')) {
-      expect(deployment.spec!.template!.metadata!.labels, deployment.metadata.name).toMatchObject(deployment.spec!.selector!.matchLabels!);
+      expect(deployment.spec!.template!.metadata!.labels, deployment.metadata.name).toMatchObject(
+        deployment.spec!.selector!.matchLabels!,
+      );
     }
   });
 
@@ -168,12 +211,17 @@ describe('Kubernetes', () => {
       const pod = workload.spec!.template!.spec;
       for (const container of pod.containers) {
         const env = environmentOf(container);
-        for (const variable of ['TEMPORAL_TLS_CERT_FILE', 'TEMPORAL_TLS_KEY_FILE', 'TEMPORAL_TLS_CA_FILE'].filter((v) => env[v])) {
+        for (const variable of ['TEMPORAL_TLS_CERT_FILE', 'TEMPORAL_TLS_KEY_FILE', 'TEMPORAL_TLS_CA_FILE'].filter(
+          (v) => env[v],
+        )) {
           const file = env[variable]!;
           const mount = container.volumeMounts?.find((m) => path.dirname(file) === m.mountPath);
           expect(mount, `${workload.metadata.name}: ${variable} ${file} is on no mounted volume`).toBeDefined();
           const secretName = pod.volumes!.find((v) => v.name === mount!.name)!.secret!.secretName;
-          expect(Object.keys(named('Secret', secretName).stringData ?? {}), `${variable} in Secret ${secretName}`).toContain(path.basename(file));
+          expect(
+            Object.keys(named('Secret', secretName).stringData ?? {}),
+            `${variable} in Secret ${secretName}`,
+          ).toContain(path.basename(file));
         }
       }
     }

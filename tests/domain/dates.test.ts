@@ -62,7 +62,11 @@ describe('addCalendarDays / daysBetween', () => {
 describe('shanghaiDate: the Asia/Shanghai (UTC+8) date of an instant', () => {
   it.each([
     // rule, instant (UTC), Shanghai date
-    ['UTC 15:59:59.999 is still the same Shanghai day (23:59:59.999)', Date.UTC(2025, 2, 9, 15, 59, 59, 999), '2025-03-09'],
+    [
+      'UTC 15:59:59.999 is still the same Shanghai day (23:59:59.999)',
+      Date.UTC(2025, 2, 9, 15, 59, 59, 999),
+      '2025-03-09',
+    ],
     ['UTC 16:00 is the next Shanghai day (00:00)', Date.UTC(2025, 2, 9, 16, 0, 0), '2025-03-10'],
     ['UTC midnight is 08:00 in Shanghai, same date', Date.UTC(2025, 2, 10, 0, 0, 0), '2025-03-10'],
     ['just before UTC midnight is 07:59 the next Shanghai day', Date.UTC(2025, 2, 9, 23, 59, 59), '2025-03-10'],

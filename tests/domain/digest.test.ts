@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { CalendarDate } from '../../src/domain/dates';
 import type { DeadlineKind } from '../../src/domain/deadlines';
-import { DIGEST_HORIZON_DAYS, digestEntries, digestMessage, type DigestEntry, type DigestRecommendation } from '../../src/domain/digest';
+import {
+  DIGEST_HORIZON_DAYS,
+  digestEntries,
+  digestMessage,
+  type DigestEntry,
+  type DigestRecommendation,
+} from '../../src/domain/digest';
 import type { DeadlineState, Status } from '../../src/domain/lifecycle';
 
 const TODAY = '2026-03-10';
@@ -22,7 +28,12 @@ function deadline(kind: DeadlineKind, dueDate: CalendarDate, changes: Partial<De
   };
 }
 
-function recommendation(documentNumber: string, status: Status, deadlines: DeadlineState[], handler = '张检察官'): DigestRecommendation {
+function recommendation(
+  documentNumber: string,
+  status: Status,
+  deadlines: DeadlineState[],
+  handler = '张检察官',
+): DigestRecommendation {
   return { documentNumber, agency: '某区生态环境局', handler, status, deadlines };
 }
 
@@ -41,12 +52,32 @@ describe('digestEntries: open deadlines overdue or due within 7 days', () => {
     ['overdue by 20 days, across the month end', 'overdue', deadline('reply', '2026-02-18'), 20],
     ['overdue across the year end (2025-12-31)', 'overdue', deadline('superior_filing', '2025-12-31'), 69],
     ['met on time is skipped', 'follow_up', deadline('reply', '2026-03-12', { metOn: '2026-03-02' }), null],
-    ['met late is skipped even though overdue', 'follow_up', deadline('reply', '2026-03-01', { metOn: '2026-03-05', late: true }), null],
+    [
+      'met late is skipped even though overdue',
+      'follow_up',
+      deadline('reply', '2026-03-01', { metOn: '2026-03-05', late: true }),
+      null,
+    ],
     ['cancelled is skipped', 'withdrawn', deadline('review', '2026-03-12', { cancelled: true }), null],
     ['cancelled overdue is skipped', 'closed', deadline('review', '2026-03-01', { cancelled: true }), null],
-    ['review of a suspended recommendation is skipped (its clock stands still)', 'suspended', deadline('review', '2026-03-12'), null],
-    ['overdue review of a suspended recommendation is skipped too', 'suspended', deadline('review', '2026-03-01'), null],
-    ['superior filing of a suspended recommendation is still pressing', 'suspended', deadline('superior_filing', '2026-03-09'), 1],
+    [
+      'review of a suspended recommendation is skipped (its clock stands still)',
+      'suspended',
+      deadline('review', '2026-03-12'),
+      null,
+    ],
+    [
+      'overdue review of a suspended recommendation is skipped too',
+      'suspended',
+      deadline('review', '2026-03-01'),
+      null,
+    ],
+    [
+      'superior filing of a suspended recommendation is still pressing',
+      'suspended',
+      deadline('superior_filing', '2026-03-09'),
+      1,
+    ],
     ['reply of a suspended recommendation is still pressing', 'suspended', deadline('reply', '2026-03-12'), -2],
     ['review of a recommendation under follow-up is pressing', 'follow_up', deadline('review', '2026-03-12'), -2],
   ])('%s', (_rule, status, d, daysPast) => {
@@ -84,10 +115,26 @@ describe('digestEntries: open deadlines overdue or due within 7 days', () => {
         deadline('reply', '2026-02-18'),
         deadline('review', '2026-03-20'),
       ]),
-      recommendation('某区检行公建〔2026〕5号', 'suspended', [deadline('reply', '2026-03-09'), deadline('review', '2026-02-01')], '王检察官'),
-      recommendation('某区检行公建〔2026〕6号', 'awaiting_reply', [deadline('superior_filing', '2026-03-10')], '王检察官'),
+      recommendation(
+        '某区检行公建〔2026〕5号',
+        'suspended',
+        [deadline('reply', '2026-03-09'), deadline('review', '2026-02-01')],
+        '王检察官',
+      ),
+      recommendation(
+        '某区检行公建〔2026〕6号',
+        'awaiting_reply',
+        [deadline('superior_filing', '2026-03-10')],
+        '王检察官',
+      ),
     ];
-    const entry = (documentNumber: string, handler: string, deadlineKind: DeadlineKind, dueDate: string, daysPast: number): DigestEntry => ({
+    const entry = (
+      documentNumber: string,
+      handler: string,
+      deadlineKind: DeadlineKind,
+      dueDate: string,
+      daysPast: number,
+    ): DigestEntry => ({
       documentNumber,
       agency: '某区生态环境局',
       handler,
@@ -106,16 +153,49 @@ describe('digestEntries: open deadlines overdue or due within 7 days', () => {
 
   it('no recommendations, or none pressing: no entries', () => {
     expect(digestEntries([], TODAY)).toEqual([]);
-    expect(digestEntries([recommendation('某区检行公建〔2026〕7号', 'awaiting_reply', [deadline('reply', '2026-05-11')])], TODAY)).toEqual([]);
+    expect(
+      digestEntries(
+        [recommendation('某区检行公建〔2026〕7号', 'awaiting_reply', [deadline('reply', '2026-05-11')])],
+        TODAY,
+      ),
+    ).toEqual([]);
   });
 });
 
 describe('digestMessage', () => {
   const entries: DigestEntry[] = [
-    { documentNumber: '某区检行公建〔2026〕3号', agency: '某区生态环境局', handler: '张检察官', deadlineKind: 'reply', dueDate: '2026-02-18', daysPast: 20 },
-    { documentNumber: '某区检行公建〔2026〕5号', agency: '某区自然资源局', handler: '李检察官', deadlineKind: 'superior_filing', dueDate: '2026-03-09', daysPast: 1 },
-    { documentNumber: '某区检行公建〔2026〕7号', agency: '某区市场监督管理局', handler: '王检察官', deadlineKind: 'reply', dueDate: '2026-03-10', daysPast: 0 },
-    { documentNumber: '某区检行公建〔2026〕3号', agency: '某区生态环境局', handler: '张检察官', deadlineKind: 'superior_filing', dueDate: '2026-03-17', daysPast: -7 },
+    {
+      documentNumber: '某区检行公建〔2026〕3号',
+      agency: '某区生态环境局',
+      handler: '张检察官',
+      deadlineKind: 'reply',
+      dueDate: '2026-02-18',
+      daysPast: 20,
+    },
+    {
+      documentNumber: '某区检行公建〔2026〕5号',
+      agency: '某区自然资源局',
+      handler: '李检察官',
+      deadlineKind: 'superior_filing',
+      dueDate: '2026-03-09',
+      daysPast: 1,
+    },
+    {
+      documentNumber: '某区检行公建〔2026〕7号',
+      agency: '某区市场监督管理局',
+      handler: '王检察官',
+      deadlineKind: 'reply',
+      dueDate: '2026-03-10',
+      daysPast: 0,
+    },
+    {
+      documentNumber: '某区检行公建〔2026〕3号',
+      agency: '某区生态环境局',
+      handler: '张检察官',
+      deadlineKind: 'superior_filing',
+      dueDate: '2026-03-17',
+      daysPast: -7,
+    },
   ];
 
   it('null when there is nothing to say', () => {
@@ -167,7 +247,10 @@ describe('digestMessage', () => {
 
   it('composes with digestEntries', () => {
     const recs = [
-      recommendation('某区检行公建〔2026〕9号', 'overdue', [deadline('reply', '2026-03-03'), deadline('review', '2026-04-03')]),
+      recommendation('某区检行公建〔2026〕9号', 'overdue', [
+        deadline('reply', '2026-03-03'),
+        deadline('review', '2026-04-03'),
+      ]),
       recommendation('某区检行公建〔2026〕8号', 'suspended', [deadline('review', '2026-03-11')]),
     ];
     expect(digestMessage(digestEntries(recs, TODAY), TODAY, false)?.text).toBe(

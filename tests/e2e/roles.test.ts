@@ -60,9 +60,15 @@ it('runs the worker and any number of API processes separately, coordinated only
   });
   expect(created.status).toBe(201);
 
-  const replied = await postJson(`${apiB}/api/recommendations/roles-1/reply`, { receivedAt: today, content: '已立案查处' });
+  const replied = await postJson(`${apiB}/api/recommendations/roles-1/reply`, {
+    receivedAt: today,
+    content: '已立案查处',
+  });
   expect(replied.status).toBe(200);
-  const read = (await (await getJson(`${apiA}/api/recommendations/roles-1`)).json()) as { status: string; events: { type: string; actor: string }[] };
+  const read = (await (await getJson(`${apiA}/api/recommendations/roles-1`)).json()) as {
+    status: string;
+    events: { type: string; actor: string }[];
+  };
   expect(read.status).toBe('follow_up');
   expect(read.events.filter((e) => e.type !== 'reminder_raised').map((e) => [e.type, e.actor])).toEqual([
     ['issued', USERS.chief.id],

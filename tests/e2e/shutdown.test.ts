@@ -42,12 +42,23 @@ afterAll(async () => {
 
 /** `npm run api` / `npm run worker` against the shared dev server and database, on a task queue of their own. */
 function roleEnv(taskQueue: string, overrides: Record<string, string> = {}): Record<string, string> {
-  return { TEMPORAL_ADDRESS: temporal.address, TEMPORAL_NAMESPACE: 'default', TEMPORAL_TASK_QUEUE: taskQueue, DATABASE_URL: database.url, PORT: '0', LOG_LEVEL: 'info', ...overrides };
+  return {
+    TEMPORAL_ADDRESS: temporal.address,
+    TEMPORAL_NAMESPACE: 'default',
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    DATABASE_URL: database.url,
+    PORT: '0',
+    LOG_LEVEL: 'info',
+    ...overrides,
+  };
 }
 
 // Processes on the embedded default: the PostgreSQL pass of CI would only repeat them.
 describe.skipIf(!!process.env.TEST_POSTGRES_URL).concurrent('graceful shutdown', () => {
-  it('npm start: SIGTERM refuses new connections, closes idle ones, lets the request in flight finish, stops everything in order and exits 0', async ({ expect, onTestFinished }) => {
+  it('npm start: SIGTERM refuses new connections, closes idle ones, lets the request in flight finish, stops everything in order and exits 0', async ({
+    expect,
+    onTestFinished,
+  }) => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'followup-shutdown-'));
     const graceSeconds = 20;
     const { child, ready: api } = await startProcess(
@@ -74,7 +85,12 @@ describe.skipIf(!!process.env.TEST_POSTGRES_URL).concurrent('graceful shutdown',
     const idle = await holdRequest(api, 'POST', '/api/recommendations', { invalid: true });
     idle.finish();
     expect((await idle.response).status).toBe(400);
-    const inFlight = await holdRequest(api, 'POST', '/api/recommendations', createBody({ id: 'shutdown-1', servedAt: today() }));
+    const inFlight = await holdRequest(
+      api,
+      'POST',
+      '/api/recommendations',
+      createBody({ id: 'shutdown-1', servedAt: today() }),
+    );
 
     const signalledAt = Date.now();
     const exit = exited(child);
@@ -96,14 +112,28 @@ describe.skipIf(!!process.env.TEST_POSTGRES_URL).concurrent('graceful shutdown',
 
     // The API first (the request needed the worker), then the worker, the embedded Temporal server, the database.
     const log = output.text();
-    const steps = ['API closing', '"part":"API"', '"part":"worker"', '"part":"Temporal server"', '"part":"database"', '"msg":"shut down"'].map((step) => [step, log.indexOf(step)] as const);
+    const steps = [
+      'API closing',
+      '"part":"API"',
+      '"part":"worker"',
+      '"part":"Temporal server"',
+      '"part":"database"',
+      '"msg":"shut down"',
+    ].map((step) => [step, log.indexOf(step)] as const);
     for (const [step, at] of steps) expect(at, `${step} in the log`).toBeGreaterThanOrEqual(0);
     expect(steps.map(([, at]) => at)).toEqual(steps.map(([, at]) => at).sort((a, b) => a - b));
     expect(log).not.toMatch(/were cut/);
   }, 180_000);
 
-  it('npm run api: connections still open when the grace period ends are cut, then it exits 0', async ({ expect, onTestFinished }) => {
-    const { child, ready: api } = await startProcess('src/api/main.ts', roleEnv('shutdown-grace', { SHUTDOWN_GRACE_SECONDS: '1' }), API_LISTENING);
+  it('npm run api: connections still open when the grace period ends are cut, then it exits 0', async ({
+    expect,
+    onTestFinished,
+  }) => {
+    const { child, ready: api } = await startProcess(
+      'src/api/main.ts',
+      roleEnv('shutdown-grace', { SHUTDOWN_GRACE_SECONDS: '1' }),
+      API_LISTENING,
+    );
     onTestFinished(async () => {
       await killProcess(child, 'SIGKILL');
     });
@@ -146,7 +176,10 @@ describe.skipIf(!!process.env.TEST_POSTGRES_URL).concurrent('graceful shutdown',
     await stuck.closed;
   }, 120_000);
 
-  it('npm run worker: SIGTERM takes no new task, lets the activities in flight finish, then exits 0', async ({ expect, onTestFinished }) => {
+  it('npm run worker: SIGTERM takes no new task, lets the activities in flight finish, then exits 0', async ({
+    expect,
+    onTestFinished,
+  }) => {
     // The receiving end holds every delivery until the test lets it answer.
     const receiver = await startHttpReceiver();
     let answer!: () => void;
@@ -156,7 +189,10 @@ describe.skipIf(!!process.env.TEST_POSTGRES_URL).concurrent('graceful shutdown',
       return { status: 200, body: { ok: true } };
     });
     const env = roleEnv(`shutdown-worker-${rand()}`);
-    const [worker, { child: apiChild, ready: api }] = await Promise.all([startProcess('src/worker/main.ts', env, /worker running/), startProcess('src/api/main.ts', env, API_LISTENING)]);
+    const [worker, { child: apiChild, ready: api }] = await Promise.all([
+      startProcess('src/worker/main.ts', env, /worker running/),
+      startProcess('src/api/main.ts', env, API_LISTENING),
+    ]);
     onTestFinished(async () => {
       answer();
       await Promise.all([killProcess(worker.child, 'SIGKILL'), killProcess(apiChild, 'SIGKILL')]);
@@ -168,7 +204,13 @@ describe.skipIf(!!process.env.TEST_POSTGRES_URL).concurrent('graceful shutdown',
     const procuratorate = PROCURATORATE;
     const handler = `shutdown-${rand()}`;
     useDefaultToken(api, fixedToken('chief'));
-    expect((await callApi(api, 'PUT', `/api/reminder-policies/${encodeURIComponent(procuratorate)}`, { quietHours: { start: '00:00', end: '00:00' } })).status).toBe(200);
+    expect(
+      (
+        await callApi(api, 'PUT', `/api/reminder-policies/${encodeURIComponent(procuratorate)}`, {
+          quietHours: { start: '00:00', end: '00:00' },
+        })
+      ).status,
+    ).toBe(200);
     const person = {
       name: '周检察官',
       procuratorate,
@@ -176,13 +218,18 @@ describe.skipIf(!!process.env.TEST_POSTGRES_URL).concurrent('graceful shutdown',
       role: 'handler',
       channels: [{ kind: 'webhook', address: `${receiver.url}/followup`, secret: 'a-secret-of-16-chars-or-more' }],
     };
-    expect((await callApi(api, 'PUT', `/api/people/${handler}`, person, undefined, fixedToken('admin'))).status).toBe(200);
+    expect((await callApi(api, 'PUT', `/api/people/${handler}`, person, undefined, fixedToken('admin'))).status).toBe(
+      200,
+    );
     const created = await callApi(api, 'POST', '/api/recommendations', createBody({ handler, servedAt: daysAgo(80) }));
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     const { id } = created.body;
     const deliveries = (await callApi(api, 'GET', `/api/deliveries?recommendationId=${id}`)).body;
     expect(deliveries.total).toBeGreaterThan(0);
-    await waitFor('every delivery to be in flight, held by the receiver', () => receiver.received.length === deliveries.total);
+    await waitFor(
+      'every delivery to be in flight, held by the receiver',
+      () => receiver.received.length === deliveries.total,
+    );
 
     const exit = exited(worker.child);
     worker.child.kill('SIGTERM');

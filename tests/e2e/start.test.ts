@@ -10,7 +10,11 @@ import { API_LISTENING, freePort, startProcess, stopProcess, waitFor } from '../
 
 const run = promisify(execFile);
 const call = (method: string, url: string, token: string, body?: unknown) =>
-  fetch(url, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  fetch(url, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
 
 /** `npm start` as a user runs it: embedded Temporal dev server, SQLite under a data folder, worker and API. */
 
@@ -34,12 +38,22 @@ it('runs the whole engine, and a restart on the same data loses nothing', async 
   const today = shanghaiDate(Date.now());
   const first = await startProcess('src/main.ts', env, API_LISTENING);
   engine = first.child;
-  expect(await (await fetch(`${first.ready}/healthz`)).json()).toEqual({ status: 'ok', database: 'ok', temporal: 'ok' });
+  expect(await (await fetch(`${first.ready}/healthz`)).json()).toEqual({
+    status: 'ok',
+    database: 'ok',
+    temporal: 'ok',
+  });
 
   // No account and no default password: the engine says how to make the first administrator.
-  await waitFor('the first-administrator hint', () => first.output().includes('npm run auth:create-admin -- --id admin --name 系统管理员 --procuratorate'));
+  await waitFor('the first-administrator hint', () =>
+    first.output().includes('npm run auth:create-admin -- --id admin --name 系统管理员 --procuratorate'),
+  );
   expect((await fetch(`${first.ready}/api/me`)).status).toBe(401);
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', 'scripts/create-admin.ts', '--procuratorate', '某区人民检察院'], { env: { ...process.env, ...env } });
+  const { stdout } = await run(
+    process.execPath,
+    ['--import', 'tsx', 'scripts/create-admin.ts', '--procuratorate', '某区人民检察院'],
+    { env: { ...process.env, ...env } },
+  );
   const adminToken = stdout.trim().split('\n').at(-1)!;
   expect(adminToken).toMatch(/^fu_[\w-]{43}$/);
   const asAdmin = (method: string, url: string, body?: unknown) => call(method, url, adminToken, body);
@@ -54,7 +68,10 @@ it('runs the whole engine, and a restart on the same data loses nothing', async 
   // The administrator makes the handler's account and gives them a token.
   const person = { name: '王检察官', procuratorate: '某区人民检察院', department: '第五检察部', role: 'handler' };
   expect((await asAdmin('PUT', `${first.ready}/api/people/wang`, person)).status).toBe(200);
-  const issued = await asAdmin('POST', `${first.ready}/api/people/wang/tokens`, { label: '王检察官', expiresInDays: 30 });
+  const issued = await asAdmin('POST', `${first.ready}/api/people/wang/tokens`, {
+    label: '王检察官',
+    expiresInDays: 30,
+  });
   expect(issued.status).toBe(201);
   const handlerToken = ((await issued.json()) as { token: string }).token;
 
@@ -74,7 +91,10 @@ it('runs the whole engine, and a restart on the same data loses nothing', async 
 
   const second = await startProcess('src/main.ts', env, API_LISTENING);
   engine = second.child;
-  const reply = await call('POST', `${second.ready}/api/recommendations/restart-1/reply`, handlerToken, { receivedAt: today, content: '已制定修复方案' });
+  const reply = await call('POST', `${second.ready}/api/recommendations/restart-1/reply`, handlerToken, {
+    receivedAt: today,
+    content: '已制定修复方案',
+  });
   expect(reply.status).toBe(200);
   const body = (await reply.json()) as { status: string; handler: string; events: { type: string; actor: string }[] };
   expect(body.status).toBe('follow_up');

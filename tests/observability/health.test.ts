@@ -16,20 +16,38 @@ import { startTestEngine, type TestEngine } from '../support/engine';
 type LogLine = Record<string, unknown>;
 
 /** An app of its own on a loopback port, logging into `logs`. */
-async function serve(db: Database, temporal: Client, logs: LogLine[]): Promise<{ url: string; close: () => Promise<void> }> {
+async function serve(
+  db: Database,
+  temporal: Client,
+  logs: LogLine[],
+): Promise<{ url: string; close: () => Promise<void> }> {
   const capture = new Writable({
     write(chunk, _encoding, done) {
       for (const line of String(chunk).split('\n')) if (line) logs.push(JSON.parse(line) as LogLine);
       done();
     },
   });
-  const lifecycle = new LifecycleService(db, temporal, { reminderPolicy: DEFAULT_REMINDER_POLICY, rules: { maxReviewExtensions: 1 }, taskQueue: 'unused', searchAttributes: false });
-  const app = createApp({ db, temporal, lifecycle, logger: pino({ level: 'info' }, capture), auth: { writesPerMinute: 100, corsOrigins: [] } });
+  const lifecycle = new LifecycleService(db, temporal, {
+    reminderPolicy: DEFAULT_REMINDER_POLICY,
+    rules: { maxReviewExtensions: 1 },
+    taskQueue: 'unused',
+    searchAttributes: false,
+  });
+  const app = createApp({
+    db,
+    temporal,
+    lifecycle,
+    logger: pino({ level: 'info' }, capture),
+    auth: { writesPerMinute: 100, corsOrigins: [] },
+  });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }
 
 /** A loopback port nothing listens on. */
@@ -54,8 +72,14 @@ afterAll(async () => {
 describe('liveness and readiness', () => {
   it('answers /livez, and /readyz 200 when the database and Temporal answer; /healthz stays; /metrics is 404 with metrics off', async () => {
     expect(await callApi(engine.baseUrl, 'GET', '/livez')).toMatchObject({ status: 200, body: { status: 'ok' } });
-    expect(await callApi(engine.baseUrl, 'GET', '/readyz')).toMatchObject({ status: 200, body: { status: 'ready', database: 'ok', temporal: 'ok', failed: [] } });
-    expect(await callApi(engine.baseUrl, 'GET', '/healthz')).toMatchObject({ status: 200, body: { status: 'ok', database: 'ok', temporal: 'ok' } });
+    expect(await callApi(engine.baseUrl, 'GET', '/readyz')).toMatchObject({
+      status: 200,
+      body: { status: 'ready', database: 'ok', temporal: 'ok', failed: [] },
+    });
+    expect(await callApi(engine.baseUrl, 'GET', '/healthz')).toMatchObject({
+      status: 200,
+      body: { status: 'ok', database: 'ok', temporal: 'ok' },
+    });
     expect((await callApi(engine.baseUrl, 'GET', '/metrics')).status).toBe(404);
     const paths = (await callApi(engine.baseUrl, 'GET', '/api/openapi.json')).body.paths;
     expect(Object.keys(paths)).toEqual(expect.arrayContaining(['/healthz', '/livez', '/readyz']));
@@ -69,9 +93,16 @@ describe('liveness and readiness', () => {
     cleanups.push(app.close);
 
     const ready = await callApi(app.url, 'GET', '/readyz');
-    expect(ready).toMatchObject({ status: 503, body: { status: 'not_ready', database: 'unavailable', temporal: 'ok', failed: ['database'] } });
+    expect(ready).toMatchObject({
+      status: 503,
+      body: { status: 'not_ready', database: 'unavailable', temporal: 'ok', failed: ['database'] },
+    });
     // The cause is logged with the request's id, not shown to the caller.
-    expect(logs.find((l) => l.msg === 'readiness check failed')).toMatchObject({ check: 'database', requestId: ready.headers.get('x-request-id'), level: 40 });
+    expect(logs.find((l) => l.msg === 'readiness check failed')).toMatchObject({
+      check: 'database',
+      requestId: ready.headers.get('x-request-id'),
+      level: 40,
+    });
     expect((await callApi(app.url, 'GET', '/livez')).status).toBe(200);
   });
 
@@ -85,7 +116,12 @@ describe('liveness and readiness', () => {
     const ready = await callApi(app.url, 'GET', '/readyz');
     expect(Date.now() - started).toBeLessThan(4000);
     expect(ready.status).toBe(503);
-    expect(ready.body).toMatchObject({ status: 'not_ready', database: 'ok', temporal: expect.stringMatching(/^(unavailable|timeout)$/), failed: ['temporal'] });
+    expect(ready.body).toMatchObject({
+      status: 'not_ready',
+      database: 'ok',
+      temporal: expect.stringMatching(/^(unavailable|timeout)$/),
+      failed: ['temporal'],
+    });
   });
 });
 
@@ -102,10 +138,16 @@ describe('request ids in the log', () => {
     expect(missing.status).toBe(404);
     const requestId = missing.headers.get('x-request-id');
     expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
-    expect(logs.find((l) => l.msg === 'request' && l.requestId === requestId)).toMatchObject({ method: 'GET', path: '/nothing-here', status: 404 });
+    expect(logs.find((l) => l.msg === 'request' && l.requestId === requestId)).toMatchObject({
+      method: 'GET',
+      path: '/nothing-here',
+      status: 404,
+    });
 
     // A 500 (the database is gone, so the token cannot be looked up): the error log carries the id the client sent.
-    const failing = await fetch(`${app.url}/api/recommendations`, { headers: { 'x-request-id': 'trace-abc-123', authorization: 'Bearer fu_any' } });
+    const failing = await fetch(`${app.url}/api/recommendations`, {
+      headers: { 'x-request-id': 'trace-abc-123', authorization: 'Bearer fu_any' },
+    });
     expect([failing.status, failing.headers.get('x-request-id')]).toEqual([500, 'trace-abc-123']);
     const lines = logs.filter((l) => l.requestId === 'trace-abc-123');
     expect(lines.map((l) => [l.level, l.msg])).toEqual([
@@ -115,8 +157,14 @@ describe('request ids in the log', () => {
     expect(lines[0]!.err).toMatchObject({ message: expect.any(String) });
 
     // A request refused before its body is read (no token) gets its id too.
-    const refused = await fetch(`${app.url}/api/recommendations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{' });
+    const refused = await fetch(`${app.url}/api/recommendations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{',
+    });
     expect(refused.status).toBe(401);
-    expect(logs.find((l) => l.msg === 'request' && l.requestId === refused.headers.get('x-request-id'))).toMatchObject({ status: 401 });
+    expect(logs.find((l) => l.msg === 'request' && l.requestId === refused.headers.get('x-request-id'))).toMatchObject({
+      status: 401,
+    });
   });
 });

@@ -42,9 +42,13 @@ async function scrape(): Promise<{ text: string; samples: Samples }> {
 
 /** What the gauges should have gained from these recommendations, read from the database directly. */
 async function expectedFrom(recommendationIds: string[]) {
-  const notifications = await engine.db.notification.findMany({ where: { recommendationId: { in: recommendationIds } }, include: { deliveries: true } });
+  const notifications = await engine.db.notification.findMany({
+    where: { recommendationId: { in: recommendationIds } },
+    include: { deliveries: true },
+  });
   const deliveries = new Map<string, number>();
-  for (const d of notifications.flatMap((n) => n.deliveries)) deliveries.set(`${d.channelKind}/${d.status}`, (deliveries.get(`${d.channelKind}/${d.status}`) ?? 0) + 1);
+  for (const d of notifications.flatMap((n) => n.deliveries))
+    deliveries.set(`${d.channelKind}/${d.status}`, (deliveries.get(`${d.channelKind}/${d.status}`) ?? 0) + 1);
   return { unread: notifications.filter((n) => n.readAt === null).length, deliveries };
 }
 
@@ -57,10 +61,25 @@ async function observedProcuratorate() {
   const procuratorate = `观测检察院-${rand()}`;
   const office = await newProcuratorate(engine.db, procuratorate, []);
   const call = (method: string, path: string, body?: unknown) =>
-    callApi(engine.baseUrl, method, path, body, undefined, path.startsWith('/api/people') ? office.adminToken : office.token);
+    callApi(
+      engine.baseUrl,
+      method,
+      path,
+      body,
+      undefined,
+      path.startsWith('/api/people') ? office.adminToken : office.token,
+    );
   const handler = `obs-${rand()}`;
-  await call('PUT', `/api/reminder-policies/${encodeURIComponent(procuratorate)}`, { quietHours: { start: '00:00', end: '00:00' } });
-  await call('PUT', `/api/people/${handler}`, { name: '观测检察官', procuratorate, department: '第五检察部', role: 'handler', channels: [{ kind: 'email', address: 'obs@example.org' }] });
+  await call('PUT', `/api/reminder-policies/${encodeURIComponent(procuratorate)}`, {
+    quietHours: { start: '00:00', end: '00:00' },
+  });
+  await call('PUT', `/api/people/${handler}`, {
+    name: '观测检察官',
+    procuratorate,
+    department: '第五检察部',
+    role: 'handler',
+    channels: [{ kind: 'email', address: 'obs@example.org' }],
+  });
   return { call, handler };
 }
 
@@ -71,7 +90,12 @@ describe('GET /metrics', () => {
     const before = (await scrape()).samples;
     const late = await call('POST', '/api/recommendations', createBody({ handler, servedAt: daysAgo(80) }));
     const recent = await call('POST', '/api/recommendations', createBody({ handler, servedAt: daysAgo(3) }));
-    expect([late.status, late.body.status, recent.status, recent.body.status]).toEqual([201, 'overdue', 201, 'awaiting_reply']);
+    expect([late.status, late.body.status, recent.status, recent.body.status]).toEqual([
+      201,
+      'overdue',
+      201,
+      'awaiting_reply',
+    ]);
     expect(late.body.nextDueAt < daysAgo(0)).toBe(true);
     expect(recent.body.nextDueAt >= daysAgo(0)).toBe(true);
     const ids = [late.body.id as string, recent.body.id as string];
@@ -79,14 +103,16 @@ describe('GET /metrics', () => {
     expect((await call('GET', `/api/no-such-thing/${rand()}`)).status).toBe(404);
 
     // The overdue notices' e-mails fail (the attempt ends the delivery): wait until the gauges agree with the rows.
-    const delta = (after: Samples, name: string, labels: Record<string, string> = {}) => sample(after, name, labels) - sample(before, name, labels);
+    const delta = (after: Samples, name: string, labels: Record<string, string> = {}) =>
+      sample(after, name, labels) - sample(before, name, labels);
     const settled = await eventually(
       async () => ({ expected: await expectedFrom(ids), after: (await scrape()).samples }),
       ({ expected, after }) =>
         expected.deliveries.get('email/failed') !== undefined &&
         expected.deliveries.size === 1 &&
         delta(after, 'followup_notifications_unread') === expected.unread &&
-        delta(after, 'followup_deliveries_total', { channel: 'email', status: 'failed' }) === expected.deliveries.get('email/failed'),
+        delta(after, 'followup_deliveries_total', { channel: 'email', status: 'failed' }) ===
+          expected.deliveries.get('email/failed'),
       20_000,
     );
     const { expected, after } = settled;
@@ -97,36 +123,71 @@ describe('GET /metrics', () => {
     expect(delta(after, 'followup_recommendations_overdue')).toBe(1);
     expect(expected.unread).toBeGreaterThanOrEqual(1);
     expect(delta(after, 'followup_notifications_unread')).toBe(expected.unread);
-    expect(delta(after, 'followup_deliveries_total', { channel: 'email', status: 'failed' })).toBe(expected.deliveries.get('email/failed'));
+    expect(delta(after, 'followup_deliveries_total', { channel: 'email', status: 'failed' })).toBe(
+      expected.deliveries.get('email/failed'),
+    );
     expect(delta(after, 'followup_deliveries_total', { channel: 'email', status: 'sent' })).toBe(0);
 
     // Latency: one series per method, route pattern and status; never the raw path with its id.
     const { text, samples } = await scrape();
-    const count = (labels: Record<string, string>) => sample(samples, 'followup_http_request_duration_seconds_count', labels);
+    const count = (labels: Record<string, string>) =>
+      sample(samples, 'followup_http_request_duration_seconds_count', labels);
     expect(count({ method: 'POST', route: '/api/recommendations', status: '201' })).toBeGreaterThanOrEqual(2);
     expect(count({ method: 'GET', route: '/api/recommendations/:id', status: '200' })).toBeGreaterThanOrEqual(1);
     expect(count({ method: 'GET', route: '(unmatched)', status: '404' })).toBeGreaterThanOrEqual(1);
-    expect(sample(samples, 'followup_http_request_duration_seconds_bucket', { method: 'POST', route: '/api/recommendations', status: '201', le: '+Inf' })).toBe(
-      count({ method: 'POST', route: '/api/recommendations', status: '201' }),
-    );
+    expect(
+      sample(samples, 'followup_http_request_duration_seconds_bucket', {
+        method: 'POST',
+        route: '/api/recommendations',
+        status: '201',
+        le: '+Inf',
+      }),
+    ).toBe(count({ method: 'POST', route: '/api/recommendations', status: '201' }));
     expect(text).not.toContain(ids[0]);
     // Node process metrics, and the SDK's own (worker and native client), served by its exporter and appended.
     expect(text).toMatch(/^process_cpu_user_seconds_total /m);
-    const sdk = await eventually(async () => (await scrape()).text, (t) => /^temporal_\w+/m.test(t));
+    const sdk = await eventually(
+      async () => (await scrape()).text,
+      (t) => /^temporal_\w+/m.test(t),
+    );
     expect(sdk).toMatch(/^temporal_\w+(\{[^}]*\})? \S+$/m);
     expect(sdk).not.toContain('Temporal SDK metrics unavailable');
   });
 
   it('logs each lifecycle event, notification and delivery attempt with its workflowId and recommendationId', async () => {
     const { call, handler } = await observedProcuratorate();
-    const { id } = (await call('POST', '/api/recommendations', createBody({ handler, servedAt: daysAgo(80) }))).body as { id: string };
+    const { id } = (await call('POST', '/api/recommendations', createBody({ handler, servedAt: daysAgo(80) })))
+      .body as { id: string };
     const workflowId = workflowIdFor(id);
     const ofThis = (message: string) => logs.filter((l) => l.msg === message && l.recommendationId === id);
 
-    await eventually(async () => ofThis('delivery attempt failed'), (found) => found.length > 0, 20_000);
+    await eventually(
+      async () => ofThis('delivery attempt failed'),
+      (found) => found.length > 0,
+      20_000,
+    );
     const [issued] = ofThis('lifecycle event');
-    expect(issued).toMatchObject({ source: 'temporal', workflowId, recommendationId: id, type: 'issued', sequence: 1, level: 30 });
-    expect(ofThis('notifying')[0]).toMatchObject({ source: 'temporal', workflowId, activityType: 'notify', type: 'overdue' });
-    expect(ofThis('delivery attempt failed')[0]).toMatchObject({ source: 'temporal', workflowId, activityType: 'deliver', channel: 'email', retryable: false, level: 40 });
+    expect(issued).toMatchObject({
+      source: 'temporal',
+      workflowId,
+      recommendationId: id,
+      type: 'issued',
+      sequence: 1,
+      level: 30,
+    });
+    expect(ofThis('notifying')[0]).toMatchObject({
+      source: 'temporal',
+      workflowId,
+      activityType: 'notify',
+      type: 'overdue',
+    });
+    expect(ofThis('delivery attempt failed')[0]).toMatchObject({
+      source: 'temporal',
+      workflowId,
+      activityType: 'deliver',
+      channel: 'email',
+      retryable: false,
+      level: 40,
+    });
   });
 });

@@ -4,7 +4,9 @@ export type Samples = Map<string, number>;
 
 /** `name{a="x",b="y"}` with labels sorted, as the key of each sample. */
 function key(name: string, labels: Record<string, string>): string {
-  const sorted = Object.keys(labels).sort().map((k) => `${k}="${labels[k]}"`);
+  const sorted = Object.keys(labels)
+    .sort()
+    .map((k) => `${k}="${labels[k]}"`);
   return sorted.length ? `${name}{${sorted.join(',')}}` : name;
 }
 

@@ -2,7 +2,13 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { XLSX_CONTENT_TYPE } from '../../src/api/reportRoutes';
 import { CASE_LAWSUIT_KINDS, CASE_TYPES, CLUE_SOURCES } from '../../src/domain/cases';
-import { annualReport, percent, reportRows, type AnnualReport, type AnnualReportInput } from '../../src/domain/annualReport';
+import {
+  annualReport,
+  percent,
+  reportRows,
+  type AnnualReport,
+  type AnnualReportInput,
+} from '../../src/domain/annualReport';
 import type { CalendarDate } from '../../src/domain/dates';
 import { STATUTORY_DOMAINS } from '../../src/domain/statutoryDomains';
 import { loadAnnualReport, reportTitle, toCsv, toXlsx, XLSX_SHEET_NAME } from '../../src/reports/annual';
@@ -22,7 +28,10 @@ type Figures = Record<string, Record<string, number | null>>;
 /** Every figure of a report, by section and key. */
 function figuresOf(report: AnnualReport): Figures {
   return Object.fromEntries(
-    Object.entries(report.sections).map(([key, section]) => [key, Object.fromEntries(Object.entries(section.figures).map(([k, f]) => [k, f.value]))]),
+    Object.entries(report.sections).map(([key, section]) => [
+      key,
+      Object.fromEntries(Object.entries(section.figures).map(([k, f]) => [k, f.value])),
+    ]),
   );
 }
 
@@ -34,8 +43,10 @@ function expectedFigures(manifest: SeedManifest, asOf: CalendarDate): Figures {
   const inYear = (date: string | null) => date?.slice(0, 4) === String(manifest.year);
   const cases = manifest.cases.filter((c) => inYear(c.filedAt));
   const issued = manifest.recommendations.filter((r) => inYear(r.details.issuedAt));
-  const events = (type: string) => manifest.events.filter((e) => e.type === type && shanghaiYear(e.occurredAt) === manifest.year).length;
-  const byCode = (codes: string[], values: string[]) => Object.fromEntries(codes.map((code) => [code, values.filter((v) => v === code).length]));
+  const events = (type: string) =>
+    manifest.events.filter((e) => e.type === type && shanghaiYear(e.occurredAt) === manifest.year).length;
+  const byCode = (codes: string[], values: string[]) =>
+    Object.fromEntries(codes.map((code) => [code, values.filter((v) => v === code).length]));
 
   const replyOf = ({ state }: SeedManifest['recommendations'][number]) => {
     if (state.reply) return state.reply.late ? 'late' : 'onTime';
@@ -45,24 +56,52 @@ function expectedFigures(manifest: SeedManifest, asOf: CalendarDate): Figures {
     return due < asOf ? 'none' : 'notYetDue';
   };
   const rectified = issued.filter(
-    ({ state }) => state.reply !== null && (['rectified', 'public_interest_protected'].includes(state.closure?.ground ?? '') || state.checks.at(-1)?.result === 'rectified'),
+    ({ state }) =>
+      state.reply !== null &&
+      (['rectified', 'public_interest_protected'].includes(state.closure?.ground ?? '') ||
+        state.checks.at(-1)?.result === 'rectified'),
   ).length;
   const consultations = manifest.consultations.filter((c) => inYear(c.heldOn));
   const lookBacks = manifest.lookBacks.filter((l) => inYear(l.conductedOn));
 
   return {
-    cluesBySource: byCode(Object.keys(CLUE_SOURCES), cases.map((c) => c.clueSource)),
-    casesByType: { total: cases.length, ...byCode(['administrative', 'civil'], cases.map((c) => c.type)) },
-    casesByDomain: byCode(STATUTORY_DOMAINS.map((d) => d.code), cases.map((c) => c.domain)),
-    consultations: { held: consultations.length, rectifiedByConsultation: consultations.filter((c) => c.outcome === 'rectified_by_consultation').length },
-    recommendations: { issued: issued.length, announcedService: issued.filter((r) => r.details.announcedService).length },
+    cluesBySource: byCode(
+      Object.keys(CLUE_SOURCES),
+      cases.map((c) => c.clueSource),
+    ),
+    casesByType: {
+      total: cases.length,
+      ...byCode(
+        ['administrative', 'civil'],
+        cases.map((c) => c.type),
+      ),
+    },
+    casesByDomain: byCode(
+      STATUTORY_DOMAINS.map((d) => d.code),
+      cases.map((c) => c.domain),
+    ),
+    consultations: {
+      held: consultations.length,
+      rectifiedByConsultation: consultations.filter((c) => c.outcome === 'rectified_by_consultation').length,
+    },
+    recommendations: {
+      issued: issued.length,
+      announcedService: issued.filter((r) => r.details.announcedService).length,
+    },
     replies: byCode(['onTime', 'late', 'none', 'endedBeforeDue', 'notYetDue'], issued.map(replyOf)),
-    replyRectificationRate: { rectified, issued: issued.length, rate: issued.length === 0 ? null : Math.round((1000 * rectified) / issued.length) / 10 },
+    replyRectificationRate: {
+      rectified,
+      issued: issued.length,
+      rate: issued.length === 0 ? null : Math.round((1000 * rectified) / issued.length) / 10,
+    },
     suspensions: { suspended: events('suspended') },
     terminations: { closed: events('closed') },
     lawsuits: {
       administrative: events('lawsuit_filed'),
-      ...byCode(['civil', 'criminal_incidental_civil'], manifest.caseLawsuits.filter((l) => inYear(l.filedAt)).map((l) => l.kind)),
+      ...byCode(
+        ['civil', 'criminal_incidental_civil'],
+        manifest.caseLawsuits.filter((l) => inYear(l.filedAt)).map((l) => l.kind),
+      ),
     },
     hearings: { held: manifest.hearings.filter((h) => inYear(h.heldOn)).length },
     lookBacks: { conducted: lookBacks.length, relapsed: lookBacks.filter((l) => l.finding === 'relapsed').length },
@@ -78,14 +117,20 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i += 1) {
     const c = text[i]!;
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), (i += 1);
-      else if (c === '"') quoted = false;
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i += 1;
+      } else if (c === '"') quoted = false;
       else field += c;
     } else if (c === '"') quoted = true;
-    else if (c === ',') row.push(field), (field = '');
-    else if (c === '\r' && text[i + 1] === '\n') {
+    else if (c === ',') {
+      row.push(field);
+      field = '';
+    } else if (c === '\r' && text[i + 1] === '\n') {
       rows.push([...row, field]);
-      (row = []), (field = ''), (i += 1);
+      row = [];
+      field = '';
+      i += 1;
     } else field += c;
   }
   if (field !== '' || row.length > 0) rows.push([...row, field]);
@@ -94,7 +139,9 @@ function parseCsv(text: string): string[][] {
 
 /** The table of a report as [指标, 项目, value] from its JSON, in section order. */
 const tableOf = (report: AnnualReport) =>
-  Object.values(report.sections).flatMap((s) => Object.values(s.figures).map((f) => [s.label, f.label, f.value] as [string, string, number | null]));
+  Object.values(report.sections).flatMap((s) =>
+    Object.values(s.figures).map((f) => [s.label, f.label, f.value] as [string, string, number | null]),
+  );
 
 /** The table in the first sheet 年度统计: the rows under the header 指标 | 项目 | 数量 up to the first empty row. */
 async function xlsxTable(buffer: Buffer) {
@@ -102,10 +149,17 @@ async function xlsxTable(buffer: Buffer) {
   await workbook.xlsx.load(buffer as unknown as ExcelJS.Buffer);
   const sheet = workbook.getWorksheet(XLSX_SHEET_NAME)!;
   const cells: unknown[][] = [];
-  sheet.eachRow({ includeEmpty: true }, (row) => cells.push([row.getCell(1).value, row.getCell(2).value, row.getCell(3).value]));
+  sheet.eachRow({ includeEmpty: true }, (row) =>
+    cells.push([row.getCell(1).value, row.getCell(2).value, row.getCell(3).value]),
+  );
   const header = cells.findIndex((r) => r[0] === '指标');
   const end = cells.findIndex((r, i) => i > header && r[0] === null);
-  return { rows: cells.slice(header + 1, end), header: cells[header], after: cells.slice(end + 1), title: cells[0]?.[0] };
+  return {
+    rows: cells.slice(header + 1, end),
+    header: cells[header],
+    after: cells.slice(end + 1),
+    title: cells[0]?.[0],
+  };
 }
 
 describe('a seeded year, counted', () => {
@@ -141,14 +195,22 @@ describe('a seeded year, counted', () => {
         events: {
           create: [
             { sequence: 1, type: 'closed', actor: '刘检察长', occurredAt: new Date('2024-12-31T16:30:00Z'), data: {} },
-            { sequence: 2, type: 'suspended', actor: '刘检察长', occurredAt: new Date(`${YEAR}-12-31T16:30:00Z`), data: {} },
+            {
+              sequence: 2,
+              type: 'suspended',
+              actor: '刘检察长',
+              occurredAt: new Date(`${YEAR}-12-31T16:30:00Z`),
+              data: {},
+            },
             { sequence: 3, type: 'closed', actor: '刘检察长', occurredAt: new Date('2024-12-31T15:59:59Z'), data: {} },
           ],
         },
       },
     });
     // Look-backs tied only to a recommendation: of this procuratorate (counted) and of the other (not).
-    const others = await db.recommendation.findFirstOrThrow({ where: { procuratorate: '另一区人民检察院', status: { not: 'closed' } } });
+    const others = await db.recommendation.findFirstOrThrow({
+      where: { procuratorate: '另一区人民检察院', status: { not: 'closed' } },
+    });
     await db.lookBack.createMany({
       data: [
         { recommendationId: 'edge-2024', dueOn: `${YEAR}-04-01`, conductedOn: `${YEAR}-04-03`, finding: 'relapsed' },
@@ -175,7 +237,16 @@ describe('a seeded year, counted', () => {
     const statuses = new Set(manifest.recommendations.map((r) => r.state.status));
     for (const status of ['closed', 'follow_up']) expect(statuses).toContain(status);
     const types = new Set(manifest.events.map((e) => e.type));
-    for (const type of ['issued', 'reply_recorded', 'check_recorded', 'closed', 'suspended', 'resumed', 'became_overdue']) expect(types).toContain(type);
+    for (const type of [
+      'issued',
+      'reply_recorded',
+      'check_recorded',
+      'closed',
+      'suspended',
+      'resumed',
+      'became_overdue',
+    ])
+      expect(types).toContain(type);
     expect(manifest.cases.some((c) => c.clueSource === 'big_data_model')).toBe(true);
     expect(manifest.recommendations.some((r) => r.state.reply?.late)).toBe(true);
     expect(manifest.recommendations.some((r) => r.details.announcedService)).toBe(true);
@@ -193,51 +264,80 @@ describe('a seeded year, counted', () => {
   });
 
   it('refuses a year already seeded, and a year not over', async () => {
-    await expect(seedYear(database.db, { procuratorate: PROCURATORATE, year: YEAR, seed: 1 })).rejects.toThrow(/already has/);
-    await expect(seedYear(database.db, { procuratorate: PROCURATORATE, year: new Date().getUTCFullYear() + 1, seed: 1 })).rejects.toThrow(/not over/);
+    await expect(seedYear(database.db, { procuratorate: PROCURATORATE, year: YEAR, seed: 1 })).rejects.toThrow(
+      /already has/,
+    );
+    await expect(
+      seedYear(database.db, { procuratorate: PROCURATORATE, year: new Date().getUTCFullYear() + 1, seed: 1 }),
+    ).rejects.toThrow(/not over/);
   });
 
-  it.each([`${YEAR}-12-31`, `${YEAR + 1}-03-31`])('every figure matches the definitions applied to what the seed wrote (as of %s)', async (asOf) => {
-    const report = await loadAnnualReport(database.db, { procuratorate: PROCURATORATE, year: YEAR, asOf });
-    expect(report).toMatchObject({ procuratorate: PROCURATORATE, year: YEAR, asOf });
-    const expected = withEdges(expectedFigures(manifest, asOf));
-    expect(figuresOf(report)).toEqual(expected);
+  it.each([`${YEAR}-12-31`, `${YEAR + 1}-03-31`])(
+    'every figure matches the definitions applied to what the seed wrote (as of %s)',
+    async (asOf) => {
+      const report = await loadAnnualReport(database.db, { procuratorate: PROCURATORATE, year: YEAR, asOf });
+      expect(report).toMatchObject({ procuratorate: PROCURATORATE, year: YEAR, asOf });
+      const expected = withEdges(expectedFigures(manifest, asOf));
+      expect(figuresOf(report)).toEqual(expected);
 
-    // Each recommendation of the year is in exactly one reply category.
-    const replies = Object.values(expected.replies!) as number[];
-    expect(replies.reduce((a, b) => a + b)).toBe(expected.recommendations!.issued);
-    expect(report.sections.replyRectificationRate.definition).toMatch(/回复整改率 = .*÷/);
-    expect(report.sections.cluesBySource.figures.big_data_model!.label).toBe('大数据法律监督模型');
-  });
+      // Each recommendation of the year is in exactly one reply category.
+      const replies = Object.values(expected.replies!) as number[];
+      expect(replies.reduce((a, b) => a + b)).toBe(expected.recommendations!.issued);
+      expect(report.sections.replyRectificationRate.definition).toMatch(/回复整改率 = .*÷/);
+      expect(report.sections.cluesBySource.figures.big_data_model!.label).toBe('大数据法律监督模型');
+    },
+  );
 
   it('the summary paragraph states the figures', async () => {
     const asOf = `${YEAR + 1}-01-15`;
     const { summary } = await loadAnnualReport(database.db, { procuratorate: PROCURATORATE, year: YEAR, asOf });
     const f = withEdges(expectedFigures(manifest, asOf));
-    const { casesByType, recommendations, cluesBySource, lawsuits, replyRectificationRate } = f as Record<string, Record<string, number>>;
-    expect(summary).toMatch(new RegExp(`^${YEAR}年，${PROCURATORATE}全年共立案办理公益诉讼案件${casesByType!.total}件`));
+    const { casesByType, recommendations, cluesBySource, lawsuits, replyRectificationRate } = f as Record<
+      string,
+      Record<string, number>
+    >;
+    expect(summary).toMatch(
+      new RegExp(`^${YEAR}年，${PROCURATORATE}全年共立案办理公益诉讼案件${casesByType!.total}件`),
+    );
     expect(summary).toContain(`其中行政公益诉讼${casesByType!.administrative}件、民事公益诉讼${casesByType!.civil}件`);
     expect(summary).toContain(`大数据法律监督模型发现线索${cluesBySource!.big_data_model}条`);
     expect(summary).toContain(`发出诉前检察建议${recommendations!.issued}件`);
-    for (const [kind, label] of [['administrative', CASE_TYPES.administrative], ...Object.entries(CASE_LAWSUIT_KINDS)] as const) {
+    for (const [kind, label] of [
+      ['administrative', CASE_TYPES.administrative],
+      ...Object.entries(CASE_LAWSUIT_KINDS),
+    ] as const) {
       if (lawsuits![kind]! > 0) expect(summary).toContain(`${label}${lawsuits![kind]}件`);
     }
     expect(summary).toContain(`终结案件${f.terminations!.closed}件`);
-    expect(summary).toMatch(new RegExp(`截至${YEAR + 1}年1月15日，本年发出的诉前检察建议回复整改率为${replyRectificationRate!.rate!.toFixed(1)}%。$`));
+    expect(summary).toMatch(
+      new RegExp(
+        `截至${YEAR + 1}年1月15日，本年发出的诉前检察建议回复整改率为${replyRectificationRate!.rate!.toFixed(1)}%。$`,
+      ),
+    );
   });
 
   it('CSV: UTF-8 with BOM, header 指标,项目,数量, the same figures', async () => {
-    const report = await loadAnnualReport(database.db, { procuratorate: PROCURATORATE, year: YEAR, asOf: `${YEAR}-12-31` });
+    const report = await loadAnnualReport(database.db, {
+      procuratorate: PROCURATORATE,
+      year: YEAR,
+      asOf: `${YEAR}-12-31`,
+    });
     const csv = toCsv(report);
     expect(csv.startsWith('\uFEFF指标,项目,数量\r\n')).toBe(true);
     const [header, ...rows] = parseCsv(csv.slice(1));
     expect(header).toEqual(['指标', '项目', '数量']);
-    expect(rows.map(([indicator, item, value]) => [indicator, item, value === '' ? null : Number(value)])).toEqual(tableOf(report));
+    expect(rows.map(([indicator, item, value]) => [indicator, item, value === '' ? null : Number(value)])).toEqual(
+      tableOf(report),
+    );
     expect(rows.find((r) => r[1] === '回复整改率（%）')![2]).toMatch(/^\d+\.\d$/);
   });
 
   it('XLSX: sheet 年度统计 with the same figures as numbers, and the summary', async () => {
-    const report = await loadAnnualReport(database.db, { procuratorate: PROCURATORATE, year: YEAR, asOf: `${YEAR}-12-31` });
+    const report = await loadAnnualReport(database.db, {
+      procuratorate: PROCURATORATE,
+      year: YEAR,
+      asOf: `${YEAR}-12-31`,
+    });
     const { rows, header, after, title } = await xlsxTable(await toXlsx(report));
     expect(title).toBe(reportTitle(report));
     expect(header).toEqual(['指标', '项目', '数量']);
@@ -270,20 +370,56 @@ describe('a small year written by hand', () => {
       {
         issuedAt: '2025-03-01',
         announcedService: true,
-        outcome: { deadlines: deadlines('2025-05-06'), reply: { late: false }, checks: [{ result: 'rectified' }], closure: { on: '2025-06-01', ground: 'rectified' }, withdrawal: null },
+        outcome: {
+          deadlines: deadlines('2025-05-06'),
+          reply: { late: false },
+          checks: [{ result: 'rectified' }],
+          closure: { on: '2025-06-01', ground: 'rectified' },
+          withdrawal: null,
+        },
       },
       // Replied late; the latest check found it only partly done.
       {
         issuedAt: '2025-04-01',
         announcedService: false,
-        outcome: { deadlines: deadlines('2025-06-03'), reply: { late: true }, checks: [{ result: 'rectified' }, { result: 'partially_rectified' }], closure: null, withdrawal: null },
+        outcome: {
+          deadlines: deadlines('2025-06-03'),
+          reply: { late: true },
+          checks: [{ result: 'rectified' }, { result: 'partially_rectified' }],
+          closure: null,
+          withdrawal: null,
+        },
       },
       // Its reply period runs into next year, past the day of the report.
-      { issuedAt: '2025-11-25', announcedService: false, outcome: { deadlines: deadlines('2026-01-26'), reply: null, checks: [], closure: null, withdrawal: null } },
+      {
+        issuedAt: '2025-11-25',
+        announcedService: false,
+        outcome: { deadlines: deadlines('2026-01-26'), reply: null, checks: [], closure: null, withdrawal: null },
+      },
       // No reply; sued.
-      { issuedAt: '2025-06-10', announcedService: false, outcome: { deadlines: deadlines('2025-08-11'), reply: null, checks: [{ result: 'not_rectified' }], closure: null, withdrawal: null } },
+      {
+        issuedAt: '2025-06-10',
+        announcedService: false,
+        outcome: {
+          deadlines: deadlines('2025-08-11'),
+          reply: null,
+          checks: [{ result: 'not_rectified' }],
+          closure: null,
+          withdrawal: null,
+        },
+      },
       // Issued the year before.
-      { issuedAt: '2024-11-01', announcedService: true, outcome: { deadlines: deadlines('2025-01-02'), reply: { late: false }, checks: [], closure: null, withdrawal: null } },
+      {
+        issuedAt: '2024-11-01',
+        announcedService: true,
+        outcome: {
+          deadlines: deadlines('2025-01-02'),
+          reply: { late: false },
+          checks: [],
+          closure: null,
+          withdrawal: null,
+        },
+      },
     ],
     events: [
       { type: 'suspended', occurredAt: new Date('2025-05-10T02:00:00Z') },
@@ -305,7 +441,11 @@ describe('a small year written by hand', () => {
       { conductedOn: '2025-10-01', finding: 'sustained' },
     ],
   };
-  const domainRows = STATUTORY_DOMAINS.map((d) => ['立案（按法定领域）', d.label, { ecology_environment: 3, food_drug_safety: 1 }[d.code as string] ?? 0]);
+  const domainRows = STATUTORY_DOMAINS.map((d) => [
+    '立案（按法定领域）',
+    d.label,
+    { ecology_environment: 3, food_drug_safety: 1 }[d.code as string] ?? 0,
+  ]);
 
   it('gives exactly this table', () => {
     const report = annualReport(input);
@@ -357,21 +497,48 @@ describe('a small year written by hand', () => {
   });
 
   it('a withdrawal within the reply period is neither a reply nor a missing one', () => {
-    const withdrawn = { deadlines: deadlines('2025-09-01'), reply: null, checks: [], closure: null, withdrawal: { on: '2025-07-10' } };
-    const report = annualReport({ ...input, recommendations: [{ issuedAt: '2025-07-01', announcedService: false, outcome: withdrawn }] });
-    expect(report.sections.replies.figures).toMatchObject({ endedBeforeDue: { value: 1 }, none: { value: 0 }, notYetDue: { value: 0 } });
+    const withdrawn = {
+      deadlines: deadlines('2025-09-01'),
+      reply: null,
+      checks: [],
+      closure: null,
+      withdrawal: { on: '2025-07-10' },
+    };
+    const report = annualReport({
+      ...input,
+      recommendations: [{ issuedAt: '2025-07-01', announcedService: false, outcome: withdrawn }],
+    });
+    expect(report.sections.replies.figures).toMatchObject({
+      endedBeforeDue: { value: 1 },
+      none: { value: 0 },
+      notYetDue: { value: 0 },
+    });
     expect(report.sections.replyRectificationRate.figures.rate.value).toBe(0);
   });
 
   it('a code outside the vocabularies is counted under its own name, which the CSV quotes as RFC 4180 says', () => {
-    const report = annualReport({ ...input, cases: [{ type: 'administrative', domain: 'ecology_environment', clueSource: 'hotline,"12345"', filedAt: '2025-05-05' }] });
+    const report = annualReport({
+      ...input,
+      cases: [
+        { type: 'administrative', domain: 'ecology_environment', clueSource: 'hotline,"12345"', filedAt: '2025-05-05' },
+      ],
+    });
     expect(report.sections.cluesBySource.figures['hotline,"12345"']).toEqual({ label: 'hotline,"12345"', value: 1 });
     expect(toCsv(report)).toContain('\r\n线索来源,"hotline,""12345""",1\r\n');
     expect(parseCsv(toCsv(report).slice(1))).toContainEqual(['线索来源', 'hotline,"12345"', '1']);
   });
 
   it('a year with nothing: zeros, no rate, a one-sentence summary', () => {
-    const report = annualReport({ ...input, cases: [], consultations: [], recommendations: [], events: [], caseLawsuits: [], hearings: [], lookBacks: [] });
+    const report = annualReport({
+      ...input,
+      cases: [],
+      consultations: [],
+      recommendations: [],
+      events: [],
+      caseLawsuits: [],
+      hearings: [],
+      lookBacks: [],
+    });
     expect(reportRows(report).every((r) => r.value === 0 || r.value === null)).toBe(true);
     expect(report.sections.replyRectificationRate.figures.rate.value).toBeNull();
     expect(report.summary).toBe('2025年，某区人民检察院全年未新立公益诉讼案件。');
@@ -379,7 +546,13 @@ describe('a small year written by hand', () => {
   });
 
   it('percentages have one decimal, halves rounded up', () => {
-    expect([percent(1, 16), percent(2, 3), percent(1, 3), percent(50, 50), percent(0, 0)]).toEqual([6.3, 66.7, 33.3, 100, null]);
+    expect([percent(1, 16), percent(2, 3), percent(1, 3), percent(50, 50), percent(0, 0)]).toEqual([
+      6.3,
+      66.7,
+      33.3,
+      100,
+      null,
+    ]);
   });
 });
 
@@ -411,11 +584,16 @@ describe('GET /api/reports/annual', () => {
   });
 
   it('csv: text/csv in UTF-8 with BOM, as an attachment named in RFC 5987', async () => {
-    const res = await fetch(`${engine.baseUrl}${query({ year: String(YEAR), procuratorate, format: 'csv' })}`, authorized());
+    const res = await fetch(
+      `${engine.baseUrl}${query({ year: String(YEAR), procuratorate, format: 'csv' })}`,
+      authorized(),
+    );
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     const name = `${procuratorate}${YEAR}年度公益诉讼检察工作统计.csv`;
-    expect(res.headers.get('content-disposition')).toBe(`attachment; filename="annual-report-${YEAR}.csv"; filename*=UTF-8''${encodeURIComponent(name)}`);
+    expect(res.headers.get('content-disposition')).toBe(
+      `attachment; filename="annual-report-${YEAR}.csv"; filename*=UTF-8''${encodeURIComponent(name)}`,
+    );
     const bytes = new Uint8Array(await res.arrayBuffer());
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const [header, ...rows] = parseCsv(new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes).slice(1));
@@ -425,10 +603,15 @@ describe('GET /api/reports/annual', () => {
   });
 
   it('xlsx: the OOXML type, a workbook with the same figures', async () => {
-    const res = await fetch(`${engine.baseUrl}${query({ year: String(YEAR), procuratorate, format: 'xlsx' })}`, authorized());
+    const res = await fetch(
+      `${engine.baseUrl}${query({ year: String(YEAR), procuratorate, format: 'xlsx' })}`,
+      authorized(),
+    );
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe(XLSX_CONTENT_TYPE);
-    expect(res.headers.get('content-disposition')).toMatch(new RegExp(`^attachment; filename="annual-report-${YEAR}\\.xlsx"; filename\\*=UTF-8''%`));
+    expect(res.headers.get('content-disposition')).toMatch(
+      new RegExp(`^attachment; filename="annual-report-${YEAR}\\.xlsx"; filename\\*=UTF-8''%`),
+    );
     const { rows } = await xlsxTable(Buffer.from(await res.arrayBuffer()));
     expect(rows).toEqual(tableOf(await loadAnnualReport(engine.db, { procuratorate, year: YEAR })));
   });

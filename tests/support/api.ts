@@ -20,16 +20,28 @@ export function useDefaultToken(baseUrl: string, token: string): void {
 }
 
 /** One request, as the default user or with `token` (null: none); every answer must be JSON. */
-export async function callApi(baseUrl: string, method: string, path: string, body?: unknown, rawBody?: string, token?: string | null): Promise<Reply> {
+export async function callApi(
+  baseUrl: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  rawBody?: string,
+  token?: string | null,
+): Promise<Reply> {
   const hasBody = body !== undefined || rawBody !== undefined;
   const bearer = token === undefined ? defaultTokens.get(baseUrl) : token;
   const res = await fetch(`${baseUrl}${path}`, {
     method,
-    headers: { ...(hasBody ? { 'content-type': 'application/json' } : {}), ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) },
+    headers: {
+      ...(hasBody ? { 'content-type': 'application/json' } : {}),
+      ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
+    },
     body: rawBody ?? (body === undefined ? undefined : JSON.stringify(body)),
   });
   const text = await res.text();
-  expect(res.headers.get('content-type') ?? '', `${method} ${path} answers JSON: ${text}`).toMatch(/^application\/json/);
+  expect(res.headers.get('content-type') ?? '', `${method} ${path} answers JSON: ${text}`).toMatch(
+    /^application\/json/,
+  );
   return { status: res.status, body: JSON.parse(text), headers: res.headers };
 }
 
@@ -77,7 +89,14 @@ export function createBody(overrides: Record<string, unknown> = {}): CreateBody 
  * An act that needs the 检察长's approval (close, suspend, extend-review, escalate, withdraw): proposed with
  * `proposer`'s token (default: the default caller), approved with `approver`'s. Returns the decision's reply.
  */
-export async function actApproved(baseUrl: string, id: string, path: string, body: unknown, approver: string, proposer?: string): Promise<Reply> {
+export async function actApproved(
+  baseUrl: string,
+  id: string,
+  path: string,
+  body: unknown,
+  approver: string,
+  proposer?: string,
+): Promise<Reply> {
   const proposed = await callApi(baseUrl, 'POST', `/api/recommendations/${id}/${path}`, body, undefined, proposer);
   if (proposed.status !== 202) return proposed;
   return callApi(baseUrl, 'POST', `/api/recommendations/${id}/decision`, { decision: 'approve' }, undefined, approver);

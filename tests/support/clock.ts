@@ -9,7 +9,10 @@ const SHANGHAI_OFFSET = 8 * HOUR;
  * midnight (dates and overdue notices change) or the reminder hour (reminders are raised), so that
  * what a test computes as "today" and the events it expects cannot change while it runs.
  */
-export async function clearOfClockBoundaries(marginMs = 30_000, hours = [0, DEFAULT_REMINDER_POLICY.hourOfDay]): Promise<void> {
+export async function clearOfClockBoundaries(
+  marginMs = 30_000,
+  hours = [0, DEFAULT_REMINDER_POLICY.hourOfDay],
+): Promise<void> {
   for (const hour of hours) {
     const msUntilNext = DAY - ((((Date.now() + SHANGHAI_OFFSET - hour * HOUR) % DAY) + DAY) % DAY);
     if (msUntilNext < marginMs) await new Promise((resolve) => setTimeout(resolve, msUntilNext + 2_000));

@@ -60,15 +60,33 @@ export async function startTestEngine(options: TestEngineOptions = {}): Promise<
   ]);
   const { db } = database;
 
-  const worker = await createLifecycleWorker({ connection: env.nativeConnection, namespace: 'default', taskQueue, db, workflowBundle });
+  const worker = await createLifecycleWorker({
+    connection: env.nativeConnection,
+    namespace: 'default',
+    taskQueue,
+    db,
+    workflowBundle,
+  });
   const running = worker.run();
 
   const searchAttributes = !options.timeSkipping;
   if (searchAttributes) await ensureSearchAttributes(env.client, 'default');
-  const lifecycle = new LifecycleService(db, env.client, { reminderPolicy: DEFAULT_REMINDER_POLICY, rules: { maxReviewExtensions: 1 }, taskQueue, searchAttributes });
+  const lifecycle = new LifecycleService(db, env.client, {
+    reminderPolicy: DEFAULT_REMINDER_POLICY,
+    rules: { maxReviewExtensions: 1 },
+    taskQueue,
+    searchAttributes,
+  });
   const tokens = await seedUsers(db);
   const auth: AuthSettings = { writesPerMinute: 100_000, corsOrigins: [], ...options.auth };
-  const app = createApp({ db, temporal: env.client, lifecycle, logger: pino({ level: 'silent' }), metrics: options.metrics, auth });
+  const app = createApp({
+    db,
+    temporal: env.client,
+    lifecycle,
+    logger: pino({ level: 'silent' }),
+    metrics: options.metrics,
+    auth,
+  });
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(0, '127.0.0.1', (error?: Error) => (error ? reject(error) : resolve(s)));
   });

@@ -8,7 +8,14 @@ import { addCalendarDays, shanghaiDate, type CalendarDate } from '../../src/doma
 import { computeDeadlines as computeDomainDeadlines, type DeadlineInput } from '../../src/domain/deadlines';
 import { WorkingCalendar } from '../../src/domain/calendar';
 import { workflowIdFor } from '../../src/domain/identifiers';
-import type { ActionBodies, ActionInputs, ApprovalAction, LifecycleRules, Proposal, RecommendationState } from '../../src/domain/lifecycle';
+import type {
+  ActionBodies,
+  ActionInputs,
+  ApprovalAction,
+  LifecycleRules,
+  Proposal,
+  RecommendationState,
+} from '../../src/domain/lifecycle';
 import { DEFAULT_REMINDER_POLICY, type ReminderPolicy } from '../../src/domain/reminders';
 import { decideUpdate, proposeUpdate, readyUpdate } from '../../src/workflows/definitions';
 import { recommendationLifecycle } from '../../src/workflows';
@@ -34,7 +41,9 @@ export async function approved<A extends ApprovalAction>(
   input: ActionBodies[A] | ActionInputs[A],
 ): Promise<RecommendationState> {
   const { actor: _ignored, ...body } = input as ActionInputs[A];
-  await handle.executeUpdate(proposeUpdate, { args: [{ action, input: body, actor: ACTOR } as Proposal & { actor: string }] });
+  await handle.executeUpdate(proposeUpdate, {
+    args: [{ action, input: body, actor: ACTOR } as Proposal & { actor: string }],
+  });
   return handle.executeUpdate(decideUpdate, { args: [{ approve: true, reason: '', actor: APPROVER }] });
 }
 
@@ -42,7 +51,11 @@ export function uniqueId(prefix: string): string {
   return `${prefix}-${randomBytes(4).toString('hex')}`;
 }
 
-export function detailsFor(id: string, servedAt: CalendarDate, overrides: Partial<RecommendationDetails> = {}): RecommendationDetails {
+export function detailsFor(
+  id: string,
+  servedAt: CalendarDate,
+  overrides: Partial<RecommendationDetails> = {},
+): RecommendationDetails {
   return {
     documentNumber: `某区检行公建〔${servedAt.slice(0, 4)}〕${id}号`,
     caseNumber: `某区检行公立〔${servedAt.slice(0, 4)}〕${id}号`,
@@ -84,7 +97,12 @@ export async function startLifecycle(
   taskQueue: string,
   prefix: string,
   options: StartOptions = {},
-): Promise<{ id: string; handle: WorkflowHandle<typeof recommendationLifecycle>; details: RecommendationDetails; initial: RecommendationState }> {
+): Promise<{
+  id: string;
+  handle: WorkflowHandle<typeof recommendationLifecycle>;
+  details: RecommendationDetails;
+  initial: RecommendationState;
+}> {
   const id = uniqueId(prefix);
   const servedAt = options.servedAt ?? (await todayIn(env));
   const details = detailsFor(id, servedAt, options.details);
@@ -126,7 +144,11 @@ export async function rejectionOf(promise: Promise<unknown>): Promise<string> {
 }
 
 /** Retries `read` (real time, briefly) until `accept` holds: a timer's workflow task may still be finishing. */
-export async function eventually<T>(read: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
+export async function eventually<T>(
+  read: () => Promise<T>,
+  accept: (value: T) => boolean,
+  timeoutMs = 10_000,
+): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const value = await read();
@@ -138,7 +160,8 @@ export async function eventually<T>(read: () => Promise<T>, accept: (value: T) =
 /** Sleeps the time-skipping clock until `instant` plus `extraMs`. */
 export async function sleepUntil(env: TestWorkflowEnvironment, instant: number): Promise<void> {
   const now = await env.currentTimeMs();
-  if (instant <= now) throw new Error(`cannot sleep back to ${new Date(instant).toISOString()} (now ${new Date(now).toISOString()})`);
+  if (instant <= now)
+    throw new Error(`cannot sleep back to ${new Date(instant).toISOString()} (now ${new Date(now).toISOString()})`);
   await env.sleep(instant - now);
 }
 
@@ -161,7 +184,11 @@ export interface LifecycleHarness {
  * For a test file: the harness started before its tests (handed to `use`) and stopped after them.
  * `channels` is read when the harness starts, so receivers started in an earlier beforeAll can be named.
  */
-export function useLifecycleHarness(taskQueue: string, use: (harness: LifecycleHarness) => void, channels: () => ChannelSettings = () => ({})): void {
+export function useLifecycleHarness(
+  taskQueue: string,
+  use: (harness: LifecycleHarness) => void,
+  channels: () => ChannelSettings = () => ({}),
+): void {
   let harness: LifecycleHarness | undefined;
   beforeAll(async () => {
     harness = await startLifecycleHarness(taskQueue, channels());
@@ -173,8 +200,19 @@ export function useLifecycleHarness(taskQueue: string, use: (harness: LifecycleH
 /** A time-skipping server, a fresh database and a lifecycle worker polling `taskQueue`. */
 async function startLifecycleHarness(taskQueue: string, channels: ChannelSettings): Promise<LifecycleHarness> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
-  const [env, database, workflowBundle] = await Promise.all([createTimeSkippingEnvironment(), createTestDatabase(), bundleLifecycleWorkflows()]);
-  const worker = await createLifecycleWorker({ connection: env.nativeConnection, namespace: 'default', taskQueue, db: database.db, channels, workflowBundle });
+  const [env, database, workflowBundle] = await Promise.all([
+    createTimeSkippingEnvironment(),
+    createTestDatabase(),
+    bundleLifecycleWorkflows(),
+  ]);
+  const worker = await createLifecycleWorker({
+    connection: env.nativeConnection,
+    namespace: 'default',
+    taskQueue,
+    db: database.db,
+    channels,
+    workflowBundle,
+  });
   const running = worker.run();
   return {
     env,

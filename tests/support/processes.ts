@@ -26,8 +26,16 @@ export interface RunningProcess {
 }
 
 /** Starts `node --import tsx <entry>` and waits until its output matches `readyPattern`. */
-export async function startProcess(entry: string, env: Record<string, string>, readyPattern: RegExp, timeoutMs = 90_000): Promise<RunningProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export async function startProcess(
+  entry: string,
+  env: Record<string, string>,
+  readyPattern: RegExp,
+  timeoutMs = 90_000,
+): Promise<RunningProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   const ready = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${entry} did not start:\n${output}`)), timeoutMs);
@@ -64,7 +72,11 @@ export const API_LISTENING = /"url":"(http:\/\/localhost:\d+)"/;
 const authorization = (): Record<string, string> => ({ authorization: `Bearer ${fixedToken('chief')}` });
 
 export async function postJson(url: string, body: unknown): Promise<Response> {
-  return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...authorization() }, body: JSON.stringify(body) });
+  return fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...authorization() },
+    body: JSON.stringify(body),
+  });
 }
 
 export async function getJson(url: string): Promise<Response> {
@@ -101,7 +113,14 @@ export async function startDevServer(dbFilename: string): Promise<DevServer> {
     address: `127.0.0.1:${port}`,
     start: async () => {
       env = await TestWorkflowEnvironment.createLocal({
-        server: { executable: temporalExecutable('temporal'), dbFilename, ip: '127.0.0.1', port, ui: false, extraArgs: ['--log-level', 'error'] },
+        server: {
+          executable: temporalExecutable('temporal'),
+          dbFilename,
+          ip: '127.0.0.1',
+          port,
+          ui: false,
+          extraArgs: ['--log-level', 'error'],
+        },
       });
     },
     client: () => {
@@ -122,7 +141,12 @@ export async function startDevServer(dbFilename: string): Promise<DevServer> {
  * Polls `probe` until it returns something other than undefined or false, and returns that.
  * Fails after `timeoutMs` with what was awaited and the last value or error seen.
  */
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 30_000, intervalMs = 100): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs = 30_000,
+  intervalMs = 100,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -133,13 +157,19 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
     } catch (error) {
       last = error;
     }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last: ${last instanceof Error ? last.message : JSON.stringify(last)}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}; last: ${last instanceof Error ? last.message : JSON.stringify(last)}`,
+      );
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }
 
 /** Sends `signal` (SIGKILL by default) and resolves with the exit code, or the signal that ended the process. */
-export async function killProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGKILL'): Promise<number | NodeJS.Signals | null> {
+export async function killProcess(
+  child: ChildProcess,
+  signal: NodeJS.Signals = 'SIGKILL',
+): Promise<number | NodeJS.Signals | null> {
   if (child.exitCode !== null || child.signalCode !== null) return child.exitCode ?? child.signalCode;
   return new Promise((resolve) => {
     child.once('exit', (code, killedBy) => resolve(code ?? killedBy));
@@ -154,14 +184,18 @@ export function exited(child: ChildProcess): Promise<number | null> {
 }
 
 /** What a process writes from now on, and a wait for a line matching a pattern. */
-export function followOutput(child: ChildProcess): { text: () => string; waitFor: (pattern: RegExp, timeoutMs?: number) => Promise<string> } {
+export function followOutput(child: ChildProcess): {
+  text: () => string;
+  waitFor: (pattern: RegExp, timeoutMs?: number) => Promise<string>;
+} {
   let output = '';
   const append = (chunk: Buffer) => (output += chunk.toString());
   child.stdout?.on('data', append);
   child.stderr?.on('data', append);
   return {
     text: () => output,
-    waitFor: (pattern, timeoutMs = 30_000) => waitFor(`${pattern} in the output`, () => pattern.exec(output)?.[0], timeoutMs, 20),
+    waitFor: (pattern, timeoutMs = 30_000) =>
+      waitFor(`${pattern} in the output`, () => pattern.exec(output)?.[0], timeoutMs, 20),
   };
 }
 
@@ -174,7 +208,9 @@ export function connectionRefused(url: string): Promise<boolean> {
       socket.destroy();
       resolve(false);
     });
-    socket.once('error', (error: NodeJS.ErrnoException) => (error.code === 'ECONNREFUSED' ? resolve(true) : reject(error)));
+    socket.once('error', (error: NodeJS.ErrnoException) =>
+      error.code === 'ECONNREFUSED' ? resolve(true) : reject(error),
+    );
   });
 }
 
@@ -215,7 +251,9 @@ export async function holdRequest(baseUrl: string, method: string, path: string,
         check = () => {};
         resolve(found);
       };
-      void closed.then(() => reject(new Error(`the connection closed; received: ${JSON.stringify(received.toString('latin1'))}`)));
+      void closed.then(() =>
+        reject(new Error(`the connection closed; received: ${JSON.stringify(received.toString('latin1'))}`)),
+      );
       check();
     });
   /** One response head and, by its Content-Length, its body; consumed from the bytes received. */
@@ -224,7 +262,9 @@ export async function holdRequest(baseUrl: string, method: string, path: string,
     const end = text.indexOf('\r\n\r\n');
     if (end < 0) return undefined;
     const [statusLine = '', ...lines] = text.slice(0, end).split('\r\n');
-    const headers = Object.fromEntries(lines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]));
+    const headers = Object.fromEntries(
+      lines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]),
+    );
     const length = Number(headers['content-length'] ?? 0);
     const rest = received.subarray(end + 4);
     if (rest.length < length) return undefined;
@@ -235,7 +275,9 @@ export async function holdRequest(baseUrl: string, method: string, path: string,
     socket.once('connect', resolve);
     socket.once('error', reject);
   });
-  socket.write(`${method} ${path} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nAuthorization: Bearer ${fixedToken('chief')}\r\nContent-Type: application/json\r\nContent-Length: ${payload.length}\r\nExpect: 100-continue\r\n\r\n`);
+  socket.write(
+    `${method} ${path} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nAuthorization: Bearer ${fixedToken('chief')}\r\nContent-Type: application/json\r\nContent-Length: ${payload.length}\r\nExpect: 100-continue\r\n\r\n`,
+  );
   const interim = await until(parseResponse);
   if (interim.status !== 100) throw new Error(`expected 100 Continue, got ${interim.status}: ${interim.body}`);
   const response = until(parseResponse);

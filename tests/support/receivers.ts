@@ -37,7 +37,10 @@ export interface HttpReceiver {
 
 export async function startHttpReceiver(): Promise<HttpReceiver> {
   const received: ReceivedRequest[] = [];
-  let answer: (req: ReceivedRequest) => ReceiverAnswer | Promise<ReceiverAnswer> = () => ({ status: 200, body: { errcode: 0, errmsg: 'ok' } });
+  let answer: (req: ReceivedRequest) => ReceiverAnswer | Promise<ReceiverAnswer> = () => ({
+    status: 200,
+    body: { errcode: 0, errmsg: 'ok' },
+  });
 
   const server = createServer(async (req, res) => {
     try {
@@ -116,7 +119,9 @@ export async function startSmtpReceiver(): Promise<SmtpReceiver> {
       simpleParser(stream).then((mail) => {
         if (rejectionsLeft > 0) {
           rejectionsLeft -= 1;
-          const rejection: SMTPServerError = Object.assign(new Error('Message rejected by test receiver'), { responseCode: rejectionCode });
+          const rejection: SMTPServerError = Object.assign(new Error('Message rejected by test receiver'), {
+            responseCode: rejectionCode,
+          });
           return callback(rejection);
         }
         // Recorded before the reply, so the mail is here by the time the sender's sendMail resolves.
@@ -147,7 +152,9 @@ export async function startSmtpReceiver(): Promise<SmtpReceiver> {
 }
 
 function flattenHeaders(headers: IncomingHttpHeaders): Record<string, string | undefined> {
-  return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : value]));
+  return Object.fromEntries(
+    Object.entries(headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : value]),
+  );
 }
 
 function parseJson(text: string): unknown {

@@ -4,7 +4,9 @@ import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporali
 import { temporalExecutable } from '../../src/temporal/binaries';
 
 export function createTimeSkippingEnvironment(): Promise<TestWorkflowEnvironment> {
-  return TestWorkflowEnvironment.createTimeSkipping({ server: { executable: temporalExecutable('temporal-test-server') } });
+  return TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: temporalExecutable('temporal-test-server') },
+  });
 }
 
 export function createDevServerEnvironment(): Promise<TestWorkflowEnvironment> {
@@ -12,8 +14,18 @@ export function createDevServerEnvironment(): Promise<TestWorkflowEnvironment> {
 }
 
 export function bundleLifecycleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
-  return bundleWorkflowCode({ workflowsPath: createRequire(import.meta.url).resolve('../../src/workflows/index.ts'), logger: quietLogger });
+  return bundleWorkflowCode({
+    workflowsPath: createRequire(import.meta.url).resolve('../../src/workflows/index.ts'),
+    logger: quietLogger,
+  });
 }
 
 const ignore = () => undefined;
-const quietLogger = { trace: ignore, debug: ignore, info: ignore, warn: console.warn, error: console.error, log: ignore };
+const quietLogger = {
+  trace: ignore,
+  debug: ignore,
+  info: ignore,
+  warn: console.warn,
+  error: console.error,
+  log: ignore,
+};

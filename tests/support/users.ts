@@ -16,7 +16,12 @@ interface Seeded {
   kind?: 'person' | 'service';
 }
 
-const own = (id: string, role: Seeded['role'], department = DEPARTMENT): Seeded => ({ id, role, department, procuratorate: PROCURATORATE });
+const own = (id: string, role: Seeded['role'], department = DEPARTMENT): Seeded => ({
+  id,
+  role,
+  department,
+  procuratorate: PROCURATORATE,
+});
 
 export const USERS = {
   /** 承办检察官 of the fifth department; the default handler of test recommendations. */
@@ -49,7 +54,11 @@ export const fixedToken = (key: UserKey): string => `fu_test-${key}`;
 export async function seedUsers(db: Database, { fixedTokens = false } = {}): Promise<Tokens> {
   const people: Seeded[] = [...Object.values(USERS), ...MORE_HANDLERS.map((id) => own(id, 'handler'))];
   for (const p of people) {
-    await db.person.upsert({ where: { id: p.id }, create: { ...p, kind: p.kind ?? 'person', name: p.name ?? p.id }, update: {} });
+    await db.person.upsert({
+      where: { id: p.id },
+      create: { ...p, kind: p.kind ?? 'person', name: p.name ?? p.id },
+      update: {},
+    });
   }
   const tokens = {} as Tokens;
   const expiresAt = new Date(Date.now() + 30 * 86_400_000);
@@ -57,7 +66,16 @@ export async function seedUsers(db: Database, { fixedTokens = false } = {}): Pro
     const personId = USERS[key].id;
     if (fixedTokens) {
       tokens[key] = fixedToken(key);
-      await db.apiToken.create({ data: { id: `fixed-${key}`, personId, label: 'test', hash: hashToken(tokens[key]), expiresAt, createdBy: 'test' } });
+      await db.apiToken.create({
+        data: {
+          id: `fixed-${key}`,
+          personId,
+          label: 'test',
+          hash: hashToken(tokens[key]),
+          expiresAt,
+          createdBy: 'test',
+        },
+      });
     } else {
       tokens[key] = (await issueToken(db, personId, 'test', expiresAt, 'test')).token;
     }
@@ -84,19 +102,21 @@ export interface Office {
  * A procuratorate of its own for a test that counts everything in one: its 检察长 and administrator, and
  * handlers whose ids carry a tag (ids are unique across procuratorates), each with a token.
  */
-export async function newProcuratorate(
-  db: Database,
-  name: string,
-  handlers: readonly string[],
-): Promise<Office> {
+export async function newProcuratorate(db: Database, name: string, handlers: readonly string[]): Promise<Office> {
   const tag = name.slice(-8);
   const chief = `检察长-${tag}`;
-  await db.person.create({ data: { id: chief, name: '检察长', procuratorate: name, department: '院领导', role: 'chief' } });
+  await db.person.create({
+    data: { id: chief, name: '检察长', procuratorate: name, department: '院领导', role: 'chief' },
+  });
   const admin = `管理员-${tag}`;
-  await db.person.create({ data: { id: admin, name: '管理员', procuratorate: name, department: '办公室', role: 'admin' } });
+  await db.person.create({
+    data: { id: admin, name: '管理员', procuratorate: name, department: '办公室', role: 'admin' },
+  });
   const ids = handlers.map((h) => `${h}-${tag}`);
-  for (const id of ids) await db.person.create({ data: { id, name: id, procuratorate: name, department: DEPARTMENT, role: 'handler' } });
-  const tokenOf = async (id: string) => (await issueToken(db, id, 'test', new Date(Date.now() + 86_400_000), 'test')).token;
+  for (const id of ids)
+    await db.person.create({ data: { id, name: id, procuratorate: name, department: DEPARTMENT, role: 'handler' } });
+  const tokenOf = async (id: string) =>
+    (await issueToken(db, id, 'test', new Date(Date.now() + 86_400_000), 'test')).token;
   const handlerTokens = [];
   for (const id of ids) handlerTokens.push(await tokenOf(id));
   return { chief, token: await tokenOf(chief), adminToken: await tokenOf(admin), handlers: ids, handlerTokens };

@@ -6,9 +6,9 @@ import os from 'node:os';
 import path from 'node:path';
 import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, Connection } from '@temporalio/client';
+import { type Client, Connection } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { NativeConnection } from '@temporalio/worker';
+import { type NativeConnection } from '@temporalio/worker';
 import { loadConfig } from '../../src/config';
 import { connectClient, connectionOptions, connectWorker, existingTemporal } from '../../src/temporal/connect';
 import { createLifecycleWorker } from '../../src/worker/createWorker';
@@ -29,14 +29,45 @@ const pem = (name: string) => path.join(dir, name);
 beforeAll(() => {
   const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
   const ecKey = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-  openssl('req', '-x509', ...ecKey, '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '1', '-subj', '/CN=Followup test CA',
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign');
+  openssl(
+    'req',
+    '-x509',
+    ...ecKey,
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.pem',
+    '-days',
+    '1',
+    '-subj',
+    '/CN=Followup test CA',
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
+  );
   // rustls (the worker's connection) checks the subjectAltName, not the CN, and wants v3 leaf certificates.
   const leaf = (name: string, subject: string, extensions: string) => {
     fs.writeFileSync(pem(`${name}.ext`), `basicConstraints=CA:FALSE\n${extensions}\n`);
     openssl('req', '-new', ...ecKey, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', subject);
-    openssl('x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca.key', '-set_serial', String(Date.now()), '-days', '1',
-      '-out', `${name}.pem`, '-extfile', `${name}.ext`);
+    openssl(
+      'x509',
+      '-req',
+      '-in',
+      `${name}.csr`,
+      '-CA',
+      'ca.pem',
+      '-CAkey',
+      'ca.key',
+      '-set_serial',
+      String(Date.now()),
+      '-days',
+      '1',
+      '-out',
+      `${name}.pem`,
+      '-extfile',
+      `${name}.ext`,
+    );
   };
   leaf('server', `/CN=${SERVER_NAME}`, `subjectAltName=DNS:${SERVER_NAME}\nextendedKeyUsage=serverAuth`);
   leaf('client', '/CN=followup-worker', 'extendedKeyUsage=clientAuth');
@@ -56,7 +87,9 @@ const mutualTls = (address: string) => ({
 
 describe('connection options', () => {
   it('is a plain connection without TLS settings', () => {
-    const endpoint = existingTemporal(loadConfig({ TEMPORAL_ADDRESS: 'temporal.internal:7233', DATABASE_URL: UNUSED_DATABASE }));
+    const endpoint = existingTemporal(
+      loadConfig({ TEMPORAL_ADDRESS: 'temporal.internal:7233', DATABASE_URL: UNUSED_DATABASE }),
+    );
     expect(connectionOptions(endpoint)).toEqual({ address: 'temporal.internal:7233' });
   });
 
@@ -72,18 +105,37 @@ describe('connection options', () => {
   });
 
   it('uses TLS with the system CAs for an API key (Temporal Cloud) or TEMPORAL_TLS=on alone', () => {
-    const cloud = loadConfig({ TEMPORAL_ADDRESS: 'followup.a1b2c.tmprl.cloud:7233', TEMPORAL_API_KEY: 'key-123', DATABASE_URL: UNUSED_DATABASE });
-    expect(connectionOptions(existingTemporal(cloud))).toEqual({ address: 'followup.a1b2c.tmprl.cloud:7233', tls: {}, apiKey: 'key-123' });
-    const tlsOnly = loadConfig({ TEMPORAL_ADDRESS: 'temporal.internal:7233', TEMPORAL_TLS: 'on', DATABASE_URL: UNUSED_DATABASE });
+    const cloud = loadConfig({
+      TEMPORAL_ADDRESS: 'followup.a1b2c.tmprl.cloud:7233',
+      TEMPORAL_API_KEY: 'key-123',
+      DATABASE_URL: UNUSED_DATABASE,
+    });
+    expect(connectionOptions(existingTemporal(cloud))).toEqual({
+      address: 'followup.a1b2c.tmprl.cloud:7233',
+      tls: {},
+      apiKey: 'key-123',
+    });
+    const tlsOnly = loadConfig({
+      TEMPORAL_ADDRESS: 'temporal.internal:7233',
+      TEMPORAL_TLS: 'on',
+      DATABASE_URL: UNUSED_DATABASE,
+    });
     expect(connectionOptions(existingTemporal(tlsOnly)).tls).toEqual({});
   });
 
   it('names the setting and the path of a certificate file it cannot use', () => {
-    const withFile = (variable: string, file: string) => () => existingTemporal(loadConfig({ ...mutualTls('temporal.internal:7233'), [variable]: file }));
-    expect(withFile('TEMPORAL_TLS_CA_FILE', pem('missing-ca.pem'))).toThrow(`TEMPORAL_TLS_CA_FILE: cannot read ${pem('missing-ca.pem')} (no such file)`);
-    expect(withFile('TEMPORAL_TLS_CERT_FILE', dir)).toThrow(new RegExp(`^TEMPORAL_TLS_CERT_FILE: cannot read ${dir} \\(EISDIR`));
+    const withFile = (variable: string, file: string) => () =>
+      existingTemporal(loadConfig({ ...mutualTls('temporal.internal:7233'), [variable]: file }));
+    expect(withFile('TEMPORAL_TLS_CA_FILE', pem('missing-ca.pem'))).toThrow(
+      `TEMPORAL_TLS_CA_FILE: cannot read ${pem('missing-ca.pem')} (no such file)`,
+    );
+    expect(withFile('TEMPORAL_TLS_CERT_FILE', dir)).toThrow(
+      new RegExp(`^TEMPORAL_TLS_CERT_FILE: cannot read ${dir} \\(EISDIR`),
+    );
     fs.writeFileSync(pem('not-a-key.txt'), 'secret');
-    expect(withFile('TEMPORAL_TLS_KEY_FILE', pem('not-a-key.txt'))).toThrow(`TEMPORAL_TLS_KEY_FILE: ${pem('not-a-key.txt')} is not a PEM file`);
+    expect(withFile('TEMPORAL_TLS_KEY_FILE', pem('not-a-key.txt'))).toThrow(
+      `TEMPORAL_TLS_KEY_FILE: ${pem('not-a-key.txt')} is not a PEM file`,
+    );
   });
 });
 
@@ -103,7 +155,14 @@ describe('mutual TLS to a Temporal server', () => {
     [temporal, database] = await Promise.all([createDevServerEnvironment(), createTestDatabase()]);
     const [host, port] = temporal.address.split(':') as [string, string];
     proxy = tls.createServer(
-      { key: fs.readFileSync(pem('server.key')), cert: fs.readFileSync(pem('server.pem')), ca: fs.readFileSync(pem('ca.pem')), requestCert: true, rejectUnauthorized: true, ALPNProtocols: ['h2'] },
+      {
+        key: fs.readFileSync(pem('server.key')),
+        cert: fs.readFileSync(pem('server.pem')),
+        ca: fs.readFileSync(pem('ca.pem')),
+        requestCert: true,
+        rejectUnauthorized: true,
+        ALPNProtocols: ['h2'],
+      },
       (socket) => {
         clientCertificates.push(String(socket.getPeerCertificate().subject.CN));
         const upstream = net.connect(Number(port), host);
@@ -124,17 +183,32 @@ describe('mutual TLS to a Temporal server', () => {
   });
 
   it('connects the client and a tuned worker, which runs a workflow over the same connections', async () => {
-    const config = loadConfig({ ...mutualTls(proxyAddress), WORKER_MAX_CACHED_WORKFLOWS: '50', WORKER_MAX_CONCURRENT_ACTIVITIES: '7', WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: '5' });
+    const config = loadConfig({
+      ...mutualTls(proxyAddress),
+      WORKER_MAX_CACHED_WORKFLOWS: '50',
+      WORKER_MAX_CONCURRENT_ACTIVITIES: '7',
+      WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: '5',
+    });
     const endpoint = existingTemporal(config);
     const client = await connectClient(endpoint);
     const connection = await connectWorker(endpoint);
     try {
       const worker = await createLifecycleWorker({
-        connection, namespace: endpoint.namespace, taskQueue: 'tls-test', db: database.db, workflowBundle: await bundleLifecycleWorkflows(), tuning: config.worker,
+        connection,
+        namespace: endpoint.namespace,
+        taskQueue: 'tls-test',
+        db: database.db,
+        workflowBundle: await bundleLifecycleWorkflows(),
+        tuning: config.worker,
       });
       expect(worker.options.maxCachedWorkflows).toBe(50);
-      expect(worker.options.tuner).toMatchObject({ activityTaskSlotSupplier: { numSlots: 7 }, workflowTaskSlotSupplier: { numSlots: 5 } });
-      const digest = await worker.runUntil(client.workflow.execute('dailyDigest', { taskQueue: 'tls-test', workflowId: 'tls-digest' }));
+      expect(worker.options.tuner).toMatchObject({
+        activityTaskSlotSupplier: { numSlots: 7 },
+        workflowTaskSlotSupplier: { numSlots: 5 },
+      });
+      const digest = await worker.runUntil(
+        client.workflow.execute('dailyDigest', { taskQueue: 'tls-test', workflowId: 'tls-digest' }),
+      );
       expect(digest).toMatchObject({ deliveries: 0 });
     } finally {
       await client.connection.close();
@@ -145,8 +219,12 @@ describe('mutual TLS to a Temporal server', () => {
   });
 
   it('is refused without the client certificate', async () => {
-    const { clientCertPair: _, ...serverCheckOnly } = connectionOptions(existingTemporal(loadConfig(mutualTls(proxyAddress)))).tls!;
-    await expect(Connection.connect({ address: proxyAddress, tls: serverCheckOnly, connectTimeout: 1000 })).rejects.toThrow();
+    const { clientCertPair: _, ...serverCheckOnly } = connectionOptions(
+      existingTemporal(loadConfig(mutualTls(proxyAddress))),
+    ).tls!;
+    await expect(
+      Connection.connect({ address: proxyAddress, tls: serverCheckOnly, connectTimeout: 1000 }),
+    ).rejects.toThrow();
     expect(refusedHandshakes.some((message) => /certificate/i.test(message))).toBe(true);
   });
 });
@@ -157,7 +235,10 @@ describe('API key', () => {
   const authorizations: (string | undefined)[] = [];
 
   beforeAll(async () => {
-    server = http2.createSecureServer({ key: fs.readFileSync(pem('server.key')), cert: fs.readFileSync(pem('server.pem')) });
+    server = http2.createSecureServer({
+      key: fs.readFileSync(pem('server.key')),
+      cert: fs.readFileSync(pem('server.pem')),
+    });
     server.on('stream', (stream, headers) => {
       authorizations.push(headers.authorization);
       stream.resume();
@@ -173,10 +254,15 @@ describe('API key', () => {
 
   it('sends the key as a bearer token over TLS from the client and the worker connection', async () => {
     const address = `127.0.0.1:${(server.address() as net.AddressInfo).port}`;
-    const endpoint = existingTemporal(loadConfig({
-      TEMPORAL_ADDRESS: address, TEMPORAL_API_KEY: 'cloud-key-123', TEMPORAL_TLS_CA_FILE: pem('ca.pem'), TEMPORAL_TLS_SERVER_NAME: SERVER_NAME,
-      DATABASE_URL: UNUSED_DATABASE,
-    }));
+    const endpoint = existingTemporal(
+      loadConfig({
+        TEMPORAL_ADDRESS: address,
+        TEMPORAL_API_KEY: 'cloud-key-123',
+        TEMPORAL_TLS_CA_FILE: pem('ca.pem'),
+        TEMPORAL_TLS_SERVER_NAME: SERVER_NAME,
+        DATABASE_URL: UNUSED_DATABASE,
+      }),
+    );
     const client: Client = await connectClient(endpoint);
     await client.connection.close();
     const connection: NativeConnection = await connectWorker(endpoint);

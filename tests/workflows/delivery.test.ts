@@ -3,7 +3,12 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { TestDatabase } from '../support/database';
 import { startHttpReceiver, startSmtpReceiver, type HttpReceiver, type SmtpReceiver } from '../support/receivers';
 import { eventually, sleepUntil, startLifecycle, uniqueId, useLifecycleHarness } from '../support/lifecycle';
-import { actionUpdates, overdueAcknowledgedSignal, reminderPolicyChangedSignal, stateQuery } from '../../src/workflows/definitions';
+import {
+  actionUpdates,
+  overdueAcknowledgedSignal,
+  reminderPolicyChangedSignal,
+  stateQuery,
+} from '../../src/workflows/definitions';
 import { dailyDigest } from '../../src/workflows';
 import { verifyWebhookSignature } from '../../src/activities/channels';
 import { DEFAULT_REMINDER_POLICY } from '../../src/domain/reminders';
@@ -26,12 +31,25 @@ let wecom: HttpReceiver;
 let dingtalk: HttpReceiver;
 
 beforeAll(async () => {
-  [smtp, webhook, wecom, dingtalk] = await Promise.all([startSmtpReceiver(), startHttpReceiver(), startHttpReceiver(), startHttpReceiver()]);
+  [smtp, webhook, wecom, dingtalk] = await Promise.all([
+    startSmtpReceiver(),
+    startHttpReceiver(),
+    startHttpReceiver(),
+    startHttpReceiver(),
+  ]);
 });
-useLifecycleHarness(taskQueue, (harness) => ({ env, database } = harness), () => ({ smtp: { url: smtp.url, from: 'Followup <followup@example.org>' } }));
+useLifecycleHarness(
+  taskQueue,
+  (harness) => ({ env, database } = harness),
+  () => ({ smtp: { url: smtp.url, from: 'Followup <followup@example.org>' } }),
+);
 beforeAll(async () => {
   await database.db.holidaySchedule.create({
-    data: { year: 2031, holidays: ['2031-05-01', '2031-05-02', '2031-05-03', '2031-05-04', '2031-05-05'], workdays: ['2031-04-27', '2031-05-10'] },
+    data: {
+      year: 2031,
+      holidays: ['2031-05-01', '2031-05-02', '2031-05-03', '2031-05-04', '2031-05-05'],
+      workdays: ['2031-04-27', '2031-05-10'],
+    },
   });
   await sleepUntil(env, Date.parse('2031-03-03T10:00:00+08:00'));
 });
@@ -44,7 +62,12 @@ async function office(options: { handlerWebhook?: string } = {}) {
   const tag = uniqueId('office');
   const procuratorate = `某区人民检察院-${tag}`;
   const department = '第五检察部';
-  const ids = { handler: `handler-${tag}`, supervisor: `supervisor-${tag}`, chief: `chief-${tag}`, otherSupervisor: `other-${tag}` };
+  const ids = {
+    handler: `handler-${tag}`,
+    supervisor: `supervisor-${tag}`,
+    chief: `chief-${tag}`,
+    otherSupervisor: `other-${tag}`,
+  };
   const people = [
     {
       id: ids.handler,
@@ -55,12 +78,31 @@ async function office(options: { handlerWebhook?: string } = {}) {
         { kind: 'webhook', address: options.handlerWebhook ?? `${webhook.url}/hooks/${tag}`, secret: WEBHOOK_SECRET },
       ],
     },
-    { id: ids.supervisor, role: 'supervisor', department, channels: [{ kind: 'wecom', address: `${wecom.url}/cgi-bin/webhook/send?key=${tag}` }] },
-    { id: ids.otherSupervisor, role: 'supervisor', department: '第一检察部', channels: [{ kind: 'email', address: `${ids.otherSupervisor}@example.org` }] },
-    { id: ids.chief, role: 'chief', department: '院领导', channels: [{ kind: 'dingtalk', address: `${dingtalk.url}/robot/send?access_token=${tag}`, secret: 'SECdingtalk' }] },
+    {
+      id: ids.supervisor,
+      role: 'supervisor',
+      department,
+      channels: [{ kind: 'wecom', address: `${wecom.url}/cgi-bin/webhook/send?key=${tag}` }],
+    },
+    {
+      id: ids.otherSupervisor,
+      role: 'supervisor',
+      department: '第一检察部',
+      channels: [{ kind: 'email', address: `${ids.otherSupervisor}@example.org` }],
+    },
+    {
+      id: ids.chief,
+      role: 'chief',
+      department: '院领导',
+      channels: [
+        { kind: 'dingtalk', address: `${dingtalk.url}/robot/send?access_token=${tag}`, secret: 'SECdingtalk' },
+      ],
+    },
   ];
   for (const { channels, ...person } of people) {
-    await database.db.person.create({ data: { ...person, name: person.id, procuratorate, channels: { create: channels } } });
+    await database.db.person.create({
+      data: { ...person, name: person.id, procuratorate, channels: { create: channels } },
+    });
   }
   return { procuratorate, ids, tag };
 }
@@ -86,9 +128,14 @@ const minute = (date: Date) => new Date(Math.floor(date.getTime() / 60_000) * 60
 describe('reminders reaching people', () => {
   it('left without reply: the exact messages to the exact people on the exact days, quiet hours and 劳动节 respected', async () => {
     const { procuratorate, ids, tag } = await office();
-    const { id, handle } = await startLifecycle(env, taskQueue, 'silent', { servedAt: '2031-03-03', details: { procuratorate, handler: ids.handler } });
+    const { id, handle } = await startLifecycle(env, taskQueue, 'silent', {
+      servedAt: '2031-03-03',
+      details: { procuratorate, handler: ids.handler },
+    });
     // Filed with the higher procuratorate at once, so only the reply deadline speaks in this test.
-    await handle.executeUpdate(actionUpdates.recordSuperiorFiling, { args: [{ filedAt: '2031-03-03', actor: ids.handler }] });
+    await handle.executeUpdate(actionUpdates.recordSuperiorFiling, {
+      args: [{ filedAt: '2031-03-03', actor: ids.handler }],
+    });
     const state = await handle.query(stateQuery);
     // Two months from 3 March end on Saturday 3 May, inside the holiday: the reply is due Tuesday 6 May.
     expect(state.deadlines.find((d) => d.kind === 'reply')?.dueDate).toBe('2031-05-06');
@@ -111,7 +158,11 @@ describe('reminders reaching people', () => {
       // Overdue by 14 days or more: the 检察长 too.
       ...[...H, ...S, ...C].map((to) => [to, 'overdue:15', local('2031-05-21T09:00:00+08:00')]),
     ];
-    const actual = rows.map((d) => [`${d.notification.recipient}:${d.channelKind}`, `${d.notification.type}:${d.notification.reminderKey!.split(':').pop()}`, minute(d.scheduledFor)]);
+    const actual = rows.map((d) => [
+      `${d.notification.recipient}:${d.channelKind}`,
+      `${d.notification.type}:${d.notification.reminderKey!.split(':').pop()}`,
+      minute(d.scheduledFor),
+    ]);
     const order = (a: string[], b: string[]) => a[2]!.localeCompare(b[2]!) || a[0]!.localeCompare(b[0]!);
     expect(actual.sort(order)).toEqual(expected.sort(order));
     expect(rows.every((d) => d.status === 'sent' && d.attempts.length === 1)).toBe(true);
@@ -134,7 +185,10 @@ describe('reminders reaching people', () => {
     expect(hooks).toHaveLength(6);
     for (const hook of hooks) {
       const timestamp = Number(hook.headers['x-followup-timestamp']);
-      const headers = { timestamp: hook.headers['x-followup-timestamp'], signature: hook.headers['x-followup-signature'] };
+      const headers = {
+        timestamp: hook.headers['x-followup-timestamp'],
+        signature: hook.headers['x-followup-signature'],
+      };
       expect(verifyWebhookSignature(WEBHOOK_SECRET, headers, hook.rawBody, timestamp)).toBe(true);
     }
     expect(wecom.received.filter((r) => r.query.key === tag)).toHaveLength(5);
@@ -145,10 +199,15 @@ describe('reminders reaching people', () => {
 
   it('a webhook that keeps failing is retried, then logged as failed, while the e-mail arrives', async () => {
     const { procuratorate, ids } = await office({ handlerWebhook: `${webhook.url}/broken` });
-    webhook.respondWith((req) => (req.path === '/broken' ? { status: 503, body: 'down for maintenance' } : { status: 200, body: { ok: true } }));
+    webhook.respondWith((req) =>
+      req.path === '/broken' ? { status: 503, body: 'down for maintenance' } : { status: 200, body: { ok: true } },
+    );
     const now = await env.currentTimeMs();
     // Served in January: its reply is long overdue, so the overdue notice is raised at once.
-    const { id } = await startLifecycle(env, taskQueue, 'failing', { servedAt: '2031-01-06', details: { procuratorate, handler: ids.handler } });
+    const { id } = await startLifecycle(env, taskQueue, 'failing', {
+      servedAt: '2031-01-06',
+      details: { procuratorate, handler: ids.handler },
+    });
     await sleepUntil(env, now + 60 * 60_000);
     // All three deadlines (filing, reply, review) are overdue: three notices, each to the handler and the department head.
     const rows = await deliveriesOf(id, 9);
@@ -171,8 +230,13 @@ describe('reminders reaching people', () => {
     const { procuratorate, ids } = await office();
     const servedAt = '2031-05-26'; // Monday
     await sleepUntil(env, Date.parse(`${servedAt}T10:00:00+08:00`));
-    const { id, handle } = await startLifecycle(env, taskQueue, 'policy', { servedAt, details: { procuratorate, handler: ids.handler } });
-    await handle.executeUpdate(actionUpdates.recordSuperiorFiling, { args: [{ filedAt: servedAt, actor: ids.handler }] });
+    const { id, handle } = await startLifecycle(env, taskQueue, 'policy', {
+      servedAt,
+      details: { procuratorate, handler: ids.handler },
+    });
+    await handle.executeUpdate(actionUpdates.recordSuperiorFiling, {
+      args: [{ filedAt: servedAt, actor: ids.handler }],
+    });
     const replyDue = (await handle.query(stateQuery)).deadlines.find((d) => d.kind === 'reply')!.dueDate;
     expect(replyDue).toBe('2031-07-28'); // 26 July is a Saturday
 
@@ -180,25 +244,41 @@ describe('reminders reaching people', () => {
       ...DEFAULT_REMINDER_POLICY,
       daysBefore: [3],
       hourOfDay: 10,
-      templates: { ...DEFAULT_REMINDER_POLICY.templates, upcoming: '【提醒】{{documentNumber}}：{{deadline}}期限{{dueDate}}届满（剩{{days}}日），承办人{{handler}}。' },
+      templates: {
+        ...DEFAULT_REMINDER_POLICY.templates,
+        upcoming: '【提醒】{{documentNumber}}：{{deadline}}期限{{dueDate}}届满（剩{{days}}日），承办人{{handler}}。',
+      },
     };
     await handle.signal(reminderPolicyChangedSignal, policy);
     await sleepUntil(env, Date.parse('2031-07-25T12:00:00+08:00'));
 
     const notices = await eventually(
-      () => database.db.notification.findMany({ where: { recommendationId: id, deadlineKind: 'reply' }, orderBy: { raisedAt: 'asc' } }),
+      () =>
+        database.db.notification.findMany({
+          where: { recommendationId: id, deadlineKind: 'reply' },
+          orderBy: { raisedAt: 'asc' },
+        }),
       (r) => r.length >= 1,
     );
     // No 7-day reminder (21 July): the running lifecycle reminds by the new policy, 3 days before at 10:00.
-    expect(notices.map((n) => [n.reminderKey, minute(n.raisedAt)])).toEqual([[`reply:${replyDue}:upcoming:3`, local('2031-07-25T10:00:00+08:00')]]);
-    expect(notices[0]!.message).toBe(`【提醒】${(await handle.query(stateQuery)).details.documentNumber}：行政机关书面回复期限${replyDue}届满（剩3日），承办人${ids.handler}。`);
-    const events = await database.db.recommendationEvent.findMany({ where: { recommendationId: id, type: 'reminder_policy_changed' } });
+    expect(notices.map((n) => [n.reminderKey, minute(n.raisedAt)])).toEqual([
+      [`reply:${replyDue}:upcoming:3`, local('2031-07-25T10:00:00+08:00')],
+    ]);
+    expect(notices[0]!.message).toBe(
+      `【提醒】${(await handle.query(stateQuery)).details.documentNumber}：行政机关书面回复期限${replyDue}届满（剩3日），承办人${ids.handler}。`,
+    );
+    const events = await database.db.recommendationEvent.findMany({
+      where: { recommendationId: id, type: 'reminder_policy_changed' },
+    });
     expect(events).toHaveLength(1);
   });
 
   it('an acknowledged overdue notice stops repeating above the handler until the next deadline', async () => {
     const { procuratorate, ids } = await office();
-    const { id, handle } = await startLifecycle(env, taskQueue, 'ack', { servedAt: '2031-07-25', details: { procuratorate, handler: ids.handler } });
+    const { id, handle } = await startLifecycle(env, taskQueue, 'ack', {
+      servedAt: '2031-07-25',
+      details: { procuratorate, handler: ids.handler },
+    });
     const replyDue = (await handle.query(stateQuery)).deadlines.find((d) => d.kind === 'reply')!.dueDate;
     expect(replyDue).toBe('2031-09-25');
     // The notice is raised at midnight and sent at 08:00; the department head reads it at 10:00.
@@ -206,7 +286,11 @@ describe('reminders reaching people', () => {
     await handle.signal(overdueAcknowledgedSignal, { deadlineKind: 'reply', dueDate: replyDue, by: ids.supervisor });
     await sleepUntil(env, Date.parse('2031-10-10T12:00:00+08:00'));
     const overdue = await eventually(
-      () => database.db.notification.findMany({ where: { recommendationId: id, deadlineKind: 'reply', type: 'overdue' }, orderBy: [{ raisedAt: 'asc' }, { recipient: 'asc' }] }),
+      () =>
+        database.db.notification.findMany({
+          where: { recommendationId: id, deadlineKind: 'reply', type: 'overdue' },
+          orderBy: [{ raisedAt: 'asc' }, { recipient: 'asc' }],
+        }),
       (r) => r.length >= 4,
     );
     expect(overdue.map((n) => [n.reminderKey!.split(':').pop(), n.audience])).toEqual([
@@ -217,20 +301,29 @@ describe('reminders reaching people', () => {
       ['15', 'handler'],
     ]);
     const state = await handle.query(stateQuery);
-    expect(state.acknowledgements).toEqual([{ deadlineKind: 'reply', dueDate: replyDue, by: ids.supervisor, on: '2031-09-26' }]);
+    expect(state.acknowledgements).toEqual([
+      { deadlineKind: 'reply', dueDate: replyDue, by: ids.supervisor, on: '2031-09-26' },
+    ]);
     // The next deadline escalates again: the unfiled superior filing's repeats still reach the department head.
-    const filing = await database.db.notification.findMany({ where: { recommendationId: id, deadlineKind: 'superior_filing', type: 'overdue', audience: 'supervisor' } });
+    const filing = await database.db.notification.findMany({
+      where: { recommendationId: id, deadlineKind: 'superior_filing', type: 'overdue', audience: 'supervisor' },
+    });
     expect(filing.length).toBeGreaterThan(1);
   });
 
   it('the daily digest: each person their own list on a working day, nothing on a rest day', async () => {
     const { procuratorate, ids } = await office();
     await sleepUntil(env, Date.parse('2031-12-01T08:00:00+08:00')); // a Monday
-    const { id } = await startLifecycle(env, taskQueue, 'digest', { servedAt: '2031-10-03', details: { procuratorate, handler: ids.handler } });
+    const { id } = await startLifecycle(env, taskQueue, 'digest', {
+      servedAt: '2031-10-03',
+      details: { procuratorate, handler: ids.handler },
+    });
     await sleepUntil(env, Date.parse('2031-12-01T08:30:00+08:00'));
     const result = await env.client.workflow.execute(dailyDigest, { taskQueue, workflowId: uniqueId('digest') });
     expect(result.date).toBe('2031-12-01');
-    const digests = await database.db.notification.findMany({ where: { type: 'digest', key: { startsWith: 'digest:2031-12-01:' }, recipient: { in: Object.values(ids) } } });
+    const digests = await database.db.notification.findMany({
+      where: { type: 'digest', key: { startsWith: 'digest:2031-12-01:' }, recipient: { in: Object.values(ids) } },
+    });
     expect(digests.map((d) => [d.recipient, d.audience]).sort()).toEqual([
       [ids.chief, 'chief'],
       [ids.handler, 'handler'],

@@ -33,7 +33,8 @@ useLifecycleHarness(taskQueue, (harness) => ({ env, database } = harness));
 
 /** The instant floored to its minute: reminders are raised within milliseconds of their instant. */
 const minute = (date: Date) => new Date(Math.floor(date.getTime() / 60_000) * 60_000).toISOString();
-const dueOf = (state: RecommendationState, kind: 'reply' | 'review' | 'superior_filing') => deadlineOf(state, kind).dueDate;
+const dueOf = (state: RecommendationState, kind: 'reply' | 'review' | 'superior_filing') =>
+  deadlineOf(state, kind).dueDate;
 
 describe('recommendation lifecycle', () => {
   it('(a) reply on time, check finds it rectified, close on the ground "rectified": the workflow completes', async () => {
@@ -44,7 +45,9 @@ describe('recommendation lifecycle', () => {
     await env.sleep('10 days');
     const receivedAt = await todayIn(env);
     expect(daysBetween(details.servedAt, receivedAt)).toBe(10);
-    const replied = await handle.executeUpdate(actionUpdates.recordReply, { args: [{ receivedAt, content: '已清理倾倒垃圾', actor: ACTOR }] });
+    const replied = await handle.executeUpdate(actionUpdates.recordReply, {
+      args: [{ receivedAt, content: '已清理倾倒垃圾', actor: ACTOR }],
+    });
     expect(replied.status).toBe('follow_up');
     expect(replied.reply).toEqual({ receivedAt, content: '已清理倾倒垃圾', late: false });
     expect(deadlineOf(replied, 'reply')).toMatchObject({ metOn: receivedAt, late: false, cancelled: false });
@@ -52,9 +55,27 @@ describe('recommendation lifecycle', () => {
     await env.sleep('5 days');
     const checkedAt = await todayIn(env);
     const checked = await handle.executeUpdate(actionUpdates.recordCheck, {
-      args: [{ checkedAt, method: 'site_inspection', result: 'rectified', harmContinues: false, notes: '现场已清理', actor: ACTOR }],
+      args: [
+        {
+          checkedAt,
+          method: 'site_inspection',
+          result: 'rectified',
+          harmContinues: false,
+          notes: '现场已清理',
+          actor: ACTOR,
+        },
+      ],
     });
-    expect(checked.checks).toEqual([{ checkedAt, method: 'site_inspection', result: 'rectified', harmContinues: false, notes: '现场已清理', recordedBy: ACTOR }]);
+    expect(checked.checks).toEqual([
+      {
+        checkedAt,
+        method: 'site_inspection',
+        result: 'rectified',
+        harmContinues: false,
+        notes: '现场已清理',
+        recordedBy: ACTOR,
+      },
+    ]);
 
     const closed = await approved(handle, 'close', { ground: 'rectified', reason: '行政机关已全面整改' });
     expect(closed.status).toBe('closed');
@@ -69,25 +90,52 @@ describe('recommendation lifecycle', () => {
     expect(description.status.name).toBe('COMPLETED');
 
     const row = await database.db.recommendation.findUniqueOrThrow({ where: { id } });
-    expect(row).toMatchObject({ status: 'closed', closeGround: 'rectified', sequence: result.sequence, documentNumber: details.documentNumber });
-    const types = (await eventsOf(database.db, id)).map((e) => e.type).filter((t) => t !== 'reminder_raised' && t !== 'deadline_passed');
-    expect(types).toEqual(['issued', 'reply_recorded', 'check_recorded', 'approval_requested', 'approval_granted', 'closed', 'look_back_scheduled']);
+    expect(row).toMatchObject({
+      status: 'closed',
+      closeGround: 'rectified',
+      sequence: result.sequence,
+      documentNumber: details.documentNumber,
+    });
+    const types = (await eventsOf(database.db, id))
+      .map((e) => e.type)
+      .filter((t) => t !== 'reminder_raised' && t !== 'deadline_passed');
+    expect(types).toEqual([
+      'issued',
+      'reply_recorded',
+      'check_recorded',
+      'approval_requested',
+      'approval_granted',
+      'closed',
+      'look_back_scheduled',
+    ]);
   });
 
   it('(b) a reply received after the reply due day is accepted and marked late', async () => {
     const { id, handle, initial } = await startLifecycle(env, taskQueue, 'late');
     const replyDue = dueOf(initial, 'reply');
     await sleepUntil(env, endOfShanghaiDay(replyDue) + 3 * DAY);
-    const overdue = await eventually(() => handle.query(stateQuery), (s) => s.status === 'overdue');
+    const overdue = await eventually(
+      () => handle.query(stateQuery),
+      (s) => s.status === 'overdue',
+    );
     expect(overdue.status).toBe('overdue');
 
     const receivedAt = addCalendarDays(replyDue, 2);
-    const after = await handle.executeUpdate(actionUpdates.recordReply, { args: [{ receivedAt, content: '迟到的回复', actor: ACTOR }] });
+    const after = await handle.executeUpdate(actionUpdates.recordReply, {
+      args: [{ receivedAt, content: '迟到的回复', actor: ACTOR }],
+    });
     expect(after.status).toBe('follow_up');
     expect(after.reply).toEqual({ receivedAt, content: '迟到的回复', late: true });
-    expect(deadlineOf(after, 'reply')).toMatchObject({ dueDate: replyDue, metOn: receivedAt, late: true, cancelled: false });
+    expect(deadlineOf(after, 'reply')).toMatchObject({
+      dueDate: replyDue,
+      metOn: receivedAt,
+      late: true,
+      cancelled: false,
+    });
 
-    const event = await database.db.recommendationEvent.findUniqueOrThrow({ where: { recommendationId_sequence: { recommendationId: id, sequence: after.sequence } } });
+    const event = await database.db.recommendationEvent.findUniqueOrThrow({
+      where: { recommendationId_sequence: { recommendationId: id, sequence: after.sequence } },
+    });
     expect(event.type).toBe('reply_recorded');
     expect(event.data).toEqual({ receivedAt, late: true, content: '迟到的回复' });
     expect(event.actor).toBe(ACTOR);
@@ -97,8 +145,13 @@ describe('recommendation lifecycle', () => {
     const { handle, initial } = await startLifecycle(env, taskQueue, 'entered-late');
     const replyDue = dueOf(initial, 'reply');
     await sleepUntil(env, endOfShanghaiDay(replyDue) + DAY);
-    await eventually(() => handle.query(stateQuery), (s) => s.status === 'overdue');
-    const after = await handle.executeUpdate(actionUpdates.recordReply, { args: [{ receivedAt: replyDue, content: '按期回复，补录', actor: ACTOR }] });
+    await eventually(
+      () => handle.query(stateQuery),
+      (s) => s.status === 'overdue',
+    );
+    const after = await handle.executeUpdate(actionUpdates.recordReply, {
+      args: [{ receivedAt: replyDue, content: '按期回复，补录', actor: ACTOR }],
+    });
     expect(after.reply?.late).toBe(false);
     expect(deadlineOf(after, 'reply').late).toBe(false);
   });
@@ -113,18 +166,28 @@ describe('recommendation lifecycle', () => {
     const before = await handle.query(stateQuery);
     expect(before.status).toBe('awaiting_reply');
     expect(deadlineOf(before, 'reply').overdueNoticeRaised).toBe(false);
-    expect((await notificationsOf(database.db, id)).filter((n) => n.deadlineKind === 'reply' && n.type === 'overdue')).toEqual([]);
+    expect(
+      (await notificationsOf(database.db, id)).filter((n) => n.deadlineKind === 'reply' && n.type === 'overdue'),
+    ).toEqual([]);
 
     await sleepUntil(env, overdueInstant + 1_000);
-    const after = await eventually(() => handle.query(stateQuery), (s) => s.status === 'overdue');
+    const after = await eventually(
+      () => handle.query(stateQuery),
+      (s) => s.status === 'overdue',
+    );
     expect(after.status).toBe('overdue');
     expect(deadlineOf(after, 'reply').overdueNoticeRaised).toBe(true);
     const notices = await eventually(
-      async () => (await notificationsOf(database.db, id)).filter((n) => n.deadlineKind === 'reply' && n.type === 'overdue'),
+      async () =>
+        (await notificationsOf(database.db, id)).filter((n) => n.deadlineKind === 'reply' && n.type === 'overdue'),
       (rows) => rows.length > 0,
     );
     expect(notices).toHaveLength(1);
-    expect(notices[0]).toMatchObject({ reminderKey: `reply:${replyDue}:overdue:1`, dueDate: replyDue, recipient: '李检察官' });
+    expect(notices[0]).toMatchObject({
+      reminderKey: `reply:${replyDue}:overdue:1`,
+      dueDate: replyDue,
+      recipient: '李检察官',
+    });
     expect(notices[0]!.raisedAt.getTime()).toBeGreaterThanOrEqual(overdueInstant);
     expect(notices[0]!.raisedAt.getTime()).toBeLessThan(overdueInstant + 60_000);
     const becameOverdue = (await eventsOf(database.db, id)).filter((e) => e.type === 'became_overdue');
@@ -133,7 +196,16 @@ describe('recommendation lifecycle', () => {
     await env.sleep('3 days');
     const checkedAt = await todayIn(env);
     await handle.executeUpdate(actionUpdates.recordCheck, {
-      args: [{ checkedAt, method: 'drone_imagery', result: 'not_rectified', harmContinues: true, notes: '仍有倾倒', actor: ACTOR }],
+      args: [
+        {
+          checkedAt,
+          method: 'drone_imagery',
+          result: 'not_rectified',
+          harmContinues: true,
+          notes: '仍有倾倒',
+          actor: ACTOR,
+        },
+      ],
     });
     const escalated = await approved(handle, 'escalate', { reason: '行政机关未依法履职，公益持续受损' });
     expect(escalated.status).toBe('escalated');
@@ -142,7 +214,9 @@ describe('recommendation lifecycle', () => {
 
     await env.sleep('2 days');
     const filedAt = await todayIn(env);
-    const sued = await handle.executeUpdate(actionUpdates.fileLawsuit, { args: [{ filedAt, court: '某市中级人民法院', courtCaseNumber: '（2027）某01行初1号', actor: ACTOR }] });
+    const sued = await handle.executeUpdate(actionUpdates.fileLawsuit, {
+      args: [{ filedAt, court: '某市中级人民法院', courtCaseNumber: '（2027）某01行初1号', actor: ACTOR }],
+    });
     expect(sued.status).toBe('litigation');
     expect(sued.lawsuit).toEqual({ filedAt, court: '某市中级人民法院', courtCaseNumber: '（2027）某01行初1号' });
     const result = await completedResult(env, handle.workflowId);
@@ -167,7 +241,10 @@ describe('recommendation lifecycle', () => {
     await sleepUntil(env, endOfShanghaiDay(expected) - 60_000);
     expect((await handle.query(stateQuery)).status).toBe('awaiting_reply');
     await sleepUntil(env, endOfShanghaiDay(expected) + 1_000);
-    const after = await eventually(() => handle.query(stateQuery), (s) => s.status === 'overdue');
+    const after = await eventually(
+      () => handle.query(stateQuery),
+      (s) => s.status === 'overdue',
+    );
     expect(after.status).toBe('overdue');
   });
 
@@ -175,9 +252,13 @@ describe('recommendation lifecycle', () => {
     const N = 20;
     const { id, handle, details, initial } = await startLifecycle(env, taskQueue, 'suspend');
     // File with the higher procuratorate at once, so only the review deadline could remind during the suspension.
-    await handle.executeUpdate(actionUpdates.recordSuperiorFiling, { args: [{ filedAt: details.servedAt, actor: ACTOR }] });
+    await handle.executeUpdate(actionUpdates.recordSuperiorFiling, {
+      args: [{ filedAt: details.servedAt, actor: ACTOR }],
+    });
     await env.sleep('3 days');
-    await handle.executeUpdate(actionUpdates.recordReply, { args: [{ receivedAt: await todayIn(env), content: '正在整改', actor: ACTOR }] });
+    await handle.executeUpdate(actionUpdates.recordReply, {
+      args: [{ receivedAt: await todayIn(env), content: '正在整改', actor: ACTOR }],
+    });
     const reviewDue = dueOf(initial, 'review');
 
     // Suspend at noon three days before the review is due (after its 7-day reminder), for N days.
@@ -195,13 +276,17 @@ describe('recommendation lifecycle', () => {
     expect(during.status).toBe('suspended');
     expect(deadlineOf(during, 'review').overdueNoticeRaised).toBe(false);
     const resumedAt = await env.currentTimeMs();
-    const resumed = await handle.executeUpdate(actionUpdates.resume, { args: [{ reason: '检测结果已出具', actor: ACTOR }] });
+    const resumed = await handle.executeUpdate(actionUpdates.resume, {
+      args: [{ reason: '检测结果已出具', actor: ACTOR }],
+    });
     expect(resumed.status).toBe('follow_up');
     expect(resumed.suspension).toBeNull();
     expect(resumed.suspendedDays).toBe(N);
     const movedDue = expectedDeadlines({ servedAt: details.servedAt, suspendedDays: N }).review.dueDate;
     expect(dueOf(resumed, 'review')).toBe(movedDue);
-    expect(dueOf(resumed, 'review')).toBe(nextWorkingDayFrom(addCalendarDays(addMonthsPeriod(dueOf(initial, 'reply'), 1), N), calendar));
+    expect(dueOf(resumed, 'review')).toBe(
+      nextWorkingDayFrom(addCalendarDays(addMonthsPeriod(dueOf(initial, 'reply'), 1), N), calendar),
+    );
     const resumedEvent = (await eventsOf(database.db, id)).find((e) => e.type === 'resumed');
     expect(resumedEvent?.data).toEqual({ reason: '检测结果已出具', suspendedDays: N, reviewDueAt: movedDue });
 
@@ -216,7 +301,10 @@ describe('recommendation lifecycle', () => {
       { at: `${movedDue}T16:00:00.000Z`, key: `review:${movedDue}:overdue:1` },
     ].filter((r) => Date.parse(r.at) > resumedAt);
     const review = await eventually(
-      async () => (await notificationsOf(database.db, id)).filter((n) => n.deadlineKind === 'review' && n.raisedAt.getTime() > suspendedAt),
+      async () =>
+        (await notificationsOf(database.db, id)).filter(
+          (n) => n.deadlineKind === 'review' && n.raisedAt.getTime() > suspendedAt,
+        ),
       (rows) => rows.length >= expected.length,
     );
     expect(review.map((n) => ({ at: minute(n.raisedAt), key: n.reminderKey }))).toEqual(expected);
@@ -225,11 +313,16 @@ describe('recommendation lifecycle', () => {
   it('(f) the review may be extended once by one month; a second extension is refused', async () => {
     const { handle, details, initial } = await startLifecycle(env, taskQueue, 'extend');
     await env.sleep('1 day');
-    await handle.executeUpdate(actionUpdates.recordReply, { args: [{ receivedAt: await todayIn(env), content: '正在整改', actor: ACTOR }] });
+    await handle.executeUpdate(actionUpdates.recordReply, {
+      args: [{ receivedAt: await todayIn(env), content: '正在整改', actor: ACTOR }],
+    });
     const extended = await approved(handle, 'extendReview', { reason: '需委托鉴定' });
     const expected = expectedDeadlines({ servedAt: details.servedAt, reviewExtensions: 1 }).review;
     expect(extended.reviewExtensions).toBe(1);
-    expect(deadlineOf(extended, 'review')).toMatchObject({ dueDate: expected.dueDate, periodEnd: addMonthsPeriod(dueOf(initial, 'reply'), 2) });
+    expect(deadlineOf(extended, 'review')).toMatchObject({
+      dueDate: expected.dueDate,
+      periodEnd: addMonthsPeriod(dueOf(initial, 'reply'), 2),
+    });
     expect(dueOf(extended, 'review')).not.toBe(dueOf(initial, 'review'));
 
     const message = await rejectionOf(approved(handle, 'extendReview', { reason: '再次延长' }));
@@ -301,24 +394,54 @@ describe('recommendation lifecycle', () => {
     const { id, handle } = await startLifecycle(env, taskQueue, 'look-back');
     await env.sleep('3 days');
     const on = await todayIn(env);
-    await handle.executeUpdate(actionUpdates.recordReply, { args: [{ receivedAt: on, content: '已整改', actor: ACTOR }] });
-    await handle.executeUpdate(actionUpdates.recordCheck, { args: [{ checkedAt: on, method: 'site_inspection', result: 'rectified', harmContinues: false, notes: '现场已整改', actor: ACTOR }] });
+    await handle.executeUpdate(actionUpdates.recordReply, {
+      args: [{ receivedAt: on, content: '已整改', actor: ACTOR }],
+    });
+    await handle.executeUpdate(actionUpdates.recordCheck, {
+      args: [
+        {
+          checkedAt: on,
+          method: 'site_inspection',
+          result: 'rectified',
+          harmContinues: false,
+          notes: '现场已整改',
+          actor: ACTOR,
+        },
+      ],
+    });
     await approved(handle, 'close', { ground: 'rectified', reason: '已全面整改' });
     // The lifecycle completes at once; the look-back is a workflow of its own that outlives it.
     expect((await completedResult(env, handle.workflowId)).status).toBe('closed');
     const dueOn = addMonthsPeriod(on, 6);
     expect((await eventsOf(database.db, id)).at(-1)).toMatchObject({ type: 'look_back_scheduled', data: { dueOn } });
-    const row = await eventually(() => database.db.lookBack.findUnique({ where: { recommendationId: id } }), (r) => r !== null);
+    const row = await eventually(
+      () => database.db.lookBack.findUnique({ where: { recommendationId: id } }),
+      (r) => r !== null,
+    );
     expect(row).toMatchObject({ dueOn, conductedOn: null, finding: null });
 
     await sleepUntil(env, shanghaiInstant(dueOn, 9) - 60_000);
-    expect(await database.db.notification.count({ where: { recommendationId: id, deadlineKind: 'look_back' } })).toBe(0);
+    expect(await database.db.notification.count({ where: { recommendationId: id, deadlineKind: 'look_back' } })).toBe(
+      0,
+    );
     await sleepUntil(env, shanghaiInstant(dueOn, 9) + 60_000);
-    const reminders = await eventually(() => database.db.notification.findMany({ where: { recommendationId: id, deadlineKind: 'look_back' } }), (r) => r.length > 0);
-    expect(reminders.map((n) => [n.recipient, n.title, n.dueDate])).toEqual([['李检察官', expect.stringMatching(/^【回头看到期】/), dueOn]]);
+    const reminders = await eventually(
+      () => database.db.notification.findMany({ where: { recommendationId: id, deadlineKind: 'look_back' } }),
+      (r) => r.length > 0,
+    );
+    expect(reminders.map((n) => [n.recipient, n.title, n.dueDate])).toEqual([
+      ['李检察官', expect.stringMatching(/^【回头看到期】/), dueOn],
+    ]);
     expect(reminders[0]!.message).toContain(`已于${on}终结，“回头看”于${dueOn}到期`);
     expect(reminders[0]!.raisedAt.getTime() - shanghaiInstant(dueOn, 9)).toBeLessThan(60_000);
     const lookBack = env.client.workflow.getHandle(lookBackWorkflowIdFor(id));
-    expect((await eventually(() => lookBack.describe(), (d) => d.status.name === 'COMPLETED')).status.name).toBe('COMPLETED');
+    expect(
+      (
+        await eventually(
+          () => lookBack.describe(),
+          (d) => d.status.name === 'COMPLETED',
+        )
+      ).status.name,
+    ).toBe('COMPLETED');
   });
 });

@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { TestDatabase } from '../support/database';
-import { ACTOR, eventually, expectedDeadlines, notificationsOf, sleepUntil, startLifecycle, todayIn, useLifecycleHarness } from '../support/lifecycle';
+import {
+  ACTOR,
+  eventually,
+  expectedDeadlines,
+  notificationsOf,
+  sleepUntil,
+  startLifecycle,
+  todayIn,
+  useLifecycleHarness,
+} from '../support/lifecycle';
 import { actionUpdates, stateQuery } from '../../src/workflows/definitions';
 import { addCalendarDays, type CalendarDate } from '../../src/domain/dates';
 import { deadlineOf } from '../../src/domain/lifecycle';
@@ -45,7 +54,10 @@ const byTimeThenKind = (a: Expected, b: Expected) => a.at.localeCompare(b.at) ||
 const minute = (date: Date) => new Date(Math.floor(date.getTime() / 60_000) * 60_000).toISOString();
 
 async function actual(id: string, expectedCount: number): Promise<Expected[]> {
-  const rows = await eventually(() => notificationsOf(database.db, id), (r) => r.length >= expectedCount);
+  const rows = await eventually(
+    () => notificationsOf(database.db, id),
+    (r) => r.length >= expectedCount,
+  );
   return rows
     .map((n) => ({ at: minute(n.raisedAt), kind: n.deadlineKind!, type: n.type, key: n.reminderKey! }))
     .sort(byTimeThenKind);
@@ -84,7 +96,9 @@ describe('reminders', () => {
     expect(state.status).toBe('overdue');
 
     // Each notification is addressed to the handler and says what is due.
-    const notice = (await notificationsOf(database.db, id)).find((n) => n.reminderKey === `reply:${deadlines.reply.dueDate}:overdue:8`);
+    const notice = (await notificationsOf(database.db, id)).find(
+      (n) => n.reminderKey === `reply:${deadlines.reply.dueDate}:overdue:8`,
+    );
     expect(notice?.recipient).toBe(details.handler);
     expect(notice?.message).toBe(
       `检察建议${details.documentNumber}（${details.agency}）的行政机关书面回复期限已于${deadlines.reply.dueDate}届满，已逾期8日，请及时跟进。`,
@@ -97,7 +111,9 @@ describe('reminders', () => {
     const replyDue = deadlineOf(initial, 'reply').dueDate;
     // Reply on the day before the due day, after its 09:00 reminder.
     await sleepUntil(env, Date.parse(`${addCalendarDays(replyDue, -1)}T04:00:00.000Z`));
-    await handle.executeUpdate(actionUpdates.recordReply, { args: [{ receivedAt: await todayIn(env), content: '已整改', actor: ACTOR }] });
+    await handle.executeUpdate(actionUpdates.recordReply, {
+      args: [{ receivedAt: await todayIn(env), content: '已整改', actor: ACTOR }],
+    });
     await env.sleep('40 days');
     const until = await env.currentTimeMs();
     const expected = [
@@ -116,7 +132,9 @@ describe('reminders', () => {
       details: { urgent: true },
       reminderPolicy: { ...DEFAULT_REMINDER_POLICY, daysBefore: [3], overdueEveryDays: 2, hourOfDay: 8 },
     });
-    await handle.executeUpdate(actionUpdates.recordSuperiorFiling, { args: [{ filedAt: initial.details.servedAt, actor: ACTOR }] });
+    await handle.executeUpdate(actionUpdates.recordSuperiorFiling, {
+      args: [{ filedAt: initial.details.servedAt, actor: ACTOR }],
+    });
     const due = deadlineOf(initial, 'reply').dueDate;
     await sleepUntil(env, Date.parse(`${addCalendarDays(due, 6)}T12:00:00.000Z`));
     const until = await env.currentTimeMs();

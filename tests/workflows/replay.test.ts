@@ -19,15 +19,28 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { historyFromJSON, type History } from '@temporalio/common/lib/proto-utils';
-import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import {
+  bundleWorkflowCode,
+  DefaultLogger,
+  Runtime,
+  Worker,
+  type WorkflowBundleWithSourceMap,
+} from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bundleLifecycleWorkflows } from '../support/temporal';
+import type * as TemporalProto from '@temporalio/proto';
+import type * as PatchProtobufRoot from '@temporalio/proto/lib/patch-protobuf-root';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const HISTORIES = path.resolve(here, '../fixtures/histories');
 const INCOMPATIBLE = path.resolve(here, '../fixtures/incompatibleLifecycle.ts');
-const files = fs.existsSync(HISTORIES) ? fs.readdirSync(HISTORIES).filter((f) => f.endsWith('.json')).sort() : [];
+const files = fs.existsSync(HISTORIES)
+  ? fs
+      .readdirSync(HISTORIES)
+      .filter((f) => f.endsWith('.json'))
+      .sort()
+  : [];
 
 /**
  * A history file (`temporal workflow show --output json` format) as a History. `historyFromJSON` throws
@@ -45,11 +58,13 @@ function loadHistory(file: string): History {
     const protojson = createRequire(require.resolve('@temporalio/proto'))('protobufjs/ext/protojson') as {
       fromJson(type: unknown, json: unknown, options: { ignoreUnknownFields: boolean }): History | null;
     };
-    const proto = require('@temporalio/proto') as typeof import('@temporalio/proto');
-    const { patchProtobufRoot } = require('@temporalio/proto/lib/patch-protobuf-root') as typeof import('@temporalio/proto/lib/patch-protobuf-root');
-    const historyType = (patchProtobufRoot(proto) as unknown as { lookupType(name: string): unknown }).lookupType('temporal.api.history.v1.History');
+    const proto = require('@temporalio/proto') as typeof TemporalProto;
+    const { patchProtobufRoot } = require('@temporalio/proto/lib/patch-protobuf-root') as typeof PatchProtobufRoot;
+    const historyType = (patchProtobufRoot(proto) as unknown as { lookupType(name: string): unknown }).lookupType(
+      'temporal.api.history.v1.History',
+    );
     const history = protojson.fromJson(historyType, json, { ignoreUnknownFields: true });
-    if (!history) throw new TypeError(`not a history: ${file}`);
+    if (!history) throw new TypeError(`not a history: ${file}`, { cause: error });
     return history;
   }
 }
@@ -58,15 +73,28 @@ function loadHistory(file: string): History {
 const workflowIdOf = (file: string) => path.basename(file, '.json');
 
 const ignore = () => undefined;
-const quietLogger = { trace: ignore, debug: ignore, info: ignore, warn: console.warn, error: console.error, log: ignore };
+const quietLogger = {
+  trace: ignore,
+  debug: ignore,
+  info: ignore,
+  warn: console.warn,
+  error: console.error,
+  log: ignore,
+};
 
 let current: WorkflowBundleWithSourceMap;
 let incompatible: WorkflowBundleWithSourceMap;
 
 beforeAll(async () => {
   // The negative control's nondeterminism is expected: keep the replay workers' (and core's) logging to errors.
-  Runtime.install({ logger: new DefaultLogger('ERROR'), telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' } } } });
-  [current, incompatible] = await Promise.all([bundleLifecycleWorkflows(), bundleWorkflowCode({ workflowsPath: INCOMPATIBLE, logger: quietLogger })]);
+  Runtime.install({
+    logger: new DefaultLogger('ERROR'),
+    telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' } } },
+  });
+  [current, incompatible] = await Promise.all([
+    bundleLifecycleWorkflows(),
+    bundleWorkflowCode({ workflowsPath: INCOMPATIBLE, logger: quietLogger }),
+  ]);
 });
 
 describe('replay of recorded lifecycle histories', () => {
@@ -75,11 +103,17 @@ describe('replay of recorded lifecycle histories', () => {
   });
 
   it.each(files)('%s replays with the current workflow code', async (file) => {
-    await expect(Worker.runReplayHistory({ workflowBundle: current }, loadHistory(file), workflowIdOf(file))).resolves.toBeUndefined();
+    await expect(
+      Worker.runReplayHistory({ workflowBundle: current }, loadHistory(file), workflowIdOf(file)),
+    ).resolves.toBeUndefined();
   });
 
   it.each(files)('%s fails against an incompatible workflow (negative control)', async (file) => {
-    const outcome = await Worker.runReplayHistory({ workflowBundle: incompatible }, loadHistory(file), workflowIdOf(file)).then(
+    const outcome = await Worker.runReplayHistory(
+      { workflowBundle: incompatible },
+      loadHistory(file),
+      workflowIdOf(file),
+    ).then(
       () => undefined,
       (error: unknown) => error,
     );
