@@ -19,7 +19,7 @@ import {
 } from '../domain/lifecycle';
 import type { ReminderPolicy } from '../domain/reminders';
 import type { Config } from '../config';
-import type { recommendationLifecycle } from '../workflows/recommendationLifecycle';
+import type { recommendationLifecycle } from '../workflows/lifecycle';
 import {
   actionUpdates,
   decideUpdate,

@@ -1,3 +1,3 @@
-export { recommendationLifecycle } from './recommendationLifecycle';
+export { recommendationLifecycle } from './lifecycle';
 export { recommendationLookBack } from './lookBack';
 export { dailyDigest } from './dailyDigest';

@@ -9,7 +9,7 @@
  *      (keep the fixtures of older versions too, as long as lifecycles they started may still be running).
  *   2. Run this test. A failing replay means the change alters the commands the workflow issues for an
  *      existing history: guard the new behaviour with `patched('<change-id>')` (see 'reminder-delivery'
- *      in src/workflows/recommendationLifecycle.ts), so that old executions keep the old path.
+ *      in src/workflows/lifecycle/reminders.ts), so that old executions keep the old path.
  *
  * The negative control replays the same histories against tests/fixtures/incompatibleLifecycle.ts and
  * expects a DeterminismViolationError, so a replay that silently accepts anything would be noticed.

@@ -1,0 +1,189 @@
+import type { UpdateDefinition } from '@temporalio/common';
+import { condition, setHandler } from '@temporalio/workflow';
+import {
+  ACTION_LABELS,
+  APPROVAL_REMINDER_EVERY_DAYS,
+  assertAllowed,
+  assertDecidable,
+  assertProposable,
+  assertReassignable,
+  isOpen,
+  needsApproval,
+  TransitionRejected,
+  type ActionInputs,
+  type ActionName,
+  type PendingApproval,
+  type Proposal,
+  type RecommendationState,
+} from '../../domain/lifecycle';
+import {
+  actionUpdates,
+  decideUpdate,
+  overdueAcknowledgedSignal,
+  proposeUpdate,
+  reassignUpdate,
+  readyUpdate,
+  recalculateDeadlinesSignal,
+  reminderPolicyChangedSignal,
+  stateQuery,
+} from '../definitions';
+import type { Acts } from './acts';
+import { DAY_MS, SYSTEM, type RecommendationLifecycle } from './recommendationLifecycle';
+import { remindApprover } from './reminders';
+
+/**
+ * The lifecycle's messages (../definitions.ts), in this order: the acts, the approvals and the reassignment,
+ * each an Update whose validator rejects what the procedure forbids, changing nothing; the signals; the
+ * state query and the readiness Update.
+ */
+export function registerHandlers(lifecycle: RecommendationLifecycle, acts: Acts): void {
+  handleActs(lifecycle, acts);
+  handleApprovals(lifecycle, acts);
+  handleReassignment(lifecycle);
+  handleSignals(lifecycle);
+  handleStateRequests(lifecycle);
+}
+
+function handleActs(lifecycle: RecommendationLifecycle, acts: Acts): void {
+  const { state, rules } = lifecycle;
+  for (const action of Object.keys(acts) as ActionName[]) {
+    const definition = actionUpdates[action] as unknown as UpdateDefinition<
+      RecommendationState,
+      [ActionInputs[typeof action]]
+    >;
+    setHandler(
+      definition,
+      async (update) => {
+        await acts[action](update as never);
+        return state;
+      },
+      {
+        validator: (update) => {
+          lifecycle.assertReady();
+          if (lifecycle.approvalsRequired && needsApproval(action)) {
+            throw new TransitionRejected(
+              `${ACTION_LABELS[action]} takes effect only on the 检察长's approval: propose it`,
+            );
+          }
+          assertAllowed(state, action, update, lifecycle.today(), rules);
+        },
+      },
+    );
+  }
+}
+
+function handleApprovals(lifecycle: RecommendationLifecycle, acts: Acts): void {
+  const { state, rules } = lifecycle;
+  setHandler(
+    proposeUpdate,
+    async ({ actor, ...proposal }) => {
+      const proposedAt = new Date().toISOString();
+      const pending = { ...proposal, proposedBy: actor, proposedAt, sequence: state.sequence + 1 } as PendingApproval;
+      state.pendingApproval = pending;
+      lifecycle.approvalReminderAt = Date.now() + APPROVAL_REMINDER_EVERY_DAYS * DAY_MS;
+      await lifecycle.record('approval_requested', actor, { action: proposal.action, input: proposal.input });
+      // The approver hears of it at once; the loop repeats the reminder while it waits.
+      await remindApprover(lifecycle, pending, 0);
+      return state;
+    },
+    {
+      validator: ({ actor: _proposer, ...proposal }) => {
+        lifecycle.assertReady();
+        if (!needsApproval(proposal.action))
+          throw new TransitionRejected(`${proposal.action} needs no approval; record it directly`);
+        assertProposable(state, proposal as Proposal, lifecycle.today(), rules);
+      },
+    },
+  );
+  setHandler(
+    decideUpdate,
+    async (decision) => {
+      const pending = state.pendingApproval!;
+      state.pendingApproval = null;
+      lifecycle.approvalReminderAt = Infinity;
+      const { action, proposedBy, sequence } = pending;
+      if (!decision.approve) {
+        await lifecycle.record('approval_rejected', decision.actor, {
+          action,
+          proposal: sequence,
+          proposedBy,
+          reason: decision.reason,
+        });
+        return state;
+      }
+      await lifecycle.record('approval_granted', decision.actor, {
+        action,
+        proposal: sequence,
+        proposedBy,
+        reason: decision.reason,
+      });
+      // The act takes effect by the 检察长's decision: its event names the approver.
+      await acts[action]({ ...pending.input, actor: decision.actor } as never);
+      return state;
+    },
+    {
+      validator: (decision) => {
+        lifecycle.assertReady();
+        assertDecidable(state, decision, lifecycle.today(), rules);
+      },
+    },
+  );
+}
+
+function handleReassignment(lifecycle: RecommendationLifecycle): void {
+  const { state } = lifecycle;
+  setHandler(
+    reassignUpdate,
+    async ({ handler, reason, actor }) => {
+      const from = state.details.handler;
+      state.details = { ...state.details, handler };
+      await lifecycle.record('reassigned', actor, { from, to: handler, reason });
+      return state;
+    },
+    {
+      validator: (update) => {
+        lifecycle.assertReady();
+        assertReassignable(state, update);
+      },
+    },
+  );
+}
+
+/** Signals, not procedural acts: none of them records anything before the lifecycle is ready. */
+function handleSignals(lifecycle: RecommendationLifecycle): void {
+  const { state } = lifecycle;
+  setHandler(recalculateDeadlinesSignal, async () => {
+    if (!lifecycle.ready || lifecycle.finished) return;
+    const fingerprint = () => JSON.stringify([state.deadlines.map((d) => d.dueDate), state.yearsWithoutSchedule]);
+    const before = fingerprint();
+    await lifecycle.refreshDeadlines();
+    if (fingerprint() === before) return;
+    await lifecycle.record('deadlines_recalculated', SYSTEM, {
+      deadlines: state.deadlines.map(({ kind, dueDate }) => ({ kind, dueDate })),
+    });
+  });
+  setHandler(reminderPolicyChangedSignal, async (next) => {
+    lifecycle.policy = next;
+    if (!lifecycle.ready || lifecycle.finished) return;
+    const { daysBefore, overdueEveryDays, hourOfDay, quietHours } = next;
+    await lifecycle.record('reminder_policy_changed', SYSTEM, { daysBefore, overdueEveryDays, hourOfDay, quietHours });
+  });
+  setHandler(overdueAcknowledgedSignal, async ({ deadlineKind, dueDate, by }) => {
+    const overdue = state.deadlines.some(
+      (d) => d.kind === deadlineKind && d.dueDate === dueDate && isOpen(d) && d.overdueNoticeRaised,
+    );
+    const already = state.acknowledgements.some((a) => a.deadlineKind === deadlineKind && a.dueDate === dueDate);
+    if (!lifecycle.ready || !overdue || already) return;
+    state.acknowledgements.push({ deadlineKind, dueDate, by, on: lifecycle.today() });
+    await lifecycle.record('overdue_acknowledged', by, { deadline: deadlineKind, dueDate });
+  });
+}
+
+function handleStateRequests(lifecycle: RecommendationLifecycle): void {
+  const { state } = lifecycle;
+  setHandler(stateQuery, () => state);
+  setHandler(readyUpdate, async () => {
+    await condition(() => lifecycle.ready);
+    return state;
+  });
+}

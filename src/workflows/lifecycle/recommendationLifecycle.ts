@@ -1,0 +1,95 @@
+import { log, patched } from '@temporalio/workflow';
+import type { LifecycleEvent } from '../../activities';
+import { shanghaiDate, type CalendarDate } from '../../domain/dates';
+import type { DeadlineKind } from '../../domain/deadlines';
+import {
+  applyDeadlines,
+  deadlineInputOf,
+  FINAL_STATUSES,
+  meetDeadline,
+  newRecommendationState,
+  type LifecycleRules,
+  type RecommendationState,
+} from '../../domain/lifecycle';
+import { DEFAULT_REMINDER_POLICY, type ReminderPolicy } from '../../domain/reminders';
+import type { LifecycleInput } from '../definitions';
+import { computeDeadlines, recordEvent } from './activities';
+import { SearchIndex } from './searchIndex';
+
+/** The actor of what the lifecycle does on its own: reminders, recalculations, the look-back. */
+export const SYSTEM = 'system';
+export const DAY_MS = 86_400_000;
+
+/**
+ * One running lifecycle: the recommendation's state and the bookkeeping of its reminders, with the few
+ * operations every act, reminder and handler shares. Workflow code: its clock is the workflow's.
+ */
+export class RecommendationLifecycle {
+  readonly state: RecommendationState;
+  readonly rules: LifecycleRules;
+  /** The procuratorate's reminder policy; a signal replaces it while the lifecycle runs. */
+  policy: ReminderPolicy;
+  /** Deliveries wait for their sending window and retry on their own, never holding up the lifecycle. */
+  readonly deliveries: Promise<void>[] = [];
+  /**
+   * Lifecycles started before approvals existed keep their direct acts; from this release on, the acts
+   * in APPROVAL_ACTIONS take effect only through a proposal and the 检察长's decision.
+   */
+  readonly approvalsRequired: boolean;
+  /** When the approver is next reminded of the pending proposal (Infinity: none pending). */
+  approvalReminderAt = Infinity;
+  /** Set once the deadlines are computed and the first event recorded; until then acts are refused. */
+  ready = false;
+  /** When the review last resumed: its reminders that fell during the suspension are not raised late. */
+  reviewResumedAt = 0;
+  private readonly searchIndex: SearchIndex;
+
+  constructor(input: LifecycleInput) {
+    this.rules = input.rules;
+    // Lifecycles started before policies held quiet hours, escalation and templates get the defaults for those.
+    this.policy = { ...DEFAULT_REMINDER_POLICY, ...input.reminderPolicy };
+    this.state = newRecommendationState(input.recommendationId, input.details, new Date().toISOString());
+    this.approvalsRequired = patched('approvals');
+    this.searchIndex = new SearchIndex(input.searchAttributes ?? false);
+  }
+
+  /** Closed, in litigation or withdrawn: nothing more is due. */
+  get finished(): boolean {
+    return FINAL_STATUSES.has(this.state.status);
+  }
+
+  today(): CalendarDate {
+    return shanghaiDate(Date.now());
+  }
+
+  /** Refuses any act until the lifecycle is set up. */
+  assertReady(): void {
+    if (!this.ready) throw new Error('the recommendation is still being set up; try again in a moment');
+  }
+
+  /** Numbers and records an event: the activity writes it to the event log and projects the state. */
+  async record(type: string, actor: string, data: Record<string, unknown>): Promise<void> {
+    const { state } = this;
+    this.searchIndex.update(state);
+    state.sequence += 1;
+    state.updatedAt = new Date().toISOString();
+    const event: LifecycleEvent = { sequence: state.sequence, type, actor, occurredAt: state.updatedAt, data };
+    // Replay-safe: the workflow logger stays silent while a history is replayed.
+    log.info('lifecycle event', {
+      type,
+      sequence: state.sequence,
+      recommendationId: state.recommendationId,
+      status: state.status,
+    });
+    await recordEvent({ state, event });
+  }
+
+  /** Recomputes the deadlines from the dates, by the holiday schedules known now. */
+  async refreshDeadlines(): Promise<void> {
+    applyDeadlines(this.state, await computeDeadlines(deadlineInputOf(this.state)));
+  }
+
+  meet(kind: DeadlineKind, on: CalendarDate) {
+    return meetDeadline(this.state, kind, on);
+  }
+}

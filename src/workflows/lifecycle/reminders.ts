@@ -1,0 +1,156 @@
+import { patched } from '@temporalio/workflow';
+import { shanghaiDate } from '../../domain/dates';
+import { addMonthsPeriod } from '../../domain/deadlines';
+import {
+  ACTION_LABELS,
+  APPROVAL_REMINDER_EVERY_DAYS,
+  DEFAULT_LOOK_BACK_MONTHS,
+  isOpen,
+  type DeadlineState,
+  type PendingApproval,
+} from '../../domain/lifecycle';
+import {
+  audiencesFor,
+  nextReminderAt,
+  overdueAt,
+  overdueNotice,
+  reminderMessage,
+  remindersBetween,
+  reminderTitle,
+  type Reminder,
+} from '../../domain/reminders';
+import { dispatchDeliveries } from '../delivery';
+import { notify, startLookBack } from './activities';
+import { DAY_MS, SYSTEM, type RecommendationLifecycle } from './recommendationLifecycle';
+
+/** Raises what fell due in (after, now]: overdue notices from the state, scheduled reminders from the clock. */
+export async function raiseDue(lifecycle: RecommendationLifecycle, after: number, now: number): Promise<void> {
+  const { state } = lifecycle;
+  const pending = state.pendingApproval;
+  if (pending && now >= lifecycle.approvalReminderAt) {
+    const every = APPROVAL_REMINDER_EVERY_DAYS * DAY_MS;
+    const round = Math.floor((now - Date.parse(pending.proposedAt)) / every);
+    lifecycle.approvalReminderAt = Date.parse(pending.proposedAt) + (round + 1) * every;
+    await remindApprover(lifecycle, pending, round);
+  }
+  for (const deadline of remindable(lifecycle)) {
+    // Each record yields, so an action may have met or cancelled this deadline meanwhile.
+    if (!isOpen(deadline) || now < overdueAt(deadline) || deadline.overdueNoticeRaised) continue;
+    deadline.overdueNoticeRaised = true;
+    const becameOverdue = deadline.kind === 'reply' && state.status === 'awaiting_reply';
+    if (becameOverdue) state.status = 'overdue';
+    await remind(
+      lifecycle,
+      overdueNotice(deadline, overdueAt(deadline)),
+      becameOverdue ? 'became_overdue' : 'deadline_passed',
+      { deadline: deadline.kind, dueDate: deadline.dueDate },
+    );
+  }
+  for (const deadline of remindable(lifecycle)) {
+    const from = deadline.kind === 'review' ? Math.max(after, lifecycle.reviewResumedAt) : after;
+    for (const reminder of remindersBetween(deadline, lifecycle.policy, from, now)) {
+      if (!isOpen(deadline)) break;
+      await remind(lifecycle, reminder, 'reminder_raised', {
+        deadline: reminder.deadlineKind,
+        type: reminder.type,
+        days: reminder.days,
+        dueDate: reminder.dueDate,
+      });
+    }
+  }
+}
+
+/** When the lifecycle must next wake to raise something (Infinity: only a message can change anything). */
+export function nextWakeAt(lifecycle: RecommendationLifecycle, now: number): number {
+  const times = remindable(lifecycle).flatMap((d) => [
+    nextReminderAt(d, lifecycle.policy, now),
+    d.overdueNoticeRaised ? Infinity : overdueAt(d),
+  ]);
+  return Math.min(...times.filter((t) => t > now), lifecycle.approvalReminderAt);
+}
+
+/** Deadlines whose reminders run now: the review clock stands still while suspended ([R]78). */
+function remindable({ state }: RecommendationLifecycle): DeadlineState[] {
+  return state.deadlines.filter((d) => isOpen(d) && !(d.kind === 'review' && state.status === 'suspended'));
+}
+
+/** Records the reminder, tells everyone its escalation level has reached, and sends it on their channels. */
+async function remind(
+  lifecycle: RecommendationLifecycle,
+  reminder: Reminder,
+  type: string,
+  data: Record<string, unknown>,
+): Promise<void> {
+  const { state } = lifecycle;
+  await lifecycle.record(type, SYSTEM, data);
+  if (!patched('reminder-delivery')) return;
+  const { policy } = lifecycle;
+  const { deadlineKind, dueDate } = reminder;
+  const acknowledged = state.acknowledgements.some((a) => a.deadlineKind === deadlineKind && a.dueDate === dueDate);
+  const planned = await notify({
+    recommendationId: state.recommendationId,
+    details: { procuratorate: state.details.procuratorate, handler: state.details.handler },
+    reminder: { key: reminder.key, type: reminder.type, deadlineKind, dueDate, days: reminder.days },
+    audiences: audiencesFor(reminder, policy.escalation[deadlineKind], acknowledged),
+    title: reminderTitle(reminder, state.details),
+    message: reminderMessage(reminder, state.details, policy.templates),
+    raisedAt: state.updatedAt,
+    window: { quietHours: policy.quietHours, sendOnRestDays: policy.sendOnRestDays },
+  });
+  const stillDue = () => state.deadlines.some((d) => d.kind === deadlineKind && d.dueDate === dueDate && isOpen(d));
+  lifecycle.deliveries.push(dispatchDeliveries(planned, stillDue));
+}
+
+/** Tells the procuratorate's 检察长 that a proposal awaits their decision: when proposed (round 0), then every few days. */
+export async function remindApprover(
+  lifecycle: RecommendationLifecycle,
+  pending: PendingApproval,
+  round: number,
+): Promise<void> {
+  const { state } = lifecycle;
+  const label = ACTION_LABELS[pending.action];
+  // The proposal's own event stands for the first notice; repeats are events of their own.
+  if (round > 0)
+    await lifecycle.record('approval_reminder_raised', SYSTEM, {
+      action: pending.action,
+      proposal: pending.sequence,
+      round,
+    });
+  const { details } = state;
+  const { policy } = lifecycle;
+  const planned = await notify({
+    recommendationId: state.recommendationId,
+    details: { procuratorate: details.procuratorate, handler: details.handler },
+    reminder: {
+      key: `approval:${pending.sequence}:${round}`,
+      type: 'approval',
+      deadlineKind: null,
+      dueDate: null,
+      days: 0,
+    },
+    audiences: ['chief'],
+    // A 检察长 who proposed it cannot decide it: the others are told.
+    exclude: [pending.proposedBy],
+    title: `【待审批】${label}：${details.documentNumber}`,
+    message: `${pending.proposedBy}提请${label}（检察建议${details.documentNumber}，${details.agency}），提请时间${shanghaiDate(Date.parse(pending.proposedAt))}，待检察长审批。理由：${'reason' in pending.input ? pending.input.reason : ''}`,
+    raisedAt: state.updatedAt,
+    window: { quietHours: policy.quietHours, sendOnRestDays: policy.sendOnRestDays },
+  });
+  lifecycle.deliveries.push(dispatchDeliveries(planned, () => state.pendingApproval?.sequence === pending.sequence));
+}
+
+/** 回头看: its own workflow, started by an activity so that it outlives this one, waits the months and reminds the handler. */
+export async function arrangeLookBack(lifecycle: RecommendationLifecycle): Promise<void> {
+  const { state } = lifecycle;
+  const closedOn = state.closure!.on;
+  const dueOn = addMonthsPeriod(closedOn, lifecycle.rules.lookBackMonths ?? DEFAULT_LOOK_BACK_MONTHS);
+  await lifecycle.record('look_back_scheduled', SYSTEM, { dueOn });
+  const { hourOfDay, quietHours, sendOnRestDays } = lifecycle.policy;
+  await startLookBack({
+    recommendationId: state.recommendationId,
+    details: state.details,
+    closedOn,
+    dueOn,
+    policy: { hourOfDay, quietHours, sendOnRestDays },
+  });
+}
