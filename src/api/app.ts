@@ -12,7 +12,8 @@ import type { LifecycleService } from './lifecycleClient';
 import { registerPublicRoutes } from './publicRoutes';
 import { registerAccountRoutes } from './accountRoutes';
 import { requireRole } from './access';
-import { corsFor, refuseNulInJson, refuseNulInUrl, writeRateLimit } from './security';
+import { corsFor, refuseNulInUrl, writeRateLimit } from './security';
+import { refuseDeepJson, refuseUnstorableText } from './inputGuard';
 import { authenticate, principal } from '../auth/authenticate';
 import { createJwtVerifier } from '../auth/jwt';
 import type { AuthSettings } from '../config';
@@ -67,7 +68,8 @@ export function createApp({ db, temporal, lifecycle, logger, metrics, auth }: Ap
   app.use('/api', refuseNulInUrl);
   app.use('/api', authenticate(db, auth.jwt ? createJwtVerifier(auth.jwt) : undefined));
   app.use('/api', writeRateLimit(auth.writesPerMinute));
-  app.use(express.json({ limit: '256kb', reviver: refuseNulInJson }));
+  app.use(express.json({ limit: '256kb', verify: refuseDeepJson }));
+  app.use('/api', refuseUnstorableText);
 
   registerRecommendationRoutes(app, { db, temporal, lifecycle });
   registerAccountRoutes(app, { db });

@@ -47,19 +47,12 @@ export function writeRateLimit(perMinute: number): RequestHandler {
 
 /**
  * PostgreSQL text cannot hold U+0000: a NUL is refused at the door (400) instead of failing in the database
- * (500). In the path or query (as %00) by this middleware; in a JSON body by `refuseNulInJson`.
+ * (500). In the path (as %00) by this middleware; in the query and a JSON body by `refuseUnstorableText`.
  */
 export const refuseNulInUrl: RequestHandler = (req, _res, next) => {
   next(
-    /%00/.test(req.originalUrl)
-      ? new HttpError(400, 'invalid_input', 'NUL characters (%00) are not accepted in a path or query')
+    /%00/.test(req.originalUrl.split('?')[0]!)
+      ? new HttpError(400, 'invalid_input', 'NUL characters (%00) are not accepted in a path')
       : undefined,
   );
 };
-
-/** A JSON.parse reviver: body-parser answers what it throws with 400. */
-export function refuseNulInJson(key: string, value: unknown): unknown {
-  if (key.includes('\u0000') || (typeof value === 'string' && value.includes('\u0000')))
-    throw new SyntaxError('NUL characters (\\u0000) are not accepted');
-  return value;
-}

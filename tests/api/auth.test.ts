@@ -507,7 +507,7 @@ describe('hostile input', () => {
     const inBody = await as('chief', 'POST', '/api/recommendations', createBody({ title: '关于\u0000的检察建议' }));
     expect(inBody).toMatchObject({
       status: 400,
-      body: { error: 'invalid_body', message: expect.stringContaining('NUL') },
+      body: { error: 'invalid_input', issues: [{ field: 'title', reason: expect.stringContaining('NUL') }] },
     });
     expect((await as('chief', 'GET', '/api/recommendations/a%00b')).status).toBe(400);
     expect((await as('chief', 'GET', '/api/recommendations?agency=%00')).status).toBe(400);
