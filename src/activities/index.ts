@@ -7,6 +7,7 @@ import { isOpen, type RecommendationState } from '../domain/lifecycle';
 import { lookBackWorkflowIdFor, workflowIdFor } from '../domain/identifiers';
 import type { LookBackInput } from '../workflows/lookBack';
 import { appendAudit } from '../audit/log';
+import { permanentRefusal, unrecordable, unstorableIn } from './recordability';
 import { loadCalendar } from './calendar';
 import type { ChannelSettings } from './channels';
 import { createDeliveryActivities } from './delivery';
@@ -60,38 +61,50 @@ export function createActivities(db: Database, channels: ChannelSettings = {}, t
 
     /** Appends the event to the history and the audit chains, and projects the state, in one transaction. */
     async recordEvent({ state, event }: RecordInput): Promise<void> {
-      const id = state.recommendationId;
-      await db.$transaction(async (tx) => {
-        // The API writes the row first; creating it here too keeps the read model rebuildable from workflows.
-        await tx.recommendation.upsert({ where: { id }, create: newRow(state), update: {} });
-        await tx.recommendationEvent.upsert({
-          where: { recommendationId_sequence: { recommendationId: id, sequence: event.sequence } },
-          create: {
-            recommendationId: id,
-            ...event,
-            occurredAt: new Date(event.occurredAt),
-            data: event.data as object,
-          },
-          update: {},
-        });
-        await appendAudit(tx, {
-          key: `recommendation:${id}:${event.sequence}`,
-          recommendationId: id,
-          type: event.type,
-          actor: event.actor,
-          occurredAt: new Date(event.occurredAt),
-          payload: event.data,
-        });
-        await tx.recommendation.updateMany({
-          where: { id, sequence: { lt: state.sequence } },
-          data: projection(state),
-        });
-      });
+      const unstorable = unstorableIn({ event, state });
+      if (unstorable) throw unrecordable(event, unstorable);
+      try {
+        await writeEvent(db, state, event);
+      } catch (error) {
+        const refusal = permanentRefusal(error);
+        throw refusal ? unrecordable(event, refusal) : error;
+      }
     },
   };
 }
 
 export type Activities = ReturnType<typeof createActivities>;
+
+/** The event, both audit chains and the projection, in one transaction. */
+async function writeEvent(db: Database, state: RecommendationState, event: LifecycleEvent): Promise<void> {
+  const id = state.recommendationId;
+  await db.$transaction(async (tx) => {
+    // The API writes the row first; creating it here too keeps the read model rebuildable from workflows.
+    await tx.recommendation.upsert({ where: { id }, create: newRow(state), update: {} });
+    await tx.recommendationEvent.upsert({
+      where: { recommendationId_sequence: { recommendationId: id, sequence: event.sequence } },
+      create: {
+        recommendationId: id,
+        ...event,
+        occurredAt: new Date(event.occurredAt),
+        data: event.data as object,
+      },
+      update: {},
+    });
+    await appendAudit(tx, {
+      key: `recommendation:${id}:${event.sequence}`,
+      recommendationId: id,
+      type: event.type,
+      actor: event.actor,
+      occurredAt: new Date(event.occurredAt),
+      payload: event.data,
+    });
+    await tx.recommendation.updateMany({
+      where: { id, sequence: { lt: state.sequence } },
+      data: projection(state),
+    });
+  });
+}
 
 /** The read-model columns of a state. */
 export function projection(state: RecommendationState) {

@@ -5,7 +5,8 @@ import {
   WorkflowUpdateRPCTimeoutOrCancelledError,
   isGrpcServiceError,
 } from '@temporalio/client';
-import { WorkflowNotFoundError } from '@temporalio/common';
+import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
+import { UNRECORDABLE_EVENT, UNSTORABLE_INPUT } from '../contracts/failures';
 import { z } from 'zod';
 import type { Logger } from 'pino';
 
@@ -43,7 +44,14 @@ export function parse<S extends z.ZodType>(schema: S, value: unknown): z.infer<S
 /** Maps what Temporal says to what the client should do; never leaks internals. */
 export function fromTemporal(error: unknown): HttpError | undefined {
   if (error instanceof WorkflowUpdateFailedError) {
-    return new HttpError(409, 'transition_rejected', error.cause?.message ?? error.message);
+    const type = error.cause instanceof ApplicationFailure ? error.cause.type : undefined;
+    const message = error.cause?.message ?? error.message;
+    if (type === UNSTORABLE_INPUT) {
+      const [field = '(body)', reason = message] = message.split(/: (.*)/s);
+      return new HttpError(400, 'invalid_input', message, [{ field, reason }]);
+    }
+    if (type === UNRECORDABLE_EVENT) return new HttpError(422, 'unrecordable', message);
+    return new HttpError(409, 'transition_rejected', message);
   }
   if (error instanceof WorkflowNotFoundError)
     return new HttpError(404, 'not_found', 'the recommendation has no running lifecycle');

@@ -54,3 +54,14 @@ export function firstUnstorable(value: unknown, root: string[] = []): Unstorable
   }
   return null;
 }
+
+/** An act's input holds text no database here can store: its Update is refused, nothing changes. */
+export class UnstorableInput extends Error {
+  override readonly name = 'UnstorableInput';
+}
+
+/** Refuses, in an Update validator, input that could never be recorded with the act's event. */
+export function assertStorable(input: unknown): void {
+  const found = firstUnstorable(input);
+  if (found) throw new UnstorableInput(`${found.field}: ${found.reason}`);
+}

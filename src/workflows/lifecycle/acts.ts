@@ -11,24 +11,24 @@ export function actsOf(lifecycle: RecommendationLifecycle): Acts {
     recordSuperiorFiling: async ({ filedAt, actor }) => {
       state.superiorFiling = { filedAt };
       const deadline = lifecycle.meet('superior_filing', filedAt);
-      await lifecycle.record('superior_filing_recorded', actor, { filedAt, late: deadline.late });
+      await lifecycle.recordAct('superior_filing_recorded', actor, { filedAt, late: deadline.late });
     },
     recordReply: async ({ receivedAt, content, actor }) => {
       const deadline = lifecycle.meet('reply', receivedAt);
       state.reply = { receivedAt, content, late: deadline.late };
       state.status = 'follow_up';
-      await lifecycle.record('reply_recorded', actor, { receivedAt, late: deadline.late, content });
+      await lifecycle.recordAct('reply_recorded', actor, { receivedAt, late: deadline.late, content });
     },
     recordCheck: async ({ actor, ...check }) => {
       state.checks.push({ ...check, recordedBy: actor });
-      await lifecycle.record('check_recorded', actor, check);
+      await lifecycle.recordAct('check_recorded', actor, check);
     },
     close: async ({ ground, reason, actor }) => {
       state.closure = { on: lifecycle.today(), ground, reason };
       state.status = 'closed';
       lifecycle.meet('review', lifecycle.today());
       cancelOpenDeadlines(state);
-      await lifecycle.record('closed', actor, { ground, reason });
+      await lifecycle.recordAct('closed', actor, { ground, reason });
     },
     escalate: async ({ reason, actor }) => {
       state.escalation = { on: lifecycle.today(), reason };
@@ -36,19 +36,19 @@ export function actsOf(lifecycle: RecommendationLifecycle): Acts {
       // No reply can be recorded once the decision to sue is taken: stop reminding of it.
       const reply = deadlineOf(state, 'reply');
       if (isOpen(reply)) reply.cancelled = true;
-      await lifecycle.record('escalated', actor, { reason });
+      await lifecycle.recordAct('escalated', actor, { reason });
     },
     fileLawsuit: async ({ actor, ...lawsuit }) => {
       state.lawsuit = lawsuit;
       state.status = 'litigation';
       const deadline = lifecycle.meet('review', lawsuit.filedAt);
       cancelOpenDeadlines(state);
-      await lifecycle.record('lawsuit_filed', actor, { ...lawsuit, late: deadline.late });
+      await lifecycle.recordAct('lawsuit_filed', actor, { ...lawsuit, late: deadline.late });
     },
     suspend: async ({ reason, actor }) => {
       state.suspension = { since: lifecycle.today(), reason, resumeTo: state.status };
       state.status = 'suspended';
-      await lifecycle.record('suspended', actor, { reason });
+      await lifecycle.recordAct('suspended', actor, { reason });
     },
     resume: async ({ reason, actor }) => {
       const suspension = state.suspension!;
@@ -58,7 +58,7 @@ export function actsOf(lifecycle: RecommendationLifecycle): Acts {
       state.suspendedDays += days;
       lifecycle.reviewResumedAt = Date.now();
       await lifecycle.refreshDeadlines();
-      await lifecycle.record('resumed', actor, {
+      await lifecycle.recordAct('resumed', actor, {
         reason,
         suspendedDays: days,
         reviewDueAt: deadlineOf(state, 'review').dueDate,
@@ -67,13 +67,13 @@ export function actsOf(lifecycle: RecommendationLifecycle): Acts {
     extendReview: async ({ reason, actor }) => {
       state.reviewExtensions += 1;
       await lifecycle.refreshDeadlines();
-      await lifecycle.record('review_extended', actor, { reason, reviewDueAt: deadlineOf(state, 'review').dueDate });
+      await lifecycle.recordAct('review_extended', actor, { reason, reviewDueAt: deadlineOf(state, 'review').dueDate });
     },
     withdraw: async ({ reason, actor }) => {
       state.withdrawal = { on: lifecycle.today(), reason };
       state.status = 'withdrawn';
       cancelOpenDeadlines(state);
-      await lifecycle.record('withdrawn', actor, { reason });
+      await lifecycle.recordAct('withdrawn', actor, { reason });
     },
   };
 }

@@ -16,6 +16,7 @@ import {
   type Proposal,
   type RecommendationState,
 } from '../../domain/lifecycle';
+import { assertStorable } from '../../domain/storableText';
 import {
   actionUpdates,
   decideUpdate,
@@ -60,6 +61,7 @@ function handleActs(lifecycle: RecommendationLifecycle, acts: Acts): void {
       {
         validator: (update) => {
           lifecycle.assertReady();
+          assertStorable(update);
           if (lifecycle.approvalsRequired && needsApproval(action)) {
             throw new TransitionRejected(
               `${ACTION_LABELS[action]} takes effect only on the 检察长's approval: propose it`,
@@ -81,7 +83,7 @@ function handleApprovals(lifecycle: RecommendationLifecycle, acts: Acts): void {
       const pending = { ...proposal, proposedBy: actor, proposedAt, sequence: state.sequence + 1 } as PendingApproval;
       state.pendingApproval = pending;
       lifecycle.approvalReminderAt = Date.now() + APPROVAL_REMINDER_EVERY_DAYS * DAY_MS;
-      await lifecycle.record('approval_requested', actor, { action: proposal.action, input: proposal.input });
+      await lifecycle.recordAct('approval_requested', actor, { action: proposal.action, input: proposal.input });
       // The approver hears of it at once; the loop repeats the reminder while it waits.
       await remindApprover(lifecycle, pending, 0);
       return state;
@@ -89,6 +91,7 @@ function handleApprovals(lifecycle: RecommendationLifecycle, acts: Acts): void {
     {
       validator: ({ actor: _proposer, ...proposal }) => {
         lifecycle.assertReady();
+        assertStorable(proposal);
         if (!needsApproval(proposal.action))
           throw new TransitionRejected(`${proposal.action} needs no approval; record it directly`);
         assertProposable(state, proposal as Proposal, lifecycle.today(), rules);
@@ -103,7 +106,7 @@ function handleApprovals(lifecycle: RecommendationLifecycle, acts: Acts): void {
       lifecycle.approvalReminderAt = Infinity;
       const { action, proposedBy, sequence } = pending;
       if (!decision.approve) {
-        await lifecycle.record('approval_rejected', decision.actor, {
+        await lifecycle.recordAct('approval_rejected', decision.actor, {
           action,
           proposal: sequence,
           proposedBy,
@@ -111,7 +114,7 @@ function handleApprovals(lifecycle: RecommendationLifecycle, acts: Acts): void {
         });
         return state;
       }
-      await lifecycle.record('approval_granted', decision.actor, {
+      await lifecycle.recordAct('approval_granted', decision.actor, {
         action,
         proposal: sequence,
         proposedBy,
@@ -124,6 +127,7 @@ function handleApprovals(lifecycle: RecommendationLifecycle, acts: Acts): void {
     {
       validator: (decision) => {
         lifecycle.assertReady();
+        assertStorable(decision);
         assertDecidable(state, decision, lifecycle.today(), rules);
       },
     },
@@ -137,12 +141,13 @@ function handleReassignment(lifecycle: RecommendationLifecycle): void {
     async ({ handler, reason, actor }) => {
       const from = state.details.handler;
       state.details = { ...state.details, handler };
-      await lifecycle.record('reassigned', actor, { from, to: handler, reason });
+      await lifecycle.recordAct('reassigned', actor, { from, to: handler, reason });
       return state;
     },
     {
       validator: (update) => {
         lifecycle.assertReady();
+        assertStorable(update);
         assertReassignable(state, update);
       },
     },

@@ -1,4 +1,5 @@
-import { log, patched } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, log, patched } from '@temporalio/workflow';
+import { UNRECORDABLE_EVENT } from '../../contracts/failures';
 import type { LifecycleEvent } from '../../activities';
 import { shanghaiDate, type CalendarDate } from '../../domain/dates';
 import type { DeadlineKind } from '../../domain/deadlines';
@@ -13,7 +14,7 @@ import {
 } from '../../domain/lifecycle';
 import { DEFAULT_REMINDER_POLICY, type ReminderPolicy } from '../../domain/reminders';
 import type { LifecycleInput } from '../definitions';
-import { computeDeadlines, recordEvent } from './activities';
+import { computeDeadlines, recordActEvent, recordEvent } from './activities';
 import { SearchIndex } from './searchIndex';
 
 /** The actor of what the lifecycle does on its own: reminders, recalculations, the look-back. */
@@ -43,6 +44,8 @@ export class RecommendationLifecycle {
   /** When the review last resumed: its reminders that fell during the suspension are not raised late. */
   reviewResumedAt = 0;
   private readonly searchIndex: SearchIndex;
+  /** The state as the last recorded event left it, to undo an act whose event the database refuses. */
+  private lastRecorded = { state: '', approvalReminderAt: Infinity, reviewResumedAt: 0 };
 
   constructor(input: LifecycleInput) {
     this.rules = input.rules;
@@ -67,13 +70,46 @@ export class RecommendationLifecycle {
     if (!this.ready) throw new Error('the recommendation is still being set up; try again in a moment');
   }
 
-  /** Numbers and records an event: the activity writes it to the event log and projects the state. */
+  /** Numbers and records an event of the lifecycle's own (or the setup): retried until it is recorded. */
   async record(type: string, actor: string, data: Record<string, unknown>): Promise<void> {
+    const event = this.numbered(type, actor, data);
+    await recordEvent({ state: this.state, event });
+    this.remember();
+  }
+
+  /**
+   * Numbers and records a person's act. An act takes effect only together with its event: when the database
+   * refuses the event for good, the state goes back to what the last recorded event left and the Update fails.
+   * Should another event have been numbered meanwhile, the state cannot go back past it; the event is then
+   * retried like the lifecycle's own (the activity logs and counts each refusal).
+   */
+  async recordAct(type: string, actor: string, data: Record<string, unknown>): Promise<void> {
+    const event = this.numbered(type, actor, data);
+    try {
+      await recordActEvent({ state: this.state, event });
+    } catch (error) {
+      const refused = error instanceof ActivityFailure && error.cause instanceof ApplicationFailure;
+      if (!refused || (error.cause as ApplicationFailure).type !== UNRECORDABLE_EVENT) throw error;
+      if (this.state.sequence !== event.sequence) {
+        await recordEvent({ state: this.state, event });
+        this.remember();
+        return;
+      }
+      this.rollBack();
+      throw ApplicationFailure.create({
+        type: UNRECORDABLE_EVENT,
+        nonRetryable: true,
+        message: `${error.cause!.message}; the act did not take effect`,
+      });
+    }
+    this.remember();
+  }
+
+  private numbered(type: string, actor: string, data: Record<string, unknown>): LifecycleEvent {
     const { state } = this;
     this.searchIndex.update(state);
     state.sequence += 1;
     state.updatedAt = new Date().toISOString();
-    const event: LifecycleEvent = { sequence: state.sequence, type, actor, occurredAt: state.updatedAt, data };
     // Replay-safe: the workflow logger stays silent while a history is replayed.
     log.info('lifecycle event', {
       type,
@@ -81,7 +117,22 @@ export class RecommendationLifecycle {
       recommendationId: state.recommendationId,
       status: state.status,
     });
-    await recordEvent({ state, event });
+    return { sequence: state.sequence, type, actor, occurredAt: state.updatedAt, data };
+  }
+
+  private remember(): void {
+    const { approvalReminderAt, reviewResumedAt } = this;
+    this.lastRecorded = { state: JSON.stringify(this.state), approvalReminderAt, reviewResumedAt };
+  }
+
+  /** Back to the last recorded state, in place: the handlers hold this very state object. */
+  private rollBack(): void {
+    const state = this.state as unknown as Record<string, unknown>;
+    for (const key of Object.keys(state)) delete state[key];
+    Object.assign(state, JSON.parse(this.lastRecorded.state));
+    this.approvalReminderAt = this.lastRecorded.approvalReminderAt;
+    this.reviewResumedAt = this.lastRecorded.reviewResumedAt;
+    this.searchIndex.update(this.state);
   }
 
   /** Recomputes the deadlines from the dates, by the holiday schedules known now. */
