@@ -340,7 +340,11 @@ export const errorResponse = z
   .object({
     error: z.string().openapi({ example: 'invalid_input' }),
     message: z.string(),
-    issues: z.array(z.object({ field: z.string(), reason: z.string() })).optional(),
+    issues: z
+      .array(z.object({ field: z.string(), reason: z.string() }))
+      .optional()
+      .openapi({ description: 'each bad field and why, once; at most 20' }),
+    moreIssues: z.number().int().optional().openapi({ description: 'how many issues there were beyond those listed' }),
   })
   .openapi('Error');
 
