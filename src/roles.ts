@@ -56,6 +56,7 @@ export async function startApi(config: Config, endpoint: TemporalEndpoint, db: D
     lifecycle,
     logger,
     auth: config.auth,
+    outbound: config.channels.outbound,
     metrics: config.metrics.enabled ? { sdkMetricsUrl: temporalSdkMetricsUrl() } : undefined,
   });
   const server: Server = await new Promise((resolve) => {

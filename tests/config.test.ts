@@ -10,7 +10,8 @@ describe('configuration', () => {
     expect(config.temporal.address).toBeUndefined();
     expect(config.temporal.taskQueue).toBe('recommendations');
     expect(config.reminderPolicy).toEqual(DEFAULT_REMINDER_POLICY);
-    expect(config.channels).toEqual({});
+    // Channels reach public hosts only; the engine's own ports (API, embedded Temporal and its UI) nowhere.
+    expect(config.channels).toEqual({ outbound: { allowedHosts: [], enginePorts: [3000, 7233, 8233] } });
     expect(config.digestSchedule).toBe(true);
     expect(config.searchAttributes).toBe(true);
     expect(config.rules).toEqual({ maxReviewExtensions: 1, lookBackMonths: 6 });
@@ -59,9 +60,31 @@ describe('configuration', () => {
       SMTP_FROM: '检察院 <a@example.org>',
       DIGEST_SCHEDULE: 'off',
     });
-    expect(config.channels).toEqual({ smtp: { url: 'smtp://mail.example.org:25', from: '检察院 <a@example.org>' } });
+    expect(config.channels.smtp).toEqual({ url: 'smtp://mail.example.org:25', from: '检察院 <a@example.org>' });
     expect(config.digestSchedule).toBe(false);
     expect(() => loadConfig({ SMTP_URL: 'mail.example.org' })).toThrow(/SMTP_URL: an smtp:\/\/ or smtps:\/\/ URL/);
+  });
+
+  it('lets channels reach the hosts of CHANNEL_ALLOWED_HOSTS on the local network, and refuses a malformed entry', () => {
+    const config = loadConfig({
+      DATABASE_URL: 'file:/tmp/x.db',
+      PORT: '8080',
+      TEMPORAL_ADDRESS: 'temporal.intranet:7300',
+      TEMPORAL_SDK_METRICS_ADDRESS: '127.0.0.1:9464',
+      CHANNEL_ALLOWED_HOSTS: 'Robot-Gateway.intranet, 10.1.2.3:8443,[FD00::0:1]:9000',
+    });
+    expect(config.channels.outbound).toEqual({
+      allowedHosts: [
+        { host: 'robot-gateway.intranet', port: undefined },
+        { host: '10.1.2.3', port: 8443 },
+        { host: 'fd00::1', port: 9000 },
+      ],
+      enginePorts: [8080, 7233, 8233, 7300, 9464],
+    });
+    for (const bad of ['http://gateway.intranet', 'gateway:99999', 'gate way', '[not-ipv6]', 'user@gateway'])
+      expect(() => loadConfig({ CHANNEL_ALLOWED_HOSTS: `ok.intranet,${bad}` }), bad).toThrow(
+        /CHANNEL_ALLOWED_HOSTS: .* is not host\[:port\]/,
+      );
   });
 
   it('names each bad setting', () => {

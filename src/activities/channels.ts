@@ -1,5 +1,10 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { LookupFunction } from 'node:net';
 import { createTransport, type NodemailerError, type Transporter } from 'nodemailer';
+import { PUBLIC_ONLY, type OutboundPolicy } from '../domain/outboundAddress';
+import { connectionFor, RefusedDestination } from './outboundPolicy';
 
 export type ChannelKind = 'email' | 'webhook' | 'wecom' | 'dingtalk';
 
@@ -27,6 +32,8 @@ export interface ChannelSettings {
   smtp?: { url: string; from: string };
   /** Per request, default 10_000. */
   timeoutMs?: number;
+  /** Which hosts on the local network HTTP channels may reach (CHANNEL_ALLOWED_HOSTS); default: none. */
+  outbound?: OutboundPolicy;
   /** For signatures' timestamps; default Date.now. */
   now?: () => number;
 }
@@ -46,7 +53,8 @@ const DEFAULT_TIMEOUT_MS = 10_000;
 
 /**
  * Sends one message on one channel. Resolves when the remote side accepted it; throws ChannelError
- * (naming the channel kind and what the remote said) otherwise.
+ * otherwise, naming the channel kind and the outcome: an HTTP status, a robot's errcode, a network
+ * error code. What an HTTP receiver answers is never repeated: the message ends up in the API.
  */
 export async function sendOnChannel(
   channel: ChannelAddress,
@@ -55,15 +63,16 @@ export async function sendOnChannel(
 ): Promise<void> {
   const timeoutMs = settings.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const now = settings.now ?? Date.now;
+  const http = { timeoutMs, policy: settings.outbound ?? PUBLIC_ONLY };
   switch (channel.kind) {
     case 'email':
       return sendEmail(channel.address, message, settings.smtp, timeoutMs);
     case 'webhook':
-      return sendWebhook(channel, message, now(), timeoutMs);
+      return sendWebhook(channel, message, now(), http);
     case 'wecom':
-      return sendWecom(channel.address, message, timeoutMs);
+      return sendWecom(channel.address, message, http);
     case 'dingtalk':
-      return sendDingtalk(channel, message, now(), timeoutMs);
+      return sendDingtalk(channel, message, now(), http);
     default:
       throw new ChannelError(`unknown channel kind ${JSON.stringify((channel as { kind: unknown }).kind)}`, false);
   }
@@ -151,11 +160,17 @@ function messageIdFor(deliveryKey: string): string {
 
 // ---- HTTP channels
 
+/** How HTTP channels send: the time allowed per request, and where they may connect. */
+interface HttpOptions {
+  timeoutMs: number;
+  policy: OutboundPolicy;
+}
+
 async function sendWebhook(
   channel: ChannelAddress,
   message: OutgoingMessage,
   nowMs: number,
-  timeoutMs: number,
+  http: HttpOptions,
 ): Promise<void> {
   const timestamp = Math.floor(nowMs / 1000);
   const { deliveryKey, title, text, data } = message;
@@ -165,34 +180,40 @@ async function sendWebhook(
     'x-followup-timestamp': String(timestamp),
   };
   if (channel.secret) headers['x-followup-signature'] = webhookSignature(channel.secret, timestamp, rawBody);
-  await postJson('webhook', channel.address, rawBody, headers, timeoutMs);
+  await postJson('webhook', channel.address, rawBody, headers, http);
 }
 
 /** 企业微信 limits markdown content to 4096 bytes of UTF-8. */
 const WECOM_CONTENT_LIMIT_BYTES = 4096;
 /** 45009: API rate limit exceeded; -1: system busy. Both documented as "try again later". */
 const WECOM_RETRYABLE_ERRCODES = new Set([45009, -1]);
+/** What the documented errcodes mean, in words of our own: the robot's errmsg is never repeated. */
+const WECOM_ERRCODES = new Map([
+  [93000, 'invalid webhook URL or key'],
+  [45009, 'rate limit exceeded'],
+  [-1, 'system busy'],
+]);
 
-async function sendWecom(url: string, message: OutgoingMessage, timeoutMs: number): Promise<void> {
+async function sendWecom(url: string, message: OutgoingMessage, http: HttpOptions): Promise<void> {
   const content = truncateUtf8(`**${message.title}**\n${message.text}`, WECOM_CONTENT_LIMIT_BYTES);
-  const answer = await postJson(
-    'wecom',
-    url,
-    JSON.stringify({ msgtype: 'markdown', markdown: { content } }),
-    {},
-    timeoutMs,
-  );
-  checkRobotAnswer('wecom', answer, WECOM_RETRYABLE_ERRCODES);
+  const answer = await postJson('wecom', url, JSON.stringify({ msgtype: 'markdown', markdown: { content } }), {}, http);
+  checkRobotAnswer('wecom', answer, WECOM_RETRYABLE_ERRCODES, WECOM_ERRCODES);
 }
 
 /** 130101: sending too fast; -1: system busy. */
 const DINGTALK_RETRYABLE_ERRCODES = new Set([130101, -1]);
+const DINGTALK_ERRCODES = new Map([
+  [310000, 'security settings not met: keyword, 加签 signature or IP address'],
+  [300001, 'invalid access_token'],
+  [130101, 'sending too fast'],
+  [-1, 'system busy'],
+]);
 
 async function sendDingtalk(
   channel: ChannelAddress,
   message: OutgoingMessage,
   nowMs: number,
-  timeoutMs: number,
+  http: HttpOptions,
 ): Promise<void> {
   const url = channel.secret ? dingtalkSignedUrl(channel.address, channel.secret, nowMs) : channel.address;
   // DingTalk renders a bare "\n" as nothing; its documentation asks for two spaces on either side.
@@ -202,62 +223,114 @@ async function sendDingtalk(
     url,
     JSON.stringify({ msgtype: 'markdown', markdown: { title: message.title, text } }),
     {},
-    timeoutMs,
+    http,
   );
-  checkRobotAnswer('dingtalk', answer, DINGTALK_RETRYABLE_ERRCODES);
+  checkRobotAnswer('dingtalk', answer, DINGTALK_RETRYABLE_ERRCODES, DINGTALK_ERRCODES);
 }
 
-/** POSTs JSON and returns the body of a 2xx answer. URLs are left out of messages: robot URLs carry their access key. */
+/** A robot's verdict is a short JSON object; an answer longer than this is not one. */
+const MAX_ANSWER_BYTES = 64 * 1024;
+
+/**
+ * POSTs JSON where the outbound policy allows, and returns the body of a 2xx answer. Redirects are
+ * not followed: a redirected POST would lose its body, or carry it where the policy was not asked.
+ * Errors name the status or the network error code only, and never the URL: robot URLs carry their key.
+ */
 async function postJson(
   kind: ChannelKind,
-  url: string,
+  address: string,
   body: string,
   headers: Record<string, string>,
-  timeoutMs: number,
+  { timeoutMs, policy }: HttpOptions,
 ): Promise<string> {
-  if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol))
+  if (!URL.canParse(address) || !/^https?:$/.test(new URL(address).protocol))
     throw new ChannelError(`${kind}: address is not an http(s) URL`, false);
-  let status: number;
-  let answer: string;
+  let answer: { status: number; body: string };
   try {
-    const response = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
-      body,
-      redirect: 'manual', // a redirected POST would lose its body or go unsigned elsewhere
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    status = response.status;
-    answer = await response.text();
+    const { url, lookup } = connectionFor(address, policy);
+    answer = await post(url, body, { 'content-type': 'application/json', ...headers }, lookup, timeoutMs);
   } catch (error) {
-    if (error instanceof Error && error.name === 'TimeoutError')
-      throw new ChannelError(`${kind}: no answer within ${timeoutMs} ms`, true);
-    throw new ChannelError(`${kind}: request failed: ${describeFetchError(error)}`, true);
+    if (error instanceof RefusedDestination)
+      throw new ChannelError(`${kind}: address refused: ${error.message}`, false);
+    if (error instanceof AnswerTimeout) throw new ChannelError(`${kind}: no answer within ${timeoutMs} ms`, true);
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new ChannelError(`${kind}: request failed${code ? ` (${code})` : ''}`, true);
   }
+  const { status } = answer;
+  if (status >= 300 && status <= 399)
+    throw new ChannelError(`${kind}: HTTP ${status} (redirects are not followed)`, false);
   if (status < 200 || status > 299) {
     const retryable = status === 408 || status === 429 || status >= 500;
-    throw new ChannelError(`${kind}: HTTP ${status}: ${excerpt(answer)}`, retryable);
+    throw new ChannelError(`${kind}: HTTP ${status}`, retryable);
   }
-  return answer;
+  return answer.body;
+}
+
+class AnswerTimeout extends Error {}
+
+/** One POST on a connection of its own (no pooled socket outlives the policy it was checked under). */
+function post(
+  url: URL,
+  body: string,
+  headers: Record<string, string>,
+  lookup: LookupFunction | undefined,
+  timeoutMs: number,
+): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    const request = send(url, {
+      method: 'POST',
+      headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+      lookup,
+      agent: false,
+    });
+    const timer = setTimeout(() => request.destroy(new AnswerTimeout()), timeoutMs);
+    const settle = (outcome: () => void) => {
+      clearTimeout(timer);
+      outcome();
+    };
+    request.on('error', (error) => settle(() => reject(error)));
+    request.on('response', (response: IncomingMessage) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      const done = () => {
+        settle(() => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        request.destroy();
+      };
+      response.on('data', (chunk: Buffer) => {
+        chunks.push(chunk);
+        size += chunk.length;
+        if (size > MAX_ANSWER_BYTES) done();
+      });
+      response.on('end', done);
+      response.on('error', (error) => settle(() => reject(error)));
+    });
+    request.end(body);
+  });
 }
 
 /** Both robots answer HTTP 200 even on failure; the verdict is in `errcode` (0 = accepted). */
-function checkRobotAnswer(kind: ChannelKind, answer: string, retryableErrcodes: ReadonlySet<number>): void {
-  const reply = parseRobotReply(answer);
-  if (!reply) throw new ChannelError(`${kind}: unexpected answer: ${excerpt(answer)}`, false);
-  if (reply.errcode !== 0) {
+function checkRobotAnswer(
+  kind: ChannelKind,
+  answer: string,
+  retryableErrcodes: ReadonlySet<number>,
+  meanings: ReadonlyMap<number, string>,
+): void {
+  const errcode = robotErrcode(answer);
+  if (errcode === undefined) throw new ChannelError(`${kind}: unexpected answer (not the robot's JSON verdict)`, false);
+  if (errcode !== 0) {
+    const meaning = meanings.get(errcode);
     throw new ChannelError(
-      `${kind}: robot refused the message: errcode ${reply.errcode}, errmsg ${String(reply.errmsg)}`,
-      retryableErrcodes.has(reply.errcode),
+      `${kind}: robot refused the message: errcode ${errcode}${meaning ? ` (${meaning})` : ''}`,
+      retryableErrcodes.has(errcode),
     );
   }
 }
 
-function parseRobotReply(answer: string): { errcode: number; errmsg?: unknown } | undefined {
+function robotErrcode(answer: string): number | undefined {
   try {
-    const reply: unknown = JSON.parse(answer);
-    const errcode = (reply as { errcode?: unknown } | null)?.errcode;
-    return typeof errcode === 'number' ? { errcode, errmsg: (reply as { errmsg?: unknown }).errmsg } : undefined;
+    const errcode = (JSON.parse(answer) as { errcode?: unknown } | null)?.errcode;
+    return Number.isSafeInteger(errcode) ? (errcode as number) : undefined;
   } catch {
     return undefined;
   }
@@ -280,15 +353,4 @@ function truncateUtf8(text: string, maxBytes: number): string {
 /** fetch only accepts Latin-1 header values; non-ASCII in a delivery key is percent-encoded. */
 function asciiHeaderValue(value: string): string {
   return value.replace(/[^\x20-\x7e]/gu, encodeURIComponent);
-}
-
-/** undici reports "fetch failed" and keeps the reason (ECONNREFUSED, …) in `cause`. */
-function describeFetchError(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  return error.cause instanceof Error ? `${error.message} (${error.cause.message})` : error.message;
-}
-
-function excerpt(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > 200 ? flat.slice(0, 200) + '…' : flat || '(empty body)';
 }

@@ -24,6 +24,7 @@ import { registerOversightRoutes } from './oversightRoutes';
 import { registerReportRoutes } from './reportRoutes';
 import { registerRecommendationRoutes } from './recommendationRoutes';
 import { createMetrics, type MetricsOptions } from '../observability/metrics';
+import type { OutboundPolicy } from '../domain/outboundAddress';
 
 export interface AppDependencies {
   db: Database;
@@ -34,10 +35,20 @@ export interface AppDependencies {
   auth: AuthSettings;
   /** GET /metrics (Prometheus) and the latency histogram; absent (METRICS=off): /metrics answers 404. */
   metrics?: MetricsOptions;
+  /** Which hosts on the local network channel addresses may name (config.channels.outbound); default: none. */
+  outbound?: OutboundPolicy;
 }
 
 /** The HTTP API: JSON in and out, zod on every input. */
-export function createApp({ db, temporal, lifecycle, logger, metrics, auth }: AppDependencies): express.Express {
+export function createApp({
+  db,
+  temporal,
+  lifecycle,
+  logger,
+  metrics,
+  auth,
+  outbound,
+}: AppDependencies): express.Express {
   const app = express();
   app.disable('x-powered-by');
   // JSON only, never framed, never cached by a shared proxy: helmet's defaults plus no-store.
@@ -73,7 +84,7 @@ export function createApp({ db, temporal, lifecycle, logger, metrics, auth }: Ap
 
   registerRecommendationRoutes(app, { db, temporal, lifecycle });
   registerAccountRoutes(app, { db });
-  registerNotificationRoutes(app, { db, lifecycle });
+  registerNotificationRoutes(app, { db, lifecycle, outbound });
   registerCaseRoutes(app, { db, temporal, lifecycle });
   registerOversightRoutes(app, { db, temporal, lifecycle });
   registerReportRoutes(app, { db, temporal, lifecycle });

@@ -17,6 +17,8 @@ export class HttpError extends Error {
     readonly code: string,
     message: string,
     readonly details?: unknown,
+    /** How many issues there were beyond those in `details`. */
+    readonly moreIssues = 0,
   ) {
     super(message);
   }
@@ -24,10 +26,29 @@ export class HttpError extends Error {
 
 export const notFound = (what: string) => new HttpError(404, 'not_found', `${what} does not exist`);
 
-/** 400 with each bad field and why. */
+/** A 400 lists this many issues at most, and counts the rest: a body of 100,000 bad items gets a short answer. */
+export const MAX_LISTED_ISSUES = 20;
+/** A field path or a reason longer than this is cut (zod names every unknown key in one reason). */
+const MAX_ISSUE_TEXT = 300;
+
+const bounded = (text: string) => (text.length > MAX_ISSUE_TEXT ? `${text.slice(0, MAX_ISSUE_TEXT)}…` : text);
+
+/**
+ * 400 with the bad fields and why: each issue once, in `issues`, the first MAX_LISTED_ISSUES of them;
+ * the message names the first and counts the others. Reads only the issues it lists.
+ */
 export function invalidInput(error: z.ZodError): HttpError {
-  const issues = error.issues.map((issue) => ({ field: issue.path.join('.') || '(body)', reason: issue.message }));
-  return new HttpError(400, 'invalid_input', issues.map((i) => `${i.field}: ${i.reason}`).join('; '), issues);
+  const all = error.issues;
+  const issues = all.slice(0, MAX_LISTED_ISSUES).map((issue) => ({
+    field: bounded(issue.path.join('.') || '(body)'),
+    reason: bounded(issue.message),
+  }));
+  const [first] = issues;
+  const others = all.length - 1;
+  const message = first
+    ? `${first.field}: ${first.reason}${others > 0 ? ` (and ${others} more issue${others > 1 ? 's' : ''})` : ''}`
+    : 'invalid input';
+  return new HttpError(400, 'invalid_input', message, issues, all.length - issues.length);
 }
 
 /** 400 on one field, for a check beyond the schema's. */
@@ -89,9 +110,12 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     const log: Logger = res.locals.log ?? logger.child({ requestId: req.get('x-request-id') });
     if (mapped) {
       if (mapped.status >= 500) log.warn({ err: error, status: mapped.status, code: mapped.code }, mapped.message);
-      res
-        .status(mapped.status)
-        .json({ error: mapped.code, message: mapped.message, ...(mapped.details ? { issues: mapped.details } : {}) });
+      res.status(mapped.status).json({
+        error: mapped.code,
+        message: mapped.message,
+        ...(mapped.details ? { issues: mapped.details } : {}),
+        ...(mapped.moreIssues > 0 ? { moreIssues: mapped.moreIssues } : {}),
+      });
       return;
     }
     log.error({ err: error }, 'unhandled error');

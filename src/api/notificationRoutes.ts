@@ -4,9 +4,11 @@ import type { Database } from '../db/client';
 import type { Prisma } from '../generated/prisma/client';
 import type { DeadlineKind } from '../domain/deadlines';
 import { withAuditRetry } from '../audit/log';
+import { seesChannelsOf } from '../domain/access';
+import { PUBLIC_ONLY, refusedDestination, type OutboundPolicy } from '../domain/outboundAddress';
 import { forbidden, ownProcuratorate, requireRole } from './access';
 import { principal, type Principal } from '../auth/authenticate';
-import { notFound, parse } from './errors';
+import { fieldError, notFound, parse } from './errors';
 import type { LifecycleService } from './lifecycleClient';
 import type { ChannelKind } from '../activities/channels';
 import {
@@ -38,7 +40,7 @@ function personView(person: PersonRow, viewer: Principal): PersonResponse {
     kind: person.kind as PersonResponse['kind'],
     updatedAt: person.updatedAt.toISOString(),
     // Secrets are write-only: the API says whether one is set, never what it is.
-    ...(viewer.role === 'admin' || viewer.id === person.id
+    ...(seesChannelsOf(viewer, person.id)
       ? {
           channels: channels.map(({ id, kind, address, secret }) => ({
             id,
@@ -54,7 +56,7 @@ function personView(person: PersonRow, viewer: Principal): PersonResponse {
 /** The inbox and its deliveries, the people reminded, and each procuratorate's reminder policy. */
 export function registerNotificationRoutes(
   app: Express,
-  { db, lifecycle }: { db: Database; lifecycle: LifecycleService },
+  { db, lifecycle, outbound = PUBLIC_ONLY }: { db: Database; lifecycle: LifecycleService; outbound?: OutboundPolicy },
 ): void {
   /** Whose notifications the user may read: a handler their own, a department head their department's, others their procuratorate's. */
   async function recipientsSeenBy(user: Principal): Promise<string | { in: string[] }> {
@@ -84,7 +86,13 @@ export function registerNotificationRoutes(
       }),
       db.notification.count({ where }),
     ]);
-    res.json({ items: items.map(notificationView), total, limit, offset });
+    const user = principal(res);
+    res.json({
+      items: items.map((n) => notificationView(n, seesChannelsOf(user, n.recipient))),
+      total,
+      limit,
+      offset,
+    });
   });
 
   // Reading an overdue notice acknowledges it: its repeats stop going to the levels above the handler.
@@ -117,7 +125,10 @@ export function registerNotificationRoutes(
         by: actor,
       });
     }
-    res.json(notificationView(await db.notification.findUniqueOrThrow({ where: { id }, include: withDeliveries })));
+    // Only its recipient reads it, so they see their own addresses.
+    res.json(
+      notificationView(await db.notification.findUniqueOrThrow({ where: { id }, include: withDeliveries }), true),
+    );
   });
 
   app.get('/api/deliveries', async (req, res) => {
@@ -131,14 +142,19 @@ export function registerNotificationRoutes(
     const [items, total] = await Promise.all([
       db.delivery.findMany({
         where,
-        include: { attempts: true },
+        include: { attempts: true, notification: { select: { recipient: true } } },
         orderBy: [{ scheduledFor: 'desc' }, { id: 'desc' }],
         skip: offset,
         take: limit,
       }),
       db.delivery.count({ where }),
     ]);
-    res.json({ items: items.map(deliveryView), total, limit, offset });
+    res.json({
+      items: items.map((d) => deliveryView(d, seesChannelsOf(user, d.notification.recipient))),
+      total,
+      limit,
+      offset,
+    });
   });
 
   app.get('/api/people', async (req, res) => {
@@ -167,6 +183,11 @@ export function registerNotificationRoutes(
     requireRole(user, ['admin'], 'managing users');
     const { id } = parse(z.object({ id: personIdParam }), req.params);
     const { channels, ...particulars }: PersonBody = parse(personBody, req.body);
+    // E-mail goes through the operator's SMTP server; the URLs of the other kinds must lead where the engine may go.
+    channels.forEach((channel, index) => {
+      const refused = channel.kind === 'email' ? undefined : refusedDestination(channel.address, outbound);
+      if (refused) throw fieldError(`channels.${index}.address`, refused);
+    });
     if (particulars.procuratorate !== user.procuratorate)
       throw forbidden(`you manage the users of ${user.procuratorate} only`);
     const existing = await db.person.findUnique({ where: { id }, select: { procuratorate: true } });

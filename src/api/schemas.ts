@@ -27,12 +27,10 @@ export const createRecommendationBody = z
       .openapi({ description: 'client-chosen id; repeating a create with the same id and body is safe' }),
     documentNumber: text(100).openapi({ description: '文号', example: '某区检行公建〔2025〕12号' }),
     caseNumber: text(100).openapi({ description: '案号', example: '某区检行公立〔2025〕3号' }),
-    procuratorate: text(100)
-      .optional()
-      .openapi({
-        description: "人民检察院; the caller's own (the default) — no other is accepted",
-        example: '某区人民检察院',
-      }),
+    procuratorate: text(100).optional().openapi({
+      description: "人民检察院; the caller's own (the default) — no other is accepted",
+      example: '某区人民检察院',
+    }),
     domain: z
       .string()
       .refine(
@@ -41,12 +39,10 @@ export const createRecommendationBody = z
       )
       .openapi({ description: '法定领域', example: 'ecology_environment' }),
     agency: text(200).openapi({ description: '行政机关', example: '某区生态环境局' }),
-    handler: text(100)
-      .optional()
-      .openapi({
-        description: "承办检察官: a handler's user id; a handler registering may omit it (themselves)",
-        example: 'zhang',
-      }),
+    handler: text(100).optional().openapi({
+      description: "承办检察官: a handler's user id; a handler registering may omit it (themselves)",
+      example: 'zhang',
+    }),
     title: text(300).openapi({ description: '检察建议标题' }),
     measures: z.array(text(2000)).min(1, 'list at least one recommended measure').openapi({ description: '建议措施' }),
     issuedAt: calendarDate.openapi({ description: '检察建议作出日期' }),
@@ -298,9 +294,10 @@ export const deliveryResponse = z
     id: z.number().int(),
     notificationId: z.number().int(),
     channel: z.enum(['email', 'webhook', 'wecom', 'dingtalk']),
-    address: z
-      .string()
-      .openapi({ description: 'e-mail address, or the webhook URL without its query (which holds the key)' }),
+    address: z.string().optional().openapi({
+      description:
+        'e-mail address, or the webhook URL without its query (which holds the key); shown only to the recipient and to administrators, as their channels are in /api/people',
+    }),
     status: z.enum(DELIVERY_STATUSES),
     scheduledFor: z.string().openapi({ description: 'from when it may be sent: after quiet hours and rest days' }),
     sentAt: z.string().nullable(),
@@ -343,7 +340,11 @@ export const errorResponse = z
   .object({
     error: z.string().openapi({ example: 'invalid_input' }),
     message: z.string(),
-    issues: z.array(z.object({ field: z.string(), reason: z.string() })).optional(),
+    issues: z
+      .array(z.object({ field: z.string(), reason: z.string() }))
+      .optional()
+      .openapi({ description: 'each bad field and why, once; at most 20' }),
+    moreIssues: z.number().int().optional().openapi({ description: 'how many issues there were beyond those listed' }),
   })
   .openapi('Error');
 

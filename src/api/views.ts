@@ -102,12 +102,13 @@ function shownAddress(kind: string, address: string): string {
   return `${url.origin}${url.pathname}`;
 }
 
-export function deliveryView(d: DeliveryRow): DeliveryResponse {
+/** `showAddress`: whether the viewer may see the recipient's channels (seesChannelsOf); otherwise it is left out. */
+export function deliveryView(d: DeliveryRow, showAddress: boolean): DeliveryResponse {
   return {
     id: d.id,
     notificationId: d.notificationId,
     channel: d.channelKind as DeliveryResponse['channel'],
-    address: shownAddress(d.channelKind, d.address),
+    ...(showAddress ? { address: shownAddress(d.channelKind, d.address) } : {}),
     status: d.status as DeliveryResponse['status'],
     scheduledFor: d.scheduledFor.toISOString(),
     sentAt: d.sentAt?.toISOString() ?? null,
@@ -123,7 +124,10 @@ export function deliveryView(d: DeliveryRow): DeliveryResponse {
   };
 }
 
-export function notificationView(n: Notification & { deliveries: DeliveryRow[] }): NotificationResponse {
+export function notificationView(
+  n: Notification & { deliveries: DeliveryRow[] },
+  showAddresses: boolean,
+): NotificationResponse {
   return {
     id: n.id,
     recommendationId: n.recommendationId,
@@ -136,6 +140,6 @@ export function notificationView(n: Notification & { deliveries: DeliveryRow[] }
     message: n.message,
     raisedAt: n.raisedAt.toISOString(),
     readAt: n.readAt?.toISOString() ?? null,
-    deliveries: n.deliveries.sort((a, b) => a.id - b.id).map(deliveryView),
+    deliveries: n.deliveries.sort((a, b) => a.id - b.id).map((d) => deliveryView(d, showAddresses)),
   };
 }

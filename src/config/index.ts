@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { LifecycleRules } from '../domain/lifecycle';
 import { DEFAULT_REMINDER_POLICY, type ReminderPolicy } from '../domain/reminders';
 import type { ChannelSettings } from '../activities/channels';
+import { parseAllowedHosts, type AllowedHost } from '../domain/outboundAddress';
 import { databaseUrl } from './database';
 
 const dayList = z
@@ -34,6 +35,19 @@ export const configSchema = z
       .regex(/^smtps?:\/\//, 'an smtp:// or smtps:// URL')
       .optional(),
     SMTP_FROM: z.string().min(3).default('Followup 检察建议跟进 <followup@localhost>'),
+    /**
+     * Hosts on the local network (loopback, private, link-local…) that webhook, 企业微信 and 钉钉 channels
+     * may reach: comma-separated host[:port], e.g. an intranet robot gateway. Unset: public hosts only.
+     */
+    CHANNEL_ALLOWED_HOSTS: z
+      .string()
+      .optional()
+      .transform((list, ctx): AllowedHost[] => {
+        const parsed = parseAllowedHosts(list ?? '');
+        if ('hosts' in parsed) return parsed.hosts;
+        ctx.addIssue({ code: 'custom', message: parsed.problem });
+        return z.NEVER;
+      }),
     /** Whether this process keeps the daily digest Schedule (08:30 Asia/Shanghai) in place. */
     DIGEST_SCHEDULE: z.enum(['on', 'off']).default('on'),
     /** Whether lifecycles keep custom search attributes (API processes register them when missing). */
@@ -128,6 +142,14 @@ export interface AuthSettings {
   corsOrigins: string[];
 }
 
+/** The ports this engine listens on, which channels may not reach on any host the operator did not allow with it. */
+function enginePorts(c: z.infer<typeof configSchema>): number[] {
+  const temporalPort = c.TEMPORAL_ADDRESS ? Number(/:(\d+)$/.exec(c.TEMPORAL_ADDRESS)?.[1] ?? 7233) : undefined;
+  const sdkMetricsPort = Number(/:(\d+)$/.exec(c.TEMPORAL_SDK_METRICS_ADDRESS)?.[1]);
+  const ports = [c.PORT, c.TEMPORAL_DEV_PORT, c.TEMPORAL_DEV_UI_PORT, temporalPort, sdkMetricsPort];
+  return [...new Set(ports.filter((port): port is number => Number.isInteger(port) && port! > 0))];
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = configSchema.safeParse(env);
   if (!parsed.success) {
@@ -170,7 +192,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       hourOfDay: c.REMINDER_HOUR,
     },
     rules: { maxReviewExtensions: c.MAX_REVIEW_EXTENSIONS, lookBackMonths: c.LOOK_BACK_MONTHS },
-    channels: c.SMTP_URL ? { smtp: { url: c.SMTP_URL, from: c.SMTP_FROM } } : {},
+    channels: {
+      ...(c.SMTP_URL ? { smtp: { url: c.SMTP_URL, from: c.SMTP_FROM } } : {}),
+      outbound: { allowedHosts: c.CHANNEL_ALLOWED_HOSTS, enginePorts: enginePorts(c) },
+    },
     digestSchedule: c.DIGEST_SCHEDULE === 'on',
     searchAttributes: c.SEARCH_ATTRIBUTES === 'on',
     auth: {

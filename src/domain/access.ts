@@ -59,3 +59,13 @@ const PERMISSIONS: Record<Role, readonly Permission[]> = {
 export function may(role: string, permission: Permission): boolean {
   return (PERMISSIONS[role as Role] ?? []).includes(permission);
 }
+
+/**
+ * Whether `viewer` sees a person's contact channels (their addresses): the person themselves, and an
+ * administrator, who manages them. Colleagues see who someone is, not how to reach them, wherever
+ * an address would appear (the people list, the inbox's deliveries, the delivery log).
+ * The caller has already kept the person within the viewer's procuratorate.
+ */
+export function seesChannelsOf(viewer: { id: string; role: string }, personId: string): boolean {
+  return viewer.role === 'admin' || viewer.id === personId;
+}

@@ -12,7 +12,7 @@ export interface LifecycleWorkerOptions {
   namespace: string;
   taskQueue: string;
   db: Database;
-  /** How external channels are reached (the SMTP server). */
+  /** How external channels are reached (the SMTP server, the hosts on the local network they may reach). */
   channels?: ChannelSettings;
   /** A pre-built bundle (tests build it once); otherwise the workflows are bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];

@@ -8,6 +8,7 @@ import type { DeadlineState, Status } from '../../src/domain/lifecycle';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { detailsFor } from '../support/lifecycle';
 import {
+  LOOPBACK_ALLOWED,
   startHttpReceiver,
   startSmtpReceiver,
   type HttpReceiver,
@@ -37,6 +38,7 @@ beforeAll(async () => {
   activities = createActivities(database.db, {
     smtp: { url: smtp.url, from: 'Followup <followup@example.org>' },
     timeoutMs: 5_000,
+    outbound: LOOPBACK_ALLOWED,
   });
 });
 
@@ -381,7 +383,8 @@ describe('deliver', () => {
       expect(failure.message).toContain('HTTP 500');
       const pending = await database.db.delivery.findUniqueOrThrow({ where: { id: deliveryId } });
       expect(pending).toMatchObject({ status: 'pending', sentAt: null });
-      expect(pending.lastError).toContain('HTTP 500');
+      // The status only: what the receiver answered stays out of what the API shows.
+      expect(pending.lastError).toBe('webhook: HTTP 500');
     }
     expect(await activities.deliver({ deliveryId })).toBe('sent');
 
@@ -391,8 +394,8 @@ describe('deliver', () => {
       [2, 'failed'],
       [3, 'accepted'],
     ]);
-    expect(attempts[0]![2]).toContain('HTTP 500');
-    expect(attempts[1]![2]).toContain('HTTP 500');
+    expect(attempts[0]![2]).toBe('webhook: HTTP 500');
+    expect(attempts[1]![2]).toBe('webhook: HTTP 500');
     expect(attempts[2]![2]).toBeNull();
     const delivery = await database.db.delivery.findUniqueOrThrow({ where: { id: deliveryId } });
     expect(delivery).toMatchObject({ status: 'sent', lastError: null });
@@ -416,14 +419,14 @@ describe('deliver', () => {
     expect(failure.message).toContain('HTTP 400');
     const delivery = await database.db.delivery.findUniqueOrThrow({ where: { id: deliveryId } });
     expect(delivery.status).toBe('pending');
-    expect(delivery.lastError).toContain('HTTP 400');
+    expect(delivery.lastError).toBe('webhook: HTTP 400');
     const attempts = await attemptsOf(deliveryId);
     expect(attempts.map(([attempt, status]) => [attempt, status])).toEqual([[1, 'failed']]);
-    expect(attempts[0]![2]).toContain('HTTP 400');
+    expect(attempts[0]![2]).toBe('webhook: HTTP 400');
     expect(arrivedAt(path)).toHaveLength(1);
   });
 
-  it('does not retry a 企业微信 robot refusing the message (errcode 93000), and keeps its errmsg', async () => {
+  it('does not retry a 企业微信 robot refusing the message (errcode 93000), and keeps its errmsg out', async () => {
     const path = '/wecom-refusing';
     const errmsg = 'invalid webhook url, hint: [1772755200_test]';
     answers.set(path, () => ({ status: 200, body: { errcode: 93000, errmsg } }));
@@ -435,8 +438,8 @@ describe('deliver', () => {
     expect(failure.message).toContain('93000');
     const delivery = await database.db.delivery.findUniqueOrThrow({ where: { id: deliveryId } });
     expect(delivery.status).toBe('pending');
-    expect(delivery.lastError).toContain('errcode 93000');
-    expect(delivery.lastError).toContain(errmsg);
+    expect(delivery.lastError).toBe('wecom: robot refused the message: errcode 93000 (invalid webhook URL or key)');
+    expect(JSON.stringify(await attemptsOf(deliveryId))).not.toContain('hint');
     expect(arrivedAt(path).map((r) => r.body)).toEqual([
       { msgtype: 'markdown', markdown: { content: `**${TITLE}**\n${MESSAGE}` } },
     ]);
@@ -481,6 +484,26 @@ describe('deliver', () => {
       signature: request!.headers['x-followup-signature'],
     };
     expect(verifyWebhookSignature(secret, headers, request!.rawBody, Math.floor(Date.now() / 1000))).toBe(true);
+  });
+
+  it('refuses, sending nothing and for good, a loopback channel once the allow-list no longer names it', async () => {
+    const path = '/saved-while-allowed';
+    const { planned } = await plannedFor([
+      { kind: 'webhook', address: `${http.url}${path}` },
+      { kind: 'wecom', address: `http://localhost:${http.port}${path}?key=k` },
+    ]);
+    // The same worker, restarted by the operator without CHANNEL_ALLOWED_HOSTS.
+    const publicOnly = createActivities(database.db, { timeoutMs: 5_000 });
+    for (const { deliveryId } of planned) {
+      const failure = await failureOf(publicOnly.deliver({ deliveryId }));
+      expect(failure.nonRetryable).toBe(true);
+      const delivery = await database.db.delivery.findUniqueOrThrow({ where: { id: deliveryId } });
+      expect(delivery.lastError).toMatch(
+        /^(webhook|wecom): address refused: the host (is a loopback address|names this machine)/,
+      );
+      expect((await attemptsOf(deliveryId)).map(([attempt, status]) => [attempt, status])).toEqual([[1, 'failed']]);
+    }
+    expect(arrivedAt(path)).toHaveLength(0);
   });
 
   it('cancels a delivery whose channel was removed before sending, and sends nothing', async () => {

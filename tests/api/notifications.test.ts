@@ -221,12 +221,13 @@ describe('the inbox and its deliveries', () => {
       (r) => r.body.total === notices,
     );
     expect(failed.body.total).toBe(notices);
-    expect(failed.body.items[0]).toMatchObject({
-      channel: 'email',
-      address: 'zhao@example.org',
-      status: 'failed',
-      sentAt: null,
-    });
+    expect(failed.body.items[0]).toMatchObject({ channel: 'email', status: 'failed', sentAt: null });
+    // The 检察长 sees that it failed, not where it went: the handler's channels are theirs and the administrators'.
+    expect(failed.body.items[0]).not.toHaveProperty('address');
+    const logged = await get(`/api/deliveries?status=failed&recommendationId=${created.id}`, office.adminToken);
+    expect(logged.body.items.map((d: { address: string }) => d.address)).toEqual(
+      Array(notices).fill('zhao@example.org'),
+    );
     expect(failed.body.items[0].lastError).toMatch(/no SMTP server configured/);
     expect(failed.body.items[0].attempts).toEqual([
       { attempt: 1, status: 'failed', error: expect.stringMatching(/SMTP/), at: expect.any(String) },
@@ -240,11 +241,22 @@ describe('the inbox and its deliveries', () => {
     expect(notice.deliveries.map((d: { channel: string; status: string }) => [d.channel, d.status])).toEqual([
       ['email', 'failed'],
     ]);
+    // Their own addresses they see; so do administrators; the 检察长, who reads the same notice, does not.
+    expect(notice.deliveries[0].address).toBe('zhao@example.org');
+    const seenBy = async (token: string) =>
+      (await get(`/api/notifications?recipient=${handler}&type=overdue`, token)).body.items.find(
+        (n: { id: number }) => n.id === notice.id,
+      ).deliveries[0];
+    expect(await seenBy(office.adminToken)).toMatchObject({ channel: 'email', address: 'zhao@example.org' });
+    const seenByChief = await seenBy(office.token);
+    expect(seenByChief).toMatchObject({ channel: 'email', status: 'failed' });
+    expect(seenByChief).not.toHaveProperty('address');
 
     expect((await post(`/api/notifications/${notice.id}/read`, {})).status).toBe(404);
     const read = await post(`/api/notifications/${notice.id}/read`, {}, handlerToken);
     expect(read.status).toBe(200);
     expect(read.body.readAt).toEqual(expect.any(String));
+    expect(read.body.deliveries[0].address).toBe('zhao@example.org');
     const acknowledged = await eventually(
       () => get(`/api/recommendations/${created.id}`),
       (r) => r.body.events.some((e: { type: string }) => e.type === 'overdue_acknowledged'),
@@ -276,6 +288,10 @@ describe('the OpenAPI document', () => {
       expect(Object.keys(paths)).toContain(path);
     }
     expect(Object.keys(paths['/api/reminder-policies/{procuratorate}'])).toEqual(['get', 'put']);
+    // A delivery's address is there only for those who may see the recipient's channels.
+    const { Delivery } = (await get('/api/openapi.json')).body.components.schemas;
+    expect(Delivery.required).not.toContain('address');
+    expect(Delivery.properties.address.description).toMatch(/only to the recipient and to administrators/);
   });
 });
 

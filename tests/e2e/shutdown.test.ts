@@ -188,7 +188,8 @@ describe.skipIf(!!process.env.TEST_POSTGRES_URL).concurrent('graceful shutdown',
       await answered;
       return { status: 200, body: { ok: true } };
     });
-    const env = roleEnv(`shutdown-worker-${rand()}`);
+    // The receiver is on loopback: the operator's allow-list lets the webhook reach it.
+    const env = roleEnv(`shutdown-worker-${rand()}`, { CHANNEL_ALLOWED_HOSTS: '127.0.0.1' });
     const [worker, { child: apiChild, ready: api }] = await Promise.all([
       startProcess('src/worker/main.ts', env, /worker running/),
       startProcess('src/api/main.ts', env, API_LISTENING),

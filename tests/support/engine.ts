@@ -15,6 +15,7 @@ import { createTestDatabase } from './database';
 import { useDefaultToken } from './api';
 import { seedUsers, type Tokens } from './users';
 import type { AuthSettings } from '../../src/config';
+import type { ChannelSettings } from '../../src/activities/channels';
 import { bundleLifecycleWorkflows, createDevServerEnvironment, createTimeSkippingEnvironment } from './temporal';
 
 /** The whole engine in-process: a real Temporal dev server, a real worker, a fresh database and the HTTP API. */
@@ -48,6 +49,8 @@ export interface TestEngineOptions {
   auth?: Partial<AuthSettings>;
   /** Temporal's time-skipping test server instead of the dev server: env.sleep moves months on (no search attributes there). */
   timeSkipping?: boolean;
+  /** How the worker reaches channels, and (`outbound`) which hosts the API accepts in channel addresses; default: public hosts only, no SMTP. */
+  channels?: ChannelSettings;
 }
 
 export async function startTestEngine(options: TestEngineOptions = {}): Promise<TestEngine> {
@@ -66,6 +69,7 @@ export async function startTestEngine(options: TestEngineOptions = {}): Promise<
     taskQueue,
     db,
     workflowBundle,
+    channels: options.channels,
   });
   const running = worker.run();
 
@@ -86,6 +90,7 @@ export async function startTestEngine(options: TestEngineOptions = {}): Promise<
     logger: pino({ level: 'silent' }),
     metrics: options.metrics,
     auth,
+    outbound: options.channels?.outbound,
   });
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(0, '127.0.0.1', (error?: Error) => (error ? reject(error) : resolve(s)));

@@ -2,8 +2,15 @@ import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { simpleParser } from 'mailparser';
 import { SMTPServer, type SMTPServerError } from 'smtp-server';
+import type { OutboundPolicy } from '../../src/domain/outboundAddress';
 
 /** Loopback stand-ins for the remote ends of the delivery channels: an HTTP endpoint and an SMTP server. */
+
+/**
+ * What an operator sets (CHANNEL_ALLOWED_HOSTS=127.0.0.1) for channels to reach these receivers:
+ * without it, the engine refuses every loopback address.
+ */
+export const LOOPBACK_ALLOWED: OutboundPolicy = { allowedHosts: [{ host: '127.0.0.1' }], enginePorts: [] };
 
 export interface ReceivedRequest {
   path: string;
@@ -20,11 +27,13 @@ export interface ReceivedRequest {
 export interface ReceiverAnswer {
   status: number;
   body: unknown;
+  headers?: Record<string, string>;
 }
 
 export interface HttpReceiver {
   /** http://127.0.0.1:PORT */
   url: string;
+  port: number;
   received: ReceivedRequest[];
   /**
    * Answer the next requests with this (default: 200 + {errcode:0,errmsg:'ok'}, which suits the
@@ -35,7 +44,8 @@ export interface HttpReceiver {
   close(): Promise<void>;
 }
 
-export async function startHttpReceiver(): Promise<HttpReceiver> {
+/** `host`: where to listen, default 127.0.0.1 (`url` names 127.0.0.1 whatever it is). */
+export async function startHttpReceiver(host = '127.0.0.1'): Promise<HttpReceiver> {
   const received: ReceivedRequest[] = [];
   let answer: (req: ReceivedRequest) => ReceiverAnswer | Promise<ReceiverAnswer> = () => ({
     status: 200,
@@ -57,20 +67,24 @@ export async function startHttpReceiver(): Promise<HttpReceiver> {
         receivedAt: Date.now(),
       };
       received.push(request);
-      const { status, body } = await answer(request);
+      const { status, body, headers } = await answer(request);
       const isText = typeof body === 'string';
-      res.writeHead(status, { 'content-type': isText ? 'text/plain; charset=utf-8' : 'application/json' });
+      res.writeHead(status, {
+        'content-type': isText ? 'text/plain; charset=utf-8' : 'application/json',
+        ...headers,
+      });
       res.end(isText ? body : JSON.stringify(body));
     } catch (error) {
       // A broken answer function should fail the test visibly, not hang it.
       res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' }).end(`receiver error: ${String(error)}`);
     }
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const { port } = server.address() as AddressInfo;
 
   return {
     url: `http://127.0.0.1:${port}`,
+    port,
     received,
     respondWith(next) {
       answer = next;
