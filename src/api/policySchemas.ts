@@ -66,12 +66,9 @@ export const reminderPolicySchema = z
       .max(23)
       .default(9)
       .openapi({ description: 'hour (Asia/Shanghai) at which reminders are raised' }),
-    quietHours: z
-      .strictObject({ start: timeOfDay, end: timeOfDay })
-      .default({ start: '20:00', end: '08:00' })
-      .openapi({
-        description: 'nothing is sent in these hours (Asia/Shanghai); what falls in them waits for their end',
-      }),
+    quietHours: z.strictObject({ start: timeOfDay, end: timeOfDay }).default({ start: '20:00', end: '08:00' }).openapi({
+      description: 'nothing is sent in these hours (Asia/Shanghai); what falls in them waits for their end',
+    }),
     sendOnRestDays: z
       .array(z.enum(REMINDER_TYPES))
       .default(['overdue'])

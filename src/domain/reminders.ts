@@ -1,6 +1,13 @@
 import type { RecommendationDetails } from '../api/schemas';
 import type { ReminderPolicy } from '../api/policySchemas';
-import { addCalendarDays, endOfShanghaiDay, shanghaiDate, shanghaiInstant, type CalendarDate } from './dates';
+import {
+  addCalendarDays,
+  daysBetween,
+  endOfShanghaiDay,
+  shanghaiDate,
+  shanghaiInstant,
+  type CalendarDate,
+} from './dates';
 import { DEADLINE_LABELS, type DeadlineKind } from './deadlines';
 
 export type { ReminderPolicy } from '../api/policySchemas';
@@ -104,8 +111,10 @@ function reminder(deadline: DueDeadline, type: ReminderType, days: number, at: n
  * The notice raised the moment a deadline passes (the end of its due day).
  * Raised from the state, not the clock, so a recommendation entered after the fact gets it too.
  */
-export function overdueNotice(deadline: DueDeadline, at: number): Reminder {
-  return reminder(deadline, 'overdue', 1, at);
+export function overdueNotice(deadline: DueDeadline, raisedAt: number): Reminder {
+  // Raised late (a recommendation registered after the fact), it says how overdue the deadline really is.
+  const days = Math.max(1, daysBetween(deadline.dueDate, shanghaiDate(raisedAt)));
+  return reminder(deadline, 'overdue', days, Math.max(raisedAt, overdueAt(deadline)));
 }
 
 export function overdueAt(deadline: DueDeadline): number {

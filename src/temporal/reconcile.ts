@@ -68,6 +68,13 @@ export async function reconcile(
         continue;
       }
       const expected = projection(state);
+      // Every event the workflow numbered must be in the event log: an act present in the workflow's history
+      // and absent from the read model is drift however the row's columns look.
+      const recorded = await db.recommendationEvent.count({
+        where: { recommendationId: row.id, sequence: { lte: state.sequence } },
+      });
+      if (recorded !== state.sequence)
+        drift.push({ recommendationId: row.id, field: 'events', readModel: recorded, workflow: state.sequence });
       for (const field of COMPARED) {
         if (row[field] !== expected[field])
           drift.push({ recommendationId: row.id, field, readModel: row[field], workflow: expected[field] });

@@ -68,6 +68,8 @@ describe('search attributes and reconciliation', () => {
       where: { id: fresh.id },
       data: { status: 'closed', nextDueAt: '2099-01-01' },
     });
+    // An event the workflow numbered but the event log lacks (as if an act's event had never been stored).
+    await engine.db.recommendationEvent.deleteMany({ where: { recommendationId: fresh.id } });
     const ghost = createBody({ id: `ghost-${rand()}`, handler: handlers[0] });
     const { id: ghostId, ...particulars } = ghost;
     await engine.db.recommendation.create({
@@ -85,6 +87,7 @@ describe('search attributes and reconciliation', () => {
     expect(report.checked).toBe(3);
     expect(report.drift).toEqual(
       [
+        { recommendationId: fresh.id, field: 'events', readModel: 0, workflow: 1 },
         { recommendationId: fresh.id, field: 'nextDueAt', readModel: '2099-01-01', workflow: fresh.nextDueAt },
         { recommendationId: fresh.id, field: 'status', readModel: 'closed', workflow: 'awaiting_reply' },
         { recommendationId: ghostId, field: 'workflow', readModel: workflowIdFor(ghostId!), workflow: null },
@@ -104,6 +107,6 @@ describe('search attributes and reconciliation', () => {
     );
     expect(failure?.code).toBe(1);
     expect(failure?.stdout).toContain(`${fresh.id}\tstatus\tread model: "closed"\tworkflow: "awaiting_reply"`);
-    expect(failure?.stdout).toContain('3 differences in 3 recommendations');
+    expect(failure?.stdout).toContain('4 differences in 3 recommendations');
   }, 90_000);
 });

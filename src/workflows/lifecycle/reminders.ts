@@ -41,7 +41,7 @@ export async function raiseDue(lifecycle: RecommendationLifecycle, after: number
     if (becameOverdue) state.status = 'overdue';
     await remind(
       lifecycle,
-      overdueNotice(deadline, overdueAt(deadline)),
+      overdueNotice(deadline, now),
       becameOverdue ? 'became_overdue' : 'deadline_passed',
       { deadline: deadline.kind, dueDate: deadline.dueDate },
     );
