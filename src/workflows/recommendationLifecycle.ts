@@ -157,7 +157,7 @@ export async function recommendationLifecycle(input: LifecycleInput): Promise<Re
   }
 
   async function refreshDeadlines(): Promise<void> {
-    applyDeadlines(state, await computeDeadlines(deadlineInputOf(state)));
+    applyDeadlines(state, await computeDeadlines(deadlineInputOf(state), state.details.procuratorate));
   }
 
   const meet = (kind: DeadlineKind, on: CalendarDate) => meetDeadline(state, kind, on);
