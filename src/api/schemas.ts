@@ -12,7 +12,8 @@ export const DELIVERY_STATUSES = ['pending', 'sent', 'failed', 'cancelled'] as c
 
 /** The single source of the API's types: request bodies, queries and the documents it returns. */
 
-const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`);
+export const text = (max: number) =>
+  z.string().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`);
 export const calendarDate = z
   .string()
   .refine(isCalendarDate, 'must be a real date written YYYY-MM-DD')
@@ -27,12 +28,10 @@ export const createRecommendationBody = z
       .openapi({ description: 'client-chosen id; repeating a create with the same id and body is safe' }),
     documentNumber: text(100).openapi({ description: '文号', example: '某区检行公建〔2025〕12号' }),
     caseNumber: text(100).openapi({ description: '案号', example: '某区检行公立〔2025〕3号' }),
-    procuratorate: text(100)
-      .optional()
-      .openapi({
-        description: "人民检察院; the caller's own (the default) — no other is accepted",
-        example: '某区人民检察院',
-      }),
+    procuratorate: text(100).optional().openapi({
+      description: "人民检察院; the caller's own (the default) — no other is accepted",
+      example: '某区人民检察院',
+    }),
     domain: z
       .string()
       .refine(
@@ -41,12 +40,10 @@ export const createRecommendationBody = z
       )
       .openapi({ description: '法定领域', example: 'ecology_environment' }),
     agency: text(200).openapi({ description: '行政机关', example: '某区生态环境局' }),
-    handler: text(100)
-      .optional()
-      .openapi({
-        description: "承办检察官: a handler's user id; a handler registering may omit it (themselves)",
-        example: 'zhang',
-      }),
+    handler: text(100).optional().openapi({
+      description: "承办检察官: a handler's user id; a handler registering may omit it (themselves)",
+      example: 'zhang',
+    }),
     title: text(300).openapi({ description: '检察建议标题' }),
     measures: z.array(text(2000)).min(1, 'list at least one recommended measure').openapi({ description: '建议措施' }),
     issuedAt: calendarDate.openapi({ description: '检察建议作出日期' }),
