@@ -14,7 +14,9 @@ module.exports = {
       name: 'nothing-below-imports-the-api',
       comment: 'the HTTP layer sits on top: domain, workflows, activities, auth and config never import it',
       severity: 'error',
-      from: { path: '^src/(domain|workflows|activities|auth|config|audit|db|temporal|reports|observability)/' },
+      from: {
+        path: '^src/(domain|workflows|activities|auth|config|audit|db|temporal|reports|observability|calendar)/',
+      },
       to: { path: layer('api') },
     },
     {

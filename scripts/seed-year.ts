@@ -456,7 +456,7 @@ export async function seedYear(db: Database, options: SeedOptions): Promise<Seed
       `${procuratorate} already has ${existing} cases filed in ${year}: seed a procuratorate and year without data`,
     );
 
-  const manifest = generateYear(options, await loadCalendar(db));
+  const manifest = generateYear(options, await loadCalendar(db, procuratorate));
   await db.$transaction(
     async (tx) => {
       await tx.case.createMany({ data: manifest.cases });

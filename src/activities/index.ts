@@ -54,9 +54,12 @@ export function createActivities(db: Database, channels: ChannelSettings = {}, t
       });
     },
 
-    /** Deadlines by the period rules and the holiday schedules known today. */
-    async computeDeadlines(input: DeadlineInput): Promise<Deadlines> {
-      return computeDeadlines(input, await loadCalendar(db));
+    /**
+     * Deadlines by the period rules and the calendar known today: the national schedules and the local adjustments
+     * of the recommendation's procuratorate (histories recorded before it was passed count national days only).
+     */
+    async computeDeadlines(input: DeadlineInput, procuratorate?: string): Promise<Deadlines> {
+      return computeDeadlines(input, await loadCalendar(db, procuratorate));
     },
 
     /** Appends the event to the history and the audit chains, and projects the state, in one transaction. */

@@ -5,7 +5,7 @@ import { addCalendarDays, type CalendarDate } from '../domain/dates';
 import { digestEntries, digestMessage, DIGEST_HORIZON_DAYS, type DigestRecommendation } from '../domain/digest';
 import { FINAL_STATUSES, type DeadlineState, type Status } from '../domain/lifecycle';
 import { sendableFrom, type Audience, type NoticeType, type Reminder, type SendingWindow } from '../domain/reminders';
-import { loadCalendar } from './calendar';
+import { loadCalendar, loadCalendars } from './calendar';
 import { sees } from '../domain/access';
 import { activityLog } from '../observability/activityLog';
 
@@ -149,7 +149,7 @@ export function createNotificationActivities(db: Database) {
 
     /** Puts a reminder in the inbox of everyone at its escalation levels and plans its deliveries on their channels. */
     async notify(input: NotifyInput): Promise<PlannedDelivery[]> {
-      const calendar = await loadCalendar(db);
+      const calendar = await loadCalendar(db, input.details.procuratorate);
       const sendAt = sendableFrom(Date.parse(input.raisedAt), input.reminder.type, input.window, (d) =>
         calendar.isWorkingDay(d),
       );
@@ -185,11 +185,11 @@ export function createNotificationActivities(db: Database) {
 
     /**
      * The daily digest of each active person: handlers their own open recommendations, supervisors their
-     * department's, chiefs their procuratorate's. Nothing on rest days, and no digest with nothing to say.
+     * department's, chiefs their procuratorate's. Nothing on their procuratorate's rest days, and no digest with
+     * nothing to say.
      */
     async composeDigests({ date, raisedAt }: DigestInput): Promise<PlannedDelivery[]> {
-      const calendar = await loadCalendar(db);
-      if (!calendar.isWorkingDay(date)) return [];
+      const calendarOf = await loadCalendars(db);
       const [people, rows] = await Promise.all([
         db.person.findMany({
           where: { active: true },
@@ -219,7 +219,7 @@ export function createNotificationActivities(db: Database) {
       }));
       const planned: PlannedDelivery[] = [];
       for (const person of people) {
-        if (person.role === 'admin') continue;
+        if (person.role === 'admin' || !calendarOf(person.procuratorate).isWorkingDay(date)) continue;
         const mine = recommendations.filter((r): r is DigestRecommendation & { procuratorate: string } =>
           sees(person, r, departmentOf.get(r.handler)),
         );

@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import express, { type Request } from 'express';
+import express from 'express';
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
-import { z } from 'zod';
 import type { Database } from '../db/client';
 import { STATUTORY_DOMAINS } from '../domain/statutoryDomains';
-import { verifyAuditLog, withAuditRetry } from '../audit/log';
-import { errorHandler, HttpError, invalidInput, parse } from './errors';
-import { holidayScheduleBody, scheduleProblems, yearParam } from './holidaySchedules';
+import { verifyAuditLog } from '../audit/log';
+import { errorHandler, HttpError } from './errors';
 import type { LifecycleService } from './lifecycleClient';
 import { registerPublicRoutes } from './publicRoutes';
 import { registerAccountRoutes } from './accountRoutes';
@@ -22,6 +20,7 @@ import { registerCaseRoutes } from './caseRoutes';
 import { registerNotificationRoutes } from './notificationRoutes';
 import { registerOversightRoutes } from './oversightRoutes';
 import { registerReportRoutes } from './reportRoutes';
+import { registerHolidayScheduleRoutes } from './holidayScheduleRoutes';
 import { registerRecommendationRoutes } from './recommendationRoutes';
 import { createMetrics, type MetricsOptions } from '../observability/metrics';
 import type { OutboundPolicy } from '../domain/outboundAddress';
@@ -88,37 +87,10 @@ export function createApp({
   registerCaseRoutes(app, { db, temporal, lifecycle });
   registerOversightRoutes(app, { db, temporal, lifecycle });
   registerReportRoutes(app, { db, temporal, lifecycle });
+  registerHolidayScheduleRoutes(app, { db, temporal });
 
   app.get('/api/domains', (_req, res) => {
     res.json(STATUTORY_DOMAINS);
-  });
-
-  app.get('/api/holiday-schedules', async (_req, res) => {
-    const rows = await db.holidaySchedule.findMany({ orderBy: { year: 'asc' } });
-    res.json(
-      rows.map((r) => ({
-        year: r.year,
-        holidays: r.holidays,
-        workdays: r.workdays,
-        updatedAt: r.updatedAt.toISOString(),
-      })),
-    );
-  });
-
-  app.put('/api/holiday-schedules/:year', async (req: Request<{ year: string }>, res) => {
-    const user = principal(res);
-    requireRole(user, ['admin', 'chief'], 'entering the holiday schedule');
-    // Parsed as an object so a bad year is reported on the field `year`, not on the body.
-    const { year } = parse(z.object({ year: yearParam }), req.params);
-    const body = parse(holidayScheduleBody, req.body);
-    const problems = scheduleProblems(year, body);
-    if (problems.length > 0) throw invalidInput(new z.ZodError(problems));
-    const data = { holidays: [...new Set(body.holidays)].sort(), workdays: [...new Set(body.workdays)].sort() };
-    await withAuditRetry(db, async (tx, audit) => {
-      await tx.holidaySchedule.upsert({ where: { year }, create: { year, ...data }, update: data });
-      await audit({ type: 'holiday_schedule_set', actor: user.id, payload: { year, ...data } });
-    });
-    res.json({ year, ...data, recalculating: await lifecycle.recalculateDeadlinesIn(year) });
   });
 
   // Recomputes both hash chains over the whole audit log; 409 names the first broken link.

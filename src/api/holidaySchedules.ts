@@ -1,27 +1,44 @@
 import { z } from 'zod';
-import { calendarDate } from './schemas';
+import { SCHEDULE_YEARS } from '../domain/calendar';
+import { calendarDate, text } from './schemas';
 
-/** An official year schedule entered by an administrator (国务院办公厅 holiday notice). */
-export const holidayScheduleBody = z
+/** A year has at most 366 days: a longer list is not a calendar. */
+const dates = (description: string) => z.array(calendarDate).max(366, 'at most 366 dates').openapi({ description });
+
+/** A year's national schedule (国务院办公厅 holiday notice), as the operator set it (`npm run calendar`). */
+export const holidayScheduleResponse = z
   .object({
-    holidays: z.array(calendarDate).openapi({ description: '放假日期（含连休的周末）' }),
-    workdays: z.array(calendarDate).default([]).openapi({ description: '调休上班日期（周末上班）' }),
+    year: z.number().int(),
+    holidays: dates('放假日期（含连休的周末）'),
+    workdays: dates('调休上班日期（周末上班）'),
+    updatedAt: z.string(),
   })
   .openapi('HolidaySchedule');
 
-export const yearParam = z.coerce.number().int().min(2000).max(2100);
+/** A procuratorate's own changes to a year's calendar, for its lifecycles only. */
+export const localAdjustmentBody = z
+  .strictObject({
+    restDays: dates('本院停止办公的日期（如灾害后当地政府决定停工）').default([]),
+    workdays: dates('本院补班的周末日期（不能取消全国法定节假日）').default([]),
+    reason: text(500).optional().openapi({ description: '调整的依据，如当地政府的通知' }),
+  })
+  .openapi('LocalHolidayAdjustment');
 
-/** Checks a schedule against its year; returns the problems as zod issues. */
-export function scheduleProblems(year: number, body: z.infer<typeof holidayScheduleBody>): z.core.$ZodIssue[] {
-  const issues: z.core.$ZodIssue[] = [];
-  const add = (path: (string | number)[], message: string) =>
-    issues.push({ code: 'custom', path, message, input: undefined });
-  body.holidays.forEach((d, i) => d.startsWith(`${year}-`) || add(['holidays', i], `must fall in ${year}`));
-  body.workdays.forEach((d, i) => {
-    if (!d.startsWith(`${year}-`)) add(['workdays', i], `must fall in ${year}`);
-    const day = new Date(`${d}T00:00:00Z`).getUTCDay();
-    if (day !== 0 && day !== 6) add(['workdays', i], 'a make-up working day must be a Saturday or Sunday');
-    if (body.holidays.includes(d)) add(['workdays', i], 'cannot be both a holiday and a working day');
-  });
-  return issues;
-}
+export const localAdjustmentResponse = z
+  .object({
+    procuratorate: z.string(),
+    year: z.number().int(),
+    restDays: z.array(z.string()),
+    workdays: z.array(z.string()),
+    reason: z.string().nullable(),
+    updatedBy: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi('StoredLocalHolidayAdjustment');
+
+export const holidaySchedulesResponse = z.object({
+  national: z.array(holidayScheduleResponse),
+  local: z.array(localAdjustmentResponse).openapi({ description: "the caller's own procuratorate's adjustments only" }),
+});
+
+export const yearParam = z.coerce.number().int().min(SCHEDULE_YEARS.first).max(SCHEDULE_YEARS.last);

@@ -12,7 +12,6 @@ import {
   type ApprovalDecision,
   type Proposal,
   type ReassignInput,
-  type DeadlineState,
   type OverdueAcknowledgement,
   type RecommendationState,
   type Status,
@@ -27,7 +26,6 @@ import {
   proposeUpdate,
   reassignUpdate,
   readyUpdate,
-  recalculateDeadlinesSignal,
   reminderPolicyChangedSignal,
   type LifecycleInput,
 } from '../workflows/definitions';
@@ -139,26 +137,6 @@ export class LifecycleService {
     await this.withinDeadline(() =>
       this.client.workflow.getHandle(row.workflowId).executeUpdate(definition, { args: [arg] }),
     );
-  }
-
-  /**
-   * Asks every running lifecycle with a period ending in `year` to recompute its deadlines
-   * after the holiday schedule changed. Returns how many were asked.
-   */
-  async recalculateDeadlinesIn(year: number): Promise<number> {
-    const rows = await this.db.recommendation.findMany({
-      where: { status: { notIn: [...FINAL_STATUSES] } },
-      select: { workflowId: true, deadlines: true },
-    });
-    const affected = rows.filter((row) =>
-      ((row.deadlines as DeadlineState[] | null) ?? []).some((d) =>
-        [d.periodEnd, d.dueDate].some((date) => date.startsWith(`${year}-`)),
-      ),
-    );
-    await Promise.all(
-      affected.map((row) => this.client.workflow.getHandle(row.workflowId).signal(recalculateDeadlinesSignal)),
-    );
-    return affected.length;
   }
 
   /** The procuratorate's reminder policy: its own, or the configured default. */

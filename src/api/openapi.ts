@@ -4,7 +4,7 @@ import { ACTION_ROUTES } from './actions';
 import { documentCaseRoutes } from './caseRoutes';
 import { documentOversightRoutes } from './oversightRoutes';
 import { documentReportRoutes } from './reportRoutes';
-import { holidayScheduleBody } from './holidaySchedules';
+import { documentHolidayScheduleRoutes } from './holidayScheduleRoutes';
 import {
   personBody,
   personResponse,
@@ -198,28 +198,7 @@ export function openApiDocument() {
     },
     responses: { 200: json(reminderPolicyResponse, 'stored and applied'), 400: errors[400] },
   });
-  registry.registerPath({
-    method: 'put',
-    path: '/api/holiday-schedules/{year}',
-    summary: 'enter the official holiday schedule of a year the built-in calendar does not know',
-    request: {
-      params: z.object({ year: z.string() }),
-      body: { content: { 'application/json': { schema: holidayScheduleBody } } },
-    },
-    responses: {
-      200: json(
-        holidayScheduleBody.extend({
-          year: z.number().int(),
-          recalculating: z
-            .number()
-            .int()
-            .openapi({ description: 'running lifecycles asked to recompute their deadlines' }),
-        }),
-        'stored',
-      ),
-      400: errors[400],
-    },
-  });
+  documentHolidayScheduleRoutes(registry);
   documentCaseRoutes(registry);
   documentOversightRoutes(registry);
   documentReportRoutes(registry);

@@ -12,7 +12,8 @@ export const DELIVERY_STATUSES = ['pending', 'sent', 'failed', 'cancelled'] as c
 
 /** The single source of the API's types: request bodies, queries and the documents it returns. */
 
-const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`);
+export const text = (max: number) =>
+  z.string().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`);
 export const calendarDate = z
   .string()
   .refine(isCalendarDate, 'must be a real date written YYYY-MM-DD')

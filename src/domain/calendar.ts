@@ -2,8 +2,8 @@ import { createRequire } from 'node:module';
 import { parseCalendarDate, type CalendarDate } from './dates';
 
 /**
- * An official schedule entered by an administrator for a year the `chinese-days`
- * package does not know yet (the State Council publishes each year's schedule in late autumn).
+ * A year's national schedule (国务院办公厅 holiday notice), set by the installation's operator for a year the
+ * `chinese-days` package does not know yet (the State Council publishes each year's in late autumn), or to correct one.
  */
 export interface HolidaySchedule {
   year: number;
@@ -11,6 +11,26 @@ export interface HolidaySchedule {
   holidays: CalendarDate[];
   /** Make-up working days (调休) that fall on a weekend. */
   workdays: CalendarDate[];
+}
+
+/**
+ * One procuratorate's own changes to a year, on top of the national calendar: a local rest day (停工 after a
+ * disaster, ordered by the local government) and a local make-up working day on a weekend. A local working
+ * day never cancels a national holiday.
+ */
+export interface LocalAdjustment {
+  year: number;
+  restDays: CalendarDate[];
+  workdays: CalendarDate[];
+}
+
+/** The years a schedule or adjustment may be entered for. */
+export const SCHEDULE_YEARS = { first: 2000, last: 2100 } as const;
+
+/** A problem with a schedule or an adjustment: the field path within it (as zod names paths) and why. */
+export interface CalendarProblem {
+  path: (string | number)[];
+  message: string;
 }
 
 // The package's own isWorkday() parses 'YYYY-MM-DD' as UTC but reads it back with local-time
@@ -21,27 +41,57 @@ const packageData = createRequire(import.meta.url)('chinese-days/dist/chinese-da
 };
 const packageYears = new Set(Object.keys(packageData.holidays).map((date) => Number(date.slice(0, 4))));
 
-/** Working days in mainland China: official schedules first, then the package, then plain weekends. */
-export class WorkingCalendar {
-  private readonly schedules = new Map<number, { holidays: Set<string>; workdays: Set<string> }>();
+interface DaySets {
+  /** National holidays, or local rest days. */
+  off: Set<string>;
+  workdays: Set<string>;
+}
 
-  constructor(schedules: readonly HolidaySchedule[] = []) {
+/**
+ * Working days in mainland China, as one procuratorate counts them: its local adjustments first, then the national
+ * schedules the operator set, then the package, then plain weekends.
+ */
+export class WorkingCalendar {
+  private readonly schedules = new Map<number, DaySets>();
+  private readonly local = new Map<number, DaySets>();
+
+  constructor(schedules: readonly HolidaySchedule[] = [], localAdjustments: readonly LocalAdjustment[] = []) {
     for (const s of schedules) {
-      this.schedules.set(s.year, { holidays: new Set(s.holidays), workdays: new Set(s.workdays) });
+      this.schedules.set(s.year, { off: new Set(s.holidays), workdays: new Set(s.workdays) });
+    }
+    for (const a of localAdjustments) {
+      this.local.set(a.year, { off: new Set(a.restDays), workdays: new Set(a.workdays) });
     }
   }
 
-  /** Whether the calendar holds an official schedule for the year (if not, only weekends are rest days). */
+  /**
+   * Whether the calendar holds an official schedule for the year (if not, only weekends are rest days).
+   * A local adjustment does not make a year known: it changes a few days, not the holidays.
+   */
   knowsYear(year: number): boolean {
     return this.schedules.has(year) || packageYears.has(year);
   }
 
   isWorkingDay(date: CalendarDate): boolean {
-    const year = Number(date.slice(0, 4));
+    const local = this.local.get(yearOf(date));
+    if (local?.off.has(date)) return false;
+    if (local?.workdays.has(date) && !this.isNationalHoliday(date)) return true;
+    return this.isNationalWorkingDay(date);
+  }
+
+  /** A day the national calendar gives off as a holiday (not merely a weekend). */
+  isNationalHoliday(date: CalendarDate): boolean {
+    const schedule = this.schedules.get(yearOf(date));
+    if (schedule) return schedule.off.has(date);
+    return packageYears.has(yearOf(date)) && Object.hasOwn(packageData.holidays, date);
+  }
+
+  private isNationalWorkingDay(date: CalendarDate): boolean {
+    const year = yearOf(date);
     const schedule = this.schedules.get(year);
     if (schedule) {
       if (schedule.workdays.has(date)) return true;
-      if (schedule.holidays.has(date)) return false;
+      if (schedule.off.has(date)) return false;
       return !isWeekend(date);
     }
     if (packageYears.has(year)) {
@@ -50,6 +100,55 @@ export class WorkingCalendar {
     }
     return !isWeekend(date);
   }
+}
+
+/** What is wrong with a national schedule for `year`; empty when it can be stored. */
+export function nationalScheduleProblems(
+  year: number,
+  schedule: Pick<HolidaySchedule, 'holidays' | 'workdays'>,
+): CalendarProblem[] {
+  const problems: CalendarProblem[] = [];
+  const add = (path: (string | number)[], message: string) => problems.push({ path, message });
+  schedule.holidays.forEach((d, i) => d.startsWith(`${year}-`) || add(['holidays', i], `must fall in ${year}`));
+  schedule.workdays.forEach((d, i) => {
+    if (!d.startsWith(`${year}-`)) add(['workdays', i], `must fall in ${year}`);
+    if (!isWeekend(d)) add(['workdays', i], 'a make-up working day must be a Saturday or Sunday');
+    if (schedule.holidays.includes(d)) add(['workdays', i], 'cannot be both a holiday and a working day');
+  });
+  return problems;
+}
+
+/**
+ * What is wrong with a procuratorate's adjustment of `year`, given the national calendar it goes on top of;
+ * empty when it can be stored.
+ */
+export function localAdjustmentProblems(
+  year: number,
+  adjustment: Pick<LocalAdjustment, 'restDays' | 'workdays'>,
+  national: WorkingCalendar,
+): CalendarProblem[] {
+  const problems: CalendarProblem[] = [];
+  const add = (path: (string | number)[], message: string) => problems.push({ path, message });
+  if (adjustment.restDays.length === 0 && adjustment.workdays.length === 0)
+    add(['restDays'], 'name at least one local rest day or working day (DELETE removes the adjustment)');
+  adjustment.restDays.forEach((d, i) => d.startsWith(`${year}-`) || add(['restDays', i], `must fall in ${year}`));
+  adjustment.workdays.forEach((d, i) => {
+    if (!d.startsWith(`${year}-`)) add(['workdays', i], `must fall in ${year}`);
+    if (!isWeekend(d)) add(['workdays', i], 'a local make-up working day must be a Saturday or Sunday');
+    if (adjustment.restDays.includes(d)) add(['workdays', i], 'cannot be both a rest day and a working day');
+    else if (national.isNationalHoliday(d))
+      add(['workdays', i], 'is a national holiday, which a local adjustment cannot turn into a working day');
+  });
+  return problems;
+}
+
+/** The dates once each, in order: how schedules and adjustments are stored. */
+export function normalisedDates(dates: readonly CalendarDate[]): CalendarDate[] {
+  return [...new Set(dates)].sort();
+}
+
+function yearOf(date: CalendarDate): number {
+  return Number(date.slice(0, 4));
 }
 
 function isWeekend(date: CalendarDate): boolean {

@@ -16,6 +16,7 @@ import {
   type ReceivedRequest,
   type SmtpReceiver,
 } from '../support/receivers';
+import { deleteLocalAdjustment, saveLocalAdjustment } from '../../src/calendar/store';
 
 /**
  * Inbox notifications, their deliveries and the daily digest, against a real database and real
@@ -335,6 +336,30 @@ describe('notify', () => {
       expect(await sendAtOf('quiet-saturday-upcoming', { reminder, raisedAt: '2026-03-07T09:00:00+08:00' })).toBe(
         new Date('2026-03-09T08:00:00+08:00').toISOString(),
       );
+    });
+
+    it("an upcoming reminder raised on its procuratorate's local rest day waits for the next working day", async () => {
+      const reminder = {
+        key: 'reply:2026-03-16:upcoming:12',
+        type: 'upcoming',
+        deadlineKind: 'reply',
+        dueDate: '2026-03-16',
+        days: 12,
+      } as const;
+      // Wednesday 03-04, a working day nationally, closed in 某区 alone.
+      await saveLocalAdjustment(
+        database.db,
+        PROCURATORATE,
+        { year: 2026, restDays: ['2026-03-04'], workdays: [] },
+        'test',
+      );
+      try {
+        expect(await sendAtOf('local-rest-upcoming', { reminder, raisedAt: '2026-03-04T09:00:00+08:00' })).toBe(
+          new Date('2026-03-05T08:00:00+08:00').toISOString(),
+        );
+      } finally {
+        await deleteLocalAdjustment(database.db, PROCURATORATE, 2026, 'test');
+      }
     });
 
     it('an overdue notice may go out on a rest day, after its quiet hours', async () => {
@@ -777,5 +802,41 @@ describe('composeDigests', () => {
   ])('sends no digest on a rest day (%s)', async (_label, date) => {
     expect(await activities.composeDigests({ date, raisedAt: `${date}T01:00:00.000Z` })).toEqual([]);
     expect(await digestsOf(date)).toEqual([]);
+  });
+
+  it("follows each procuratorate's own calendar: none on its local rest day, one on its local make-up Saturday", async () => {
+    const township = '某乡人民检察院';
+    const handler = '钟检察官';
+    await createPerson(handler, 'handler', township, '第一检察部');
+    await createRow(
+      'digest-township',
+      handler,
+      '某乡检行公建〔2026〕1号',
+      '某乡水务局',
+      'awaiting_reply',
+      [deadline('reply', '2026-03-20')],
+      township,
+    );
+    // 某县 closes on Thursday 03-19 and works Saturday 03-21 instead; 某乡 keeps the national calendar.
+    await saveLocalAdjustment(
+      database.db,
+      COUNTY,
+      { year: 2026, restDays: ['2026-03-19'], workdays: ['2026-03-21'] },
+      'test',
+    );
+    try {
+      await activities.composeDigests({ date: '2026-03-19', raisedAt: '2026-03-19T01:00:00.000Z' });
+      const closed = (await digestsOf('2026-03-19')).map((d) => d.recipient);
+      expect(closed).toContain(handler);
+      expect(closed).not.toContain(HANDLER_A);
+      expect(closed.filter((r) => [HANDLER_A, HANDLER_B, HANDLER_C, SUPERVISOR_X, CHIEF].includes(r))).toEqual([]);
+
+      await activities.composeDigests({ date: '2026-03-21', raisedAt: '2026-03-21T01:00:00.000Z' });
+      const worked = (await digestsOf('2026-03-21')).map((d) => d.recipient);
+      expect(worked).toContain(HANDLER_A);
+      expect(worked).not.toContain(handler);
+    } finally {
+      await deleteLocalAdjustment(database.db, COUNTY, 2026, 'test');
+    }
   });
 });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { detailsFor } from '../support/lifecycle';
 import { createActivities, type LifecycleEvent } from '../../src/activities';
+import { saveLocalAdjustment, saveNationalSchedule } from '../../src/calendar/store';
 import { WorkingCalendar } from '../../src/domain/calendar';
 import { computeDeadlines } from '../../src/domain/deadlines';
 import { workflowIdFor } from '../../src/domain/identifiers';
@@ -156,7 +157,7 @@ describe('recordEvent', () => {
 describe('computeDeadlines activity', () => {
   const input = { urgent: false, replyDueOverride: null, reviewExtensions: 0, suspendedDays: 0 };
 
-  it('uses the holiday schedule an administrator stored for a year the package does not know', async () => {
+  it('uses the national schedule the operator stored for a year the package does not know', async () => {
     // Reply period of a recommendation served Tue 2026-12-08 ends Mon 2027-02-08.
     const without = await activities.computeDeadlines({ ...input, servedAt: '2026-12-08' });
     expect(without.reply).toMatchObject({ periodEnd: '2027-02-08', dueDate: '2027-02-08' });
@@ -164,8 +165,9 @@ describe('computeDeadlines activity', () => {
     expect(without.superiorFiling.dueDate).toBe('2026-12-14'); // 12-13 is a Sunday
     expect(without.yearsWithoutSchedule).toEqual([2027]);
 
-    await database.db.holidaySchedule.create({
-      data: {
+    await saveNationalSchedule(
+      database.db,
+      {
         year: 2027,
         holidays: [
           '2027-02-06',
@@ -180,7 +182,8 @@ describe('computeDeadlines activity', () => {
         ],
         workdays: ['2027-02-20'],
       },
-    });
+      'operator:test',
+    );
     const withSchedule = await activities.computeDeadlines({ ...input, servedAt: '2026-12-08' });
     expect(withSchedule.reply).toMatchObject({ periodEnd: '2027-02-08', dueDate: '2027-02-15' });
     // The review runs from the (moved) reply due date: 2027-03-15 is a Monday.
@@ -195,5 +198,27 @@ describe('computeDeadlines activity', () => {
     // A make-up working day (调休) on a Saturday ends a period on that day.
     const makeUp = await activities.computeDeadlines({ ...input, servedAt: '2027-02-15' });
     expect(makeUp.superiorFiling).toMatchObject({ periodEnd: '2027-02-20', dueDate: '2027-02-20' });
+  });
+
+  it("adds the recommendation's own procuratorate's local adjustments, and no other's", async () => {
+    // Served Mon 2027-04-05: the filing period ends Sat 04-10 and the reply period Sat 06-05.
+    const served = { ...input, servedAt: '2027-04-05' };
+    await saveLocalAdjustment(
+      database.db,
+      '某区人民检察院',
+      { year: 2027, restDays: ['2027-04-12', '2027-04-13'], workdays: ['2027-06-05'], reason: '洪水' },
+      'zhao',
+    );
+    const national = await activities.computeDeadlines(served);
+    expect(national.superiorFiling.dueDate).toBe('2027-04-12');
+    expect(national.reply.dueDate).toBe('2027-06-07');
+
+    const local = await activities.computeDeadlines(served, '某区人民检察院');
+    expect(local.superiorFiling).toMatchObject({ periodEnd: '2027-04-10', dueDate: '2027-04-14' });
+    expect(local.reply).toMatchObject({ periodEnd: '2027-06-05', dueDate: '2027-06-05' });
+    // A local adjustment is not the year's official schedule.
+    expect(local.yearsWithoutSchedule).toEqual(national.yearsWithoutSchedule);
+
+    expect(await activities.computeDeadlines(served, '另一区人民检察院')).toEqual(national);
   });
 });

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ACTION_ROUTES } from '../../src/api/actions';
+import { setNationalSchedule } from '../../src/calendar/operator';
+import { InvalidCalendarInput } from '../../src/calendar/store';
 import { WorkingCalendar, type HolidaySchedule } from '../../src/domain/calendar';
 import { addCalendarDays, type CalendarDate } from '../../src/domain/dates';
 import { addMonthsPeriod, computeDeadlines, type DeadlineInput } from '../../src/domain/deadlines';
@@ -843,6 +845,7 @@ describe('service endpoints', () => {
       '/api/recommendations/{id}',
       '/api/notifications',
       '/api/holiday-schedules/{year}',
+      '/api/holiday-schedules/{year}/local',
       '/healthz',
     ]) {
       expect(paths).toContain(path);
@@ -889,43 +892,45 @@ describe('holiday schedules', () => {
   const HOLIDAY = '2027-03-10'; // a Wednesday
   const MAKE_UP_SATURDAY = '2027-02-20';
   const schedule: HolidaySchedule = { year: 2027, holidays: [HOLIDAY, '2027-01-01'], workdays: [MAKE_UP_SATURDAY] };
+  /** The operator's command (npm run calendar -- set), as scripts/calendar.ts runs it. */
+  const operatorSets = (year: number, file: unknown) =>
+    setNationalSchedule(engine.db, engine.env.client, year, file, 'operator:test');
+  const problemsOf = (year: number, file: unknown) =>
+    operatorSets(year, file).then(
+      () => [],
+      (error: unknown) => {
+        expect(error).toBeInstanceOf(InvalidCalendarInput);
+        return (error as InvalidCalendarInput).problems.map(({ path, message }) => ({
+          field: path.join('.'),
+          message,
+        }));
+      },
+    );
 
-  it('rejects a schedule that does not fit its year', async () => {
-    const outside = await call('PUT', '/api/holiday-schedules/2027', { holidays: ['2026-10-01', '2027-01-01'] });
-    expect(outside.status).toBe(400);
-    expect(outside.body.issues).toEqual([{ field: 'holidays.0', reason: 'must fall in 2027' }]);
+  it('is not set through the API, and the operator command rejects a schedule that does not fit its year', async () => {
+    const put = await call('PUT', '/api/holiday-schedules/2027', { holidays: ['2027-01-01'], workdays: [] });
+    expect(put.status).toBe(403);
+    expect(put.body.message).toContain('npm run calendar -- set <year> --file');
 
-    const weekday = await call('PUT', '/api/holiday-schedules/2027', {
-      holidays: ['2027-01-01'],
-      workdays: ['2027-02-22'],
-    });
-    expect(weekday.status).toBe(400);
-    expect(weekday.body.issues).toEqual([
-      { field: 'workdays.0', reason: 'a make-up working day must be a Saturday or Sunday' },
+    expect(await problemsOf(2027, { holidays: ['2026-10-01', '2027-01-01'] })).toEqual([
+      { field: 'holidays.0', message: 'must fall in 2027' },
     ]);
-
-    const both = await call('PUT', '/api/holiday-schedules/2027', {
-      holidays: [MAKE_UP_SATURDAY],
-      workdays: [MAKE_UP_SATURDAY],
-    });
-    expect(both.status).toBe(400);
-    expect(fieldsOf(both)).toEqual(['workdays.0']);
-
-    const badDate = await call('PUT', '/api/holiday-schedules/2027', { holidays: ['2027-02-30'] });
-    expect(badDate.status).toBe(400);
-    expect(fieldsOf(badDate)).toEqual(['holidays.0']);
-
-    const badYear = await call('PUT', '/api/holiday-schedules/next', { holidays: [] });
-    expect(badYear.status).toBe(400);
-    expect(fieldsOf(badYear)).toEqual(['year']);
-    expect(fieldsOf(await call('PUT', '/api/holiday-schedules/1999', { holidays: [] }))).toEqual(['year']);
-    expect(fieldsOf(await call('PUT', '/api/holiday-schedules/2027', { workdays: [] }))).toEqual(['holidays']);
+    expect(await problemsOf(2027, { holidays: ['2027-01-01'], workdays: ['2027-02-22'] })).toEqual([
+      { field: 'workdays.0', message: 'a make-up working day must be a Saturday or Sunday' },
+    ]);
+    const both = await problemsOf(2027, { holidays: [MAKE_UP_SATURDAY], workdays: [MAKE_UP_SATURDAY] });
+    expect(both.map((p) => p.field)).toEqual(['workdays.0']);
+    const badDate = await problemsOf(2027, { holidays: ['2027-02-30'] });
+    expect(badDate.map((p) => p.field)).toEqual(['holidays.0']);
+    expect((await problemsOf(1999, { holidays: [] })).map((p) => p.field)).toEqual(['year']);
+    expect((await problemsOf(2027, { workdays: [] })).map((p) => p.field)).toEqual(['holidays']);
+    expect((await problemsOf(2027, { holidays: [], extra: 1 })).map((p) => p.field)).toEqual(['']);
 
     const listed = await get('/api/holiday-schedules');
-    expect(listed.body).toEqual([]);
+    expect(listed.body).toEqual({ national: [], local: [] });
   });
 
-  it('stores a schedule, recomputes running lifecycles and uses it for new ones', async () => {
+  it('stores a schedule the operator sets, recomputes running lifecycles and uses it for new ones', async () => {
     const servedAt = daysAgo(3);
     const before = await create({ servedAt, replyDueAt: HOLIDAY });
     const saturday = await create({ servedAt, replyDueAt: MAKE_UP_SATURDAY });
@@ -936,19 +941,18 @@ describe('holiday schedules', () => {
     // Without the schedule the Saturday is a rest day: the period runs on to Monday.
     expect(saturday.replyDueAt).toBe('2027-02-22');
 
-    const put = await call('PUT', '/api/holiday-schedules/2027', {
-      holidays: [HOLIDAY, '2027-01-01', HOLIDAY],
-      workdays: [MAKE_UP_SATURDAY],
-    });
-    expect(put.status).toBe(200);
-    expect(put.body).toMatchObject({ year: 2027, holidays: ['2027-01-01', HOLIDAY], workdays: [MAKE_UP_SATURDAY] });
-    expect(put.body.recalculating).toBeGreaterThanOrEqual(2);
+    const set = await operatorSets(2027, { holidays: [HOLIDAY, '2027-01-01', HOLIDAY], workdays: [MAKE_UP_SATURDAY] });
+    expect(set.schedule).toMatchObject({ year: 2027, holidays: ['2027-01-01', HOLIDAY], workdays: [MAKE_UP_SATURDAY] });
+    expect(set.recalculating.get(PROCURATORATE)).toBeGreaterThanOrEqual(2);
 
     const listed = await get('/api/holiday-schedules');
     expect(listed.status).toBe(200);
-    expect(listed.body).toEqual([
-      { year: 2027, holidays: ['2027-01-01', HOLIDAY], workdays: [MAKE_UP_SATURDAY], updatedAt: expect.any(String) },
-    ]);
+    expect(listed.body).toEqual({
+      national: [
+        { year: 2027, holidays: ['2027-01-01', HOLIDAY], workdays: [MAKE_UP_SATURDAY], updatedAt: expect.any(String) },
+      ],
+      local: [],
+    });
 
     const scheduled = expectedDeadlines({ servedAt, replyDueOverride: HOLIDAY }, [schedule]);
     expect(scheduled.reply.dueDate).toBe('2027-03-11');

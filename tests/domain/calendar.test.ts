@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { WorkingCalendar, type HolidaySchedule } from '../../src/domain/calendar';
+import {
+  localAdjustmentProblems,
+  nationalScheduleProblems,
+  normalisedDates,
+  WorkingCalendar,
+  type HolidaySchedule,
+  type LocalAdjustment,
+} from '../../src/domain/calendar';
 
 /** Fictitious administrator schedule for 2027 (01-01 Fri, 02-08..02-12 Mon–Fri off; Sat 02-20 worked). */
 const schedule2027: HolidaySchedule = {
@@ -109,4 +116,146 @@ describe('WorkingCalendar does not depend on the server time zone', () => {
       else process.env.TZ = saved;
     }
   });
+});
+
+/** A fictitious local adjustment of 2027: 台风 closes the offices Tue 03-09 and Wed 03-10, Sat 03-13 is worked. */
+const typhoon2027: LocalAdjustment = { year: 2027, restDays: ['2027-03-09', '2027-03-10'], workdays: ['2027-03-13'] };
+
+describe("WorkingCalendar with a procuratorate's local adjustments on top of the national calendar", () => {
+  const local = new WorkingCalendar([schedule2027], [typhoon2027]);
+
+  it.each([
+    // rule, date, national, with the local adjustment
+    ['a local rest day on a weekday rests (Tue 03-09)', '2027-03-09', true, false],
+    ['the second local rest day rests (Wed 03-10)', '2027-03-10', true, false],
+    ['the day after the local rest days works (Thu 03-11)', '2027-03-11', true, true],
+    ['a local make-up Saturday works (03-13)', '2027-03-13', false, true],
+    ['the Sunday after it still rests (03-14)', '2027-03-14', false, false],
+    ['national holidays stay holidays (01-01)', '2027-01-01', false, false],
+    ['the national make-up Saturday still works (02-20)', '2027-02-20', true, true],
+  ])('%s: %s → national %s, local %s', (_rule, date, national, withLocal) => {
+    expect(with2027.isWorkingDay(date)).toBe(national);
+    expect(local.isWorkingDay(date)).toBe(withLocal);
+  });
+
+  it('a local working day cannot cancel a national holiday, even one joined to a weekend', () => {
+    const calendar = new WorkingCalendar(
+      [{ year: 2027, holidays: ['2027-10-01', '2027-10-02', '2027-10-03'], workdays: [] }],
+      [{ year: 2027, restDays: [], workdays: ['2027-10-02', '2027-10-09'] }],
+    );
+    expect(calendar.isWorkingDay('2027-10-02')).toBe(false);
+    expect(calendar.isWorkingDay('2027-10-09')).toBe(true);
+  });
+
+  it('a local rest day also overrides a national make-up working day', () => {
+    const calendar = new WorkingCalendar([schedule2027], [{ year: 2027, restDays: ['2027-02-20'], workdays: [] }]);
+    expect(calendar.isWorkingDay('2027-02-20')).toBe(false);
+  });
+
+  it('applies to package years too, and only to its own year', () => {
+    const calendar = new WorkingCalendar([], [{ year: 2026, restDays: ['2026-03-02'], workdays: ['2026-03-07'] }]);
+    expect(calendar.isWorkingDay('2026-03-02')).toBe(false);
+    expect(calendar.isWorkingDay('2026-03-07')).toBe(true);
+    // The package's 春节 and 调休 stand.
+    expect(calendar.isWorkingDay('2026-02-16')).toBe(false);
+    expect(calendar.isWorkingDay('2026-02-14')).toBe(true);
+    expect(calendar.isWorkingDay('2027-03-02')).toBe(true);
+  });
+
+  it('does not make a year known: only a national schedule does', () => {
+    const calendar = new WorkingCalendar([], [typhoon2027]);
+    expect(calendar.knowsYear(2027)).toBe(false);
+    expect(local.knowsYear(2027)).toBe(true);
+  });
+
+  it('tells national holidays from weekends', () => {
+    expect(with2027.isNationalHoliday('2027-02-08')).toBe(true);
+    expect(with2027.isNationalHoliday('2027-03-06')).toBe(false);
+    expect(packageOnly.isNationalHoliday('2026-02-16')).toBe(true);
+    expect(packageOnly.isNationalHoliday('2026-02-14')).toBe(false);
+    expect(local.isNationalHoliday('2027-03-09')).toBe(false);
+  });
+});
+
+describe('nationalScheduleProblems', () => {
+  it('accepts a schedule that fits its year', () => {
+    expect(nationalScheduleProblems(2027, schedule2027)).toEqual([]);
+  });
+
+  it.each([
+    [
+      'a holiday outside the year',
+      { holidays: ['2026-10-01', '2027-01-01'], workdays: [] },
+      [{ path: ['holidays', 0], message: 'must fall in 2027' }],
+    ],
+    [
+      'a make-up working day on a weekday',
+      { holidays: ['2027-01-01'], workdays: ['2027-02-22'] },
+      [{ path: ['workdays', 0], message: 'a make-up working day must be a Saturday or Sunday' }],
+    ],
+    [
+      'a day both off and worked',
+      { holidays: ['2027-02-20'], workdays: ['2027-02-20'] },
+      [{ path: ['workdays', 0], message: 'cannot be both a holiday and a working day' }],
+    ],
+    [
+      'a make-up day outside the year',
+      { holidays: [], workdays: ['2026-02-14'] },
+      [{ path: ['workdays', 0], message: 'must fall in 2027' }],
+    ],
+  ])('refuses %s', (_rule, schedule, problems) => {
+    expect(nationalScheduleProblems(2027, schedule)).toEqual(problems);
+  });
+});
+
+describe('localAdjustmentProblems', () => {
+  it('accepts local rest days on any day of the year and make-up days on ordinary weekends', () => {
+    expect(localAdjustmentProblems(2027, typhoon2027, with2027)).toEqual([]);
+    expect(localAdjustmentProblems(2027, { restDays: ['2027-02-20'], workdays: [] }, with2027)).toEqual([]);
+  });
+
+  it.each([
+    [
+      'nothing to adjust',
+      { restDays: [], workdays: [] },
+      [
+        {
+          path: ['restDays'],
+          message: 'name at least one local rest day or working day (DELETE removes the adjustment)',
+        },
+      ],
+    ],
+    [
+      'a rest day outside the year',
+      { restDays: ['2028-01-03'], workdays: [] },
+      [{ path: ['restDays', 0], message: 'must fall in 2027' }],
+    ],
+    [
+      'a make-up working day on a weekday',
+      { restDays: ['2027-03-09'], workdays: ['2027-03-12'] },
+      [{ path: ['workdays', 0], message: 'a local make-up working day must be a Saturday or Sunday' }],
+    ],
+    [
+      'a day both off and worked',
+      { restDays: ['2027-03-13'], workdays: ['2027-03-13'] },
+      [{ path: ['workdays', 0], message: 'cannot be both a rest day and a working day' }],
+    ],
+    [
+      'a national holiday worked away (a weekend day of 春节)',
+      { restDays: [], workdays: ['2027-03-06', '2027-02-13'] },
+      [
+        {
+          path: ['workdays', 1],
+          message: 'is a national holiday, which a local adjustment cannot turn into a working day',
+        },
+      ],
+    ],
+  ])('refuses %s', (_rule, adjustment, problems) => {
+    const national = new WorkingCalendar([{ ...schedule2027, holidays: [...schedule2027.holidays, '2027-02-13'] }]);
+    expect(localAdjustmentProblems(2027, adjustment, national)).toEqual(problems);
+  });
+});
+
+it('normalisedDates keeps each date once, in order', () => {
+  expect(normalisedDates(['2027-03-10', '2027-01-01', '2027-03-10'])).toEqual(['2027-01-01', '2027-03-10']);
 });

@@ -19,12 +19,13 @@ import { dailyDigest } from '../../src/workflows';
 import { verifyWebhookSignature } from '../../src/activities/channels';
 import { DEFAULT_REMINDER_POLICY } from '../../src/domain/reminders';
 import { DELIVERY_RETRY } from '../../src/workflows/delivery';
+import { saveNationalSchedule } from '../../src/calendar/store';
 
 /**
  * Reminders reaching people, in the time-skipping server. The clock is first moved to a fixed Monday,
  * 2031-03-03 10:00 in Shanghai, so every expected instant below is written out by hand. 2031's holiday
  * schedule is not published yet: the test enters an illustrative 劳动节 (5月1日–5日 off, 4月27日 Sunday
- * and 5月10日 Saturday worked), as an administrator would through PUT /api/holiday-schedules.
+ * and 5月10日 Saturday worked), as the operator would with `npm run calendar -- set 2031 --file …`.
  */
 
 const taskQueue = 'lifecycle-delivery';
@@ -51,13 +52,15 @@ useLifecycleHarness(
   () => ({ smtp: { url: smtp.url, from: 'Followup <followup@example.org>' }, outbound: LOOPBACK_ALLOWED }),
 );
 beforeAll(async () => {
-  await database.db.holidaySchedule.create({
-    data: {
+  await saveNationalSchedule(
+    database.db,
+    {
       year: 2031,
       holidays: ['2031-05-01', '2031-05-02', '2031-05-03', '2031-05-04', '2031-05-05'],
       workdays: ['2031-04-27', '2031-05-10'],
     },
-  });
+    'operator:test',
+  );
   await sleepUntil(env, Date.parse('2031-03-03T10:00:00+08:00'));
 });
 afterAll(async () => {

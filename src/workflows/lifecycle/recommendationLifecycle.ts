@@ -137,7 +137,7 @@ export class RecommendationLifecycle {
 
   /** Recomputes the deadlines from the dates, by the holiday schedules known now. */
   async refreshDeadlines(): Promise<void> {
-    applyDeadlines(this.state, await computeDeadlines(deadlineInputOf(this.state)));
+    applyDeadlines(this.state, await computeDeadlines(deadlineInputOf(this.state), this.state.details.procuratorate));
   }
 
   meet(kind: DeadlineKind, on: CalendarDate) {

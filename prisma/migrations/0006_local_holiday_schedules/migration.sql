@@ -1,0 +1,13 @@
+-- CreateTable
+CREATE TABLE "LocalHolidayAdjustment" (
+    "procuratorate" TEXT NOT NULL,
+    "year" INTEGER NOT NULL,
+    "restDays" JSONB NOT NULL,
+    "workdays" JSONB NOT NULL,
+    "reason" TEXT,
+    "updatedBy" TEXT NOT NULL,
+    "updatedAt" DATETIME NOT NULL,
+
+    PRIMARY KEY ("procuratorate", "year")
+);
+

@@ -1,0 +1,97 @@
+import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/common';
+import type { Database } from '../db/client';
+import { FINAL_STATUSES, type DeadlineState } from '../domain/lifecycle';
+import { recalculateDeadlinesSignal } from '../workflows/definitions';
+
+/** How many lifecycles are told at once: enough to be quick, few enough not to flood the Temporal frontend. */
+export const RECALCULATION_CONCURRENCY = 16;
+/** Each signal answers within this, so an unreachable cluster fails the change's recomputation instead of hanging. */
+const SIGNAL_DEADLINE_MS = 8_000;
+
+/** The calendar of `year` changed, nationally or (with `procuratorate`) for that procuratorate alone. */
+export interface CalendarChange {
+  year: number;
+  procuratorate?: string;
+}
+
+/** Some lifecycles concerned could not be told; the change itself is stored, and repeating it tells them. */
+export class RecalculationIncomplete extends Error {
+  constructor(
+    readonly concerned: Map<string, number>,
+    cause: unknown,
+  ) {
+    super(`the running lifecycles could not all be asked to recompute their deadlines: ${String(cause)}`, { cause });
+  }
+}
+
+/**
+ * Asks each running lifecycle the change concerns (one of the procuratorate's, if it is local, with a deadline
+ * in the year) to recompute its deadlines, at most `concurrency` at a time.
+ * Returns how many were asked in each procuratorate.
+ */
+export async function recalculateDeadlines(
+  db: Database,
+  client: Client,
+  change: CalendarChange,
+  concurrency = RECALCULATION_CONCURRENCY,
+): Promise<Map<string, number>> {
+  const rows = await db.recommendation.findMany({
+    where: {
+      status: { notIn: [...FINAL_STATUSES] },
+      ...(change.procuratorate === undefined ? {} : { procuratorate: change.procuratorate }),
+    },
+    select: { workflowId: true, procuratorate: true, deadlines: true },
+    orderBy: { id: 'asc' },
+  });
+  const concerned = rows.filter((row) => touchesYear((row.deadlines as DeadlineState[] | null) ?? [], change.year));
+  const counts = new Map<string, number>();
+  for (const row of concerned) counts.set(row.procuratorate, (counts.get(row.procuratorate) ?? 0) + 1);
+  try {
+    await forEachConcurrently(concerned, concurrency, (row) => askToRecalculate(client, row.workflowId));
+  } catch (error) {
+    throw new RecalculationIncomplete(counts, error);
+  }
+  return counts;
+}
+
+/** A period ending in the year, or a due date moved into it: the year's rest days decide where it ends. */
+function touchesYear(deadlines: readonly DeadlineState[], year: number): boolean {
+  return deadlines.some((d) => [d.periodEnd, d.dueDate].some((date) => date.startsWith(`${year}-`)));
+}
+
+/** A lifecycle that ended meanwhile has nothing to recompute. */
+async function askToRecalculate(client: Client, workflowId: string): Promise<void> {
+  try {
+    await client.withDeadline(Date.now() + SIGNAL_DEADLINE_MS, () =>
+      client.workflow.getHandle(workflowId).signal(recalculateDeadlinesSignal),
+    );
+  } catch (error) {
+    if (!(error instanceof WorkflowNotFoundError)) throw error;
+  }
+}
+
+/**
+ * Runs `work` on every item, at most `limit` at once; after a failure no new item starts, the running ones finish,
+ * and the first failure is thrown.
+ */
+export async function forEachConcurrently<T>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  const lane = async () => {
+    while (!failure && next < items.length) {
+      const item = items[next++]!;
+      try {
+        await work(item);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane));
+  if (failure) throw failure.error;
+}
