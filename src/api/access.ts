@@ -1,7 +1,8 @@
 import type { Database } from '../db/client';
 import { may, ROLE_LABELS, sees, type Permission } from '../domain/access';
 import type { Principal } from '../auth/authenticate';
-import { fieldError, HttpError, notFound } from './errors';
+import { fieldError } from './errors';
+import { HttpError, notFound } from '../httpError';
 
 /** The rules of src/domain/access.ts as database filters and checks for the routes. */
 

@@ -4,7 +4,8 @@ import { withAuditRetry } from '../audit/log';
 import { principal, type Principal } from '../auth/authenticate';
 import { issueToken } from '../auth/tokens';
 import { requireRole } from './access';
-import { notFound, parse } from './errors';
+import { parse } from './errors';
+import { notFound } from '../httpError';
 import { tokenBody, type tokenResponse } from './schemas';
 import type { z } from 'zod';
 

@@ -19,7 +19,7 @@ import {
   type LookBackFinding,
 } from '../domain/cases';
 import { STATUS_LABELS, type Status } from '../domain/lifecycle';
-import { STATUTORY_DOMAINS } from '../domain/statutoryDomains';
+import { domainLabel } from '../domain/statutoryDomains';
 import type {
   Case,
   CaseLawsuit,
@@ -46,7 +46,8 @@ import {
   type CreateCaseBody,
   type LookBackResponse,
 } from './caseSchemas';
-import { HttpError, invalidInput, notFound, parse } from './errors';
+import { invalidInput, parse } from './errors';
+import { HttpError, notFound } from '../httpError';
 import type { RouteDependencies } from './routeDependencies';
 import {
   assignableHandler,
@@ -65,8 +66,6 @@ type CaseAuditType =
   'case_filed' | 'consultation_recorded' | 'hearing_recorded' | 'public_notice_recorded' | 'case_lawsuit_filed';
 type CaseParticulars = Omit<CreateCaseBody, 'id' | 'clueReceivedAt'> & { clueReceivedAt: string | null };
 
-const domainLabels = new Map(STATUTORY_DOMAINS.map((d) => [d.code, d.label]));
-
 function caseSummaryView(row: Case): CaseSummaryResponse {
   return {
     id: row.id,
@@ -75,7 +74,7 @@ function caseSummaryView(row: Case): CaseSummaryResponse {
     type: row.type as CaseType,
     typeLabel: CASE_TYPES[row.type as CaseType],
     domain: row.domain,
-    domainLabel: domainLabels.get(row.domain) ?? row.domain,
+    domainLabel: domainLabel(row.domain),
     title: row.title,
     clueSource: row.clueSource as ClueSource,
     clueSourceLabel: CLUE_SOURCES[row.clueSource as ClueSource],

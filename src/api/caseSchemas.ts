@@ -9,8 +9,8 @@ import {
   LOOK_BACK_FINDINGS,
   PUBLIC_NOTICE_DAYS,
   type HearingParticipantCategory,
-  type Vocabulary,
 } from '../domain/cases';
+import type { Vocabulary } from '../domain/vocabulary';
 import { isCalendarDate, shanghaiDate } from '../domain/dates';
 import { STATUSES } from '../domain/lifecycle';
 import { STATUTORY_DOMAIN_CODES } from '../domain/statutoryDomains';

@@ -8,20 +8,7 @@ import {
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { z } from 'zod';
 import type { Logger } from 'pino';
-
-/** An error with its HTTP status and a body the client can act on. */
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly details?: unknown,
-  ) {
-    super(message);
-  }
-}
-
-export const notFound = (what: string) => new HttpError(404, 'not_found', `${what} does not exist`);
+import { HttpError } from '../httpError';
 
 /** 400 with each bad field and why. */
 export function invalidInput(error: z.ZodError): HttpError {

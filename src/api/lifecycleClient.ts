@@ -29,10 +29,10 @@ import {
   readyUpdate,
   recalculateDeadlinesSignal,
   reminderPolicyChangedSignal,
-  type LifecycleInput,
 } from '../workflows/definitions';
-import { HttpError, notFound } from './errors';
-import type { RecommendationDetails } from './schemas';
+import type { LifecycleInput } from '../contracts/lifecycle';
+import { HttpError, notFound } from '../httpError';
+import type { RecommendationDetails } from '../domain/recommendation';
 
 /** Creating recommendations and acting on them: the read model guards uniqueness, Temporal runs the lifecycle. */
 /** Below the client's 5 s retry pause plus a margin, so the whole call stays under 15 s. */

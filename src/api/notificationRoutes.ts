@@ -6,7 +6,8 @@ import type { DeadlineKind } from '../domain/deadlines';
 import { withAuditRetry } from '../audit/log';
 import { forbidden, ownProcuratorate, requireRole } from './access';
 import { principal, type Principal } from '../auth/authenticate';
-import { notFound, parse } from './errors';
+import { parse } from './errors';
+import { notFound } from '../httpError';
 import type { LifecycleService } from './lifecycleClient';
 import type { ChannelKind } from '../activities/channels';
 import {

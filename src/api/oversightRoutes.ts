@@ -19,7 +19,8 @@ import {
   sortItems,
   type Sorting,
 } from '../domain/oversight';
-import { notFound, parse } from './errors';
+import { parse } from './errors';
+import { notFound } from '../httpError';
 import type { RouteDependencies } from './routeDependencies';
 import type { Database } from '../db/client';
 import { assignedScope, visibleRecommendation } from './access';

@@ -5,18 +5,16 @@ import { DEADLINE_KINDS } from '../domain/deadlines';
 import {
   DEFAULT_ESCALATION,
   DEFAULT_TEMPLATES,
+  AUDIENCES,
   REMINDER_TYPES,
   TEMPLATE_FIELDS,
   unknownTemplateFields,
-  type Audience,
 } from '../domain/reminders';
+import { CHANNEL_KINDS } from '../domain/people';
 
 extendZodWithOpenApi(z);
 
 /** Who is reminded of what, when and how: each procuratorate's reminder policy and its people's contact channels. */
-
-export const AUDIENCES = ['handler', 'supervisor', 'chief'] as const satisfies readonly Audience[];
-export const CHANNEL_KINDS = ['email', 'webhook', 'wecom', 'dingtalk'] as const;
 
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`);
 const days = (min: number) => z.number().int('must be a whole number of days').min(min).max(365);
@@ -66,12 +64,9 @@ export const reminderPolicySchema = z
       .max(23)
       .default(9)
       .openapi({ description: 'hour (Asia/Shanghai) at which reminders are raised' }),
-    quietHours: z
-      .strictObject({ start: timeOfDay, end: timeOfDay })
-      .default({ start: '20:00', end: '08:00' })
-      .openapi({
-        description: 'nothing is sent in these hours (Asia/Shanghai); what falls in them waits for their end',
-      }),
+    quietHours: z.strictObject({ start: timeOfDay, end: timeOfDay }).default({ start: '20:00', end: '08:00' }).openapi({
+      description: 'nothing is sent in these hours (Asia/Shanghai); what falls in them waits for their end',
+    }),
     sendOnRestDays: z
       .array(z.enum(REMINDER_TYPES))
       .default(['overdue'])
@@ -99,7 +94,6 @@ export const reminderPolicySchema = z
       }),
   })
   .openapi('ReminderPolicy');
-export type ReminderPolicy = z.infer<typeof reminderPolicySchema>;
 
 const httpUrl = z
   .string()

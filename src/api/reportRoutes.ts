@@ -127,12 +127,10 @@ export function documentReportRoutes(registry: OpenAPIRegistry): void {
           'application/json': { schema: annualReportResponse },
           'text/csv': { schema: z.string().openapi({ description: 'UTF-8 with BOM; columns 指标, 项目, 数量' }) },
           [XLSX_CONTENT_TYPE]: {
-            schema: z
-              .string()
-              .openapi({
-                format: 'binary',
-                description: 'sheet 年度统计: the rows, the summary and the rate definition',
-              }),
+            schema: z.string().openapi({
+              format: 'binary',
+              description: 'sheet 年度统计: the rows, the summary and the rate definition',
+            }),
           },
         },
       },

@@ -2,7 +2,8 @@ import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { isCalendarDate, shanghaiDate } from '../domain/dates';
 import { STATUTORY_DOMAIN_CODES } from '../domain/statutoryDomains';
-import { APPROVAL_ACTIONS, CHECK_METHODS, CHECK_RESULTS, CLOSE_GROUNDS, STATUSES } from '../domain/lifecycle';
+import { APPROVAL_ACTIONS, STATUSES } from '../domain/lifecycle';
+import { CHECK_METHODS, CHECK_RESULTS, CLOSE_GROUNDS } from '../domain/recommendation';
 import { ROLES } from '../domain/access';
 import { DEADLINE_KINDS } from '../domain/deadlines';
 
@@ -27,12 +28,10 @@ export const createRecommendationBody = z
       .openapi({ description: 'client-chosen id; repeating a create with the same id and body is safe' }),
     documentNumber: text(100).openapi({ description: '文号', example: '某区检行公建〔2025〕12号' }),
     caseNumber: text(100).openapi({ description: '案号', example: '某区检行公立〔2025〕3号' }),
-    procuratorate: text(100)
-      .optional()
-      .openapi({
-        description: "人民检察院; the caller's own (the default) — no other is accepted",
-        example: '某区人民检察院',
-      }),
+    procuratorate: text(100).optional().openapi({
+      description: "人民检察院; the caller's own (the default) — no other is accepted",
+      example: '某区人民检察院',
+    }),
     domain: z
       .string()
       .refine(
@@ -41,12 +40,10 @@ export const createRecommendationBody = z
       )
       .openapi({ description: '法定领域', example: 'ecology_environment' }),
     agency: text(200).openapi({ description: '行政机关', example: '某区生态环境局' }),
-    handler: text(100)
-      .optional()
-      .openapi({
-        description: "承办检察官: a handler's user id; a handler registering may omit it (themselves)",
-        example: 'zhang',
-      }),
+    handler: text(100).optional().openapi({
+      description: "承办检察官: a handler's user id; a handler registering may omit it (themselves)",
+      example: 'zhang',
+    }),
     title: text(300).openapi({ description: '检察建议标题' }),
     measures: z.array(text(2000)).min(1, 'list at least one recommended measure').openapi({ description: '建议措施' }),
     issuedAt: calendarDate.openapi({ description: '检察建议作出日期' }),
@@ -74,12 +71,6 @@ export const createRecommendationBody = z
     }
   })
   .openapi('CreateRecommendation');
-export type CreateRecommendationBody = z.infer<typeof createRecommendationBody>;
-/** The recommendation's own particulars, as the workflow keeps them. */
-export type RecommendationDetails = Omit<CreateRecommendationBody, 'id' | 'procuratorate' | 'handler'> & {
-  procuratorate: string;
-  handler: string;
-};
 
 export const replyBody = z
   .strictObject({ receivedAt: calendarDate.openapi({ description: '收到书面回复日期' }), content: text(20000) })
@@ -160,14 +151,6 @@ export const meResponse = z
   })
   .openapi('Me');
 export { userId };
-
-export type ReplyInput = z.infer<typeof replyBody>;
-export type CheckInput = z.infer<typeof checkBody>;
-export type CloseInput = z.infer<typeof closeBody>;
-export type ReasonInput = z.infer<typeof reasonBody>;
-export type ResumeInput = z.infer<typeof resumeBody>;
-export type LawsuitInput = z.infer<typeof lawsuitBody>;
-export type SuperiorFilingInput = z.infer<typeof superiorFilingBody>;
 
 const pageQuery = {
   limit: z.coerce.number().int().min(1).max(200).default(50),

@@ -1,51 +1,15 @@
 import { z } from 'zod';
 import { shanghaiDate, shanghaiInstant, type CalendarDate } from '../domain/dates';
 import { DEADLINE_KINDS, DEADLINE_LABELS, type DeadlineKind } from '../domain/deadlines';
-import {
-  ACTION_LABELS,
-  CLOSE_GROUNDS,
-  STATUS_LABELS,
-  STATUSES,
-  type DeadlineState,
-  type Status,
-} from '../domain/lifecycle';
-import { deadlineOutcome, domainLabel, type DeadlineOutcome } from '../domain/oversight';
+import { ACTION_LABELS, STATUS_LABELS, STATUSES, type DeadlineState, type Status } from '../domain/lifecycle';
+import { eventLabel, SYSTEM_ACTOR } from '../domain/lifecycleEvents';
+import { DEADLINE_OUTCOME_LABELS, DEADLINE_OUTCOMES, deadlineOutcome } from '../domain/oversight';
+import { CHECK_METHOD_LABELS, CHECK_RESULT_LABELS, CLOSE_GROUND_LABELS, CLOSE_GROUNDS } from '../domain/recommendation';
+import { domainLabel } from '../domain/statutoryDomains';
+import { labelOf } from '../domain/vocabulary';
 import { calendarDate } from './schemas';
 
 /** The trail of one recommendation (跟进记录): its particulars, how each deadline went, its history and audit entries. */
-
-export const EVENT_LABELS: Record<string, string> = {
-  issued: '发出检察建议',
-  superior_filing_recorded: '报上一级院备案',
-  reply_recorded: '收到书面回复',
-  check_recorded: '跟进调查',
-  closed: '终结案件',
-  escalated: '决定提起诉讼',
-  lawsuit_filed: '提起行政公益诉讼',
-  suspended: '中止审查',
-  resumed: '恢复审查',
-  review_extended: '延长审查起诉期限',
-  withdrawn: '撤回检察建议',
-  became_overdue: '回复期限届满未回复',
-  deadline_passed: '期限届满',
-  reminder_raised: '到期提醒',
-  deadlines_recalculated: '重新计算期限',
-  reminder_policy_changed: '提醒规则变更',
-  overdue_acknowledged: '已阅逾期提示',
-  look_back_scheduled: '安排回头看',
-  approval_requested: '提请审批',
-  approval_reminder_raised: '提醒审批',
-  approval_granted: '检察长批准',
-  approval_rejected: '检察长不批准',
-  reassigned: '更换承办检察官',
-};
-
-/** Event types added later still show, under their own name. */
-export function eventLabel(type: string): string {
-  return Object.hasOwn(EVENT_LABELS, type) ? EVENT_LABELS[type]! : type;
-}
-
-const DEADLINE_OUTCOMES = ['met', 'missed', 'open', 'cancelled'] as const satisfies readonly DeadlineOutcome[];
 
 export const trailResponse = z
   .object({
@@ -181,38 +145,11 @@ export function trailView({ recommendation: r, events, auditEntries, names }: Tr
 
 // ---- The printable page
 
-const OUTCOME_LABELS: Record<DeadlineOutcome, string> = {
-  met: '按期',
-  missed: '逾期',
-  open: '未完成',
-  cancelled: '已取消',
-};
-const CHECK_METHOD_LABELS: Record<string, string> = {
-  site_inspection: '现场勘查',
-  drone_imagery: '无人机航拍',
-  commissioned_testing: '委托检测',
-  document_review: '查阅资料',
-  interview: '询问',
-  hearing: '听证',
-};
-const CHECK_RESULT_LABELS: Record<string, string> = {
-  rectified: '已整改',
-  partially_rectified: '部分整改',
-  not_rectified: '未整改',
-};
-const CLOSE_GROUND_LABELS: Record<string, string> = {
-  rectified: '行政机关已全面整改',
-  public_interest_protected: '公益已得到有效保护',
-  no_violation: '行政机关不存在违法情形',
-};
-const REMINDER_TYPE_LABELS: Record<string, (days: string) => string> = {
+const REMINDER_TIMINGS: Record<string, (days: string) => string> = {
   upcoming: (days) => `还有${days}日届满`,
   due_today: () => '今日届满',
   overdue: (days) => `已逾期${days}日`,
 };
-// The workflow records what it does by itself (notices, recalculations) as this actor.
-const SYSTEM_ACTOR = 'system';
-
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
 export function escapeHtml(value: unknown): string {
@@ -227,8 +164,6 @@ function shanghaiDateTime(iso: string): string {
 }
 
 const text = (value: unknown): string => (value === undefined || value === null ? '' : String(value));
-const labelOf = (labels: Record<string, string>, value: unknown): string =>
-  Object.hasOwn(labels, text(value)) ? labels[text(value)]! : text(value);
 const deadlineName = (kind: unknown): string => labelOf(DEADLINE_LABELS, kind);
 
 /** 说明: what the event's data says, in a sentence; unknown events show their data as it is. */
@@ -265,8 +200,8 @@ export function describeEvent(type: string, data: unknown): string {
     case 'overdue_acknowledged':
       return `${deadlineName(d.deadline)}期限 ${text(d.dueDate)} 届满`;
     case 'reminder_raised': {
-      const when = Object.hasOwn(REMINDER_TYPE_LABELS, text(d.type))
-        ? REMINDER_TYPE_LABELS[text(d.type)]!(text(d.days))
+      const when = Object.hasOwn(REMINDER_TIMINGS, text(d.type))
+        ? REMINDER_TIMINGS[text(d.type)]!(text(d.days))
         : text(d.type);
       return `${deadlineName(d.deadline)}期限 ${text(d.dueDate)}，${when}`;
     }
@@ -348,7 +283,7 @@ ${particulars.map(([label, value]) => `<tr><th>${escapeHtml(label)}</th><td>${es
 </tbody></table>
 <h2>期限</h2>
 <table class="deadlines"><thead>${row(['期限', '届满日期', '完成日期', '结果'], 'th')}</thead><tbody>
-${trail.deadlines.map((d) => row([d.label, d.dueDate, d.metOn ?? '—', OUTCOME_LABELS[d.outcome]], 'td', d.outcome)).join('\n')}
+${trail.deadlines.map((d) => row([d.label, d.dueDate, d.metOn ?? '—', DEADLINE_OUTCOME_LABELS[d.outcome]], 'td', d.outcome)).join('\n')}
 </tbody></table>
 <h2>办理经过</h2>
 <table class="timeline"><thead>${row(['时间', '事项', '操作人', '说明'], 'th')}</thead><tbody>

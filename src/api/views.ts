@@ -6,19 +6,11 @@ import type {
   RecommendationEvent,
 } from '../generated/prisma/client';
 import { DEADLINE_LABELS, type DeadlineKind } from '../domain/deadlines';
-import {
-  ACTION_LABELS,
-  isOpen,
-  STATUS_LABELS,
-  type CloseGround,
-  type RecommendationState,
-  type Status,
-} from '../domain/lifecycle';
+import { ACTION_LABELS, isOpen, STATUS_LABELS, type RecommendationState, type Status } from '../domain/lifecycle';
+import type { CloseGround } from '../domain/recommendation';
 import type { Audience } from '../domain/reminders';
-import { STATUTORY_DOMAINS } from '../domain/statutoryDomains';
+import { domainLabel } from '../domain/statutoryDomains';
 import type { DeliveryResponse, NotificationResponse, RecommendationResponse } from './schemas';
-
-const domainLabels = new Map(STATUTORY_DOMAINS.map((d) => [d.code, d.label]));
 
 /** A recommendation as the API shows it: its particulars, where it stands, its deadlines and history. */
 export function recommendationView(row: Recommendation, events?: RecommendationEvent[]): RecommendationResponse {
@@ -29,7 +21,7 @@ export function recommendationView(row: Recommendation, events?: RecommendationE
     caseNumber: row.caseNumber,
     procuratorate: row.procuratorate,
     domain: row.domain,
-    domainLabel: domainLabels.get(row.domain) ?? row.domain,
+    domainLabel: domainLabel(row.domain),
     agency: row.agency,
     handler: row.handler,
     title: row.title,

@@ -1,7 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { Database } from '../db/client';
 import type { Role } from '../domain/access';
-import { HttpError } from '../api/errors';
+import { HttpError } from '../httpError';
 import type { JwtVerifier } from './jwt';
 import { hashToken, looksLikeApiToken } from './tokens';
 

@@ -9,7 +9,8 @@ import {
   setHandler,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
-import type { Activities, LifecycleEvent } from '../activities';
+import type { Activities } from '../activities';
+import type { LifecycleEvent, LifecycleInput } from '../contracts/lifecycle';
 import { daysBetween, endOfShanghaiDay, shanghaiDate, type CalendarDate } from '../domain/dates';
 import { addMonthsPeriod, type DeadlineKind } from '../domain/deadlines';
 import {
@@ -58,7 +59,6 @@ import {
   recalculateDeadlinesSignal,
   reminderPolicyChangedSignal,
   stateQuery,
-  type LifecycleInput,
 } from './definitions';
 import { dispatchDeliveries } from './delivery';
 import { SEARCH_ATTRIBUTES } from './searchAttributes';
