@@ -9,7 +9,7 @@ import { verifyAuditLog, withAuditRetry } from '../audit/log';
 import { errorHandler, invalidInput, parse } from './errors';
 import { HttpError } from '../httpError';
 import { holidayScheduleBody, scheduleProblems, yearParam } from './holidaySchedules';
-import type { LifecycleService } from './lifecycleClient';
+import type { LifecycleService } from '../temporal/lifecycleService';
 import { registerPublicRoutes } from './publicRoutes';
 import { registerAccountRoutes } from './accountRoutes';
 import { requireRole } from './access';

@@ -8,7 +8,7 @@ import { forbidden, ownProcuratorate, requireRole } from './access';
 import { principal, type Principal } from '../auth/authenticate';
 import { parse } from './errors';
 import { notFound } from '../httpError';
-import type { LifecycleService } from './lifecycleClient';
+import type { LifecycleService } from '../temporal/lifecycleService';
 import type { ChannelKind } from '../activities/channels';
 import {
   personBody,

@@ -34,10 +34,10 @@ import type { LifecycleInput } from '../contracts/lifecycle';
 import { HttpError, notFound } from '../httpError';
 import type { RecommendationDetails } from '../domain/recommendation';
 
-/** Creating recommendations and acting on them: the read model guards uniqueness, Temporal runs the lifecycle. */
 /** Below the client's 5 s retry pause plus a margin, so the whole call stays under 15 s. */
 const UPDATE_DEADLINE_MS = 8_000;
 
+/** Creating recommendations and acting on them: the read model guards uniqueness, Temporal runs the lifecycle. */
 export class LifecycleService {
   private readonly starting = new Map<string, Promise<void>>();
 

@@ -6,12 +6,17 @@ import type { Database } from './db/client';
 import { createApp } from './api/app';
 import { bootstrapHint } from './auth/bootstrap';
 import { temporalSdkMetricsUrl } from './config/logger';
-import { LifecycleService } from './api/lifecycleClient';
+import { LifecycleService } from './temporal/lifecycleService';
 import { connectClient, connectWorker, type TemporalEndpoint } from './temporal/connect';
 import { ensureDigestSchedule } from './temporal/schedules';
 import { ensureSearchAttributes } from './temporal/searchAttributes';
 import { closeHttpServer } from './shutdown';
 import { createLifecycleWorker } from './worker/createWorker';
+
+/**
+ * The two roles a process plays, alone (`npm run api`, `npm run worker`) or together (`npm start`).
+ * Not the roles of users (handler, supervisor, …): those are ROLES in src/domain/access.ts.
+ */
 
 /** The worker role: runs lifecycles and their activities until shut down. */
 export async function startWorker(config: Config, endpoint: TemporalEndpoint, db: Database, logger: Logger) {
