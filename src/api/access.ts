@@ -70,6 +70,19 @@ export async function visibleRecommendation(db: Database, user: Principal, id: s
   return row;
 }
 
+/**
+ * Whose notifications (and their deliveries) the user may read: a handler their own, a department head their
+ * department's, others their procuratorate's.
+ */
+export async function recipientsSeenBy(db: Database, user: Principal): Promise<string | { in: string[] }> {
+  if (user.role === 'handler') return user.id;
+  const where =
+    user.role === 'supervisor'
+      ? { procuratorate: user.procuratorate, department: user.department }
+      : { procuratorate: user.procuratorate };
+  return { in: (await db.person.findMany({ where, select: { id: true } })).map((p) => p.id) };
+}
+
 /** 404 for a procuratorate other than the user's own: its data does not exist for them. */
 export function ownProcuratorate(user: Principal, procuratorate: string | undefined, what = 'procuratorate'): string {
   if (procuratorate !== undefined && procuratorate !== user.procuratorate) throw notFound(`${what} ${procuratorate}`);

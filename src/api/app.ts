@@ -1,29 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import express, { type Request } from 'express';
+import express from 'express';
+import helmet from 'helmet';
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
-import { z } from 'zod';
 import type { Database } from '../db/client';
-import { STATUTORY_DOMAINS } from '../domain/statutoryDomains';
-import { verifyAuditLog, withAuditRetry } from '../audit/log';
-import { errorHandler, invalidInput, parse } from './errors';
-import { HttpError } from '../httpError';
-import { holidayScheduleBody, scheduleProblems, yearParam } from './holidaySchedules';
-import type { LifecycleService } from '../temporal/lifecycleService';
-import { registerPublicRoutes } from './publicRoutes';
-import { registerAccountRoutes } from './accountRoutes';
-import { requireRole } from './access';
-import { corsFor, refuseNulInJson, refuseNulInUrl, writeRateLimit } from './security';
-import { authenticate, principal } from '../auth/authenticate';
-import { createJwtVerifier } from '../auth/jwt';
 import type { AuthSettings } from '../config';
-import helmet from 'helmet';
-import { registerCaseRoutes } from './caseRoutes';
-import { registerNotificationRoutes } from './notificationRoutes';
-import { registerOversightRoutes } from './oversightRoutes';
-import { registerReportRoutes } from './reportRoutes';
-import { registerRecommendationRoutes } from './recommendationRoutes';
+import { authenticate } from '../auth/authenticate';
+import { createJwtVerifier } from '../auth/jwt';
+import { HttpError } from '../httpError';
 import { createMetrics, type MetricsOptions } from '../observability/metrics';
+import type { LifecycleService } from '../temporal/lifecycleService';
+import { errorHandler } from './errors';
+import { openApiDocument } from './openapi';
+import { ROUTE_MODULES } from './routes';
+import type { RouteDependencies } from './routes/routeModule';
+import { corsFor, refuseNulInJson, refuseNulInUrl, writeRateLimit } from './security';
 
 export interface AppDependencies {
   db: Database;
@@ -62,7 +53,8 @@ export function createApp({ db, temporal, lifecycle, logger, metrics, auth }: Ap
   });
   const prometheus = metrics && createMetrics(db, metrics);
   if (prometheus) app.use(prometheus.observe);
-  registerPublicRoutes(app, { db, temporal, prometheus });
+  const dependencies: RouteDependencies = { db, temporal, lifecycle, prometheus, openApiDocument };
+  for (const routes of ROUTE_MODULES.filter((m) => m.public)) routes.register(app, dependencies);
 
   // Everything else under /api needs a user; then writes are rate-limited per token, and only then is a body read.
   app.use('/api', refuseNulInUrl);
@@ -70,51 +62,7 @@ export function createApp({ db, temporal, lifecycle, logger, metrics, auth }: Ap
   app.use('/api', writeRateLimit(auth.writesPerMinute));
   app.use(express.json({ limit: '256kb', reviver: refuseNulInJson }));
 
-  registerRecommendationRoutes(app, { db, temporal, lifecycle });
-  registerAccountRoutes(app, { db });
-  registerNotificationRoutes(app, { db, lifecycle });
-  registerCaseRoutes(app, { db, temporal, lifecycle });
-  registerOversightRoutes(app, { db, temporal, lifecycle });
-  registerReportRoutes(app, { db, temporal, lifecycle });
-
-  app.get('/api/domains', (_req, res) => {
-    res.json(STATUTORY_DOMAINS);
-  });
-
-  app.get('/api/holiday-schedules', async (_req, res) => {
-    const rows = await db.holidaySchedule.findMany({ orderBy: { year: 'asc' } });
-    res.json(
-      rows.map((r) => ({
-        year: r.year,
-        holidays: r.holidays,
-        workdays: r.workdays,
-        updatedAt: r.updatedAt.toISOString(),
-      })),
-    );
-  });
-
-  app.put('/api/holiday-schedules/:year', async (req: Request<{ year: string }>, res) => {
-    const user = principal(res);
-    requireRole(user, ['admin', 'chief'], 'entering the holiday schedule');
-    // Parsed as an object so a bad year is reported on the field `year`, not on the body.
-    const { year } = parse(z.object({ year: yearParam }), req.params);
-    const body = parse(holidayScheduleBody, req.body);
-    const problems = scheduleProblems(year, body);
-    if (problems.length > 0) throw invalidInput(new z.ZodError(problems));
-    const data = { holidays: [...new Set(body.holidays)].sort(), workdays: [...new Set(body.workdays)].sort() };
-    await withAuditRetry(db, async (tx, audit) => {
-      await tx.holidaySchedule.upsert({ where: { year }, create: { year, ...data }, update: data });
-      await audit({ type: 'holiday_schedule_set', actor: user.id, payload: { year, ...data } });
-    });
-    res.json({ year, ...data, recalculating: await lifecycle.recalculateDeadlinesIn(year) });
-  });
-
-  // Recomputes both hash chains over the whole audit log; 409 names the first broken link.
-  app.get('/api/audit/verify', async (_req, res) => {
-    requireRole(principal(res), ['admin', 'chief'], 'verifying the audit log');
-    const report = await verifyAuditLog(db);
-    res.status(report.ok ? 200 : 409).json(report);
-  });
+  for (const routes of ROUTE_MODULES.filter((m) => !m.public)) routes.register(app, dependencies);
 
   app.use((req, _res, next) => next(new HttpError(404, 'not_found', `no route for ${req.method} ${req.path}`)));
   app.use(errorHandler(logger));

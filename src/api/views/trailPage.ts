@@ -1,155 +1,20 @@
-import { z } from 'zod';
-import { shanghaiDate, shanghaiInstant, type CalendarDate } from '../domain/dates';
-import { DEADLINE_KINDS, DEADLINE_LABELS, type DeadlineKind } from '../domain/deadlines';
-import { ACTION_LABELS, STATUS_LABELS, STATUSES, type DeadlineState, type Status } from '../domain/lifecycle';
-import { eventLabel, SYSTEM_ACTOR } from '../domain/lifecycleEvents';
-import { DEADLINE_OUTCOME_LABELS, DEADLINE_OUTCOMES, deadlineOutcome } from '../domain/oversight';
-import { CHECK_METHOD_LABELS, CHECK_RESULT_LABELS, CLOSE_GROUND_LABELS, CLOSE_GROUNDS } from '../domain/recommendation';
-import { domainLabel } from '../domain/statutoryDomains';
-import { labelOf } from '../domain/vocabulary';
-import { calendarDate } from './schemas';
+import { shanghaiDate, shanghaiInstant, type CalendarDate } from '../../domain/dates';
+import { DEADLINE_LABELS, type DeadlineKind } from '../../domain/deadlines';
+import { ACTION_LABELS } from '../../domain/lifecycle';
+import { DEADLINE_OUTCOME_LABELS } from '../../domain/oversight';
+import { CHECK_METHOD_LABELS, CHECK_RESULT_LABELS, CLOSE_GROUND_LABELS } from '../../domain/recommendation';
+import { labelOf } from '../../domain/vocabulary';
+import type { Trail } from '../schemas/trail';
 
-/** The trail of one recommendation (跟进记录): its particulars, how each deadline went, its history and audit entries. */
+/** The trail as a printable Chinese page (跟进记录): each event described in a sentence. */
 
-export const trailResponse = z
-  .object({
-    recommendation: z.object({
-      id: z.string(),
-      documentNumber: z.string().openapi({ description: '文号' }),
-      caseNumber: z.string().openapi({ description: '案号' }),
-      procuratorate: z.string(),
-      agency: z.string(),
-      handler: z.string(),
-      domain: z.string(),
-      domainLabel: z.string(),
-      title: z.string(),
-      issuedAt: calendarDate,
-      servedAt: calendarDate,
-      status: z.enum(STATUSES),
-      statusLabel: z.string(),
-      closeGround: z.enum(CLOSE_GROUNDS).nullable(),
-    }),
-    deadlines: z.array(
-      z.object({
-        kind: z.enum(DEADLINE_KINDS),
-        label: z.string(),
-        dueDate: calendarDate,
-        metOn: calendarDate.nullable(),
-        late: z.boolean(),
-        outcome: z
-          .enum(DEADLINE_OUTCOMES)
-          .openapi({ description: 'met on time; missed: met late or still open past due; open; cancelled' }),
-      }),
-    ),
-    events: z.array(
-      z.object({
-        sequence: z.number().int(),
-        type: z.string(),
-        label: z.string(),
-        actor: z.string().openapi({ description: "the user's id, or system" }),
-        actorName: z
-          .string()
-          .openapi({ description: 'their name (系统 for the engine itself; the id if the user has no record)' }),
-        occurredAt: z.string(),
-        data: z.unknown(),
-      }),
-    ),
-    auditEntries: z
-      .array(
-        z.object({
-          id: z.number().int(),
-          type: z.string(),
-          actor: z.string(),
-          occurredAt: z.string(),
-          hash: z.string(),
-        }),
-      )
-      .openapi({
-        description: 'the audit log entries of this recommendation, in chain order, to cross-check the history',
-      }),
-    generatedAt: z.string(),
-  })
-  .openapi('Trail');
-export type Trail = z.infer<typeof trailResponse>;
-
-export interface TrailSource {
-  recommendation: {
-    id: string;
-    documentNumber: string;
-    caseNumber: string;
-    procuratorate: string;
-    agency: string;
-    handler: string;
-    domain: string;
-    title: string;
-    issuedAt: string;
-    servedAt: string;
-    status: string;
-    closeGround: string | null;
-    deadlines: readonly DeadlineState[];
-  };
-  events: readonly { sequence: number; type: string; actor: string; occurredAt: Date; data: unknown }[];
-  auditEntries: readonly { id: number; type: string; actor: string; occurredAt: Date; hash: string }[];
-  /** The names of the users who acted, by id. */
-  names: ReadonlyMap<string, string>;
-}
-
-export function trailView({ recommendation: r, events, auditEntries, names }: TrailSource, now: Date): Trail {
-  const nameOf = (actor: string) => (actor === SYSTEM_ACTOR ? '系统' : (names.get(actor) ?? actor));
-  const today = shanghaiDate(now.getTime());
-  const status = r.status as Status;
-  return {
-    recommendation: {
-      id: r.id,
-      documentNumber: r.documentNumber,
-      caseNumber: r.caseNumber,
-      procuratorate: r.procuratorate,
-      agency: r.agency,
-      handler: r.handler,
-      domain: r.domain,
-      domainLabel: domainLabel(r.domain),
-      title: r.title,
-      issuedAt: r.issuedAt,
-      servedAt: r.servedAt,
-      status,
-      statusLabel: STATUS_LABELS[status],
-      closeGround: r.closeGround as Trail['recommendation']['closeGround'],
-    },
-    deadlines: r.deadlines.map((d) => ({
-      kind: d.kind,
-      label: DEADLINE_LABELS[d.kind],
-      dueDate: d.dueDate,
-      metOn: d.metOn,
-      late: d.late,
-      outcome: deadlineOutcome(d, status, today),
-    })),
-    events: events.map((e) => ({
-      sequence: e.sequence,
-      type: e.type,
-      label: eventLabel(e.type),
-      actor: e.actor,
-      actorName: nameOf(e.actor),
-      occurredAt: e.occurredAt.toISOString(),
-      data: e.data,
-    })),
-    auditEntries: auditEntries.map((a) => ({
-      id: a.id,
-      type: a.type,
-      actor: a.actor,
-      occurredAt: a.occurredAt.toISOString(),
-      hash: a.hash,
-    })),
-    generatedAt: now.toISOString(),
-  };
-}
-
-// ---- The printable page
-
+/** When a reminder fell, as the 说明 column says it. */
 const REMINDER_TIMINGS: Record<string, (days: string) => string> = {
   upcoming: (days) => `还有${days}日届满`,
   due_today: () => '今日届满',
   overdue: (days) => `已逾期${days}日`,
 };
+
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
 export function escapeHtml(value: unknown): string {

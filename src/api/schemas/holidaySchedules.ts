@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { calendarDate } from './schemas';
+import type { HolidaySchedule } from '../../domain/calendar';
+import { calendarDate } from './common';
 
 /** An official year schedule entered by an administrator (国务院办公厅 holiday notice). */
 export const holidayScheduleBody = z
@@ -7,7 +8,7 @@ export const holidayScheduleBody = z
     holidays: z.array(calendarDate).openapi({ description: '放假日期（含连休的周末）' }),
     workdays: z.array(calendarDate).default([]).openapi({ description: '调休上班日期（周末上班）' }),
   })
-  .openapi('HolidaySchedule');
+  .openapi('HolidaySchedule') satisfies z.ZodType<Omit<HolidaySchedule, 'year'>>;
 
 export const yearParam = z.coerce.number().int().min(2000).max(2100);
 
@@ -25,3 +26,20 @@ export function scheduleProblems(year: number, body: z.infer<typeof holidaySched
   });
   return issues;
 }
+
+export const holidayScheduleYearParam = z.object({ year: z.string() });
+
+export const storedHolidayScheduleResponse = z
+  .object({
+    year: z.number().int(),
+    holidays: z.array(calendarDate),
+    workdays: z.array(calendarDate),
+    updatedAt: z.string(),
+  })
+  .openapi('StoredHolidaySchedule');
+export type StoredHolidayScheduleResponse = z.infer<typeof storedHolidayScheduleResponse>;
+
+export const setHolidayScheduleResponse = holidayScheduleBody.extend({
+  year: z.number().int(),
+  recalculating: z.number().int().openapi({ description: 'running lifecycles asked to recompute their deadlines' }),
+});

@@ -1,16 +1,16 @@
-import type {
-  Delivery,
-  DeliveryAttempt,
-  Notification,
-  Recommendation,
-  RecommendationEvent,
-} from '../generated/prisma/client';
-import { DEADLINE_LABELS, type DeadlineKind } from '../domain/deadlines';
-import { ACTION_LABELS, isOpen, STATUS_LABELS, type RecommendationState, type Status } from '../domain/lifecycle';
-import type { CloseGround } from '../domain/recommendation';
-import type { Audience } from '../domain/reminders';
-import { domainLabel } from '../domain/statutoryDomains';
-import type { DeliveryResponse, NotificationResponse, RecommendationResponse } from './schemas';
+import type { Prisma, Recommendation, RecommendationEvent } from '../../generated/prisma/client';
+import { DEADLINE_LABELS, type DeadlineKind } from '../../domain/deadlines';
+import {
+  ACTION_LABELS,
+  isOpen,
+  STATUS_LABELS,
+  type DeadlineState,
+  type RecommendationState,
+  type Status,
+} from '../../domain/lifecycle';
+import type { CloseGround } from '../../domain/recommendation';
+import { domainLabel } from '../../domain/statutoryDomains';
+import type { RecommendationResponse } from '../schemas/recommendations';
 
 /** A recommendation as the API shows it: its particulars, where it stands, its deadlines and history. */
 export function recommendationView(row: Recommendation, events?: RecommendationEvent[]): RecommendationResponse {
@@ -85,49 +85,6 @@ export function eventView(event: RecommendationEvent) {
   };
 }
 
-type DeliveryRow = Delivery & { attempts: DeliveryAttempt[] };
-
-/** A webhook URL's query holds its key or token: the API shows the endpoint without it. */
-function shownAddress(kind: string, address: string): string {
-  if (kind === 'email') return address;
-  const url = new URL(address);
-  return `${url.origin}${url.pathname}`;
-}
-
-export function deliveryView(d: DeliveryRow): DeliveryResponse {
-  return {
-    id: d.id,
-    notificationId: d.notificationId,
-    channel: d.channelKind as DeliveryResponse['channel'],
-    address: shownAddress(d.channelKind, d.address),
-    status: d.status as DeliveryResponse['status'],
-    scheduledFor: d.scheduledFor.toISOString(),
-    sentAt: d.sentAt?.toISOString() ?? null,
-    lastError: d.lastError,
-    attempts: d.attempts
-      .sort((a, b) => a.attempt - b.attempt)
-      .map((a) => ({
-        attempt: a.attempt,
-        status: a.status as 'accepted' | 'failed',
-        error: a.error,
-        at: a.at.toISOString(),
-      })),
-  };
-}
-
-export function notificationView(n: Notification & { deliveries: DeliveryRow[] }): NotificationResponse {
-  return {
-    id: n.id,
-    recommendationId: n.recommendationId,
-    recipient: n.recipient,
-    audience: n.audience as Audience,
-    type: n.type as NotificationResponse['type'],
-    deadlineKind: n.deadlineKind as DeadlineKind | null,
-    dueDate: n.dueDate,
-    title: n.title,
-    message: n.message,
-    raisedAt: n.raisedAt.toISOString(),
-    readAt: n.readAt?.toISOString() ?? null,
-    deliveries: n.deliveries.sort((a, b) => a.id - b.id).map(deliveryView),
-  };
-}
+/** The read model's deadlines column, as the lifecycle wrote it (null before its first event). */
+export const asDeadlines = (value: Prisma.JsonValue | null): DeadlineState[] =>
+  (value ?? []) as unknown as DeadlineState[];

@@ -1,4 +1,3 @@
-import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import {
   CASE_LAWSUIT_KINDS,
@@ -6,51 +5,37 @@ import {
   CLUE_SOURCES,
   CONSULTATION_OUTCOMES,
   HEARING_PARTICIPANT_CATEGORIES,
-  LOOK_BACK_FINDINGS,
   PUBLIC_NOTICE_DAYS,
+  type CaseLawsuitInput,
+  type CaseRegistration,
+  type ConsultationInput,
+  type HearingInput,
   type HearingParticipantCategory,
-} from '../domain/cases';
-import type { Vocabulary } from '../domain/vocabulary';
-import { isCalendarDate, shanghaiDate } from '../domain/dates';
-import { STATUSES } from '../domain/lifecycle';
-import { STATUTORY_DOMAIN_CODES } from '../domain/statutoryDomains';
-import { calendarDate } from './schemas';
+  type PublicNoticeInput,
+} from '../../domain/cases';
+import { isCalendarDate } from '../../domain/dates';
+import { STATUSES } from '../../domain/lifecycle';
+import { codesOf } from '../../domain/vocabulary';
+import {
+  calendarDate,
+  clientChosenId,
+  oneOf,
+  optionalNotes,
+  pageQuery,
+  pastDate,
+  statutoryDomain,
+  text,
+} from './common';
+import { lookBackResponse } from './lookBacks';
 
-extendZodWithOpenApi(z);
-
-/** Cases (公益诉讼案件) and what happens on them besides recommendations: request bodies, queries and views. */
-
-const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`);
-const notes = z.string().trim().max(5000, 'at most 5000 characters').optional();
-
-/** A code of the vocabulary; a wrong one is answered with every code and its label. */
-function oneOf<V extends Vocabulary>(vocabulary: V, title: string) {
-  const codes = Object.keys(vocabulary) as [keyof V & string, ...(keyof V & string)[]];
-  const listed = codes.map((code) => `${code} (${vocabulary[code]})`).join(', ');
-  return z.enum(codes, { error: `must be one of ${listed}` }).openapi({ description: `${title}: ${listed}` });
-}
-
-const pastDate = (description: string) =>
-  calendarDate
-    // A malformed date is reported by calendarDate alone.
-    .refine((date) => !isCalendarDate(date) || date <= shanghaiDate(Date.now()), 'cannot be in the future')
-    .openapi({ description });
-
-const statutoryDomain = z
-  .string()
-  .refine(
-    (code) => STATUTORY_DOMAIN_CODES.has(code),
-    'must be one of the statutory domain codes listed by GET /api/domains',
-  )
-  .openapi({ description: '法定领域', example: 'ecology_environment' });
+/** Cases (公益诉讼案件) and what happens on them besides recommendations. */
 
 const caseType = oneOf(CASE_TYPES, '案件类型');
 const clueSource = oneOf(CLUE_SOURCES, '线索来源');
 const consultationOutcome = oneOf(CONSULTATION_OUTCOMES, '磋商结果');
-const lookBackFinding = oneOf(LOOK_BACK_FINDINGS, '回头看结论');
 const caseLawsuitKind = oneOf(CASE_LAWSUIT_KINDS, '诉讼类型');
 
-const participantCategories = Object.keys(HEARING_PARTICIPANT_CATEGORIES) as HearingParticipantCategory[];
+const participantCategories = codesOf(HEARING_PARTICIPANT_CATEGORIES);
 const participantCount = z
   .number()
   .int('must be a whole number')
@@ -76,11 +61,7 @@ const participants = z
 
 export const createCaseBody = z
   .strictObject({
-    id: z
-      .string()
-      .regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and - only, at most 64')
-      .optional()
-      .openapi({ description: 'client-chosen id; repeating a create with the same id and body is safe' }),
+    id: clientChosenId,
     procuratorate: text(100).openapi({ description: '人民检察院', example: '某区人民检察院' }),
     caseNumber: text(100).openapi({
       description: '案号, unique per procuratorate',
@@ -104,17 +85,18 @@ export const createCaseBody = z
       ctx.addIssue({ code: 'custom', path: ['clueReceivedAt'], message: 'cannot be after filedAt' });
     }
   })
-  .openapi('CreateCase');
-export type CreateCaseBody = z.infer<typeof createCaseBody>;
+  .openapi('CreateCase') satisfies z.ZodType<CaseRegistration>;
+
+// ---- Records on a case
 
 export const consultationBody = z
   .strictObject({
     heldOn: pastDate('磋商日期'),
     agency: text(200).openapi({ description: '行政机关', example: '某区生态环境局' }),
     outcome: consultationOutcome,
-    notes,
+    notes: optionalNotes,
   })
-  .openapi('RecordConsultation');
+  .openapi('RecordConsultation') satisfies z.ZodType<ConsultationInput>;
 
 export const hearingBody = z
   .strictObject({
@@ -122,14 +104,16 @@ export const hearingBody = z
     participants,
     conclusion: text(5000).openapi({ description: '听证意见' }),
   })
-  .openapi('RecordHearing');
+  .openapi('RecordHearing') satisfies z.ZodType<HearingInput>;
 
 export const publicNoticeBody = z
   .strictObject({
     publishedOn: pastDate('公告日期'),
     outlet: text(200).openapi({ description: '公告媒体', example: '正义网' }),
   })
-  .openapi('RecordPublicNotice', { description: `诉前公告 of a civil case; it runs ${PUBLIC_NOTICE_DAYS} days` });
+  .openapi('RecordPublicNotice', {
+    description: `诉前公告 of a civil case; it runs ${PUBLIC_NOTICE_DAYS} days`,
+  }) satisfies z.ZodType<PublicNoticeInput>;
 
 export const caseLawsuitBody = z
   .strictObject({
@@ -137,16 +121,7 @@ export const caseLawsuitBody = z
     filedAt: pastDate('起诉日期'),
     court: text(200).openapi({ example: '某市中级人民法院' }),
   })
-  .openapi('FileCaseLawsuit');
-
-export const lookBackBody = z
-  .strictObject({ conductedOn: pastDate('回头看日期'), finding: lookBackFinding, notes })
-  .openapi('RecordLookBack');
-
-const pageQuery = {
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  offset: z.coerce.number().int().min(0).default(0),
-};
+  .openapi('FileCaseLawsuit') satisfies z.ZodType<CaseLawsuitInput>;
 
 export const listCasesQuery = z
   .strictObject({
@@ -160,23 +135,9 @@ export const listCasesQuery = z
   })
   .openapi('ListCasesQuery');
 
-export const listLookBacksQuery = z
-  .strictObject({
-    procuratorate: z
-      .string()
-      .optional()
-      .openapi({ description: 'of the case or of the recommendation looked back on' }),
-    dueBefore: calendarDate.optional().openapi({ description: 'due on or before this date' }),
-    pending: z
-      .enum(['true', 'false'])
-      .transform((v) => v === 'true')
-      .optional()
-      .openapi({ description: 'true: not yet conducted; false: conducted' }),
-    ...pageQuery,
-  })
-  .openapi('ListLookBacksQuery');
+export const caseIdParam = z.object({ id: z.string().openapi({ description: 'case id' }) });
 
-// ---- Responses
+// ---- How a case is shown
 
 export const caseSummaryResponse = z
   .object({
@@ -197,21 +158,6 @@ export const caseSummaryResponse = z
   })
   .openapi('CaseSummary');
 export type CaseSummaryResponse = z.infer<typeof caseSummaryResponse>;
-
-export const lookBackResponse = z
-  .object({
-    id: z.number().int(),
-    caseId: z.string().nullable(),
-    recommendationId: z.string().nullable(),
-    dueOn: calendarDate,
-    pending: z.boolean().openapi({ description: 'not yet conducted' }),
-    conductedOn: calendarDate.nullable(),
-    finding: lookBackFinding.nullable(),
-    findingLabel: z.string().nullable(),
-    notes: z.string().nullable(),
-  })
-  .openapi('LookBack');
-export type LookBackResponse = z.infer<typeof lookBackResponse>;
 
 export const caseResponse = caseSummaryResponse
   .extend({

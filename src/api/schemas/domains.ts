@@ -1,0 +1,7 @@
+import { z } from 'zod';
+import './common';
+
+/** The statutory domains (法定领域) a recommendation or case names by code. */
+export const statutoryDomainsResponse = z
+  .array(z.object({ code: z.string().openapi({ example: 'ecology_environment' }), label: z.string() }))
+  .openapi('StatutoryDomains');
