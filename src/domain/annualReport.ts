@@ -1,6 +1,7 @@
 import { CASE_LAWSUIT_KINDS, CASE_TYPES, CLUE_SOURCES, CONSULTATION_OUTCOMES, LOOK_BACK_FINDINGS } from './cases';
 import { shanghaiDate, shanghaiInstant, type CalendarDate } from './dates';
 import type { DeadlineState } from './lifecycle';
+import type { EventType } from './lifecycleEvents';
 import { RECTIFIED_GROUNDS } from './recommendation';
 import { STATUTORY_DOMAIN_LABELS } from './statutoryDomains';
 import type { Vocabulary } from './vocabulary';
@@ -136,7 +137,7 @@ export function percent(numerator: number, denominator: number): number | null {
 export function annualReport(input: AnnualReportInput): AnnualReport {
   const { firstDay, lastDay } = yearBounds(input.year);
   const inYear = (date: CalendarDate | null) => date !== null && date >= firstDay && date <= lastDay;
-  const eventsOfType = (type: string) =>
+  const eventsOfType = (type: EventType) =>
     input.events.filter((e) => e.type === type && inYear(shanghaiDate(e.occurredAt.getTime()))).length;
   const count = (label: string, value: number): Count => ({ label, value });
 

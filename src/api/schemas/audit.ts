@@ -1,4 +1,5 @@
 import { z } from 'zod';
+// For .openapi(): schemas/common.ts extends zod with it.
 import './common';
 
 /** The audit log's verification: both hash chains recomputed over every entry. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+// For .openapi(): schemas/common.ts extends zod with it.
 import './common';
 
 /** The statutory domains (法定领域) a recommendation or case names by code. */

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import './common';
 
 /** What the probes answer. */
 
