@@ -44,7 +44,8 @@ const DAY = 86_400_000;
 
 /**
  * The recommendation particulars of the released version (66ec7e3), written out here rather than taken
- * from today's src/api/schemas.ts: the recorded input must be what the old API sent, whatever fields come later.
+ * from today's RecommendationDetails (src/domain/recommendation.ts): the recorded input must be what the old API
+ * sent, whatever fields come later.
  */
 interface RecordedDetails {
   documentNumber: string;

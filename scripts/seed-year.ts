@@ -18,9 +18,8 @@
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createHash } from 'node:crypto';
-import { projection, type LifecycleEvent } from '../src/activities';
+import { projection } from '../src/activities';
 import { loadCalendar } from '../src/activities/calendar';
-import type { RecommendationDetails } from '../src/api/schemas';
 import { appendAudit } from '../src/audit/log';
 import { loadConfig } from '../src/config';
 import { openDatabase, type Database } from '../src/db/client';
@@ -42,11 +41,11 @@ import {
   applyDeadlines,
   assertAllowed,
   cancelOpenDeadlines,
-  CHECK_METHODS,
   deadlineInputOf,
   DEFAULT_LOOK_BACK_MONTHS,
   deadlineOf,
   isOpen,
+  isRunning,
   meetDeadline,
   newRecommendationState,
   type ActionInputs,
@@ -54,7 +53,10 @@ import {
   type DeadlineState,
   type RecommendationState,
 } from '../src/domain/lifecycle';
+import { SYSTEM_ACTOR, type EventType } from '../src/domain/lifecycleEvents';
+import { CHECK_METHODS, type RecommendationDetails } from '../src/domain/recommendation';
 import { overdueAt } from '../src/domain/reminders';
+import type { LifecycleEvent } from '../src/contracts/lifecycle';
 
 export interface SeedOptions {
   procuratorate: string;
@@ -265,7 +267,7 @@ const ACTION_EVENTS = {
   resume: 'resumed',
   extendReview: 'review_extended',
   withdraw: 'withdrawn',
-} as const satisfies Record<ActionName, string>;
+} as const satisfies Record<ActionName, EventType>;
 
 class ReplayedLifecycle {
   readonly state: RecommendationState;
@@ -381,7 +383,7 @@ class ReplayedLifecycle {
 
   /** What the workflow records itself after closing: the look-back it schedules. */
   scheduleLookBack(dueOn: CalendarDate): void {
-    this.record(this.lastInstant + 60_000, 'look_back_scheduled', 'system', { dueOn });
+    this.record(this.lastInstant + 60_000, 'look_back_scheduled', SYSTEM_ACTOR, { dueOn });
   }
 
   /** The notices the workflow's timers raise up to the end of the year. */
@@ -391,10 +393,7 @@ class ReplayedLifecycle {
 
   /** Each deadline that passed open gets its notice at the end of its day; an unanswered reply period makes the recommendation overdue. */
   private raiseOverdueNotices(until: number): void {
-    // The review clock stands still while suspended ([R]78).
-    const running = this.state.deadlines.filter(
-      (d) => isOpen(d) && !d.overdueNoticeRaised && !(d.kind === 'review' && this.state.status === 'suspended'),
-    );
+    const running = this.state.deadlines.filter((d) => isRunning(d, this.state.status) && !d.overdueNoticeRaised);
     for (const deadline of running.sort((a, b) => overdueAt(a) - overdueAt(b))) {
       if (overdueAt(deadline) > until) continue;
       deadline.overdueNoticeRaised = true;
@@ -402,7 +401,7 @@ class ReplayedLifecycle {
       if (becameOverdue) this.state.status = 'overdue';
       // At the end of the due day; or at once, when a resumption just moved the due date into the past.
       const at = Math.max(overdueAt(deadline), this.lastInstant + 60_000);
-      this.record(at, becameOverdue ? 'became_overdue' : 'deadline_passed', 'system', {
+      this.record(at, becameOverdue ? 'became_overdue' : 'deadline_passed', SYSTEM_ACTOR, {
         deadline: deadline.kind,
         dueDate: deadline.dueDate,
       });
@@ -417,7 +416,7 @@ class ReplayedLifecycle {
     return meetDeadline(this.state, kind, on);
   }
 
-  private record(at: number, type: string, actor: string, data: Record<string, unknown>): void {
+  private record(at: number, type: EventType, actor: string, data: Record<string, unknown>): void {
     if (at < this.lastInstant)
       throw new Error(`${type} at ${new Date(at).toISOString()} would precede the event before it`);
     this.lastInstant = at;

@@ -2,7 +2,7 @@ import { loadConfig } from './config';
 import { createLogger, installTemporalLogging } from './config/logger';
 import { openDatabase } from './db/client';
 import { migrateDatabase } from './db/migrate';
-import { startApi, startWorker } from './roles';
+import { startApi, startWorker } from './processRoles';
 import { Shutdown } from './shutdown';
 import { resolveTemporal } from './temporal/connect';
 

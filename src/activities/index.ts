@@ -5,7 +5,8 @@ import type { Database } from '../db/client';
 import { computeDeadlines, type DeadlineInput, type Deadlines } from '../domain/deadlines';
 import { isOpen, type RecommendationState } from '../domain/lifecycle';
 import { lookBackWorkflowIdFor, workflowIdFor } from '../domain/identifiers';
-import type { LookBackInput } from '../workflows/lookBack';
+import type { LifecycleEvent } from '../contracts/lifecycle';
+import type { LookBackInput } from '../contracts/lookBack';
 import { appendAudit } from '../audit/log';
 import { permanentRefusal, unrecordable, unstorableIn } from './recordability';
 import { loadCalendar } from './calendar';
@@ -14,16 +15,6 @@ import { createDeliveryActivities } from './delivery';
 import { createNotificationActivities } from './notifications';
 
 export type { PlannedDelivery, NotifyInput, DigestInput, ScheduleLookBackInput } from './notifications';
-
-/** One entry of a recommendation's history. */
-export interface LifecycleEvent {
-  sequence: number;
-  type: string;
-  actor: string;
-  /** ISO instant (workflow time). */
-  occurredAt: string;
-  data: Record<string, unknown>;
-}
 
 export interface RecordInput {
   state: RecommendationState;

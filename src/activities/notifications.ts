@@ -1,6 +1,6 @@
 import type { Database } from '../db/client';
 import type { Prisma } from '../generated/prisma/client';
-import type { RecommendationDetails } from '../api/schemas';
+import type { RecommendationDetails } from '../domain/recommendation';
 import { addCalendarDays, type CalendarDate } from '../domain/dates';
 import { digestEntries, digestMessage, DIGEST_HORIZON_DAYS, type DigestRecommendation } from '../domain/digest';
 import { FINAL_STATUSES, type DeadlineState, type Status } from '../domain/lifecycle';

@@ -1,7 +1,8 @@
 import type { Database } from '../db/client';
 import { may, ROLE_LABELS, sees, type Permission } from '../domain/access';
 import type { Principal } from '../auth/authenticate';
-import { fieldError, HttpError, notFound } from './errors';
+import { fieldError } from './errors';
+import { HttpError, notFound } from '../httpError';
 
 /** The rules of src/domain/access.ts as database filters and checks for the routes. */
 
@@ -67,6 +68,19 @@ export async function visibleRecommendation(db: Database, user: Principal, id: s
   const row = await db.recommendation.findUnique({ where: { id } });
   if (!row || !(await seesAssigned(db, user, row))) throw notFound(`recommendation ${id}`);
   return row;
+}
+
+/**
+ * Whose notifications (and their deliveries) the user may read: a handler their own, a department head their
+ * department's, others their procuratorate's.
+ */
+export async function recipientsSeenBy(db: Database, user: Principal): Promise<string | { in: string[] }> {
+  if (user.role === 'handler') return user.id;
+  const where =
+    user.role === 'supervisor'
+      ? { procuratorate: user.procuratorate, department: user.department }
+      : { procuratorate: user.procuratorate };
+  return { in: (await db.person.findMany({ where, select: { id: true } })).map((p) => p.id) };
 }
 
 /** 404 for a procuratorate other than the user's own: its data does not exist for them. */

@@ -1,28 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import express from 'express';
+import helmet from 'helmet';
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { Database } from '../db/client';
-import { STATUTORY_DOMAINS } from '../domain/statutoryDomains';
-import { verifyAuditLog } from '../audit/log';
-import { errorHandler, HttpError } from './errors';
-import type { LifecycleService } from './lifecycleClient';
-import { registerPublicRoutes } from './publicRoutes';
-import { registerAccountRoutes } from './accountRoutes';
-import { requireRole } from './access';
+import type { AuthSettings } from '../config';
+import { authenticate } from '../auth/authenticate';
+import { createJwtVerifier } from '../auth/jwt';
+import { HttpError } from '../httpError';
+import { createMetrics, type MetricsOptions } from '../observability/metrics';
+import type { LifecycleService } from '../temporal/lifecycleService';
+import { errorHandler } from './errors';
+import { openApiDocument } from './openapi';
+import { ROUTE_MODULES } from './routes';
+import type { RouteDependencies } from './routes/routeModule';
 import { corsFor, refuseNulInUrl, writeRateLimit } from './security';
 import { refuseDeepJson, refuseUnstorableText } from './inputGuard';
-import { authenticate, principal } from '../auth/authenticate';
-import { createJwtVerifier } from '../auth/jwt';
-import type { AuthSettings } from '../config';
-import helmet from 'helmet';
-import { registerCaseRoutes } from './caseRoutes';
-import { registerNotificationRoutes } from './notificationRoutes';
-import { registerOversightRoutes } from './oversightRoutes';
-import { registerReportRoutes } from './reportRoutes';
-import { registerHolidayScheduleRoutes } from './holidayScheduleRoutes';
-import { registerRecommendationRoutes } from './recommendationRoutes';
-import { createMetrics, type MetricsOptions } from '../observability/metrics';
 import type { OutboundPolicy } from '../domain/outboundAddress';
 
 export interface AppDependencies {
@@ -72,7 +65,8 @@ export function createApp({
   });
   const prometheus = metrics && createMetrics(db, metrics);
   if (prometheus) app.use(prometheus.observe);
-  registerPublicRoutes(app, { db, temporal, prometheus });
+  const dependencies: RouteDependencies = { db, temporal, lifecycle, prometheus, openApiDocument, outbound };
+  for (const routes of ROUTE_MODULES.filter((m) => m.public)) routes.register(app, dependencies);
 
   // Everything else under /api needs a user; then writes are rate-limited per token, and only then is a body read.
   app.use('/api', refuseNulInUrl);
@@ -81,24 +75,7 @@ export function createApp({
   app.use(express.json({ limit: '256kb', verify: refuseDeepJson }));
   app.use('/api', refuseUnstorableText);
 
-  registerRecommendationRoutes(app, { db, temporal, lifecycle });
-  registerAccountRoutes(app, { db });
-  registerNotificationRoutes(app, { db, lifecycle, outbound });
-  registerCaseRoutes(app, { db, temporal, lifecycle });
-  registerOversightRoutes(app, { db, temporal, lifecycle });
-  registerReportRoutes(app, { db, temporal, lifecycle });
-  registerHolidayScheduleRoutes(app, { db, temporal });
-
-  app.get('/api/domains', (_req, res) => {
-    res.json(STATUTORY_DOMAINS);
-  });
-
-  // Recomputes both hash chains over the whole audit log; 409 names the first broken link.
-  app.get('/api/audit/verify', async (_req, res) => {
-    requireRole(principal(res), ['admin', 'chief'], 'verifying the audit log');
-    const report = await verifyAuditLog(db);
-    res.status(report.ok ? 200 : 409).json(report);
-  });
+  for (const routes of ROUTE_MODULES.filter((m) => !m.public)) routes.register(app, dependencies);
 
   app.use((req, _res, next) => next(new HttpError(404, 'not_found', `no route for ${req.method} ${req.path}`)));
   app.use(errorHandler(logger));

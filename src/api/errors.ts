@@ -9,22 +9,7 @@ import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
 import { UNRECORDABLE_EVENT, UNSTORABLE_INPUT } from '../contracts/failures';
 import { z } from 'zod';
 import type { Logger } from 'pino';
-
-/** An error with its HTTP status and a body the client can act on. */
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly details?: unknown,
-    /** How many issues there were beyond those in `details`. */
-    readonly moreIssues = 0,
-  ) {
-    super(message);
-  }
-}
-
-export const notFound = (what: string) => new HttpError(404, 'not_found', `${what} does not exist`);
+import { HttpError } from '../httpError';
 
 /** A 400 lists this many issues at most, and counts the rest: a body of 100,000 bad items gets a short answer. */
 export const MAX_LISTED_ISSUES = 20;

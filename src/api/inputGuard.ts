@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import { firstUnstorable } from '../domain/storableText';
-import { HttpError } from './errors';
+import { HttpError } from '../httpError';
 
 /** Deeper than any document of ours; bounds the work (and the stack) of everything that walks a body. */
 export const MAX_JSON_DEPTH = 32;

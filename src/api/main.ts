@@ -1,7 +1,7 @@
 import { loadConfig } from '../config';
 import { createLogger } from '../config/logger';
 import { openDatabase } from '../db/client';
-import { startApi } from '../roles';
+import { startApi } from '../processRoles';
 import { Shutdown } from '../shutdown';
 import { existingTemporal } from '../temporal/connect';
 

@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { isWrite, type Principal } from '../auth/authenticate';
-import { HttpError } from './errors';
+import { HttpError } from '../httpError';
 
 /**
  * CORS is closed unless origins are configured: browsers then refuse every cross-origin call.

@@ -1,7 +1,8 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { Database } from '../db/client';
 import type { Role } from '../domain/access';
-import { HttpError } from '../api/errors';
+import type { AccountKind } from '../domain/people';
+import { HttpError } from '../httpError';
 import type { JwtVerifier } from './jwt';
 import { hashToken, looksLikeApiToken } from './tokens';
 
@@ -12,7 +13,7 @@ export interface Principal {
   procuratorate: string;
   department: string;
   role: Role;
-  kind: 'person' | 'service';
+  kind: AccountKind;
   /** The API token used, if any (rate limits and revocation are per token). */
   tokenId?: string;
 }
@@ -81,7 +82,7 @@ function principalOf(person: {
   kind: string;
 }): Principal {
   const { id, name, procuratorate, department, role, kind } = person;
-  return { id, name, procuratorate, department, role: role as Role, kind: kind as Principal['kind'] };
+  return { id, name, procuratorate, department, role: role as Role, kind: kind as AccountKind };
 }
 
 /** The request's user; routes behind `authenticate` always have one. */

@@ -1,18 +1,20 @@
+import { codesOf, type Vocabulary } from './vocabulary';
+
 /**
  * Who sees and does what. Pure: the API and the daily digest apply the same rules.
  * Nobody sees another procuratorate's recommendations; within one, a handler sees those they handle,
  * a department head (部门负责人) those of the handlers of their department, the 检察长 all of them.
  * An administrator manages accounts and settings, not cases.
  */
-export const ROLES = ['handler', 'supervisor', 'chief', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
-
-export const ROLE_LABELS: Record<Role, string> = {
+export const ROLE_LABELS = {
   handler: '承办检察官',
   supervisor: '部门负责人',
   chief: '检察长',
   admin: '系统管理员',
-};
+} as const satisfies Vocabulary;
+export type Role = keyof typeof ROLE_LABELS;
+/** The roles of users (not the api and worker roles of processes: src/processRoles.ts). */
+export const ROLES = codesOf(ROLE_LABELS);
 
 export interface Member {
   id: string;

@@ -1,14 +1,10 @@
-import {
-  CASE_LAWSUIT_KINDS,
-  CASE_TYPES,
-  CLUE_SOURCES,
-  CONSULTATION_OUTCOMES,
-  LOOK_BACK_FINDINGS,
-  type Vocabulary,
-} from './cases';
+import { CASE_LAWSUIT_KINDS, CASE_TYPES, CLUE_SOURCES, CONSULTATION_OUTCOMES, LOOK_BACK_FINDINGS } from './cases';
 import { shanghaiDate, shanghaiInstant, type CalendarDate } from './dates';
-import type { CloseGround, DeadlineState } from './lifecycle';
-import { STATUTORY_DOMAINS } from './statutoryDomains';
+import type { DeadlineState } from './lifecycle';
+import type { EventType } from './lifecycleEvents';
+import { RECTIFIED_GROUNDS } from './recommendation';
+import { STATUTORY_DOMAIN_LABELS } from './statutoryDomains';
+import type { Vocabulary } from './vocabulary';
 
 /**
  * The year-end table a procuratorate reports (DOMAIN.md, "What supervisors report"): pure counting
@@ -102,9 +98,6 @@ export const REPLY_CATEGORIES = {
 } as const satisfies Vocabulary;
 export type ReplyCategory = keyof typeof REPLY_CATEGORIES;
 
-const RECTIFIED_GROUNDS: ReadonlySet<string> = new Set<CloseGround>(['rectified', 'public_interest_protected']);
-const DOMAINS: Vocabulary = Object.fromEntries(STATUTORY_DOMAINS.map((d) => [d.code, d.label]));
-
 /** The Shanghai calendar year as dates and as the instants it starts and ends. */
 export function yearBounds(year: number) {
   const firstDay = `${year}-01-01`;
@@ -144,7 +137,7 @@ export function percent(numerator: number, denominator: number): number | null {
 export function annualReport(input: AnnualReportInput): AnnualReport {
   const { firstDay, lastDay } = yearBounds(input.year);
   const inYear = (date: CalendarDate | null) => date !== null && date >= firstDay && date <= lastDay;
-  const eventsOfType = (type: string) =>
+  const eventsOfType = (type: EventType) =>
     input.events.filter((e) => e.type === type && inYear(shanghaiDate(e.occurredAt.getTime()))).length;
   const count = (label: string, value: number): Count => ({ label, value });
 
@@ -180,7 +173,7 @@ export function annualReport(input: AnnualReportInput): AnnualReport {
     casesByDomain: {
       label: '立案（按法定领域）',
       figures: breakdown(
-        DOMAINS,
+        STATUTORY_DOMAIN_LABELS,
         cases.map((c) => c.domain),
       ),
     },

@@ -1,10 +1,10 @@
 import { addCalendarDays, type CalendarDate } from './dates';
+import type { Vocabulary } from './vocabulary';
 
 /**
- * The vocabularies of a public-interest case, code → 中文 label. Data, not code: the API validates
- * with the codes, and the annual report counts by them and prints the labels.
+ * A public-interest case (公益诉讼案件) and what happens on it besides recommendations. Its vocabularies,
+ * code → 中文 label: the API validates with the codes, the annual report counts by them and prints the labels.
  */
-export type Vocabulary = Readonly<Record<string, string>>;
 
 export const CASE_TYPES = {
   administrative: '行政公益诉讼',
@@ -64,4 +64,58 @@ export const PUBLIC_NOTICE_DAYS = 30;
 /** The last day of the notice period; the day of publication is not counted ([CPL]85). */
 export function noticeEndsOn(publishedOn: CalendarDate): CalendarDate {
   return addCalendarDays(publishedOn, PUBLIC_NOTICE_DAYS);
+}
+
+// ---- What filing a case and each record on it state
+
+/** Filing (立案) a case. */
+export interface CaseRegistration {
+  /** Client-chosen id: repeating a create with the same id and particulars is safe. */
+  id?: string;
+  procuratorate: string;
+  /** 案号, unique per procuratorate. */
+  caseNumber: string;
+  type: CaseType;
+  /** 法定领域: a statutory domain code. */
+  domain: string;
+  title: string;
+  clueSource: ClueSource;
+  clueReceivedAt?: CalendarDate;
+  filedAt: CalendarDate;
+  /** 承办检察官: a user id. */
+  handler: string;
+}
+
+export interface ConsultationInput {
+  heldOn: CalendarDate;
+  agency: string;
+  outcome: ConsultationOutcome;
+  notes?: string;
+}
+
+export interface HearingInput {
+  heldOn: CalendarDate;
+  /** How many of each category took part. */
+  participants: Partial<Record<HearingParticipantCategory, number>>;
+  /** 听证意见. */
+  conclusion: string;
+}
+
+export interface PublicNoticeInput {
+  publishedOn: CalendarDate;
+  /** 公告媒体. */
+  outlet: string;
+}
+
+export interface CaseLawsuitInput {
+  kind: CaseLawsuitKind;
+  filedAt: CalendarDate;
+  court: string;
+}
+
+/** A look-back (回头看) conducted, with what it found. */
+export interface LookBackResult {
+  conductedOn: CalendarDate;
+  finding: LookBackFinding;
+  notes?: string;
 }

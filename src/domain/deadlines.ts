@@ -1,16 +1,16 @@
 import { addMonths, format, parseISO } from 'date-fns';
 import { addCalendarDays, type CalendarDate } from './dates';
 import type { WorkingCalendar } from './calendar';
+import { codesOf, type Vocabulary } from './vocabulary';
 
 /** The deadlines that run after a recommendation is served. */
-export const DEADLINE_KINDS = ['superior_filing', 'reply', 'review'] as const;
-export type DeadlineKind = (typeof DEADLINE_KINDS)[number];
-
-export const DEADLINE_LABELS: Record<DeadlineKind, string> = {
+export const DEADLINE_LABELS = {
   superior_filing: '报上一级院备案',
   reply: '行政机关书面回复',
   review: '审查起诉',
-};
+} as const satisfies Vocabulary;
+export type DeadlineKind = keyof typeof DEADLINE_LABELS;
+export const DEADLINE_KINDS = codesOf(DEADLINE_LABELS);
 
 /** Statutory periods and where they come from (DOMAIN.md). */
 export const PERIODS = {

@@ -1,6 +1,6 @@
 import { addCalendarDays, daysBetween, type CalendarDate } from './dates';
 import { DEADLINE_LABELS, type DeadlineKind } from './deadlines';
-import { isOpen, type DeadlineState, type Status } from './lifecycle';
+import { isRunning, type DeadlineState, type Status } from './lifecycle';
 
 /** The daily digest (每日提醒汇总): what falls due in the next days and what is overdue. */
 
@@ -30,8 +30,7 @@ export function digestEntries(recommendations: readonly DigestRecommendation[], 
   return recommendations
     .flatMap((r) =>
       r.deadlines
-        // The review clock stands still while suspended: its deadline is not pressing.
-        .filter((d) => isOpen(d) && d.dueDate <= horizon && !(d.kind === 'review' && r.status === 'suspended'))
+        .filter((d) => isRunning(d, r.status) && d.dueDate <= horizon)
         .map((d) => ({
           documentNumber: r.documentNumber,
           agency: r.agency,

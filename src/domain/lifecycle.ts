@@ -2,6 +2,7 @@ import type { CalendarDate } from './dates';
 import type { Deadline, DeadlineInput, DeadlineKind, Deadlines } from './deadlines';
 import type {
   CheckInput,
+  CloseGround,
   CloseInput,
   LawsuitInput,
   ReasonInput,
@@ -9,25 +10,14 @@ import type {
   ReplyInput,
   ResumeInput,
   SuperiorFilingInput,
-} from '../api/schemas';
+} from './recommendation';
+import { codesOf, type Vocabulary } from './vocabulary';
 
 /**
  * The states of a recommendation and the moves the procedure allows between them.
  * Pure and deterministic: the workflow's Update validators call these checks.
  */
-export const STATUSES = [
-  'awaiting_reply',
-  'overdue',
-  'follow_up',
-  'suspended',
-  'escalated',
-  'litigation',
-  'closed',
-  'withdrawn',
-] as const;
-export type Status = (typeof STATUSES)[number];
-
-export const STATUS_LABELS: Record<Status, string> = {
+export const STATUS_LABELS = {
   awaiting_reply: '等待回复',
   overdue: '逾期未回复',
   follow_up: '跟进调查',
@@ -36,21 +26,11 @@ export const STATUS_LABELS: Record<Status, string> = {
   litigation: '已提起诉讼',
   closed: '已终结',
   withdrawn: '已撤回',
-};
+} as const satisfies Vocabulary;
+export type Status = keyof typeof STATUS_LABELS;
+export const STATUSES = codesOf(STATUS_LABELS);
 
 export const FINAL_STATUSES: ReadonlySet<Status> = new Set(['litigation', 'closed', 'withdrawn']);
-
-export const CHECK_METHODS = [
-  'site_inspection',
-  'drone_imagery',
-  'commissioned_testing',
-  'document_review',
-  'interview',
-  'hearing',
-] as const;
-export const CHECK_RESULTS = ['rectified', 'partially_rectified', 'not_rectified'] as const;
-export const CLOSE_GROUNDS = ['rectified', 'public_interest_protected', 'no_violation'] as const;
-export type CloseGround = (typeof CLOSE_GROUNDS)[number];
 
 export interface DeadlineState extends Deadline {
   /** The day the duty was met (reply received, filing recorded, review decided); null while open. */
@@ -132,7 +112,7 @@ export function newRecommendationState(
 /** What an act carries into the workflow: the request body and who acts (the authenticated user's id). */
 type Acted<T> = T & { actor: string };
 
-/** Each act's particulars, as the API's body schemas read them. */
+/** Each act's particulars (src/domain/recommendation.ts), as the API's body schemas read them. */
 export type ActionBodies = {
   recordSuperiorFiling: SuperiorFilingInput;
   recordReply: ReplyInput;
@@ -189,6 +169,18 @@ export type PendingApproval = Proposal & {
   proposedAt: string;
 };
 
+/** The 检察长's answer to a proposal, as asked for. */
+export const VERDICT_LABELS = { approve: '批准', reject: '不批准' } as const satisfies Vocabulary;
+export type Verdict = keyof typeof VERDICT_LABELS;
+export const VERDICTS = codesOf(VERDICT_LABELS);
+
+export interface VerdictInput {
+  decision: Verdict;
+  /** Required to reject; a remark when approving. */
+  reason: string;
+}
+
+/** The decision as the workflow takes it. */
 export interface ApprovalDecision {
   approve: boolean;
   /** Required to reject; a remark when approving. */
@@ -268,6 +260,14 @@ export function deadlineOf(state: RecommendationState, kind: DeadlineKind): Dead
 
 export function isOpen(deadline: DeadlineState): boolean {
   return deadline.metOn === null && !deadline.cancelled;
+}
+
+/**
+ * Open, and its clock runs: the review of a suspended recommendation stands still ([R]78), so it is
+ * neither reminded of, nor due, nor overdue.
+ */
+export function isRunning(deadline: DeadlineState, status: string): boolean {
+  return isOpen(deadline) && !(deadline.kind === 'review' && status === 'suspended');
 }
 
 // ---- Deadline bookkeeping: the workflow and the seeded year (scripts/seed-year.ts) both keep state by these.

@@ -1,33 +1,33 @@
 import { addCalendarDays, daysBetween, type CalendarDate } from './dates';
 import { DEADLINE_KINDS, DEADLINE_LABELS, type DeadlineKind } from './deadlines';
-import { FINAL_STATUSES, isOpen, type DeadlineState, type Status } from './lifecycle';
-import { STATUTORY_DOMAINS } from './statutoryDomains';
+import { FINAL_STATUSES, isRunning, type DeadlineState, type Status } from './lifecycle';
+import { RECTIFIED_GROUNDS } from './recommendation';
+import { domainLabel, STATUTORY_DOMAINS } from './statutoryDomains';
+import { codesOf, type Vocabulary } from './vocabulary';
 
 /**
  * What supervisors (部门负责人, 检察长) look at: deadlines overdue or due soon, and tallies per handler,
  * agency and statutory domain. Pure: the API reads rows of the read model, these turn them into list items.
  */
 
-const domainLabels = new Map(STATUTORY_DOMAINS.map((d) => [d.code, d.label]));
 const domainOrder = new Map(STATUTORY_DOMAINS.map((d, index) => [d.code, index]));
 
-export function domainLabel(code: string): string {
-  return domainLabels.get(code) ?? code;
-}
-
 // ---- Deadlines
-
-/** Open, and its clock runs: the review of a suspended recommendation stands still ([R]78), so it is neither due nor overdue. */
-export function isRunning(deadline: DeadlineState, status: string): boolean {
-  return isOpen(deadline) && !(deadline.kind === 'review' && status === 'suspended');
-}
 
 /** A deadline lasts to the end of its due day: it is overdue from the next day on. */
 export function isOverdue(deadline: DeadlineState, status: string, today: CalendarDate): boolean {
   return isRunning(deadline, status) && deadline.dueDate < today;
 }
 
-export type DeadlineOutcome = 'met' | 'missed' | 'open' | 'cancelled';
+/** How a deadline turned out, as the trail prints it. */
+export const DEADLINE_OUTCOME_LABELS = {
+  met: '按期',
+  missed: '逾期',
+  open: '未完成',
+  cancelled: '已取消',
+} as const satisfies Vocabulary;
+export type DeadlineOutcome = keyof typeof DEADLINE_OUTCOME_LABELS;
+export const DEADLINE_OUTCOMES = codesOf(DEADLINE_OUTCOME_LABELS);
 
 /** How a deadline turned out: met on time; missed (met late, or still open past its due date); open; cancelled. */
 export function deadlineOutcome(deadline: DeadlineState, status: string, today: CalendarDate): DeadlineOutcome {
@@ -206,8 +206,6 @@ export interface AgencySummary {
   /** Mean days from service to reply, one decimal; null when no reply came. */
   averageReplyDays: number | null;
 }
-
-const RECTIFIED_GROUNDS: ReadonlySet<string> = new Set(['rectified', 'public_interest_protected']);
 
 /** An unmet reply period that ended with no reply. */
 function replyMissing(reply: DeadlineState, today: CalendarDate): boolean {

@@ -1,5 +1,3 @@
-import type { RecommendationDetails } from '../api/schemas';
-import type { ReminderPolicy } from '../api/policySchemas';
 import {
   addCalendarDays,
   daysBetween,
@@ -9,25 +7,34 @@ import {
   type CalendarDate,
 } from './dates';
 import { DEADLINE_LABELS, type DeadlineKind } from './deadlines';
+import type { RecommendationDetails } from './recommendation';
+import { codesOf, type Vocabulary } from './vocabulary';
 
-export type { ReminderPolicy } from '../api/policySchemas';
-
-export type ReminderType = 'upcoming' | 'due_today' | 'overdue';
-export const REMINDER_TYPES = ['upcoming', 'due_today', 'overdue'] as const satisfies readonly ReminderType[];
+/** The reminders of a deadline, with how their subject line names them. */
+export const REMINDER_TYPE_LABELS = {
+  upcoming: '即将届满',
+  due_today: '今日届满',
+  overdue: '已逾期',
+} as const satisfies Vocabulary;
+export type ReminderType = keyof typeof REMINDER_TYPE_LABELS;
+export const REMINDER_TYPES = codesOf(REMINDER_TYPE_LABELS);
 
 /** What a notification is: a deadline reminder, a pending approval, or the daily digest. */
-export type NoticeType = ReminderType | 'approval' | 'digest';
+export const NOTICE_TYPES = [...REMINDER_TYPES, 'approval', 'digest'] as const;
+export type NoticeType = (typeof NOTICE_TYPES)[number];
 
-export type Audience = 'handler' | 'supervisor' | 'chief';
+/** The levels of the escalation chain a reminder may reach. */
+export const AUDIENCES = ['handler', 'supervisor', 'chief'] as const;
+export type Audience = (typeof AUDIENCES)[number];
 
 /** Who hears of a deadline from when: the escalation chain (部门负责人 from 1 day before, 检察长 from 14 days overdue). */
-export interface EscalationLevel {
+export type EscalationLevel = {
   role: Audience;
   /** Reminded from this many days before the due date on (0: from the due day); absent with fromOverdueDays: always. */
   fromDaysBefore?: number;
   /** Reminded only once the deadline is overdue by at least this many days. */
   fromOverdueDays?: number;
-}
+};
 
 export const DEFAULT_ESCALATION: EscalationLevel[] = [
   { role: 'handler' },
@@ -53,6 +60,27 @@ export const DEFAULT_TEMPLATES: Record<ReminderType, string> = {
   due_today: '检察建议{{documentNumber}}（{{agency}}）的{{deadline}}期限今日（{{dueDate}}）届满。',
   overdue:
     '检察建议{{documentNumber}}（{{agency}}）的{{deadline}}期限已于{{dueDate}}届满，已逾期{{days}}日，请及时跟进。',
+};
+
+/**
+ * Who is reminded of what, when and how: a procuratorate's reminder policy. A type alias, not an interface,
+ * so that it has the implicit index signature Prisma asks of a JSON value.
+ */
+export type ReminderPolicy = {
+  /** Days before each deadline to remind; 0 is the due day. */
+  daysBefore: number[];
+  /** Once overdue, remind again every this many days. */
+  overdueEveryDays: number;
+  /** Hour (Asia/Shanghai) at which reminders are raised. */
+  hourOfDay: number;
+  /** Nothing is sent in these hours (Asia/Shanghai, "HH:MM"); what falls in them waits for their end. */
+  quietHours: { start: string; end: string };
+  /** Reminder types still sent on rest days; the others wait for the next working day. */
+  sendOnRestDays: ReminderType[];
+  /** Per deadline kind: who is reminded, from when. */
+  escalation: Record<DeadlineKind, EscalationLevel[]>;
+  /** Message templates with {{field}} placeholders (TEMPLATE_FIELDS). */
+  templates: Record<ReminderType, string>;
 };
 
 /** The policy of a procuratorate that has not set its own (README: reminder policy). */
@@ -194,14 +222,12 @@ export function reminderMessage(
   });
 }
 
-const TYPE_LABELS: Record<ReminderType, string> = { upcoming: '即将届满', due_today: '今日届满', overdue: '已逾期' };
-
 /** The short subject of a reminder (e-mail subject, robot message title). */
 export function reminderTitle(
   reminderOf: Pick<Reminder, 'deadlineKind' | 'type'>,
   recommendation: Pick<RecommendationDetails, 'documentNumber'>,
 ): string {
-  return `【${DEADLINE_LABELS[reminderOf.deadlineKind]}期限${TYPE_LABELS[reminderOf.type]}】${recommendation.documentNumber}`;
+  return `【${DEADLINE_LABELS[reminderOf.deadlineKind]}期限${REMINDER_TYPE_LABELS[reminderOf.type]}】${recommendation.documentNumber}`;
 }
 
 /**

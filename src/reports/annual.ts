@@ -8,6 +8,7 @@ import {
   type RecommendationOutcome,
 } from '../domain/annualReport';
 import { shanghaiDate, type CalendarDate } from '../domain/dates';
+import type { EventType } from '../domain/lifecycleEvents';
 
 /** The annual report of one procuratorate: its rows loaded with Prisma, and the report as CSV or XLSX. */
 
@@ -42,7 +43,7 @@ export async function loadAnnualReport(
     db.recommendationEvent.findMany({
       where: {
         recommendation: { procuratorate },
-        type: { in: ['suspended', 'closed', 'lawsuit_filed'] },
+        type: { in: ['suspended', 'closed', 'lawsuit_filed'] satisfies EventType[] },
         occurredAt: { gte: start, lt: end },
       },
       select: { type: true, occurredAt: true },

@@ -2,7 +2,7 @@ import { loadConfig } from '../config';
 import { createLogger, installTemporalLogging } from '../config/logger';
 import { openDatabase } from '../db/client';
 import { migrateDatabase } from '../db/migrate';
-import { startWorker } from '../roles';
+import { startWorker } from '../processRoles';
 import { Shutdown } from '../shutdown';
 import { existingTemporal } from '../temporal/connect';
 

@@ -3,26 +3,14 @@ import type {
   ActionInputs,
   ActionName,
   ApprovalDecision,
-  LifecycleRules,
   OverdueAcknowledgement,
   Proposal,
   ReassignInput,
   RecommendationState,
 } from '../domain/lifecycle';
 import type { ReminderPolicy } from '../domain/reminders';
-import type { RecommendationDetails } from '../api/schemas';
 
-/** The contract between the API and the recommendationLifecycle workflow. */
-export interface LifecycleInput {
-  recommendationId: string;
-  details: RecommendationDetails;
-  /** Who issued it: recorded on the first event. */
-  actor: string;
-  reminderPolicy: ReminderPolicy;
-  rules: LifecycleRules;
-  /** Keep the custom search attributes (workflows/searchAttributes.ts) in step; they must be registered. */
-  searchAttributes?: boolean;
-}
+/** The messages the recommendationLifecycle workflow answers; it is started with a LifecycleInput (src/contracts). */
 
 export const stateQuery = defineQuery<RecommendationState>('state');
 

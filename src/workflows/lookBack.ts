@@ -1,22 +1,13 @@
 import { proxyActivities, sleep } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { RecommendationDetails } from '../api/schemas';
-import { shanghaiInstant, type CalendarDate } from '../domain/dates';
-import type { ReminderPolicy } from '../domain/reminders';
+import type { LookBackInput } from '../contracts/lookBack';
+import { shanghaiInstant } from '../domain/dates';
 import { dispatchDeliveries } from './delivery';
 
 const { scheduleLookBack, notify } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
-
-export interface LookBackInput {
-  recommendationId: string;
-  details: RecommendationDetails;
-  closedOn: CalendarDate;
-  dueOn: CalendarDate;
-  policy: Pick<ReminderPolicy, 'hourOfDay' | 'quietHours' | 'sendOnRestDays'>;
-}
 
 /**
  * 回头看: started by the lifecycle when it closes a recommendation, it outlives it. It records when

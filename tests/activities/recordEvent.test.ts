@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { detailsFor } from '../support/lifecycle';
-import { createActivities, type LifecycleEvent } from '../../src/activities';
+import { createActivities } from '../../src/activities';
 import { saveLocalAdjustment, saveNationalSchedule } from '../../src/calendar/store';
+import type { LifecycleEvent } from '../../src/contracts/lifecycle';
 import { WorkingCalendar } from '../../src/domain/calendar';
 import { computeDeadlines } from '../../src/domain/deadlines';
 import { workflowIdFor } from '../../src/domain/identifiers';

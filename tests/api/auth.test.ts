@@ -4,7 +4,7 @@ import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import pino from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/api/app';
-import { LifecycleService } from '../../src/api/lifecycleClient';
+import { LifecycleService } from '../../src/temporal/lifecycleService';
 import { createJwtVerifier } from '../../src/auth/jwt';
 import { DEFAULT_REMINDER_POLICY } from '../../src/domain/reminders';
 import { callApi, createBody, rand, today, type Reply } from '../support/api';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ACTION_ROUTES } from '../../src/api/actions';
+import { ACTION_ROUTES } from '../../src/api/routes/recommendations';
 import { setNationalSchedule } from '../../src/calendar/operator';
 import { InvalidCalendarInput } from '../../src/calendar/store';
 import { WorkingCalendar, type HolidaySchedule } from '../../src/domain/calendar';

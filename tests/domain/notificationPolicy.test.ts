@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { contactChannelSchema, personBody, reminderPolicySchema } from '../../src/api/policySchemas';
+import { contactChannelSchema, personBody } from '../../src/api/schemas/people';
+import { reminderPolicySchema } from '../../src/api/schemas/reminderPolicies';
 import { WorkingCalendar } from '../../src/domain/calendar';
 import type { CalendarDate } from '../../src/domain/dates';
 import type { DeadlineKind } from '../../src/domain/deadlines';

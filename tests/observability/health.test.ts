@@ -5,7 +5,7 @@ import { Client, Connection } from '@temporalio/client';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/api/app';
-import { LifecycleService } from '../../src/api/lifecycleClient';
+import { LifecycleService } from '../../src/temporal/lifecycleService';
 import { openDatabase, type Database } from '../../src/db/client';
 import { DEFAULT_REMINDER_POLICY } from '../../src/domain/reminders';
 import { callApi } from '../support/api';

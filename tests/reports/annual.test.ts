@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { XLSX_CONTENT_TYPE } from '../../src/api/reportRoutes';
+import { XLSX_CONTENT_TYPE } from '../../src/api/routes/reports';
 import { CASE_LAWSUIT_KINDS, CASE_TYPES, CLUE_SOURCES } from '../../src/domain/cases';
 import {
   annualReport,

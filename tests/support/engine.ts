@@ -5,7 +5,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import pino from 'pino';
 import { createApp } from '../../src/api/app';
-import { LifecycleService } from '../../src/api/lifecycleClient';
+import { LifecycleService } from '../../src/temporal/lifecycleService';
 import type { Database } from '../../src/db/client';
 import type { MetricsOptions } from '../../src/observability/metrics';
 import { DEFAULT_REMINDER_POLICY } from '../../src/domain/reminders';

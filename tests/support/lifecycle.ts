@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Client, type WorkflowHandle } from '@temporalio/client';
-import type { RecommendationDetails } from '../../src/api/schemas';
+import type { RecommendationDetails } from '../../src/domain/recommendation';
 import type { ChannelSettings } from '../../src/activities/channels';
 import type { Database } from '../../src/db/client';
 import { addCalendarDays, shanghaiDate, type CalendarDate } from '../../src/domain/dates';

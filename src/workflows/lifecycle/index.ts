@@ -1,6 +1,6 @@
 import { allHandlersFinished, condition, patched } from '@temporalio/workflow';
 import type { RecommendationState } from '../../domain/lifecycle';
-import type { LifecycleInput } from '../definitions';
+import type { LifecycleInput } from '../../contracts/lifecycle';
 import { actsOf } from './acts';
 import { registerHandlers } from './handlers';
 import { RecommendationLifecycle } from './recommendationLifecycle';

@@ -1,6 +1,6 @@
 import { ActivityFailure, ApplicationFailure, log, patched } from '@temporalio/workflow';
 import { UNRECORDABLE_EVENT } from '../../contracts/failures';
-import type { LifecycleEvent } from '../../activities';
+import type { LifecycleEvent } from '../../contracts/lifecycle';
 import { shanghaiDate, type CalendarDate } from '../../domain/dates';
 import type { DeadlineKind } from '../../domain/deadlines';
 import {
@@ -13,7 +13,7 @@ import {
   type RecommendationState,
 } from '../../domain/lifecycle';
 import { DEFAULT_REMINDER_POLICY, type ReminderPolicy } from '../../domain/reminders';
-import type { LifecycleInput } from '../definitions';
+import type { LifecycleInput } from '../../contracts/lifecycle';
 import { computeDeadlines, recordActEvent, recordEvent } from './activities';
 import { SearchIndex } from './searchIndex';
 

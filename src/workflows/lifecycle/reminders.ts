@@ -39,12 +39,10 @@ export async function raiseDue(lifecycle: RecommendationLifecycle, after: number
     deadline.overdueNoticeRaised = true;
     const becameOverdue = deadline.kind === 'reply' && state.status === 'awaiting_reply';
     if (becameOverdue) state.status = 'overdue';
-    await remind(
-      lifecycle,
-      overdueNotice(deadline, now),
-      becameOverdue ? 'became_overdue' : 'deadline_passed',
-      { deadline: deadline.kind, dueDate: deadline.dueDate },
-    );
+    await remind(lifecycle, overdueNotice(deadline, now), becameOverdue ? 'became_overdue' : 'deadline_passed', {
+      deadline: deadline.kind,
+      dueDate: deadline.dueDate,
+    });
   }
   for (const deadline of remindable(lifecycle)) {
     const from = deadline.kind === 'review' ? Math.max(after, lifecycle.reviewResumedAt) : after;

@@ -1,0 +1,167 @@
+import type { Request } from 'express';
+import { z } from 'zod';
+import { principal } from '../../auth/authenticate';
+import { recalculateDeadlines, RecalculationIncomplete } from '../../calendar/recalculate';
+import {
+  deleteLocalAdjustment,
+  InvalidCalendarInput,
+  listLocalAdjustments,
+  listNationalSchedules,
+  saveLocalAdjustment,
+} from '../../calendar/store';
+import type { CalendarProblem } from '../../domain/calendar';
+import { HttpError } from '../../httpError';
+import { forbidden, requireRole } from '../access';
+import { invalidInput, parse } from '../errors';
+import { errorResponse, json } from '../schemas/common';
+import {
+  holidaySchedulesResponse,
+  localAdjustmentBody,
+  localAdjustmentResponse,
+  yearParam,
+} from '../schemas/holidaySchedules';
+import { adjustmentView, holidayScheduleView } from '../views/holidaySchedules';
+import type { RouteModule } from './routeModule';
+
+const NATIONAL_IS_THE_OPERATORS =
+  'the national holiday schedule is set by the operator of the installation (npm run calendar -- set <year> --file <schedule.json>); ' +
+  'a procuratorate enters its own changes with PUT /api/holiday-schedules/<year>/local';
+
+const yearPath = z.object({ year: z.string().openapi({ example: '2027' }) });
+const recalculating = z
+  .number()
+  .int()
+  .openapi({ description: "the caller's procuratorate's running lifecycles asked to recompute their deadlines" });
+
+/**
+ * The calendars: everyone reads the national schedules and their own procuratorate's adjustments; a 检察长 or
+ * administrator changes their own procuratorate's, which moves its lifecycles' deadlines and no other's.
+ */
+export const holidayScheduleRoutes: RouteModule = {
+  register(app, { db, temporal }) {
+    app.get('/api/holiday-schedules', async (_req, res) => {
+      const user = principal(res);
+      const [national, local] = await Promise.all([
+        listNationalSchedules(db),
+        listLocalAdjustments(db, user.procuratorate),
+      ]);
+      res.json({
+        national: national.map(holidayScheduleView),
+        local: local.map(adjustmentView),
+      });
+    });
+
+    // No procuratorate's account sets the national schedule: it would move every other procuratorate's deadlines.
+    const refuseNational = () => {
+      throw forbidden(NATIONAL_IS_THE_OPERATORS);
+    };
+    app.put('/api/holiday-schedules/:year', refuseNational);
+    app.delete('/api/holiday-schedules/:year', refuseNational);
+
+    app.put('/api/holiday-schedules/:year/local', async (req: Request<{ year: string }>, res) => {
+      const user = principal(res);
+      requireRole(user, ['admin', 'chief'], "adjusting the procuratorate's holiday calendar");
+      // Parsed as an object so a bad year is reported on the field `year`, not on the body.
+      const { year } = parse(z.object({ year: yearParam }), req.params);
+      const body = parse(localAdjustmentBody, req.body);
+      const saved = await saveLocalAdjustment(db, user.procuratorate, { year, ...body }, user.id).catch(asBadRequest);
+      const recalculating = await recalculateOwn(user.procuratorate, year);
+      res.json({ ...adjustmentView(saved), recalculating });
+    });
+
+    app.delete('/api/holiday-schedules/:year/local', async (req: Request<{ year: string }>, res) => {
+      const user = principal(res);
+      requireRole(user, ['admin', 'chief'], "adjusting the procuratorate's holiday calendar");
+      const { year } = parse(z.object({ year: yearParam }), req.params);
+      // Idempotent, and recomputing even when there was nothing to remove: repeating a removal whose
+      // recomputation was cut short (503) completes it.
+      const removed = await deleteLocalAdjustment(db, user.procuratorate, year, user.id);
+      res.json({
+        procuratorate: user.procuratorate,
+        year,
+        removed,
+        recalculating: await recalculateOwn(user.procuratorate, year),
+      });
+    });
+
+    /** Recomputes the procuratorate's lifecycles only, and counts only them. */
+    async function recalculateOwn(procuratorate: string, year: number): Promise<number> {
+      try {
+        return (await recalculateDeadlines(db, temporal, { year, procuratorate })).get(procuratorate) ?? 0;
+      } catch (error) {
+        if (!(error instanceof RecalculationIncomplete)) throw error;
+        throw new HttpError(
+          503,
+          'recalculation_incomplete',
+          `the change is saved, but not all of the ${error.concerned.get(procuratorate) ?? 0} running lifecycles it concerns could be asked to recompute their deadlines: repeat the request shortly`,
+        );
+      }
+    }
+  },
+
+  document(registry) {
+    registry.registerPath({
+      method: 'get',
+      path: '/api/holiday-schedules',
+      summary: "the national holiday schedules, and the caller's procuratorate's local adjustments",
+      responses: { 200: json(holidaySchedulesResponse, 'the schedules') },
+    });
+    for (const method of ['put', 'delete'] as const) {
+      registry.registerPath({
+        method,
+        path: '/api/holiday-schedules/{year}',
+        summary: 'the national schedule is the operator’s (npm run calendar): always refused here',
+        request: { params: yearPath },
+        responses: { 403: json(errorResponse, NATIONAL_IS_THE_OPERATORS) },
+      });
+    }
+    registry.registerPath({
+      method: 'put',
+      path: '/api/holiday-schedules/{year}/local',
+      summary:
+        "set or correct the caller's procuratorate's local rest days and make-up working days of a year (检察长 or administrator); its running lifecycles recompute their deadlines",
+      request: {
+        params: yearPath,
+        body: { content: { 'application/json': { schema: localAdjustmentBody } } },
+      },
+      responses: {
+        200: json(localAdjustmentResponse.extend({ recalculating }), 'stored'),
+        400: json(errorResponse, 'invalid input: each bad field and why'),
+        403: json(errorResponse, 'the role may not do this'),
+        503: json(errorResponse, 'stored, but not every lifecycle could be told: repeat the request'),
+      },
+    });
+    registry.registerPath({
+      method: 'delete',
+      path: '/api/holiday-schedules/{year}/local',
+      summary:
+        "remove the caller's procuratorate's adjustment of a year; its running lifecycles recompute their deadlines",
+      request: { params: yearPath },
+      responses: {
+        200: json(
+          z.object({
+            procuratorate: z.string(),
+            year: z.number().int(),
+            removed: z.boolean().openapi({ description: 'false: there was no adjustment of that year' }),
+            recalculating,
+          }),
+          'removed',
+        ),
+        403: json(errorResponse, 'the role may not do this'),
+        503: json(errorResponse, 'removed, but not every lifecycle could be told: repeat the request'),
+      },
+    });
+  },
+};
+
+function asBadRequest(error: unknown): never {
+  if (error instanceof InvalidCalendarInput) throw invalidInput(new z.ZodError(error.problems.map(zodIssue)));
+  throw error;
+}
+
+const zodIssue = ({ path, message }: CalendarProblem): z.core.$ZodIssue => ({
+  code: 'custom',
+  path,
+  message,
+  input: undefined,
+});

@@ -1,0 +1,35 @@
+import { accountRoutes } from './accounts';
+import { auditRoutes } from './audit';
+import { caseRoutes } from './cases';
+import { deliveryRoutes } from './deliveries';
+import { domainRoutes } from './domains';
+import { holidayScheduleRoutes } from './holidaySchedules';
+import { lookBackRoutes } from './lookBacks';
+import { notificationRoutes } from './notifications';
+import { oversightRoutes } from './oversight';
+import { peopleRoutes } from './people';
+import { publicRoutes } from './public';
+import { recommendationRoutes } from './recommendations';
+import { reminderPolicyRoutes } from './reminderPolicies';
+import { reportRoutes } from './reports';
+import type { RouteModule } from './routeModule';
+import { trailRoutes } from './trail';
+
+/** Every route of the API, by resource: app.ts registers these and openapi.ts documents these. */
+export const ROUTE_MODULES: readonly RouteModule[] = [
+  publicRoutes,
+  recommendationRoutes,
+  trailRoutes,
+  accountRoutes,
+  notificationRoutes,
+  deliveryRoutes,
+  peopleRoutes,
+  reminderPolicyRoutes,
+  holidayScheduleRoutes,
+  domainRoutes,
+  caseRoutes,
+  lookBackRoutes,
+  oversightRoutes,
+  reportRoutes,
+  auditRoutes,
+];

@@ -1,0 +1,102 @@
+import { z } from 'zod';
+import type { Prisma } from '../../generated/prisma/client';
+import { withAuditRetry } from '../../audit/log';
+import { principal } from '../../auth/authenticate';
+import { HttpError, notFound } from '../../httpError';
+import { assignedScope, ownProcuratorate, requirePermission, seesAssigned } from '../access';
+import { parse } from '../errors';
+import { errorResponse, json, jsonBody, page } from '../schemas/common';
+import { listLookBacksQuery, lookBackBody, lookBackIdParam, lookBackResponse } from '../schemas/lookBacks';
+import { lookBackView } from '../views/lookBacks';
+import type { RouteModule } from './routeModule';
+
+/** Look-backs (回头看) of cases and of closed recommendations: the list of those due, and recording one conducted. */
+export const lookBackRoutes: RouteModule = {
+  register(app, { db }) {
+    app.get('/api/look-backs', async (req, res) => {
+      const user = principal(res);
+      const { limit, offset, dueBefore, pending, ...query } = parse(listLookBacksQuery, req.query);
+      const scope = await assignedScope(db, user);
+      const procuratorate = ownProcuratorate(user, query.procuratorate);
+      const where: Prisma.LookBackWhereInput = {
+        ...(dueBefore ? { dueOn: { lte: dueBefore } } : {}),
+        ...(pending === undefined ? {} : { conductedOn: pending ? null : { not: null } }),
+      };
+      // A look-back names its case, its recommendation, or both; the recommendation has no relation to join on.
+      const ofRecommendations = await db.recommendation.findMany({
+        where: { ...scope, procuratorate },
+        select: { id: true },
+      });
+      where.OR = [
+        { case: { ...scope, procuratorate } },
+        { recommendationId: { in: ofRecommendations.map((r) => r.id) } },
+      ];
+      const [items, total] = await Promise.all([
+        db.lookBack.findMany({ where, orderBy: [{ dueOn: 'asc' }, { id: 'asc' }], skip: offset, take: limit }),
+        db.lookBack.count({ where }),
+      ]);
+      res.json({ items: items.map(lookBackView), total, limit, offset });
+    });
+
+    app.post('/api/look-backs/:id', async (req, res) => {
+      const { id } = parse(z.object({ id: z.coerce.number().int().positive() }), req.params);
+      const user = principal(res);
+      const actor = user.id;
+      const { notes, ...result } = parse(lookBackBody, req.body);
+      const target = await db.lookBack.findUnique({ where: { id }, include: { case: true } });
+      const recommendation = target?.recommendationId
+        ? await db.recommendation.findUnique({ where: { id: target.recommendationId } })
+        : null;
+      const assigned = recommendation ?? target?.case;
+      if (!assigned || !(await seesAssigned(db, user, assigned))) throw notFound(`look-back ${id}`);
+      requirePermission(user, 'act');
+      const recorded = await withAuditRetry(db, async (tx, audit) => {
+        const found = await tx.lookBack.findUnique({ where: { id } });
+        if (!found) throw notFound(`look-back ${id}`);
+        // Conditional, so of two concurrent records only the first is kept.
+        const { count } = await tx.lookBack.updateMany({
+          where: { id, conductedOn: null },
+          data: { ...result, notes: notes || null },
+        });
+        if (count === 0)
+          throw new HttpError(
+            409,
+            'already_recorded',
+            `look-back ${id} is already recorded as conducted${found.conductedOn ? ` on ${found.conductedOn}` : ''}`,
+          );
+        const lookBack = await tx.lookBack.findUniqueOrThrow({ where: { id } });
+        await audit({
+          type: 'look_back_recorded',
+          actor,
+          recommendationId: lookBack.recommendationId,
+          payload: lookBack,
+        });
+        return lookBack;
+      });
+      res.json(lookBackView(recorded));
+    });
+  },
+
+  document(registry) {
+    const invalid = json(errorResponse, 'invalid input: each bad field and why');
+    registry.registerPath({
+      method: 'get',
+      path: '/api/look-backs',
+      summary: '回头看 — look-backs scheduled after closure, earliest due first',
+      request: { query: listLookBacksQuery },
+      responses: { 200: json(page(lookBackResponse), 'a page'), 400: invalid },
+    });
+    registry.registerPath({
+      method: 'post',
+      path: '/api/look-backs/{id}',
+      summary: 'record a look-back as conducted, with its finding',
+      request: { params: lookBackIdParam, ...jsonBody(lookBackBody) },
+      responses: {
+        200: json(lookBackResponse, 'recorded'),
+        400: invalid,
+        404: json(errorResponse, 'no such look-back'),
+        409: json(errorResponse, 'already recorded'),
+      },
+    });
+  },
+};

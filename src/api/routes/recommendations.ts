@@ -1,0 +1,206 @@
+import type { Request } from 'express';
+import type { z } from 'zod';
+import type { Prisma } from '../../generated/prisma/client';
+import { principal } from '../../auth/authenticate';
+import { needsApproval, type ActionName } from '../../domain/lifecycle';
+import { assignableHandler, assignedScope, forbidden, requirePermission, visibleRecommendation } from '../access';
+import { parse } from '../errors';
+import { ERRORS, json, jsonBody, page } from '../schemas/common';
+import {
+  checkBody,
+  closeBody,
+  createRecommendationBody,
+  decisionBody,
+  lawsuitBody,
+  listRecommendationsQuery,
+  reasonBody,
+  reassignBody,
+  recommendationIdParam,
+  recommendationResponse,
+  replyBody,
+  resumeBody,
+  superiorFilingBody,
+} from '../schemas/recommendations';
+import { recommendationView } from '../views/recommendations';
+import type { RouteModule } from './routeModule';
+
+/** Each act's path under /api/recommendations/:id, its body schema and its Update. */
+export const ACTION_ROUTES: { path: string; action: ActionName; body: z.ZodType; summary: string }[] = [
+  {
+    path: 'superior-filing',
+    action: 'recordSuperiorFiling',
+    body: superiorFilingBody,
+    summary: '记录报上一级院备案 — record filing with the higher procuratorate',
+  },
+  {
+    path: 'reply',
+    action: 'recordReply',
+    body: replyBody,
+    summary: '记录书面回复 — record the agency’s written reply (late replies are accepted and marked late)',
+  },
+  {
+    path: 'checks',
+    action: 'recordCheck',
+    body: checkBody,
+    summary: '记录跟进调查 — record a follow-up investigation of the rectification',
+  },
+  { path: 'close', action: 'close', body: closeBody, summary: '终结案件 — close the case on a ground' },
+  { path: 'escalate', action: 'escalate', body: reasonBody, summary: '决定起诉 — decide to sue' },
+  { path: 'lawsuit', action: 'fileLawsuit', body: lawsuitBody, summary: '提起行政公益诉讼 — record the lawsuit filed' },
+  { path: 'suspend', action: 'suspend', body: reasonBody, summary: '中止审查 — suspend the review' },
+  { path: 'resume', action: 'resume', body: resumeBody, summary: '恢复审查 — resume the review' },
+  {
+    path: 'extend-review',
+    action: 'extendReview',
+    body: reasonBody,
+    summary: '延长审查起诉期限 — extend the review period by one month',
+  },
+  { path: 'withdraw', action: 'withdraw', body: reasonBody, summary: '撤回检察建议 — withdraw the recommendation' },
+];
+
+/** Registering recommendations, reading them, and acting on them: each as the authenticated user, within what they see. */
+export const recommendationRoutes: RouteModule = {
+  register(app, { db, lifecycle }) {
+    async function detail(id: string) {
+      const row = await db.recommendation.findUniqueOrThrow({
+        where: { id },
+        include: { events: { orderBy: { sequence: 'asc' } } },
+      });
+      return recommendationView(row, row.events);
+    }
+
+    app.post('/api/recommendations', async (req, res) => {
+      const user = principal(res);
+      requirePermission(user, 'register');
+      const { id: requestedId, procuratorate, handler, ...particulars } = parse(createRecommendationBody, req.body);
+      if (procuratorate !== undefined && procuratorate !== user.procuratorate) {
+        throw forbidden(`you register recommendations of ${user.procuratorate} only`);
+      }
+      const details = {
+        ...particulars,
+        procuratorate: user.procuratorate,
+        handler: await assignableHandler(db, user, handler),
+      };
+      const { id, created } = await lifecycle.create(requestedId, details, user.id);
+      res.status(created ? 201 : 200).json(await detail(id));
+    });
+
+    app.get('/api/recommendations', async (req, res) => {
+      const { limit, offset, dueBefore, awaitingApproval, ...filters } = parse(listRecommendationsQuery, req.query);
+      const where: Prisma.RecommendationWhereInput = {
+        AND: [
+          await assignedScope(db, principal(res)),
+          filters,
+          dueBefore ? { nextDueAt: { lte: dueBefore } } : {},
+          awaitingApproval === undefined ? {} : { awaitingApproval: awaitingApproval ? { not: null } : null },
+        ],
+      };
+      const [items, total] = await Promise.all([
+        db.recommendation.findMany({
+          where,
+          orderBy: [{ nextDueAt: 'asc' }, { createdAt: 'asc' }],
+          skip: offset,
+          take: limit,
+        }),
+        db.recommendation.count({ where }),
+      ]);
+      res.json({ items: items.map((row) => recommendationView(row)), total, limit, offset });
+    });
+
+    app.get('/api/recommendations/:id', async (req: Request<{ id: string }>, res) => {
+      await visibleRecommendation(db, principal(res), req.params.id);
+      res.json(await detail(req.params.id));
+    });
+
+    // Acts needing approval become proposals (202: awaiting the 检察长); the others take effect at once.
+    for (const route of ACTION_ROUTES) {
+      app.post(`/api/recommendations/:id/${route.path}`, async (req: Request<{ id: string }>, res) => {
+        const user = principal(res);
+        await visibleRecommendation(db, user, req.params.id);
+        const proposal = needsApproval(route.action);
+        requirePermission(user, proposal ? 'propose' : 'act');
+        const input = parse(route.body, req.body ?? {}) as object;
+        if (proposal) await lifecycle.propose(req.params.id, { action: route.action, input, actor: user.id } as never);
+        else await lifecycle.act(req.params.id, route.action, { ...input, actor: user.id } as never);
+        res.status(proposal ? 202 : 200).json(await detail(req.params.id));
+      });
+    }
+
+    app.post('/api/recommendations/:id/decision', async (req: Request<{ id: string }>, res) => {
+      const user = principal(res);
+      await visibleRecommendation(db, user, req.params.id);
+      requirePermission(user, 'decide');
+      const { decision, reason } = parse(decisionBody, req.body ?? {});
+      await lifecycle.decide(req.params.id, { approve: decision === 'approve', reason, actor: user.id });
+      res.json(await detail(req.params.id));
+    });
+
+    app.post('/api/recommendations/:id/reassign', async (req: Request<{ id: string }>, res) => {
+      const user = principal(res);
+      await visibleRecommendation(db, user, req.params.id);
+      requirePermission(user, 'reassign');
+      const { handler, reason } = parse(reassignBody, req.body ?? {});
+      await lifecycle.reassign(req.params.id, {
+        handler: await assignableHandler(db, user, handler),
+        reason,
+        actor: user.id,
+      });
+      res.json(await detail(req.params.id));
+    });
+  },
+
+  document(registry) {
+    registry.registerPath({
+      method: 'post',
+      path: '/api/recommendations',
+      summary: '发出检察建议 — register a served recommendation and start its lifecycle',
+      request: jsonBody(createRecommendationBody),
+      responses: {
+        201: json(recommendationResponse, 'created'),
+        200: json(recommendationResponse, 'the same create repeated'),
+        ...ERRORS,
+      },
+    });
+    registry.registerPath({
+      method: 'get',
+      path: '/api/recommendations',
+      summary: 'list recommendations, earliest open deadline first',
+      request: { query: listRecommendationsQuery },
+      responses: { 200: json(page(recommendationResponse), 'a page'), 400: ERRORS[400] },
+    });
+    registry.registerPath({
+      method: 'get',
+      path: '/api/recommendations/{id}',
+      summary: 'one recommendation with its deadlines and history',
+      request: { params: recommendationIdParam },
+      responses: { 200: json(recommendationResponse, 'the recommendation'), 404: ERRORS[404] },
+    });
+    for (const route of ACTION_ROUTES) {
+      const proposal = needsApproval(route.action);
+      registry.registerPath({
+        method: 'post',
+        path: `/api/recommendations/{id}/${route.path}`,
+        summary: proposal ? `${route.summary} (提请检察长审批: takes effect on approval)` : route.summary,
+        request: { params: recommendationIdParam, ...jsonBody(route.body) },
+        responses: proposal
+          ? { 202: json(recommendationResponse, 'proposed: awaitingApproval shows it'), ...ERRORS }
+          : { 200: json(recommendationResponse, 'the new state'), ...ERRORS },
+      });
+    }
+    registry.registerPath({
+      method: 'post',
+      path: '/api/recommendations/{id}/decision',
+      summary:
+        "检察长审批 — approve the pending proposal (it takes effect now) or reject it with a reason; not one's own",
+      request: { params: recommendationIdParam, ...jsonBody(decisionBody) },
+      responses: { 200: json(recommendationResponse, 'the new state'), ...ERRORS },
+    });
+    registry.registerPath({
+      method: 'post',
+      path: '/api/recommendations/{id}/reassign',
+      summary: '更换承办检察官 — hand the recommendation to another handler (部门负责人 or 检察长)',
+      request: { params: recommendationIdParam, ...jsonBody(reassignBody) },
+      responses: { 200: json(recommendationResponse, 'the new state'), ...ERRORS },
+    });
+  },
+};

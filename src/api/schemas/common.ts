@@ -1,0 +1,103 @@
+import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+import { isCalendarDate, shanghaiDate } from '../../domain/dates';
+import { STATUTORY_DOMAIN_CODES } from '../../domain/statutoryDomains';
+import { codesOf, type Vocabulary } from '../../domain/vocabulary';
+
+// Every schema module imports this one, so `.openapi()` exists before any of them is evaluated.
+extendZodWithOpenApi(z);
+
+/** The pieces the request and response schemas of every resource are made of. */
+
+export const text = (max: number) =>
+  z.string().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`);
+
+export const calendarDate = z
+  .string()
+  .refine(isCalendarDate, 'must be a real date written YYYY-MM-DD')
+  .openapi({ example: '2025-03-10', format: 'date' });
+
+/** A date that has happened (Asia/Shanghai); a malformed one is reported by calendarDate alone. */
+export const pastDate = (description: string) =>
+  calendarDate
+    .refine((date) => !isCalendarDate(date) || date <= shanghaiDate(Date.now()), 'cannot be in the future')
+    .openapi({ description });
+
+export const clientChosenId = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and - only, at most 64')
+  .optional()
+  .openapi({ description: 'client-chosen id; repeating a create with the same id and body is safe' });
+
+/** A user's id, as handler fields and the people routes name them. */
+export const personId = z
+  .string()
+  .regex(/^[A-Za-z0-9_.\u4e00-\u9fa5-]{1,64}$/, 'letters, digits, Chinese characters, _ . and - only, at most 64');
+
+export const statutoryDomain = z
+  .string()
+  .refine(
+    (code) => STATUTORY_DOMAIN_CODES.has(code),
+    'must be one of the statutory domain codes listed by GET /api/domains',
+  )
+  .openapi({ description: '法定领域', example: 'ecology_environment' });
+
+/** A code of the vocabulary; a wrong one is answered with every code and its label. */
+export function oneOf<V extends Vocabulary>(vocabulary: V, title: string) {
+  const codes = codesOf(vocabulary);
+  const listed = codes.map((code) => `${code} (${vocabulary[code]})`).join(', ');
+  return z.enum(codes, { error: `must be one of ${listed}` }).openapi({ description: `${title}: ${listed}` });
+}
+
+/** 备注 and the like: may be left out. */
+export const optionalNotes = z.string().trim().max(5000, 'at most 5000 characters').optional();
+
+export const procuratorateParam = z.object({ procuratorate: text(100) });
+
+/** A query flag written true or false. */
+export const queryFlag = z
+  .enum(['true', 'false'])
+  .transform((v) => v === 'true')
+  .optional();
+
+// ---- Lists
+
+export const pageQuery = {
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+};
+
+export const page = <T extends z.ZodType>(item: T) =>
+  z.object({ items: z.array(item), total: z.number().int(), limit: z.number().int(), offset: z.number().int() });
+
+// ---- Errors and the OpenAPI wrapping of bodies
+
+export const errorResponse = z
+  .object({
+    error: z.string().openapi({ example: 'invalid_input' }),
+    message: z.string(),
+    issues: z
+      .array(z.object({ field: z.string(), reason: z.string() }))
+      .optional()
+      .openapi({ description: 'each bad field and why, once; at most 20' }),
+    moreIssues: z.number().int().optional().openapi({ description: 'how many issues there were beyond those listed' }),
+  })
+  .openapi('Error');
+
+export const json = (schema: z.ZodType, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+
+export const jsonBody = (schema: z.ZodType) => ({ body: { content: { 'application/json': { schema } } } });
+
+/** The errors the recommendation, account and settings routes answer with. */
+export const ERRORS = {
+  400: json(errorResponse, 'invalid input: each bad field and why'),
+  401: json(errorResponse, 'no valid bearer token (API token or SSO JWT)'),
+  403: json(errorResponse, 'the role may not do this'),
+  404: json(errorResponse, 'no such recommendation, or not one the user may see'),
+  409: json(errorResponse, 'the lifecycle forbids this action now, or the 文号 is taken'),
+  429: json(errorResponse, 'too many changes a minute with this token'),
+  503: json(errorResponse, 'the workflow service is unavailable; nothing changed'),
+};

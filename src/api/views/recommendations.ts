@@ -1,0 +1,90 @@
+import type { Prisma, Recommendation, RecommendationEvent } from '../../generated/prisma/client';
+import { DEADLINE_LABELS, type DeadlineKind } from '../../domain/deadlines';
+import {
+  ACTION_LABELS,
+  isOpen,
+  STATUS_LABELS,
+  type DeadlineState,
+  type RecommendationState,
+  type Status,
+} from '../../domain/lifecycle';
+import type { CloseGround } from '../../domain/recommendation';
+import { domainLabel } from '../../domain/statutoryDomains';
+import type { RecommendationResponse } from '../schemas/recommendations';
+
+/** A recommendation as the API shows it: its particulars, where it stands, its deadlines and history. */
+export function recommendationView(row: Recommendation, events?: RecommendationEvent[]): RecommendationResponse {
+  const state = row.state as RecommendationState | null;
+  return {
+    id: row.id,
+    documentNumber: row.documentNumber,
+    caseNumber: row.caseNumber,
+    procuratorate: row.procuratorate,
+    domain: row.domain,
+    domainLabel: domainLabel(row.domain),
+    agency: row.agency,
+    handler: row.handler,
+    title: row.title,
+    measures: row.measures as string[],
+    issuedAt: row.issuedAt,
+    servedAt: row.servedAt,
+    urgent: row.urgent,
+    announcedService: row.announcedService,
+    status: row.status as Status,
+    statusLabel: STATUS_LABELS[row.status as Status],
+    closeGround: row.closeGround as CloseGround | null,
+    replyDueAt: row.replyDueAt,
+    reviewDueAt: row.reviewDueAt,
+    nextDueAt: row.nextDueAt,
+    nextDueKind: row.nextDueKind as DeadlineKind | null,
+    deadlines: (state?.deadlines ?? []).map((d) => ({
+      kind: d.kind,
+      label: DEADLINE_LABELS[d.kind],
+      triggeredOn: d.triggeredOn,
+      periodEnd: d.periodEnd,
+      dueDate: d.dueDate,
+      basis: d.basis,
+      open: isOpen(d),
+      metOn: d.metOn,
+      late: d.late,
+      cancelled: d.cancelled,
+    })),
+    yearsWithoutHolidaySchedule: state?.yearsWithoutSchedule ?? [],
+    superiorFiling: state?.superiorFiling ?? null,
+    reply: state?.reply ?? null,
+    checks: state?.checks ?? [],
+    suspension: state?.suspension ?? null,
+    suspendedDays: state?.suspendedDays ?? 0,
+    reviewExtensions: state?.reviewExtensions ?? 0,
+    escalation: state?.escalation ?? null,
+    lawsuit: state?.lawsuit ?? null,
+    closure: state?.closure ?? null,
+    withdrawal: state?.withdrawal ?? null,
+    awaitingApproval: state?.pendingApproval
+      ? {
+          action: state.pendingApproval.action,
+          actionLabel: ACTION_LABELS[state.pendingApproval.action],
+          input: state.pendingApproval.input,
+          proposedBy: state.pendingApproval.proposedBy,
+          proposedAt: state.pendingApproval.proposedAt,
+        }
+      : null,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+    ...(events ? { events: events.map(eventView) } : {}),
+  };
+}
+
+export function eventView(event: RecommendationEvent) {
+  return {
+    sequence: event.sequence,
+    type: event.type,
+    actor: event.actor,
+    occurredAt: event.occurredAt.toISOString(),
+    data: event.data,
+  };
+}
+
+/** The read model's deadlines column, as the lifecycle wrote it (null before its first event). */
+export const asDeadlines = (value: Prisma.JsonValue | null): DeadlineState[] =>
+  (value ?? []) as unknown as DeadlineState[];

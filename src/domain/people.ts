@@ -1,0 +1,39 @@
+import type { Role } from './access';
+
+/** The people who use Followup and are reminded by it: their accounts, contact channels and API tokens. */
+
+/** A person signs in; a service account is another system, with API tokens only. */
+export const ACCOUNT_KINDS = ['person', 'service'] as const;
+export type AccountKind = (typeof ACCOUNT_KINDS)[number];
+
+/** Where reminders go besides the in-app inbox, which everyone has. */
+export const CHANNEL_KINDS = ['email', 'webhook', 'wecom', 'dingtalk'] as const;
+export type ChannelKind = (typeof CHANNEL_KINDS)[number];
+
+export type ContactChannel =
+  | { kind: 'email'; address: string }
+  /** Signed with HMAC-SHA256 under `secret`, which the receiver verifies. */
+  | { kind: 'webhook'; address: string; secret: string }
+  /** A WeCom group robot: the URL carries its key. */
+  | { kind: 'wecom'; address: string }
+  /** A DingTalk robot: the URL carries its access_token; `secret` (SEC…) when 加签 is on. */
+  | { kind: 'dingtalk'; address: string; secret?: string };
+
+/** A person (or service account) as an administrator creates or replaces them. */
+export interface Person {
+  name: string;
+  procuratorate: string;
+  /** 部门: a department head (部门负责人) sees the recommendations of its handlers. */
+  department: string;
+  role: Role;
+  kind: AccountKind;
+  /** A deactivated account cannot sign in and is assigned nothing. */
+  active: boolean;
+  channels: ContactChannel[];
+}
+
+/** An API token to issue: what it is for, and how long it works. */
+export interface TokenRequest {
+  label: string;
+  expiresInDays: number;
+}

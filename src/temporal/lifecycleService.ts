@@ -1,0 +1,251 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
+import { withAuditRetry } from '../audit/log';
+import type { Database } from '../db/client';
+import { workflowIdFor } from '../domain/identifiers';
+import { WorkflowNotFoundError, type SignalDefinition, type UpdateDefinition } from '@temporalio/common';
+import {
+  FINAL_STATUSES,
+  STATUS_LABELS,
+  type ActionInputs,
+  type ActionName,
+  type ApprovalDecision,
+  type Proposal,
+  type ReassignInput,
+  type OverdueAcknowledgement,
+  type RecommendationState,
+  type Status,
+} from '../domain/lifecycle';
+import type { ReminderPolicy } from '../domain/reminders';
+import type { Config } from '../config';
+import type { recommendationLifecycle } from '../workflows/lifecycle';
+import {
+  actionUpdates,
+  decideUpdate,
+  overdueAcknowledgedSignal,
+  proposeUpdate,
+  reassignUpdate,
+  readyUpdate,
+  reminderPolicyChangedSignal,
+} from '../workflows/definitions';
+import type { LifecycleInput } from '../contracts/lifecycle';
+import { HttpError, notFound } from '../httpError';
+import type { RecommendationDetails } from '../domain/recommendation';
+
+/** Below the client's 5 s retry pause plus a margin, so the whole call stays under 15 s. */
+const UPDATE_DEADLINE_MS = 8_000;
+
+/** Creating recommendations and acting on them: the read model guards uniqueness, Temporal runs the lifecycle. */
+export class LifecycleService {
+  private readonly starting = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly db: Database,
+    private readonly client: Client,
+    private readonly config: Pick<Config, 'reminderPolicy' | 'rules'> & {
+      taskQueue: string;
+      searchAttributes?: boolean;
+    },
+  ) {}
+
+  /**
+   * Creates the recommendation, or recognises a repeat of an earlier create.
+   * The row is written first (unique id and 文号), then the workflow is started idempotently,
+   * so a create interrupted between the two is completed by repeating it.
+   */
+  async create(
+    requestedId: string | undefined,
+    details: RecommendationDetails,
+    actor: string,
+  ): Promise<{ id: string; created: boolean }> {
+    const requestHash = hashDetails(details);
+    const existing = await this.findExisting(requestedId, details);
+    if (existing) {
+      if (existing.requestHash !== requestHash) {
+        const clash = existing.id === requestedId ? `id ${existing.id}` : `documentNumber ${details.documentNumber}`;
+        throw new HttpError(
+          409,
+          'conflict',
+          `${clash} is already used by recommendation ${existing.id} with different particulars`,
+        );
+      }
+      // The same 文号 under another client-chosen id is not a repeat of this create: answering with the
+      // other recommendation would hand the client an id it never chose (and a 404 on the one it did).
+      if (requestedId !== undefined && existing.id !== requestedId) {
+        throw new HttpError(
+          409,
+          'conflict',
+          `documentNumber ${details.documentNumber} is already used by recommendation ${existing.id}`,
+        );
+      }
+      if (existing.sequence === 0) await this.startLifecycle(existing.id, details, actor);
+      return { id: existing.id, created: false };
+    }
+
+    const id = requestedId ?? randomUUID();
+    try {
+      await this.db.recommendation.create({
+        data: { id, workflowId: workflowIdFor(id), requestHash, ...details, status: 'awaiting_reply' },
+      });
+    } catch (error) {
+      // A concurrent identical create won the race: answer as its repeat.
+      if (isUniqueViolation(error)) return this.create(requestedId, details, actor);
+      throw error;
+    }
+    await this.startLifecycle(id, details, actor);
+    return { id, created: true };
+  }
+
+  /** Runs an act as an Update; the validator's rejection becomes a 409 with its reason. */
+  async act<A extends ActionName>(id: string, action: A, input: ActionInputs[A]): Promise<void> {
+    await this.update(
+      id,
+      actionUpdates[action] as unknown as UpdateDefinition<RecommendationState, [ActionInputs[A]]>,
+      input,
+    );
+  }
+
+  /** Proposes an act that needs the 检察长's approval. */
+  async propose(id: string, proposal: Proposal & { actor: string }): Promise<void> {
+    await this.update(id, proposeUpdate, proposal);
+  }
+
+  /** The 检察长's decision on the pending proposal. */
+  async decide(id: string, decision: ApprovalDecision): Promise<void> {
+    await this.update(id, decideUpdate, decision);
+  }
+
+  async reassign(id: string, input: ReassignInput): Promise<void> {
+    await this.update(id, reassignUpdate, input);
+  }
+
+  private async update<Arg>(
+    id: string,
+    definition: UpdateDefinition<RecommendationState, [Arg]>,
+    arg: Arg,
+  ): Promise<void> {
+    const row = await this.db.recommendation.findUnique({ where: { id }, select: { status: true, workflowId: true } });
+    if (!row) throw notFound(`recommendation ${id}`);
+    const status = row.status as Status;
+    if (FINAL_STATUSES.has(status)) {
+      throw new HttpError(
+        409,
+        'transition_rejected',
+        `the recommendation is ${status} (${STATUS_LABELS[status]}); no further action is possible`,
+      );
+    }
+    await this.withinDeadline(() =>
+      this.client.workflow.getHandle(row.workflowId).executeUpdate(definition, { args: [arg] }),
+    );
+  }
+
+  /** The procuratorate's reminder policy: its own, or the configured default. */
+  async reminderPolicyOf(procuratorate: string): Promise<ReminderPolicy> {
+    const row = await this.db.reminderPolicySetting.findUnique({ where: { procuratorate } });
+    return row
+      ? { ...this.config.reminderPolicy, ...(row.policy as Partial<ReminderPolicy>) }
+      : this.config.reminderPolicy;
+  }
+
+  /** Stores the policy and hands it to every running lifecycle of the procuratorate. Returns how many. */
+  async applyReminderPolicy(procuratorate: string, policy: ReminderPolicy, actor: string): Promise<number> {
+    await withAuditRetry(this.db, async (tx, audit) => {
+      await tx.reminderPolicySetting.upsert({
+        where: { procuratorate },
+        create: { procuratorate, policy },
+        update: { policy },
+      });
+      await audit({ type: 'reminder_policy_set', actor, payload: { procuratorate, policy } });
+    });
+    const rows = await this.db.recommendation.findMany({
+      where: { procuratorate, status: { notIn: [...FINAL_STATUSES] } },
+      select: { workflowId: true },
+    });
+    await Promise.all(rows.map((row) => this.signalIfRunning(row.workflowId, reminderPolicyChangedSignal, policy)));
+    return rows.length;
+  }
+
+  /** Tells the lifecycle an overdue notice was read, so its repeats stop going up the chain. */
+  async acknowledgeOverdue(recommendationId: string, acknowledgement: OverdueAcknowledgement): Promise<void> {
+    await this.signalIfRunning(workflowIdFor(recommendationId), overdueAcknowledgedSignal, acknowledgement);
+  }
+
+  /** A lifecycle that has ended needs no news: its signal is dropped, not an error. */
+  private async signalIfRunning<Args extends unknown[]>(
+    workflowId: string,
+    signal: SignalDefinition<Args>,
+    ...args: Args
+  ): Promise<void> {
+    try {
+      await this.client.workflow.getHandle(workflowId).signal(signal, ...args);
+    } catch (error) {
+      if (!(error instanceof WorkflowNotFoundError)) throw error;
+    }
+  }
+
+  private async findExisting(requestedId: string | undefined, details: RecommendationDetails) {
+    if (requestedId) {
+      const byId = await this.db.recommendation.findUnique({ where: { id: requestedId } });
+      if (byId) return byId;
+    }
+    return this.db.recommendation.findUnique({
+      where: {
+        procuratorate_documentNumber: { procuratorate: details.procuratorate, documentNumber: details.documentNumber },
+      },
+    });
+  }
+
+  /**
+   * Temporal calls answer within UPDATE_DEADLINE_MS, so an unreachable cluster gives a 503 instead of a
+   * hang (the client would otherwise keep retrying for about 20 s).
+   */
+  private withinDeadline<T>(call: () => Promise<T>): Promise<T> {
+    return this.client.withDeadline(Date.now() + UPDATE_DEADLINE_MS, call);
+  }
+
+  /** Concurrent repeats of one create share its start: a workflow accepts only a few Updates in flight. */
+  private startLifecycle(id: string, details: RecommendationDetails, actor: string): Promise<void> {
+    const running = this.starting.get(id);
+    if (running) return running;
+    const start = this.startLifecycleOnce(id, details, actor).finally(() => this.starting.delete(id));
+    this.starting.set(id, start);
+    return start;
+  }
+
+  private async startLifecycleOnce(id: string, details: RecommendationDetails, actor: string): Promise<void> {
+    const input: LifecycleInput = {
+      recommendationId: id,
+      details,
+      actor,
+      reminderPolicy: await this.reminderPolicyOf(details.procuratorate),
+      rules: this.config.rules,
+      searchAttributes: this.config.searchAttributes ?? false,
+    };
+    // Update-with-start: starts the workflow unless it runs already, and returns once its first event is recorded.
+    await this.withinDeadline(() =>
+      this.client.workflow.executeUpdateWithStart(readyUpdate, {
+        startWorkflowOperation: new WithStartWorkflowOperation<typeof recommendationLifecycle>(
+          'recommendationLifecycle',
+          {
+            workflowId: workflowIdFor(id),
+            taskQueue: this.config.taskQueue,
+            args: [input],
+            workflowIdConflictPolicy: 'USE_EXISTING',
+            workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          },
+        ),
+      }),
+    );
+  }
+}
+
+/** Prisma's P2002, whichever provider's client raised it. */
+function isUniqueViolation(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'P2002';
+}
+
+/** The particulars in a canonical order, so the same body always hashes the same. */
+function hashDetails(details: RecommendationDetails): string {
+  const canonical = JSON.stringify(details, Object.keys(details).sort());
+  return createHash('sha256').update(canonical).digest('hex');
+}
