@@ -5,7 +5,8 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { Database } from '../db/client';
 import { STATUTORY_DOMAINS } from '../domain/statutoryDomains';
-import { verifyAuditLog, withAuditRetry } from '../audit/log';
+import { withAuditRetry } from '../audit/log';
+import { CheckpointsUnavailableError, type AuditVerifier } from '../audit/verify';
 import { errorHandler, HttpError, invalidInput, parse } from './errors';
 import { holidayScheduleBody, scheduleProblems, yearParam } from './holidaySchedules';
 import type { LifecycleService } from './lifecycleClient';
@@ -33,10 +34,12 @@ export interface AppDependencies {
   auth: AuthSettings;
   /** GET /metrics (Prometheus) and the latency histogram; absent (METRICS=off): /metrics answers 404. */
   metrics?: MetricsOptions;
+  /** Audit verification against the signed checkpoints; absent: GET /api/audit/verify answers 503. */
+  audit?: AuditVerifier;
 }
 
 /** The HTTP API: JSON in and out, zod on every input. */
-export function createApp({ db, temporal, lifecycle, logger, metrics, auth }: AppDependencies): express.Express {
+export function createApp({ db, temporal, lifecycle, logger, metrics, auth, audit }: AppDependencies): express.Express {
   const app = express();
   app.disable('x-powered-by');
   // JSON only, never framed, never cached by a shared proxy: helmet's defaults plus no-store.
@@ -108,10 +111,19 @@ export function createApp({ db, temporal, lifecycle, logger, metrics, auth }: Ap
     res.json({ year, ...data, recalculating: await lifecycle.recalculateDeadlinesIn(year) });
   });
 
-  // Recomputes both hash chains over the whole audit log; 409 names the first broken link.
+  // The caller's procuratorate's chain, against its signed checkpoints; 409 names the first problem. Nothing
+  // in the answer depends on another procuratorate (the whole installation: `npm run audit:verify`).
   app.get('/api/audit/verify', async (_req, res) => {
-    requireRole(principal(res), ['admin', 'chief'], 'verifying the audit log');
-    const report = await verifyAuditLog(db);
+    const user = principal(res);
+    requireRole(user, ['admin', 'chief'], 'verifying the audit log');
+    const unavailable = () =>
+      new HttpError(503, 'audit_checkpoints_unavailable', 'the audit checkpoints cannot be reached; try again shortly');
+    if (!audit) throw unavailable();
+    const report = await audit.verifyProcuratorate(user.procuratorate).catch((error: unknown) => {
+      if (!(error instanceof CheckpointsUnavailableError)) throw error;
+      (res.locals.log as Logger).warn({ err: error.cause }, error.message);
+      throw unavailable();
+    });
     res.status(report.ok ? 200 : 409).json(report);
   });
 

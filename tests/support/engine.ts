@@ -11,6 +11,9 @@ import type { MetricsOptions } from '../../src/observability/metrics';
 import { DEFAULT_REMINDER_POLICY } from '../../src/domain/reminders';
 import { ensureSearchAttributes } from '../../src/temporal/searchAttributes';
 import { createLifecycleWorker } from '../../src/worker/createWorker';
+import { AuditSigner } from '../../src/audit/signing';
+import { AuditVerifier } from '../../src/audit/verify';
+import { TemporalCheckpointKeeper } from '../../src/temporal/auditCheckpoints';
 import { createTestDatabase } from './database';
 import { useDefaultToken } from './api';
 import { seedUsers, type Tokens } from './users';
@@ -59,6 +62,7 @@ export async function startTestEngine(options: TestEngineOptions = {}): Promise<
     bundleLifecycleWorkflows(),
   ]);
   const { db } = database;
+  const auditSigner = new AuditSigner(randomBytes(32));
 
   const worker = await createLifecycleWorker({
     connection: env.nativeConnection,
@@ -66,6 +70,7 @@ export async function startTestEngine(options: TestEngineOptions = {}): Promise<
     taskQueue,
     db,
     workflowBundle,
+    auditSigner,
   });
   const running = worker.run();
 
@@ -86,6 +91,8 @@ export async function startTestEngine(options: TestEngineOptions = {}): Promise<
     logger: pino({ level: 'silent' }),
     metrics: options.metrics,
     auth,
+    // The auditCheckpoints workflow starts at the first verification, so that time-skipping tests skip no rounds.
+    audit: new AuditVerifier(db, auditSigner, new TemporalCheckpointKeeper(env.client, taskQueue)),
   });
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(0, '127.0.0.1', (error?: Error) => (error ? reject(error) : resolve(s)));
