@@ -1,5 +1,10 @@
 import { createHash } from 'node:crypto';
-import { procuratorateChain, type AuditChainName, type AuditCheckpoint } from '../domain/auditCheckpoints';
+import {
+  procuratorateChain,
+  procuratorateOfChain,
+  type AuditChainName,
+  type AuditCheckpoint,
+} from '../domain/auditCheckpoints';
 
 /**
  * The audit log's hash chains. Each entry's hash covers the previous entry's hash and the entry's own
@@ -218,27 +223,26 @@ export class ChainVerifier {
     this.lastOfRecommendation.set(entry.recommendationId, entry.recommendationHash);
   }
 
-  /** After the last entry: the first problem, a chain shorter than its checkpoints say, or null. */
-  finish(): AuditProblem | null {
-    if (this.problem) return this.problem;
+  /** After the last entry: the problem that stopped the walk, or each chain shorter than its checkpoints say. */
+  finish(): AuditProblem[] {
+    if (this.problem) return [this.problem];
+    const truncated: AuditProblem[] = [];
     for (const [chain, list] of this.checkpoints) {
-      const procuratorate = chain === 'global' ? null : chain.slice('procuratorate:'.length);
+      const procuratorate = procuratorateOfChain(chain);
       const present = procuratorate === null ? this.checked : this.entriesOf(procuratorate);
       const furthest = list.reduce<AuditCheckpoint | null>((a, b) => (a && a.entries >= b.entries ? a : b), null);
       if (!furthest || present >= furthest.entries) continue;
-      const reached = this.reached.get(chain);
-      this.problem = {
+      truncated.push({
         kind: 'truncated',
         chain: procuratorate === null ? 'global' : 'procuratorate',
         ...(procuratorate === null ? {} : { procuratorate }),
         checkpoint: furthest.sequence,
         reason:
-          `entries missing after checkpoint ${reached ?? 0}: checkpoint ${furthest.sequence} signed ` +
+          `entries missing after checkpoint ${this.reached.get(chain) ?? 0}: checkpoint ${furthest.sequence} signed ` +
           `${furthest.entries} entries, the chain has ${present}`,
-      };
-      return this.problem;
+      });
     }
-    return null;
+    return truncated;
   }
 
   private differsFromCheckpoint(

@@ -69,7 +69,7 @@ export class AuditVerifier {
     const held = await this.held([chain]);
     const { index, problems } = await this.checkpoints([chain], held);
     const verifier = await this.walk({ procuratorate }, index);
-    const all = [verifier.finish(), ...problems].filter((p): p is AuditProblem => p !== null);
+    const all = [...verifier.finish(), ...problems];
     return {
       ok: all.length === 0,
       procuratorate,
@@ -84,7 +84,7 @@ export class AuditVerifier {
     const held = await this.held('all');
     const { index, problems } = await this.checkpoints('all', held);
     const verifier = await this.walk('installation', index);
-    const all = [verifier.finish(), ...problems].filter((p): p is AuditProblem => p !== null);
+    const all = [...verifier.finish(), ...problems];
     const procuratorates = await this.db.auditEntry.groupBy({
       by: ['procuratorate'],
       where: { procuratorate: { not: null } },

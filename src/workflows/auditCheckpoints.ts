@@ -33,6 +33,8 @@ const HISTORY_LIMIT = 2_000;
 export async function auditCheckpoints(input: AuditCheckpointsInput = {}): Promise<void> {
   const latest: HeldCheckpoints = { ...input.latest };
   const everyMinutes = input.everyMinutes ?? 5;
+  const historyLimit = input.historyLimit ?? HISTORY_LIMIT;
+  const continueAsNewDue = () => workflowInfo().historyLength >= historyLimit || workflowInfo().continueAsNewSuggested;
   let rounds: Promise<unknown> = Promise.resolve();
 
   const round = (chains: CheckpointSelection): Promise<void> => {
@@ -55,18 +57,15 @@ export async function auditCheckpoints(input: AuditCheckpointsInput = {}): Promi
     return selectCheckpoints(latest, chains);
   });
 
-  while (workflowInfo().historyLength < HISTORY_LIMIT && !workflowInfo().continueAsNewSuggested) {
+  while (!continueAsNewDue()) {
     try {
       await round('all');
     } catch (error) {
       // The next round tries again; verifications in between report the chain as it is.
       log.error('audit checkpoint round failed', { error: String(error) });
     }
-    await condition(
-      () => workflowInfo().historyLength >= HISTORY_LIMIT || workflowInfo().continueAsNewSuggested,
-      `${everyMinutes} minutes`,
-    );
+    await condition(continueAsNewDue, `${everyMinutes} minutes`);
   }
   await condition(allHandlersFinished);
-  await continueAsNew<typeof auditCheckpoints>({ latest, everyMinutes });
+  await continueAsNew<typeof auditCheckpoints>({ latest, everyMinutes, historyLimit });
 }

@@ -13,6 +13,8 @@ export interface AuditCheckpointsInput {
   latest?: HeldCheckpoints;
   /** Minutes between rounds (default 5). */
   everyMinutes?: number;
+  /** History events after which the run continues as new (default 2,000). */
+  historyLimit?: number;
 }
 
 /** Signs the heads of the chains now and answers with the workflow's latest checkpoint of each (Temporal's copy). */
