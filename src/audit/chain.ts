@@ -232,14 +232,15 @@ export class ChainVerifier {
       const present = procuratorate === null ? this.checked : this.entriesOf(procuratorate);
       const furthest = list.reduce<AuditCheckpoint | null>((a, b) => (a && a.entries >= b.entries ? a : b), null);
       if (!furthest || present >= furthest.entries) continue;
+      const reached = this.reached.get(chain);
       truncated.push({
         kind: 'truncated',
         chain: procuratorate === null ? 'global' : 'procuratorate',
         ...(procuratorate === null ? {} : { procuratorate }),
         checkpoint: furthest.sequence,
         reason:
-          `entries missing after checkpoint ${this.reached.get(chain) ?? 0}: checkpoint ${furthest.sequence} signed ` +
-          `${furthest.entries} entries, the chain has ${present}`,
+          `entries missing${reached === undefined ? '' : ` after checkpoint ${reached}`}: checkpoint ${furthest.sequence} ` +
+          `signed ${furthest.entries} entries, the chain has ${present}`,
       });
     }
     return truncated;

@@ -101,7 +101,8 @@ async function writeCheckpoint(
       { timeout: 10 * 60_000, maxWait: 60_000 },
     );
   }
-  const rows = await db.auditCheckpoint.findMany({ where: { chain }, orderBy: { sequence: 'desc' } });
+  // The latest valid one is enough: each signed hash covers every entry before it. (Forged rows on top are skipped.)
+  const rows = await db.auditCheckpoint.findMany({ where: { chain }, orderBy: { sequence: 'desc' }, take: 100 });
   const stored = rows.map(checkpointFromRow).find((checkpoint) => signer.verifies(checkpoint));
   const base = furthest(held && signer.verifies(held) ? held : undefined, stored);
   const sequence = Math.max(held?.sequence ?? 0, rows[0]?.sequence ?? 0) + 1;

@@ -268,7 +268,7 @@ describe('signed checkpoints of the audit chains', () => {
       kind: 'truncated',
       chain: 'procuratorate',
       checkpoint: 2,
-      reason: 'entries missing after checkpoint 0: checkpoint 2 signed 6 entries, the chain has 4',
+      reason: 'entries missing: checkpoint 2 signed 6 entries, the chain has 4',
     });
     expect(own.problems).toContainEqual(
       expect.objectContaining({ kind: 'checkpoint_missing', chain: 'procuratorate', checkpoint: 2 }),
