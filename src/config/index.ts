@@ -1,8 +1,8 @@
+import path from 'node:path';
 import { z } from 'zod';
 import type { LifecycleRules } from '../domain/lifecycle';
 import { DEFAULT_REMINDER_POLICY, type ReminderPolicy } from '../domain/reminders';
 import type { ChannelSettings } from '../activities/channels';
-import path from 'node:path';
 import { databaseProvider, databaseUrl } from './database';
 
 const dayList = z
