@@ -39,3 +39,6 @@ export function eventLabel(type: string): string {
 
 /** Who the workflow records what it does by itself as (notices, recalculations, the look-back). */
 export const SYSTEM_ACTOR = 'system';
+
+/** Actors that are the engine's, not anyone's: no user may take their ids, or their acts would look like its. */
+export const ENGINE_ACTORS: ReadonlySet<string> = new Set([SYSTEM_ACTOR, 'bootstrap']);

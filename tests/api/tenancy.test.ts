@@ -237,6 +237,14 @@ describe("a person's id", () => {
     expect([stored.status, stored.body.id]).toEqual([200, free]);
   });
 
+  it("PUT /api/people: the engine's own actor names are no user's", async () => {
+    for (const id of ['system', 'bootstrap']) {
+      const refused = await as('admin', 'PUT', `/api/people/${id}`, person(PROCURATORATE));
+      expect([refused.status, refused.body.issues?.[0]?.field]).toEqual([400, 'id']);
+      expect(await engine.db.person.findUnique({ where: { id } })).toBeNull();
+    }
+  });
+
   it("as a handler, a reassignment's target or a token's holder: another procuratorate's user is as unknown as nobody", async () => {
     const outsiders = USERS.outsiderHandler.id;
     const nobody = `nobody-${rand()}`;

@@ -1,5 +1,6 @@
 import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
+import { ENGINE_ACTORS } from '../../domain/lifecycleEvents';
 import { isCalendarDate, shanghaiDate } from '../../domain/dates';
 import { STATUTORY_DOMAIN_CODES } from '../../domain/statutoryDomains';
 import { codesOf, type Vocabulary } from '../../domain/vocabulary';
@@ -32,7 +33,8 @@ export const clientChosenId = z
 /** A user's id, as handler fields and the people routes name them. */
 export const personId = z
   .string()
-  .regex(/^[A-Za-z0-9_.\u4e00-\u9fa5-]{1,64}$/, 'letters, digits, Chinese characters, _ . and - only, at most 64');
+  .regex(/^[A-Za-z0-9_.\u4e00-\u9fa5-]{1,64}$/, 'letters, digits, Chinese characters, _ . and - only, at most 64')
+  .refine((id) => !ENGINE_ACTORS.has(id), "is the engine's own actor name, not available to a user");
 
 export const statutoryDomain = z
   .string()
