@@ -720,8 +720,8 @@ describe('the trail of one recommendation', () => {
         { ...r.events[2], label: '回复期限届满未回复', actorName: '系统' },
         { ...r.events[3], label: '收到书面回复', actorName: USERS.chief.name },
       ],
-      auditEntries: auditEntries.map((a) => ({
-        id: a.id,
+      auditEntries: auditEntries.map((a, index) => ({
+        position: index + 1,
         type: a.type,
         actor: a.actor,
         occurredAt: a.occurredAt.toISOString(),

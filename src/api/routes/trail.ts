@@ -40,7 +40,7 @@ async function trailOf(db: Database, id: string): Promise<Trail> {
     db.auditEntry.findMany({
       where: { recommendationId: id },
       orderBy: { id: 'asc' },
-      select: { id: true, type: true, actor: true, occurredAt: true, hash: true },
+      select: { type: true, actor: true, occurredAt: true, hash: true },
     }),
   ]);
   if (!recommendation) throw notFound(`recommendation ${id}`);

@@ -53,7 +53,7 @@ export const trailResponse = z
     auditEntries: z
       .array(
         z.object({
-          id: z.number().int(),
+          position: z.number().int().openapi({ description: "the entry's place in this recommendation's chain" }),
           type: z.string(),
           actor: z.string(),
           occurredAt: z.string(),

@@ -24,7 +24,7 @@ export interface TrailSource {
     deadlines: readonly DeadlineState[];
   };
   events: readonly { sequence: number; type: string; actor: string; occurredAt: Date; data: unknown }[];
-  auditEntries: readonly { id: number; type: string; actor: string; occurredAt: Date; hash: string }[];
+  auditEntries: readonly { type: string; actor: string; occurredAt: Date; hash: string }[];
   /** The names of the users who acted, by id. */
   names: ReadonlyMap<string, string>;
 }
@@ -67,8 +67,9 @@ export function trailView({ recommendation: r, events, auditEntries, names }: Tr
       occurredAt: e.occurredAt.toISOString(),
       data: e.data,
     })),
-    auditEntries: auditEntries.map((a) => ({
-      id: a.id,
+    // Entry ids are the installation's: they would tell how many entries other procuratorates have.
+    auditEntries: auditEntries.map((a, index) => ({
+      position: index + 1,
       type: a.type,
       actor: a.actor,
       occurredAt: a.occurredAt.toISOString(),
