@@ -1,5 +1,5 @@
 import type { Database } from '../db/client';
-import { may, ROLE_LABELS, sees, type Permission } from '../domain/access';
+import { may, permissionRefusal, ROLE_LABELS, sees, type Permission } from '../domain/access';
 import type { Principal } from '../auth/authenticate';
 import { fieldError } from './errors';
 import { HttpError, notFound } from '../httpError';
@@ -10,8 +10,7 @@ export const forbidden = (message: string) => new HttpError(403, 'forbidden', me
 
 /** 403 unless the user's role allows `permission`; says which role is missing it. */
 export function requirePermission(user: Principal, permission: Permission): void {
-  if (!may(user.role, permission))
-    throw forbidden(`${ROLE_LABELS[user.role] ?? user.role} (${user.role}) may not ${permission} here`);
+  if (!may(user.role, permission)) throw forbidden(permissionRefusal(user.role, permission));
 }
 
 export function requireRole(user: Principal, roles: readonly string[], what: string): void {

@@ -22,6 +22,9 @@ export function corsFor(origins: readonly string[]): RequestHandler {
   };
 }
 
+/** POSTs that change nothing (they carry a body to compute from): reads, for the rate limit. */
+const COMPUTING_POSTS: ReadonlySet<string> = new Set(['/api/deadlines/preview']);
+
 /** Writes per token (or per SSO user) per minute; reads are not limited. 429 with Retry-After beyond it. */
 export function writeRateLimit(perMinute: number): RequestHandler {
   return rateLimit({
@@ -29,7 +32,7 @@ export function writeRateLimit(perMinute: number): RequestHandler {
     limit: perMinute,
     standardHeaders: 'draft-7',
     legacyHeaders: false,
-    skip: (req) => !isWrite(req),
+    skip: (req) => !isWrite(req) || (req.method === 'POST' && COMPUTING_POSTS.has(req.baseUrl + req.path)),
     keyGenerator: (_req, res) => {
       const user = res.locals.principal as Principal;
       return user.tokenId ? `token:${user.tokenId}` : `user:${user.id}`;

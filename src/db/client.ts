@@ -2,7 +2,7 @@ import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '../generated/prisma/client';
 import { PrismaClient as PostgresqlPrismaClient } from '../generated/prisma-postgresql/client';
-import { databaseProvider, databaseUrl } from '../config/database';
+import { databaseProvider, databaseUrl, type DatabaseProvider } from '../config/database';
 
 /** The read model. Both providers are generated from one schema, so they share one client API. */
 export type Database = PrismaClient;
@@ -19,4 +19,9 @@ export async function openDatabase(url = databaseUrl()): Promise<Database> {
   // WAL lets readers (the API) proceed while the worker writes.
   await db.$queryRawUnsafe('PRAGMA journal_mode = WAL');
   return db;
+}
+
+/** The provider the client talks to. */
+export function providerOf(db: Database): DatabaseProvider {
+  return (db as { _activeProvider?: string })._activeProvider === 'postgresql' ? 'postgresql' : 'sqlite';
 }

@@ -62,6 +62,11 @@ export function may(role: string, permission: Permission): boolean {
   return (PERMISSIONS[role as Role] ?? []).includes(permission);
 }
 
+/** Why a role without `permission` is refused (the API's 403 says the same). */
+export function permissionRefusal(role: string, permission: Permission): string {
+  return `${ROLE_LABELS[role as Role] ?? role} (${role}) may not ${permission} here`;
+}
+
 /**
  * Whether `viewer` sees a person's contact channels (their addresses): the person themselves, and an
  * administrator, who manages them. Colleagues see who someone is, not how to reach them, wherever

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { parseCalendarDate, type CalendarDate } from './dates';
+import { addCalendarDays, parseCalendarDate, type CalendarDate } from './dates';
 
 /**
  * A year's national schedule (国务院办公厅 holiday notice), set by the installation's operator for a year the
@@ -40,6 +40,29 @@ const packageData = createRequire(import.meta.url)('chinese-days/dist/chinese-da
   workdays: Record<string, string>;
 };
 const packageYears = new Set(Object.keys(packageData.holidays).map((date) => Number(date.slice(0, 4))));
+
+/** A day with the name of its holiday, as the State Council's notice gives it (元旦, 春节, …); null when unnamed. */
+export interface NamedDay {
+  date: CalendarDate;
+  name: string | null;
+}
+
+/** One year of a procuratorate's working calendar. */
+export interface YearCalendar {
+  year: number;
+  /** Whether the year's official national schedule is known; if not, only weekends are rest days. */
+  officialScheduleKnown: boolean;
+  /** National holidays, with the rest days joined to them. */
+  holidays: NamedDay[];
+  /** National make-up working days (调休) on weekends. */
+  workdays: NamedDay[];
+  /** The procuratorate's own rest days. */
+  localRestDays: CalendarDate[];
+  /** The procuratorate's own make-up working days, those that take effect. */
+  localWorkdays: CalendarDate[];
+  /** Every day that is not a working day for the procuratorate: weekends and holidays, less the make-up days. */
+  restDays: CalendarDate[];
+}
 
 interface DaySets {
   /** National holidays, or local rest days. */
@@ -84,6 +107,29 @@ export class WorkingCalendar {
     const schedule = this.schedules.get(yearOf(date));
     if (schedule) return schedule.off.has(date);
     return packageYears.has(yearOf(date)) && Object.hasOwn(packageData.holidays, date);
+  }
+
+  /** A weekend day the national calendar makes a working day (调休). */
+  isNationalMakeUpDay(date: CalendarDate): boolean {
+    const schedule = this.schedules.get(yearOf(date));
+    if (schedule) return schedule.workdays.has(date);
+    return packageYears.has(yearOf(date)) && Object.hasOwn(packageData.workdays, date);
+  }
+
+  /** The year as the procuratorate counts it, day by day: what a calendar page shows. */
+  year(year: number): YearCalendar {
+    const days = daysOf(year);
+    const local = this.local.get(year);
+    return {
+      year,
+      officialScheduleKnown: this.knowsYear(year),
+      holidays: days.filter((d) => this.isNationalHoliday(d)).map((date) => named(date, packageData.holidays)),
+      workdays: days.filter((d) => this.isNationalMakeUpDay(d)).map((date) => named(date, packageData.workdays)),
+      localRestDays: days.filter((d) => local?.off.has(d)),
+      // A local working day on a national holiday does not count (the holiday stands): only those that take effect.
+      localWorkdays: days.filter((d) => local?.workdays.has(d) && this.isWorkingDay(d)),
+      restDays: days.filter((d) => !this.isWorkingDay(d)),
+    };
   }
 
   private isNationalWorkingDay(date: CalendarDate): boolean {
@@ -145,6 +191,18 @@ export function localAdjustmentProblems(
 /** The dates once each, in order: how schedules and adjustments are stored. */
 export function normalisedDates(dates: readonly CalendarDate[]): CalendarDate[] {
   return [...new Set(dates)].sort();
+}
+
+/** The package names a day "Spring Festival,春节,4": the Chinese name, for the day it lists (whoever set the year). */
+function named(date: CalendarDate, names: Record<string, string>): NamedDay {
+  return { date, name: Object.hasOwn(names, date) ? (names[date]!.split(',')[1] ?? null) : null };
+}
+
+function daysOf(year: number): CalendarDate[] {
+  const days: CalendarDate[] = [];
+  for (let day = `${String(year).padStart(4, '0')}-01-01`; yearOf(day) === year; day = addCalendarDays(day, 1))
+    days.push(day);
+  return days;
 }
 
 function yearOf(date: CalendarDate): number {

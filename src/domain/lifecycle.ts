@@ -210,6 +210,10 @@ export class TransitionRejected extends Error {
   override name = 'TransitionRejected';
 }
 
+/** Why nothing more can be done on a recommendation that has ended (the API says so before asking the workflow). */
+export const finishedReason = (status: Status): string =>
+  `the recommendation is ${status} (${STATUS_LABELS[status]}); no further action is possible`;
+
 const reject = (reason: string): never => {
   throw new TransitionRejected(reason);
 };
@@ -324,8 +328,7 @@ export function assertAllowed<A extends ActionName>(
   rules: LifecycleRules,
 ): void {
   const { status } = state;
-  if (FINAL_STATUSES.has(status))
-    reject(`the recommendation is ${status} (${STATUS_LABELS[status]}); no further action is possible`);
+  if (FINAL_STATUSES.has(status)) reject(finishedReason(status));
   const notBeforeService = (date: CalendarDate, field: string) => {
     if (date < state.details.servedAt)
       reject(`${field} ${date} is before the recommendation was served (${state.details.servedAt})`);

@@ -6,10 +6,11 @@ import { workflowIdFor } from '../domain/identifiers';
 import { WorkflowNotFoundError, type SignalDefinition, type UpdateDefinition } from '@temporalio/common';
 import {
   FINAL_STATUSES,
-  STATUS_LABELS,
+  finishedReason,
   type ActionInputs,
   type ActionName,
   type ApprovalDecision,
+  type LifecycleRules,
   type Proposal,
   type ReassignInput,
   type OverdueAcknowledgement,
@@ -108,6 +109,11 @@ export class LifecycleService {
     return { id, created: true };
   }
 
+  /** The rules new lifecycles start with; the API asks them what a user may do (allowedActions). */
+  get rules(): LifecycleRules {
+    return this.config.rules;
+  }
+
   /** Runs an act as an Update; the validator's rejection becomes a 409 with its reason. */
   async act<A extends ActionName>(id: string, action: A, input: ActionInputs[A]): Promise<void> {
     await this.update(
@@ -140,11 +146,7 @@ export class LifecycleService {
     if (!row) throw notFound(`recommendation ${id}`);
     const status = row.status as Status;
     if (FINAL_STATUSES.has(status)) {
-      throw new HttpError(
-        409,
-        'transition_rejected',
-        `the recommendation is ${status} (${STATUS_LABELS[status]}); no further action is possible`,
-      );
+      throw new HttpError(409, 'transition_rejected', finishedReason(status));
     }
     await this.withinDeadline(() =>
       this.client.workflow.getHandle(row.workflowId).executeUpdate(definition, { args: [arg] }),

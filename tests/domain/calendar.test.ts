@@ -177,6 +177,62 @@ describe("WorkingCalendar with a procuratorate's local adjustments on top of the
   });
 });
 
+describe('WorkingCalendar.year: a year day by day, as a procuratorate counts it', () => {
+  it('lists the package year 2025: its 28 holidays by name, 5 make-up days, and 117 rest days (248 working days)', () => {
+    const year = packageOnly.year(2025);
+    expect(year).toMatchObject({ year: 2025, officialScheduleKnown: true, localRestDays: [], localWorkdays: [] });
+    expect(year.holidays).toHaveLength(28);
+    expect(year.holidays.slice(0, 3)).toEqual([
+      { date: '2025-01-01', name: '元旦' },
+      { date: '2025-01-28', name: '春节' },
+      { date: '2025-01-29', name: '春节' },
+    ]);
+    expect(year.workdays).toEqual([
+      { date: '2025-01-26', name: '春节' },
+      { date: '2025-02-08', name: '春节' },
+      { date: '2025-04-27', name: '劳动节' },
+      { date: '2025-09-28', name: '国庆节' },
+      { date: '2025-10-11', name: '国庆节' },
+    ]);
+    // 104 weekend days, plus 18 holidays on weekdays, less the 5 make-up days.
+    expect(year.restDays).toHaveLength(117);
+    expect(year.restDays).toContain('2025-02-03');
+    expect(year.restDays).not.toContain('2025-01-26');
+    expect(year.restDays).toContain('2025-03-15');
+  });
+
+  it("lists an operator's schedule unnamed, and the procuratorate's own days that take effect", () => {
+    const calendar = new WorkingCalendar(
+      [schedule2027],
+      [{ year: 2027, restDays: ['2027-03-09', '2027-03-10'], workdays: ['2027-03-13', '2027-02-13'] }],
+    );
+    const year = calendar.year(2027);
+    expect(year.officialScheduleKnown).toBe(true);
+    expect(year.holidays).toEqual(schedule2027.holidays.map((date) => ({ date, name: null })));
+    expect(year.workdays).toEqual([{ date: '2027-02-20', name: null }]);
+    expect(year.localRestDays).toEqual(['2027-03-09', '2027-03-10']);
+    // Sat 02-13 is an ordinary weekend day nationally: a local working day there takes effect too.
+    expect(year.localWorkdays).toEqual(['2027-02-13', '2027-03-13']);
+    expect(year.restDays).toEqual(expect.arrayContaining(['2027-01-01', '2027-02-08', '2027-03-09', '2027-03-14']));
+    expect(year.restDays).not.toContain('2027-02-20');
+    expect(year.restDays).not.toContain('2027-03-13');
+  });
+
+  it('leaves out a local working day on a national holiday, which stays a holiday', () => {
+    const calendar = new WorkingCalendar([], [{ year: 2026, restDays: [], workdays: ['2026-02-15', '2026-03-07'] }]);
+    const year = calendar.year(2026);
+    expect(year.localWorkdays).toEqual(['2026-03-07']);
+    expect(year.restDays).toContain('2026-02-15');
+  });
+
+  it('counts weekends only in a year without a known schedule', () => {
+    const year = packageOnly.year(2030);
+    expect(year).toMatchObject({ officialScheduleKnown: false, holidays: [], workdays: [] });
+    // 2030 begins on a Tuesday: 52 weeks and a day.
+    expect(year.restDays).toHaveLength(104);
+  });
+});
+
 describe('nationalScheduleProblems', () => {
   it('accepts a schedule that fits its year', () => {
     expect(nationalScheduleProblems(2027, schedule2027)).toEqual([]);

@@ -1,6 +1,8 @@
 import { accountRoutes } from './accounts';
 import { auditRoutes } from './audit';
+import { calendarRoutes } from './calendar';
 import { caseRoutes } from './cases';
+import { deadlineRoutes } from './deadlines';
 import { deliveryRoutes } from './deliveries';
 import { domainRoutes } from './domains';
 import { holidayScheduleRoutes } from './holidaySchedules';
@@ -26,6 +28,8 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
   peopleRoutes,
   reminderPolicyRoutes,
   holidayScheduleRoutes,
+  calendarRoutes,
+  deadlineRoutes,
   domainRoutes,
   caseRoutes,
   lookBackRoutes,

@@ -1,8 +1,12 @@
 import type { Request } from 'express';
 import type { z } from 'zod';
-import type { Prisma } from '../../generated/prisma/client';
-import { principal } from '../../auth/authenticate';
-import { needsApproval, type ActionName } from '../../domain/lifecycle';
+import type { Prisma, Recommendation } from '../../generated/prisma/client';
+import { principal, type Principal } from '../../auth/authenticate';
+import type { Database } from '../../db/client';
+import { recommendationsContaining } from '../../db/search';
+import { allowedActions } from '../../domain/allowedActions';
+import { shanghaiDate } from '../../domain/dates';
+import { needsApproval, type ActionName, type RecommendationState } from '../../domain/lifecycle';
 import {
   assignableHandler,
   assignedScope,
@@ -25,6 +29,7 @@ import {
   recommendationIdParam,
   recommendationResponse,
   replyBody,
+  type RecommendationSortKey,
   resumeBody,
   superiorFilingBody,
 } from '../schemas/recommendations';
@@ -68,12 +73,16 @@ export const ACTION_ROUTES: { path: string; action: ActionName; body: z.ZodType;
 /** Registering recommendations, reading them, and acting on them: each as the authenticated user, within what they see. */
 export const recommendationRoutes: RouteModule = {
   register(app, { db, lifecycle }) {
-    async function detail(id: string) {
+    /** What `user` may do on the row's recommendation now: read from its state, without asking the workflow. */
+    const verdicts = (row: Recommendation, user: Principal) =>
+      allowedActions(row.state as RecommendationState | null, user, shanghaiDate(Date.now()), lifecycle.rules);
+
+    async function detail(id: string, user: Principal) {
       const row = await db.recommendation.findUniqueOrThrow({
         where: { id },
         include: { events: { orderBy: { sequence: 'asc' } } },
       });
-      return recommendationView(row, row.events);
+      return recommendationView(row, verdicts(row, user), row.events);
     }
 
     app.post('/api/recommendations', async (req, res) => {
@@ -91,34 +100,37 @@ export const recommendationRoutes: RouteModule = {
       const { id, created } = await lifecycle.create(requestedId, details, user.id, (existing) =>
         seesAssigned(db, user, existing),
       );
-      res.status(created ? 201 : 200).json(await detail(id));
+      res.status(created ? 201 : 200).json(await detail(id, user));
     });
 
     app.get('/api/recommendations', async (req, res) => {
-      const { limit, offset, dueBefore, awaitingApproval, ...filters } = parse(listRecommendationsQuery, req.query);
+      const user = principal(res);
+      const { limit, offset, q, department, dueAfter, dueBefore, awaitingApproval, sort, ...filters } = parse(
+        listRecommendationsQuery,
+        req.query,
+      );
       const where: Prisma.RecommendationWhereInput = {
         AND: [
-          await assignedScope(db, principal(res)),
+          await assignedScope(db, user),
           filters,
+          q ? await recommendationsContaining(db, user.procuratorate, q) : {},
+          department ? { handler: { in: await membersOf(db, user.procuratorate, department) } } : {},
+          dueAfter ? { nextDueAt: { gte: dueAfter } } : {},
           dueBefore ? { nextDueAt: { lte: dueBefore } } : {},
           awaitingApproval === undefined ? {} : { awaitingApproval: awaitingApproval ? { not: null } : null },
         ],
       };
       const [items, total] = await Promise.all([
-        db.recommendation.findMany({
-          where,
-          orderBy: [{ nextDueAt: 'asc' }, { createdAt: 'asc' }],
-          skip: offset,
-          take: limit,
-        }),
+        db.recommendation.findMany({ where, orderBy: listOrder(sort), skip: offset, take: limit }),
         db.recommendation.count({ where }),
       ]);
-      res.json({ items: items.map((row) => recommendationView(row)), total, limit, offset });
+      res.json({ items: items.map((row) => recommendationView(row, verdicts(row, user))), total, limit, offset });
     });
 
     app.get('/api/recommendations/:id', async (req: Request<{ id: string }>, res) => {
-      await visibleRecommendation(db, principal(res), req.params.id);
-      res.json(await detail(req.params.id));
+      const user = principal(res);
+      await visibleRecommendation(db, user, req.params.id);
+      res.json(await detail(req.params.id, user));
     });
 
     // Acts needing approval become proposals (202: awaiting the 检察长); the others take effect at once.
@@ -131,7 +143,7 @@ export const recommendationRoutes: RouteModule = {
         const input = parse(route.body, req.body ?? {}) as object;
         if (proposal) await lifecycle.propose(req.params.id, { action: route.action, input, actor: user.id } as never);
         else await lifecycle.act(req.params.id, route.action, { ...input, actor: user.id } as never);
-        res.status(proposal ? 202 : 200).json(await detail(req.params.id));
+        res.status(proposal ? 202 : 200).json(await detail(req.params.id, user));
       });
     }
 
@@ -141,7 +153,7 @@ export const recommendationRoutes: RouteModule = {
       requirePermission(user, 'decide');
       const { decision, reason } = parse(decisionBody, req.body ?? {});
       await lifecycle.decide(req.params.id, { approve: decision === 'approve', reason, actor: user.id });
-      res.json(await detail(req.params.id));
+      res.json(await detail(req.params.id, user));
     });
 
     app.post('/api/recommendations/:id/reassign', async (req: Request<{ id: string }>, res) => {
@@ -154,7 +166,7 @@ export const recommendationRoutes: RouteModule = {
         reason,
         actor: user.id,
       });
-      res.json(await detail(req.params.id));
+      res.json(await detail(req.params.id, user));
     });
   },
 
@@ -173,14 +185,15 @@ export const recommendationRoutes: RouteModule = {
     registry.registerPath({
       method: 'get',
       path: '/api/recommendations',
-      summary: 'list recommendations, earliest open deadline first',
+      summary:
+        'list the recommendations the caller sees, each with what the caller may do on it (allowedActions); earliest open deadline first unless sorted otherwise',
       request: { query: listRecommendationsQuery },
       responses: { 200: json(page(recommendationResponse), 'a page'), 400: ERRORS[400] },
     });
     registry.registerPath({
       method: 'get',
       path: '/api/recommendations/{id}',
-      summary: 'one recommendation with its deadlines and history',
+      summary: 'one recommendation with its deadlines, history and what the caller may do on it (allowedActions)',
       request: { params: recommendationIdParam },
       responses: { 200: json(recommendationResponse, 'the recommendation'), 404: ERRORS[404] },
     });
@@ -213,3 +226,24 @@ export const recommendationRoutes: RouteModule = {
     });
   },
 };
+
+/** The ids of the procuratorate's people of `department`. */
+async function membersOf(db: Database, procuratorate: string, department: string): Promise<string[]> {
+  const people = await db.person.findMany({ where: { procuratorate, department }, select: { id: true } });
+  return people.map((person) => person.id);
+}
+
+/**
+ * The list's order: by the key, those without a value last on every database (SQLite would put them first);
+ * equal ones in the order they were registered, then by id, so that pages never overlap.
+ */
+function listOrder(
+  sort: z.infer<typeof listRecommendationsQuery>['sort'],
+): Prisma.RecommendationOrderByWithRelationInput[] {
+  const descending = sort.startsWith('-');
+  const key = (descending ? sort.slice(1) : sort) as RecommendationSortKey;
+  const direction = descending ? 'desc' : 'asc';
+  const first: Prisma.RecommendationOrderByWithRelationInput =
+    key === 'nextDueAt' ? { nextDueAt: { sort: direction, nulls: 'last' } } : { [key]: direction };
+  return [first, { createdAt: 'asc' }, { id: 'asc' }];
+}

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ACT_ROUTES, ACTS, REFUSALS } from '../../domain/allowedActions';
 import { isCalendarDate, shanghaiDate } from '../../domain/dates';
 import { DEADLINE_KINDS } from '../../domain/deadlines';
 import { APPROVAL_ACTIONS, STATUSES, VERDICTS, type ReassignInput, type VerdictInput } from '../../domain/lifecycle';
@@ -19,6 +20,40 @@ import { calendarDate, clientChosenId, pageQuery, queryFlag, statutoryDomain, te
 
 /** Recommendations: registering one, each act on it, the approval decision, reassignment, and how one is shown. */
 
+/**
+ * The dates a recommendation's deadlines are computed from, as registering one states them: creating and the
+ * deadline preview (./deadlines.ts) read them alike.
+ */
+export const servedDates = {
+  issuedAt: calendarDate.openapi({ description: '检察建议作出日期' }),
+  servedAt: calendarDate.openapi({ description: '送达日期' }),
+  urgent: z.boolean().default(false).openapi({ description: '紧急情形：回复期限15日' }),
+  replyDueAt: calendarDate.optional().openapi({ description: '检察建议书自定的回复期限（可选）' }),
+};
+
+/** The checks across those dates; `issuedAt` may be absent (the preview does not need it). */
+export function checkServedDates(
+  body: { issuedAt?: string; servedAt: string; replyDueAt?: string },
+  ctx: z.RefinementCtx,
+): void {
+  // zod runs this even when a date field failed its own check: compare real dates only, so a
+  // malformed date is reported once, on its own field, and never blamed on a valid neighbour.
+  if (!isCalendarDate(body.servedAt)) return;
+  if (body.servedAt > shanghaiDate(Date.now())) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['servedAt'],
+      message: 'cannot be in the future: register a recommendation once it is served',
+    });
+  }
+  if (body.issuedAt !== undefined && isCalendarDate(body.issuedAt) && body.servedAt < body.issuedAt) {
+    ctx.addIssue({ code: 'custom', path: ['servedAt'], message: 'cannot be before issuedAt' });
+  }
+  if (body.replyDueAt && isCalendarDate(body.replyDueAt) && body.replyDueAt <= body.servedAt) {
+    ctx.addIssue({ code: 'custom', path: ['replyDueAt'], message: 'must be after servedAt' });
+  }
+}
+
 export const createRecommendationBody = z
   .strictObject({
     id: clientChosenId,
@@ -36,30 +71,13 @@ export const createRecommendationBody = z
     }),
     title: text(300).openapi({ description: '检察建议标题' }),
     measures: z.array(text(2000)).min(1, 'list at least one recommended measure').openapi({ description: '建议措施' }),
-    issuedAt: calendarDate.openapi({ description: '检察建议作出日期' }),
-    servedAt: calendarDate.openapi({ description: '送达日期' }),
-    urgent: z.boolean().default(false).openapi({ description: '紧急情形：回复期限15日' }),
+    issuedAt: servedDates.issuedAt,
+    servedAt: servedDates.servedAt,
+    urgent: servedDates.urgent,
     announcedService: z.boolean().default(false).openapi({ description: '宣告送达' }),
-    replyDueAt: calendarDate.optional().openapi({ description: '检察建议书自定的回复期限（可选）' }),
+    replyDueAt: servedDates.replyDueAt,
   })
-  .superRefine((body, ctx) => {
-    // zod runs this even when a date field failed its own check: compare real dates only, so a
-    // malformed date is reported once, on its own field, and never blamed on a valid neighbour.
-    if (!isCalendarDate(body.servedAt)) return;
-    if (body.servedAt > shanghaiDate(Date.now())) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['servedAt'],
-        message: 'cannot be in the future: register a recommendation once it is served',
-      });
-    }
-    if (isCalendarDate(body.issuedAt) && body.servedAt < body.issuedAt) {
-      ctx.addIssue({ code: 'custom', path: ['servedAt'], message: 'cannot be before issuedAt' });
-    }
-    if (body.replyDueAt && isCalendarDate(body.replyDueAt) && body.replyDueAt <= body.servedAt) {
-      ctx.addIssue({ code: 'custom', path: ['replyDueAt'], message: 'must be after servedAt' });
-    }
-  })
+  .superRefine(checkServedDates)
   .openapi('CreateRecommendation') satisfies z.ZodType<RecommendationRegistration>;
 
 // ---- The acts
@@ -109,37 +127,92 @@ export const reassignBody = z
   .strictObject({ handler: text(64).openapi({ description: "the new handler's user id" }), reason: text(5000) })
   .openapi('Reassign') satisfies z.ZodType<Omit<ReassignInput, 'actor'>>;
 
+/** The keys a list may be sorted by; `-key` sorts descending. */
+export const RECOMMENDATION_SORT_KEYS = ['nextDueAt', 'servedAt', 'documentNumber', 'updatedAt'] as const;
+export type RecommendationSortKey = (typeof RECOMMENDATION_SORT_KEYS)[number];
+const SORTS = [...RECOMMENDATION_SORT_KEYS, ...RECOMMENDATION_SORT_KEYS.map((key) => `-${key}` as const)] as const;
+
 export const listRecommendationsQuery = z
   .strictObject({
+    q: z.string().trim().min(1, 'must not be empty').max(200, 'at most 200 characters').optional().openapi({
+      description: '文号, title or agency containing this text (letters in either case)',
+      example: '生态环境',
+    }),
     status: z.enum(STATUSES).optional(),
     domain: z.string().optional(),
     agency: z.string().optional(),
     handler: z.string().optional(),
+    department: z
+      .string()
+      .optional()
+      .openapi({ description: "handled by someone of this department (of the caller's procuratorate)" }),
     procuratorate: z.string().optional(),
     awaitingApproval: queryFlag.openapi({
       description: 'only those with (true) or without (false) a proposal awaiting approval',
     }),
+    dueAfter: calendarDate.optional().openapi({ description: 'next open deadline on or after this date' }),
     dueBefore: calendarDate.optional().openapi({ description: 'next open deadline on or before this date' }),
+    sort: z.enum(SORTS).default('nextDueAt').openapi({
+      description:
+        'the order: a key, or -key for descending; equal ones in the order they were registered. nextDueAt (the default): those without an open deadline last',
+    }),
     ...pageQuery,
   })
+  // Compared only when both are real dates: a malformed one is reported on its own field alone.
+  .refine(
+    ({ dueAfter, dueBefore }) =>
+      !dueAfter || !dueBefore || !isCalendarDate(dueAfter) || !isCalendarDate(dueBefore) || dueAfter <= dueBefore,
+    { path: ['dueAfter'], message: 'must not be after dueBefore' },
+  )
   .openapi('ListRecommendationsQuery');
 
 export const recommendationIdParam = z.object({ id: z.string().openapi({ description: 'recommendation id' }) });
 
 // ---- How one is shown
 
-const deadlineView = z.object({
+/** A deadline as the period rules compute it (src/domain/deadlines.ts). */
+export const computedDeadlineView = z.object({
   kind: z.enum(DEADLINE_KINDS),
   label: z.string(),
-  triggeredOn: calendarDate,
-  periodEnd: calendarDate,
-  dueDate: calendarDate,
+  triggeredOn: calendarDate.openapi({ description: 'the day whose event starts the period (not counted)' }),
+  periodEnd: calendarDate.openapi({ description: 'the last day of the period before moving off a rest day' }),
+  dueDate: calendarDate.openapi({ description: 'the day the period really ends: a working day' }),
   basis: z.string().openapi({ description: 'legal source of the period' }),
+});
+const deadlineView = computedDeadlineView.extend({
   open: z.boolean(),
   metOn: calendarDate.nullable(),
   late: z.boolean(),
   cancelled: z.boolean(),
 });
+const actLabel = z.string().openapi({ description: 'the act in 中文' });
+export const actVerdictResponse = z
+  .discriminatedUnion('allowed', [
+    z.object({
+      action: z.enum(ACTS),
+      label: actLabel,
+      allowed: z.literal(true),
+      via: z.enum(ACT_ROUTES).openapi({
+        description:
+          'direct: takes effect at once; proposal: POST it to propose it (202), a 检察长 decides; decision: POST …/decision',
+      }),
+      grounds: z
+        .array(z.enum(CLOSE_GROUNDS))
+        .optional()
+        .openapi({ description: 'on close: the grounds the procedure accepts now' }),
+    }),
+    z.object({
+      action: z.enum(ACTS),
+      label: actLabel,
+      allowed: z.literal(false),
+      refusedBy: z
+        .enum(REFUSALS)
+        .openapi({ description: "role: the user's role may not (the API answers 403); procedure: not now (409)" }),
+      reason: z.string(),
+    }),
+  ])
+  .openapi('ActVerdict');
+
 export const eventResponse = z
   .object({
     sequence: z.number().int(),
@@ -196,6 +269,10 @@ export const recommendationResponse = z
       })
       .nullable()
       .openapi({ description: '待审批: an act proposed and waiting for the 检察长' }),
+    allowedActions: z.array(actVerdictResponse).openapi({
+      description:
+        "every act, in one order, as the caller may take it now or with the reason they may not: the domain's rules, so that a client never copies them",
+    }),
     createdAt: z.string(),
     updatedAt: z.string(),
     events: z

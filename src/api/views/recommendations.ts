@@ -1,5 +1,6 @@
 import type { Prisma, Recommendation, RecommendationEvent } from '../../generated/prisma/client';
-import { DEADLINE_LABELS, type DeadlineKind } from '../../domain/deadlines';
+import { ACT_LABELS, type ActVerdict } from '../../domain/allowedActions';
+import { DEADLINE_LABELS, type Deadline, type DeadlineKind } from '../../domain/deadlines';
 import {
   ACTION_LABELS,
   isOpen,
@@ -12,8 +13,15 @@ import type { CloseGround } from '../../domain/recommendation';
 import { domainLabel } from '../../domain/statutoryDomains';
 import type { RecommendationResponse } from '../schemas/recommendations';
 
-/** A recommendation as the API shows it: its particulars, where it stands, its deadlines and history. */
-export function recommendationView(row: Recommendation, events?: RecommendationEvent[]): RecommendationResponse {
+/**
+ * A recommendation as the API shows it to one user: its particulars, where it stands, its deadlines, what the user
+ * may do on it now (`verdicts`: allowedActions of src/domain/allowedActions.ts), and its history.
+ */
+export function recommendationView(
+  row: Recommendation,
+  verdicts: readonly ActVerdict[],
+  events?: RecommendationEvent[],
+): RecommendationResponse {
   const state = row.state as RecommendationState | null;
   return {
     id: row.id,
@@ -38,12 +46,7 @@ export function recommendationView(row: Recommendation, events?: RecommendationE
     nextDueAt: row.nextDueAt,
     nextDueKind: row.nextDueKind as DeadlineKind | null,
     deadlines: (state?.deadlines ?? []).map((d) => ({
-      kind: d.kind,
-      label: DEADLINE_LABELS[d.kind],
-      triggeredOn: d.triggeredOn,
-      periodEnd: d.periodEnd,
-      dueDate: d.dueDate,
-      basis: d.basis,
+      ...deadlineView(d),
       open: isOpen(d),
       metOn: d.metOn,
       late: d.late,
@@ -69,9 +72,22 @@ export function recommendationView(row: Recommendation, events?: RecommendationE
           proposedAt: state.pendingApproval.proposedAt,
         }
       : null,
+    allowedActions: verdicts.map(({ action, ...verdict }) => ({ action, label: ACT_LABELS[action], ...verdict })),
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
     ...(events ? { events: events.map(eventView) } : {}),
+  };
+}
+
+/** A deadline as the period rules computed it. */
+export function deadlineView(d: Deadline) {
+  return {
+    kind: d.kind,
+    label: DEADLINE_LABELS[d.kind],
+    triggeredOn: d.triggeredOn,
+    periodEnd: d.periodEnd,
+    dueDate: d.dueDate,
+    basis: d.basis,
   };
 }
 
