@@ -99,6 +99,7 @@ export async function issueOrRequest(
   }
   requireIndependentCredential(administrator, 'ask for a token for a role that sees case data');
   const requested = await withAuditRetry(db, async (tx, audit) => {
+    const requestedAt = new Date();
     const request = await tx.tokenRequest.create({
       data: {
         id: randomUUID(),
@@ -106,7 +107,8 @@ export async function issueOrRequest(
         label: particulars.label,
         expiresInDays: particulars.expiresInDays,
         requestedBy: administrator.id,
-        expiresAt: new Date(Date.now() + TOKEN_REQUEST_HOURS * 3_600_000),
+        requestedAt,
+        expiresAt: new Date(requestedAt.getTime() + TOKEN_REQUEST_HOURS * 3_600_000),
       },
     });
     await audit({
