@@ -16,3 +16,9 @@ export class HttpError extends Error {
 }
 
 export const notFound = (what: string) => new HttpError(404, 'not_found', `${what} does not exist`);
+
+/**
+ * A client-chosen id (or a unique number such as a 案号) already held by something the caller may not see:
+ * the same plain answer whoever holds it and wherever, so that it names nothing of theirs.
+ */
+export const unavailable = (what: string) => new HttpError(409, 'conflict', `${what} is not available: choose another`);

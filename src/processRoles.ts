@@ -9,6 +9,9 @@ import { temporalSdkMetricsUrl } from './config/logger';
 import { LifecycleService } from './temporal/lifecycleService';
 import { connectClient, connectWorker, type TemporalEndpoint } from './temporal/connect';
 import { ensureDigestSchedule } from './temporal/schedules';
+import { ensureAuditCheckpoints, TemporalCheckpointKeeper } from './temporal/auditCheckpoints';
+import { AuditVerifier } from './audit/verify';
+import { loadAuditSigner } from './audit/signing';
 import { ensureSearchAttributes } from './temporal/searchAttributes';
 import { closeHttpServer } from './shutdown';
 import { createLifecycleWorker } from './worker/createWorker';
@@ -27,6 +30,7 @@ export async function startWorker(config: Config, endpoint: TemporalEndpoint, db
     taskQueue: config.temporal.taskQueue,
     db,
     channels: config.channels,
+    auditSigner: auditSigner(config, logger),
     tuning: config.worker,
     shutdownGraceSeconds: config.shutdownGraceSeconds,
   });
@@ -55,11 +59,18 @@ export async function startApi(config: Config, endpoint: TemporalEndpoint, db: D
   const lifecycle = new LifecycleService(db, temporal, { ...config, taskQueue: config.temporal.taskQueue });
   if (config.searchAttributes) await ensureSearchAttributes(temporal, endpoint.namespace);
   if (config.digestSchedule) await ensureDigestSchedule(temporal, config.temporal.taskQueue);
+  await ensureAuditCheckpoints(temporal, config.temporal.taskQueue);
+  const audit = new AuditVerifier(
+    db,
+    auditSigner(config, logger),
+    new TemporalCheckpointKeeper(temporal, config.temporal.taskQueue),
+  );
   const app = createApp({
     db,
     temporal,
     lifecycle,
     logger,
+    audit,
     auth: config.auth,
     outbound: config.channels.outbound,
     metrics: config.metrics.enabled ? { sdkMetricsUrl: temporalSdkMetricsUrl() } : undefined,
@@ -93,4 +104,15 @@ export async function startApi(config: Config, endpoint: TemporalEndpoint, db: D
       await temporal.connection.close();
     },
   };
+}
+
+/** The audit checkpoints' signer; says so when it has just made the embedded default's key file. */
+function auditSigner(config: Config, logger: Logger) {
+  const { signer, createdKeyFile } = loadAuditSigner(config.audit);
+  if (createdKeyFile)
+    logger.warn(
+      { file: createdKeyFile },
+      'created a new audit signing key: keep this file, out of the database; every API and worker process needs the same key (AUDIT_SIGNING_KEY or AUDIT_SIGNING_KEY_FILE)',
+    );
+  return signer;
 }

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config';
 import { databaseProvider } from '../src/config/database';
@@ -41,6 +42,23 @@ describe('configuration', () => {
       loadConfig({ ...base, AUTH_JWT_SECRET: secret, AUTH_JWKS_URL: 'https://sso.example/jwks.json' }),
     ).toThrow(/not both/);
     expect(() => loadConfig({ ...base, AUTH_JWT_SECRET: 'short' })).toThrow(/AUTH_JWT_SECRET: at least 32 characters/);
+  });
+
+  it('keeps the audit signing key out of the database: AUDIT_SIGNING_KEY, a key file, or one beside the SQLite file', () => {
+    expect(loadConfig({ DATABASE_URL: 'file:/tmp/followup-config-test/app.db' }).audit).toEqual({
+      key: undefined,
+      keyFile: '/tmp/followup-config-test/audit-signing.key',
+    });
+    expect(loadConfig({ DATABASE_URL: 'postgresql://u@db/followup' }).audit.keyFile).toBe(
+      path.resolve('data', 'audit-signing.key'),
+    );
+    const key = 'k'.repeat(32);
+    expect(loadConfig({ DATABASE_URL: 'file:/tmp/x.db', AUDIT_SIGNING_KEY: key }).audit.key).toBe(key);
+    expect(
+      loadConfig({ DATABASE_URL: 'file:/tmp/x.db', AUDIT_SIGNING_KEY_FILE: '/etc/followup/audit.key' }).audit.keyFile,
+    ).toBe('/etc/followup/audit.key');
+    expect(() => loadConfig({ AUDIT_SIGNING_KEY: 'short' })).toThrow(/AUDIT_SIGNING_KEY: at least 32 characters/);
+    expect(() => loadConfig({ AUDIT_SIGNING_KEY: key, AUDIT_SIGNING_KEY_FILE: '/k' })).toThrow(/not both/);
   });
 
   it('reads the reminder schedule from the environment', () => {

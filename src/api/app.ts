@@ -4,6 +4,7 @@ import helmet from 'helmet';
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { Database } from '../db/client';
+import type { AuditVerifier } from '../audit/verify';
 import type { AuthSettings } from '../config';
 import { authenticate } from '../auth/authenticate';
 import { createJwtVerifier } from '../auth/jwt';
@@ -29,6 +30,8 @@ export interface AppDependencies {
   metrics?: MetricsOptions;
   /** Which hosts on the local network channel addresses may name (config.channels.outbound); default: none. */
   outbound?: OutboundPolicy;
+  /** Audit verification against the signed checkpoints; absent: GET /api/audit/verify answers 503. */
+  audit?: AuditVerifier;
 }
 
 /** The HTTP API: JSON in and out, zod on every input. */
@@ -40,6 +43,7 @@ export function createApp({
   metrics,
   auth,
   outbound,
+  audit,
 }: AppDependencies): express.Express {
   const app = express();
   app.disable('x-powered-by');
@@ -65,7 +69,7 @@ export function createApp({
   });
   const prometheus = metrics && createMetrics(db, metrics);
   if (prometheus) app.use(prometheus.observe);
-  const dependencies: RouteDependencies = { db, temporal, lifecycle, prometheus, openApiDocument, outbound };
+  const dependencies: RouteDependencies = { db, temporal, lifecycle, prometheus, openApiDocument, outbound, audit };
   for (const routes of ROUTE_MODULES.filter((m) => m.public)) routes.register(app, dependencies);
 
   // Everything else under /api needs a user; then writes are rate-limited per token, and only then is a body read.

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../db/client';
 import type { Prisma } from '../generated/prisma/client';
-import { chainHash, ChainVerifier, type AuditFields, type BrokenLink } from './chain';
+import { auditFieldsOf, chainHash, procuratorateChainHash, type AuditFields } from './chain';
 
 type Tx = Prisma.TransactionClient;
 
@@ -12,6 +12,11 @@ export interface AuditInput {
   /** Unique: a retried append of the same thing finds it and adds nothing. */
   key: string;
   recommendationId?: string | null;
+  /**
+   * Whose entry it is; null: the installation's own (only the operator's verification covers it). Absent: the
+   * recommendation's procuratorate, else the actor's, else null.
+   */
+  procuratorate?: string | null;
   type: string;
   actor: string;
   occurredAt: Date;
@@ -19,15 +24,21 @@ export interface AuditInput {
 }
 
 /**
- * Appends an entry to both chains, inside the caller's transaction. Should two appends still race
+ * Takes the audit log for the rest of the transaction. On PostgreSQL appends queue on a transaction lock
+ * instead of racing for the last hash and retrying; SQLite has a single writer anyway.
+ */
+export async function lockAuditLog(tx: Tx): Promise<void> {
+  if ((tx as { _activeProvider?: string })._activeProvider === 'postgresql')
+    await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${AUDIT_LOCK})`);
+}
+
+/**
+ * Appends an entry to its chains, inside the caller's transaction. Should two appends still race
  * (SQLite across processes), they would name the same previous hash: the unique index refuses the
  * second, whose transaction then fails and is retried (`withAuditRetry`, or Temporal's retry).
  */
 export async function appendAudit(tx: Tx, input: AuditInput): Promise<void> {
-  // On PostgreSQL appends queue on a transaction lock instead of racing for the last hash and retrying;
-  // SQLite has a single writer anyway.
-  if ((tx as { _activeProvider?: string })._activeProvider === 'postgresql')
-    await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${AUDIT_LOCK})`);
+  await lockAuditLog(tx);
   if (await tx.auditEntry.findUnique({ where: { key: input.key }, select: { id: true } })) return;
   const recommendationId = input.recommendationId ?? null;
   const fields: AuditFields = {
@@ -49,6 +60,8 @@ export async function appendAudit(tx: Tx, input: AuditInput): Promise<void> {
     });
     recommendationPrevHash = lastOfRecommendation?.recommendationHash ?? '';
   }
+  const procuratorate = input.procuratorate !== undefined ? input.procuratorate : await procuratorateOf(tx, input);
+  const procuratoratePrevHash = procuratorate === null ? null : await procuratorateHead(tx, procuratorate);
   await tx.auditEntry.create({
     data: {
       ...fields,
@@ -58,8 +71,70 @@ export async function appendAudit(tx: Tx, input: AuditInput): Promise<void> {
       hash: chainHash(previousHash, fields),
       recommendationPrevHash,
       recommendationHash: recommendationPrevHash === null ? null : chainHash(recommendationPrevHash, fields),
+      procuratorate,
+      procuratoratePrevHash,
+      procuratorateHash:
+        procuratorate === null ? null : procuratorateChainHash(procuratoratePrevHash!, fields, procuratorate),
     },
   });
+}
+
+/** The recommendation's procuratorate, else the actor's; null when neither is known (the installation's entry). */
+async function procuratorateOf(tx: Tx, input: AuditInput): Promise<string | null> {
+  if (input.recommendationId) {
+    const recommendation = await tx.recommendation.findUnique({
+      where: { id: input.recommendationId },
+      select: { procuratorate: true },
+    });
+    if (recommendation) return recommendation.procuratorate;
+  }
+  const person = await tx.person.findUnique({ where: { id: input.actor }, select: { procuratorate: true } });
+  return person?.procuratorate ?? null;
+}
+
+/** The hash of the procuratorate chain's last entry ('' when it has none), chaining any entries not yet in it first. */
+async function procuratorateHead(tx: Tx, procuratorate: string): Promise<string> {
+  const last = await tx.auditEntry.findFirst({
+    where: { procuratorate },
+    orderBy: { id: 'desc' },
+    select: { procuratorateHash: true },
+  });
+  if (!last) return '';
+  return last.procuratorateHash ?? (await chainUnchainedEntries(tx, procuratorate));
+}
+
+/**
+ * Puts the procuratorate's entries that are not yet in its chain (those written before procuratorate chains
+ * existed, attributed by migration 0005) at its end, in id order; returns the chain's head hash. Run under
+ * lockAuditLog, by the next append to the procuratorate or the next checkpoint of its chain, whichever comes first.
+ */
+export async function chainUnchainedEntries(tx: Tx, procuratorate: string): Promise<string> {
+  const lastChained = await tx.auditEntry.findFirst({
+    where: { procuratorate, procuratorateHash: { not: null } },
+    orderBy: { id: 'desc' },
+    select: { id: true, procuratorateHash: true },
+  });
+  let previous = lastChained?.procuratorateHash ?? '';
+  for (;;) {
+    const page = await tx.auditEntry.findMany({
+      where: { procuratorate, procuratorateHash: null, id: { gt: lastChained?.id ?? 0 } },
+      orderBy: { id: 'asc' },
+      take: 500,
+    });
+    for (const entry of page) {
+      const hash = procuratorateChainHash(
+        previous,
+        auditFieldsOf({ ...entry, occurredAt: entry.occurredAt.toISOString() }),
+        procuratorate,
+      );
+      await tx.auditEntry.update({
+        where: { id: entry.id },
+        data: { procuratoratePrevHash: previous, procuratorateHash: hash },
+      });
+      previous = hash;
+    }
+    if (page.length < 500) return previous;
+  }
 }
 
 /** A write of the API with its audit entry, in one transaction, retried when another append won the race. */
@@ -79,22 +154,4 @@ export async function withAuditRetry<T>(
       if (attempt >= 10 || (code !== 'P2002' && code !== 'P2034')) throw error;
     }
   }
-}
-
-export interface VerificationReport {
-  ok: boolean;
-  entries: number;
-  firstBroken: BrokenLink | null;
-}
-
-/** Recomputes both chains over the whole log, page by page, and names the first broken link. */
-export async function verifyAuditLog(db: Database, pageSize = 1000): Promise<VerificationReport> {
-  const verifier = new ChainVerifier();
-  for (let after = 0; ;) {
-    const page = await db.auditEntry.findMany({ where: { id: { gt: after } }, orderBy: { id: 'asc' }, take: pageSize });
-    for (const entry of page) verifier.check({ ...entry, occurredAt: entry.occurredAt.toISOString() });
-    if (page.length < pageSize || verifier.firstBroken) break;
-    after = page[page.length - 1]!.id;
-  }
-  return { ok: verifier.firstBroken === null, entries: verifier.checked, firstBroken: verifier.firstBroken };
 }

@@ -40,6 +40,7 @@ export async function createAdministrator(db: Database, who: AdministratorPartic
     await appendAudit(tx, {
       key: `bootstrap:${token.id}`,
       recommendationId: null,
+      procuratorate: who.procuratorate,
       type: 'token_issued',
       actor: 'bootstrap',
       occurredAt: new Date(),

@@ -41,7 +41,13 @@ async function issueAudited(
 ): Promise<IssuedToken> {
   const expiresAt = new Date(Date.now() + expiresInDays * DAY_MS);
   const token = await issueToken(tx, holder.id, label, expiresAt, issuedBy, provenance);
-  await audit({ type: 'token_issued', actor, payload: issuedPayload(token, holder.id, label, issuedBy, provenance) });
+  await audit({
+    type: 'token_issued',
+    actor,
+    // The holder's procuratorate's chain, whoever issued it (the operator included).
+    procuratorate: holder.procuratorate,
+    payload: issuedPayload(token, holder.id, label, issuedBy, provenance),
+  });
   return token;
 }
 
@@ -114,6 +120,7 @@ export async function issueOrRequest(
     await audit({
       type: 'token_requested',
       actor: administrator.id,
+      procuratorate: holder.procuratorate,
       payload: {
         requestId: request.id,
         personId: holder.id,
@@ -187,6 +194,7 @@ export async function approveTokenRequest(
     await audit({
       type: 'token_request_approved',
       actor: approver.id,
+      procuratorate: request.person.procuratorate,
       payload: {
         requestId: id,
         personId: request.personId,
@@ -219,6 +227,7 @@ export async function rejectTokenRequest(
     await audit({
       type: 'token_request_rejected',
       actor: administrator.id,
+      procuratorate: request.person.procuratorate,
       payload: {
         requestId: id,
         personId: request.personId,

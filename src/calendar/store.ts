@@ -55,7 +55,8 @@ export async function saveNationalSchedule(
   const data = { holidays: normalisedDates(schedule.holidays), workdays: normalisedDates(schedule.workdays) };
   const row = await withAuditRetry(db, async (tx, audit) => {
     const saved = await tx.holidaySchedule.upsert({ where: { year }, create: { year, ...data }, update: data });
-    await audit({ type: 'holiday_schedule_set', actor, payload: { year, ...data } });
+    // The national schedule is the installation's, no procuratorate's: it goes into the global chain only.
+    await audit({ type: 'holiday_schedule_set', actor, procuratorate: null, payload: { year, ...data } });
     return saved;
   });
   return { year, ...data, updatedAt: row.updatedAt };
@@ -65,7 +66,7 @@ export async function saveNationalSchedule(
 export async function deleteNationalSchedule(db: Database, year: number, actor: string): Promise<boolean> {
   return withAuditRetry(db, async (tx, audit) => {
     const { count } = await tx.holidaySchedule.deleteMany({ where: { year } });
-    if (count > 0) await audit({ type: 'holiday_schedule_removed', actor, payload: { year } });
+    if (count > 0) await audit({ type: 'holiday_schedule_removed', actor, procuratorate: null, payload: { year } });
     return count > 0;
   });
 }
@@ -110,7 +111,12 @@ export async function saveLocalAdjustment(
       create: { procuratorate, year, ...data },
       update: data,
     });
-    await audit({ type: 'local_holiday_adjustment_set', actor, payload: { procuratorate, year, ...days } });
+    await audit({
+      type: 'local_holiday_adjustment_set',
+      actor,
+      procuratorate,
+      payload: { procuratorate, year, ...days },
+    });
     return saved;
   });
   return { procuratorate, year, ...data, updatedAt: row.updatedAt };
@@ -125,7 +131,8 @@ export async function deleteLocalAdjustment(
 ): Promise<boolean> {
   return withAuditRetry(db, async (tx, audit) => {
     const { count } = await tx.localHolidayAdjustment.deleteMany({ where: { procuratorate, year } });
-    if (count > 0) await audit({ type: 'local_holiday_adjustment_removed', actor, payload: { procuratorate, year } });
+    if (count > 0)
+      await audit({ type: 'local_holiday_adjustment_removed', actor, procuratorate, payload: { procuratorate, year } });
     return count > 0;
   });
 }

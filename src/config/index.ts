@@ -1,9 +1,10 @@
+import path from 'node:path';
 import { z } from 'zod';
 import type { LifecycleRules } from '../domain/lifecycle';
 import { DEFAULT_REMINDER_POLICY, type ReminderPolicy } from '../domain/reminders';
 import type { ChannelSettings } from '../activities/channels';
 import { parseAllowedHosts, type AllowedHost } from '../domain/outboundAddress';
-import { databaseUrl } from './database';
+import { databaseProvider, databaseUrl } from './database';
 
 const dayList = z
   .string()
@@ -79,6 +80,10 @@ export const configSchema = z
     AUTH_JWT_AUDIENCE: z.string().min(1).optional(),
     /** Write requests (POST, PUT, PATCH, DELETE) each token may make per minute; more get 429. */
     RATE_LIMIT_WRITES_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(120),
+    /** The key signing the audit log's checkpoints, kept out of the database; every API and worker process needs the same. */
+    AUDIT_SIGNING_KEY: z.string().min(32, 'at least 32 characters').optional(),
+    /** Or a file holding it; created with a new random key (mode 0600) when absent. Default: beside the SQLite file. */
+    AUDIT_SIGNING_KEY_FILE: z.string().min(1).optional(),
     /** Browser origins allowed to call the API (comma-separated); unset: none (CORS closed). */
     CORS_ORIGINS: z
       .string()
@@ -99,6 +104,13 @@ export const configSchema = z
         code: 'custom',
         path: ['AUTH_JWKS_URL'],
         message: 'set AUTH_JWT_SECRET or AUTH_JWKS_URL, not both',
+      });
+    }
+    if (c.AUDIT_SIGNING_KEY && c.AUDIT_SIGNING_KEY_FILE) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AUDIT_SIGNING_KEY_FILE'],
+        message: 'set AUDIT_SIGNING_KEY or AUDIT_SIGNING_KEY_FILE, not both',
       });
     }
     if (!!c.TEMPORAL_TLS_CERT_FILE !== !!c.TEMPORAL_TLS_KEY_FILE) {
@@ -133,6 +145,8 @@ export interface Config {
   digestSchedule: boolean;
   searchAttributes: boolean;
   auth: AuthSettings;
+  /** How the audit log's checkpoints are signed. */
+  audit: AuditSigningSettings;
 }
 
 export interface AuthSettings {
@@ -150,6 +164,14 @@ function enginePorts(c: z.infer<typeof configSchema>): number[] {
   return [...new Set(ports.filter((port): port is number => Number.isInteger(port) && port! > 0))];
 }
 
+/** Where the audit checkpoints' signing key comes from: the key itself, or a file holding it. */
+export interface AuditSigningSettings {
+  /** AUDIT_SIGNING_KEY: at least 32 characters. */
+  key?: string;
+  /** AUDIT_SIGNING_KEY_FILE, or its default; created with a random key when absent. */
+  keyFile: string;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = configSchema.safeParse(env);
   if (!parsed.success) {
@@ -157,6 +179,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`invalid configuration: ${problems}`);
   }
   const c = parsed.data;
+  const appDatabaseUrl = databaseUrl({ DATABASE_URL: c.DATABASE_URL });
   return {
     port: c.PORT,
     temporal: {
@@ -183,7 +206,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     metrics: { enabled: c.METRICS === 'on', sdkAddress: c.TEMPORAL_SDK_METRICS_ADDRESS },
     shutdownGraceSeconds: c.SHUTDOWN_GRACE_SECONDS,
-    databaseUrl: databaseUrl({ DATABASE_URL: c.DATABASE_URL }),
+    databaseUrl: appDatabaseUrl,
     logLevel: c.LOG_LEVEL,
     reminderPolicy: {
       ...DEFAULT_REMINDER_POLICY,
@@ -211,5 +234,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       writesPerMinute: c.RATE_LIMIT_WRITES_PER_MINUTE,
       corsOrigins: c.CORS_ORIGINS,
     },
+    audit: {
+      key: c.AUDIT_SIGNING_KEY,
+      keyFile: path.resolve(c.AUDIT_SIGNING_KEY_FILE ?? defaultAuditKeyFile(appDatabaseUrl)),
+    },
   };
+}
+
+/** The embedded default keeps its key beside the SQLite file (not in it); otherwise under data/ of the working directory. */
+function defaultAuditKeyFile(url: string): string {
+  return databaseProvider(url) === 'sqlite'
+    ? path.join(path.dirname(url.slice('file:'.length)), 'audit-signing.key')
+    : path.join('data', 'audit-signing.key');
 }

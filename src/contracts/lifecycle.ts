@@ -1,3 +1,4 @@
+import type { EventType } from '../domain/lifecycleEvents';
 import type { LifecycleRules } from '../domain/lifecycle';
 import type { RecommendationDetails } from '../domain/recommendation';
 import type { ReminderPolicy } from '../domain/reminders';
@@ -22,7 +23,7 @@ export interface LifecycleInput {
 export interface LifecycleEvent {
   sequence: number;
   /** An EventType (src/domain/lifecycleEvents.ts). */
-  type: string;
+  type: EventType;
   actor: string;
   /** ISO instant (workflow time). */
   occurredAt: string;

@@ -25,9 +25,11 @@ export interface RecommendationOutcome {
   withdrawal: { on: CalendarDate } | null;
 }
 
-/** The rows of one procuratorate the report is counted from; rows outside the year are ignored. */
+/** The rows of one procuratorate (or one department of it) the report is counted from; rows outside the year are ignored. */
 export interface AnnualReportInput {
   procuratorate: string;
+  /** Set when the rows are one department's only: the cases and recommendations of its handlers. */
+  department?: string;
   year: number;
   /** The day replies and rectification are judged on: a reply period still running then is "not yet due". */
   asOf: CalendarDate;
@@ -66,6 +68,10 @@ export interface ReportSection<F extends Record<string, Figure> = Record<string,
 
 export interface AnnualReport {
   procuratorate: string;
+  /** Null for the whole procuratorate's figures; a department's name for its handlers' only. */
+  department: string | null;
+  /** Whose figures these are, in words, as the report prints them. */
+  scope: string;
   year: number;
   asOf: CalendarDate;
   sections: {
@@ -97,6 +103,13 @@ export const REPLY_CATEGORIES = {
   notYetDue: '回复期限未届满',
 } as const satisfies Vocabulary;
 export type ReplyCategory = keyof typeof REPLY_CATEGORIES;
+
+/** Whose figures a report holds: the whole procuratorate's (全院), or those of one department's handlers. */
+export function reportScope(procuratorate: string, department: string | null): string {
+  return department === null
+    ? `${procuratorate}全院`
+    : `${procuratorate}${department}（本部门承办检察官承办的案件和检察建议）`;
+}
 
 /** The Shanghai calendar year as dates and as the instants it starts and ends. */
 export function yearBounds(year: number) {
@@ -233,7 +246,16 @@ export function annualReport(input: AnnualReportInput): AnnualReport {
     },
   };
   const { procuratorate, year, asOf } = input;
-  return { procuratorate, year, asOf, sections, summary: summaryOf(procuratorate, year, asOf, sections) };
+  const department = input.department ?? null;
+  return {
+    procuratorate,
+    department,
+    scope: reportScope(procuratorate, department),
+    year,
+    asOf,
+    sections,
+    summary: summaryOf(`${procuratorate}${department ?? ''}`, year, asOf, sections),
+  };
 }
 
 /** One figure per code of the vocabulary, zeros included, then any code it does not know (labelled by the code). */
@@ -244,8 +266,8 @@ function breakdown(vocabulary: Vocabulary, codes: readonly string[]): Record<str
   return figures;
 }
 
-/** The paragraph of a year-end summary; parts with nothing to report are left out. */
-function summaryOf(procuratorate: string, year: number, asOf: CalendarDate, s: AnnualReport['sections']): string {
+/** The paragraph of a year-end summary of `whose` figures; parts with nothing to report are left out. */
+function summaryOf(whose: string, year: number, asOf: CalendarDate, s: AnnualReport['sections']): string {
   const value = (figures: Record<string, Count>, key: string) => figures[key]?.value ?? 0;
   const withOf = (text: string, of: number, ofText: string) => (of > 0 ? `${text}（其中${ofText}${of}件）` : text);
   const listed = (parts: (string | false)[]) => parts.filter((p): p is string => p !== false);
@@ -256,8 +278,8 @@ function summaryOf(procuratorate: string, year: number, asOf: CalendarDate, s: A
   const civil = value(cases, 'civil');
   const sentences = [
     total === 0
-      ? `${year}年，${procuratorate}全年未新立公益诉讼案件。`
-      : `${year}年，${procuratorate}全年共立案办理公益诉讼案件${total}件${administrative > 0 && civil > 0 ? `，其中行政公益诉讼${administrative}件、民事公益诉讼${civil}件` : ''}。`,
+      ? `${year}年，${whose}全年未新立公益诉讼案件。`
+      : `${year}年，${whose}全年共立案办理公益诉讼案件${total}件${administrative > 0 && civil > 0 ? `，其中行政公益诉讼${administrative}件、民事公益诉讼${civil}件` : ''}。`,
   ];
 
   const bigData = value(s.cluesBySource.figures, 'big_data_model');

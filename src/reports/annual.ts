@@ -10,10 +10,15 @@ import {
 import { shanghaiDate, type CalendarDate } from '../domain/dates';
 import type { EventType } from '../domain/lifecycleEvents';
 
-/** The annual report of one procuratorate: its rows loaded with Prisma, and the report as CSV or XLSX. */
+/** The annual report of one procuratorate, or of one of its departments: its rows loaded with Prisma, and the report as CSV or XLSX. */
 
 export interface AnnualReportScope {
   procuratorate: string;
+  /**
+   * Only this department's figures: the cases and recommendations its handlers (the people of the department)
+   * handle, as its 部门负责人 sees them (src/domain/access.ts). Absent: the whole procuratorate's.
+   */
+  department?: string;
   year: number;
   /** The day replies are judged on; today (Shanghai) unless given. */
   asOf?: CalendarDate;
@@ -21,15 +26,27 @@ export interface AnnualReportScope {
 
 export async function loadAnnualReport(
   db: Database,
-  { procuratorate, year, asOf = shanghaiDate(Date.now()) }: AnnualReportScope,
+  { procuratorate, department, year, asOf = shanghaiDate(Date.now()) }: AnnualReportScope,
 ): Promise<AnnualReport> {
   const { firstDay, lastDay, start, end } = yearBounds(year);
   const within = { gte: firstDay, lte: lastDay };
-  const ofProcuratorate = { case: { procuratorate } };
+  // Cases and recommendations both carry their handler: a department's are those its people handle.
+  const assigned =
+    department === undefined
+      ? { procuratorate }
+      : {
+          procuratorate,
+          handler: {
+            in: (await db.person.findMany({ where: { procuratorate, department }, select: { id: true } })).map(
+              (p) => p.id,
+            ),
+          },
+        };
+  const ofProcuratorate = { case: assigned };
 
   const [cases, consultations, recommendations, events, caseLawsuits, hearings, lookBacks] = await Promise.all([
     db.case.findMany({
-      where: { procuratorate, filedAt: within },
+      where: { ...assigned, filedAt: within },
       select: { type: true, domain: true, clueSource: true, filedAt: true },
     }),
     db.consultation.findMany({
@@ -37,12 +54,12 @@ export async function loadAnnualReport(
       select: { heldOn: true, outcome: true },
     }),
     db.recommendation.findMany({
-      where: { procuratorate, issuedAt: within },
+      where: { ...assigned, issuedAt: within },
       select: { issuedAt: true, announcedService: true, state: true },
     }),
     db.recommendationEvent.findMany({
       where: {
-        recommendation: { procuratorate },
+        recommendation: assigned,
         type: { in: ['suspended', 'closed', 'lawsuit_filed'] satisfies EventType[] },
         occurredAt: { gte: start, lt: end },
       },
@@ -50,11 +67,12 @@ export async function loadAnnualReport(
     }),
     db.caseLawsuit.findMany({ where: { ...ofProcuratorate, filedAt: within }, select: { kind: true, filedAt: true } }),
     db.hearing.findMany({ where: { ...ofProcuratorate, heldOn: within }, select: { heldOn: true } }),
-    lookBacksOf(db, procuratorate, within),
+    lookBacksOf(db, assigned, within),
   ]);
 
   return annualReport({
     procuratorate,
+    department,
     year,
     asOf,
     cases,
@@ -71,24 +89,32 @@ export async function loadAnnualReport(
   });
 }
 
-/** Look-backs conducted in the range: tied to a case of the procuratorate, or only to one of its recommendations. */
-async function lookBacksOf(db: Database, procuratorate: string, within: { gte: string; lte: string }) {
+/**
+ * Look-backs conducted in the range. One of a recommendation counts with that recommendation (also when it names a
+ * case); one tied only to a case, with the case.
+ */
+async function lookBacksOf(
+  db: Database,
+  assigned: { procuratorate: string; handler?: { in: string[] } },
+  within: { gte: string; lte: string },
+) {
   const conducted = await db.lookBack.findMany({
-    where: { conductedOn: within, OR: [{ case: { procuratorate } }, { caseId: null }] },
-    select: { caseId: true, recommendationId: true, conductedOn: true, finding: true },
+    where: {
+      conductedOn: within,
+      OR: [{ recommendationId: null, case: assigned }, { recommendationId: { not: null } }],
+    },
+    select: { recommendationId: true, conductedOn: true, finding: true },
   });
-  const recommendationIds = conducted.flatMap((l) =>
-    l.caseId === null && l.recommendationId !== null ? [l.recommendationId] : [],
-  );
+  const recommendationIds = conducted.flatMap((l) => (l.recommendationId === null ? [] : [l.recommendationId]));
   const ours = new Set(
     (
       await db.recommendation.findMany({
-        where: { procuratorate, id: { in: recommendationIds } },
+        where: { ...assigned, id: { in: recommendationIds } },
         select: { id: true },
       })
     ).map((r) => r.id),
   );
-  return conducted.filter((l) => l.caseId !== null || (l.recommendationId !== null && ours.has(l.recommendationId)));
+  return conducted.filter((l) => l.recommendationId === null || ours.has(l.recommendationId));
 }
 
 export const CSV_HEADER = ['指标', '项目', '数量'] as const;
@@ -103,17 +129,27 @@ function csvField(text: string): string {
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
-/** The table as CSV: UTF-8 with a byte-order mark, without which Excel reads Chinese as mojibake; CRLF line ends. */
+/** The row after the figures that says whose they are. */
+export const SCOPE_ROW_LABEL = '统计范围';
+
+/**
+ * The table as CSV: UTF-8 with a byte-order mark, without which Excel reads Chinese as mojibake; CRLF line ends.
+ * After the figures, a row says whose they are.
+ */
 export function toCsv(report: AnnualReport): string {
-  const lines = [CSV_HEADER, ...reportRows(report).map((r) => [r.indicator, r.item, formatValue(r.value, r.percent)])];
+  const lines = [
+    CSV_HEADER,
+    ...reportRows(report).map((r) => [r.indicator, r.item, formatValue(r.value, r.percent)]),
+    [SCOPE_ROW_LABEL, report.scope, ''],
+  ];
   return `\uFEFF${lines.map((fields) => fields.map(csvField).join(',')).join('\r\n')}\r\n`;
 }
 
 export const XLSX_SHEET_NAME = '年度统计';
 
-/** The title of the XLSX sheet, and the name of a downloaded file. */
+/** The title of the XLSX sheet, and the name of a downloaded file: a department's report names the department. */
 export function reportTitle(report: AnnualReport): string {
-  return `${report.procuratorate}${report.year}年度公益诉讼检察工作统计`;
+  return `${report.procuratorate}${report.department ?? ''}${report.year}年度公益诉讼检察工作统计`;
 }
 
 /** The same table as an Excel workbook: a title, the rows with numeric figures, then the summary and the rate's definition. */
@@ -127,6 +163,7 @@ export async function toXlsx(report: AnnualReport): Promise<Buffer> {
   const title = sheet.addRow([reportTitle(report)]);
   title.font = { bold: true, size: 14 };
   sheet.mergeCells(title.number, 1, title.number, 3);
+  sheet.addRow([`${SCOPE_ROW_LABEL}：${report.scope}`]);
   sheet.addRow([`统计截止日：${report.asOf}`]);
   sheet.addRow([]);
   const header = sheet.addRow([...CSV_HEADER]);

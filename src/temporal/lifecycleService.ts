@@ -29,7 +29,7 @@ import {
   reminderPolicyChangedSignal,
 } from '../workflows/definitions';
 import type { LifecycleInput } from '../contracts/lifecycle';
-import { HttpError, notFound } from '../httpError';
+import { HttpError, notFound, unavailable } from '../httpError';
 import type { RecommendationDetails } from '../domain/recommendation';
 
 /** Below the client's 5 s retry pause plus a margin, so the whole call stays under 15 s. */
@@ -52,15 +52,27 @@ export class LifecycleService {
    * Creates the recommendation, or recognises a repeat of an earlier create.
    * The row is written first (unique id and 文号), then the workflow is started idempotently,
    * so a create interrupted between the two is completed by repeating it.
+   * `sees` tells whether the caller sees a recommendation already holding the id or 文号: one they do not
+   * see (another handler's, another procuratorate's) is named by nothing of its own in the conflict.
    */
   async create(
     requestedId: string | undefined,
     details: RecommendationDetails,
     actor: string,
+    sees: (existing: { procuratorate: string; handler: string }) => Promise<boolean>,
   ): Promise<{ id: string; created: boolean }> {
     const requestHash = hashDetails(details);
     const existing = await this.findExisting(requestedId, details);
     if (existing) {
+      if (!(await sees(existing))) {
+        throw existing.id === requestedId
+          ? unavailable(`id ${requestedId}`)
+          : new HttpError(
+              409,
+              'conflict',
+              `documentNumber ${details.documentNumber} is already used in ${details.procuratorate}`,
+            );
+      }
       if (existing.requestHash !== requestHash) {
         const clash = existing.id === requestedId ? `id ${existing.id}` : `documentNumber ${details.documentNumber}`;
         throw new HttpError(
@@ -89,7 +101,7 @@ export class LifecycleService {
       });
     } catch (error) {
       // A concurrent identical create won the race: answer as its repeat.
-      if (isUniqueViolation(error)) return this.create(requestedId, details, actor);
+      if (isUniqueViolation(error)) return this.create(requestedId, details, actor, sees);
       throw error;
     }
     await this.startLifecycle(id, details, actor);

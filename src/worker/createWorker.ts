@@ -2,6 +2,8 @@ import { createRequire } from 'node:module';
 import { Client } from '@temporalio/client';
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
+import { createAuditActivities } from '../activities/audit';
+import type { AuditSigner } from '../audit/signing';
 import type { ChannelSettings } from '../activities/channels';
 import type { Database } from '../db/client';
 
@@ -14,6 +16,8 @@ export interface LifecycleWorkerOptions {
   db: Database;
   /** How external channels are reached (the SMTP server, the hosts on the local network they may reach). */
   channels?: ChannelSettings;
+  /** Signs the audit checkpoints (auditCheckpoints workflow); absent: its activity fails, naming the missing key. */
+  auditSigner?: AuditSigner;
   /** A pre-built bundle (tests build it once); otherwise the workflows are bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Cache and concurrency limits (WORKER_* settings); the SDK's defaults otherwise. */
@@ -42,18 +46,21 @@ function workerTuningOptions(
   };
 }
 
-/** A worker running the recommendationLifecycle, recommendationLookBack and dailyDigest workflows and their activities. */
+/** A worker running the recommendationLifecycle, recommendationLookBack, dailyDigest and auditCheckpoints workflows and their activities. */
 export function createLifecycleWorker(options: LifecycleWorkerOptions): Promise<Worker> {
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     // A client on the worker's own connection: the look-back activity starts workflows.
-    activities: createActivities(
-      options.db,
-      options.channels,
-      new Client({ connection: options.connection, namespace: options.namespace }),
-    ),
+    activities: {
+      ...createActivities(
+        options.db,
+        options.channels,
+        new Client({ connection: options.connection, namespace: options.namespace }),
+      ),
+      ...createAuditActivities(options.db, options.auditSigner),
+    },
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
     ...(options.tuning ? workerTuningOptions(options.tuning) : {}),
     ...(options.shutdownGraceSeconds ? { shutdownGraceTime: `${options.shutdownGraceSeconds}s` } : {}),

@@ -4,6 +4,7 @@ import { detailsFor } from '../support/lifecycle';
 import { createActivities } from '../../src/activities';
 import { saveLocalAdjustment, saveNationalSchedule } from '../../src/calendar/store';
 import type { LifecycleEvent } from '../../src/contracts/lifecycle';
+import type { EventType } from '../../src/domain/lifecycleEvents';
 import { WorkingCalendar } from '../../src/domain/calendar';
 import { computeDeadlines } from '../../src/domain/deadlines';
 import { workflowIdFor } from '../../src/domain/identifiers';
@@ -49,7 +50,7 @@ function stateOf(id: string, sequence: number, status: Status, servedAt = '2026-
   };
 }
 
-function eventOf(sequence: number, type: string, occurredAt = '2026-03-05T01:00:00.000Z'): LifecycleEvent {
+function eventOf(sequence: number, type: EventType, occurredAt = '2026-03-05T01:00:00.000Z'): LifecycleEvent {
   return { sequence, type, actor: 'system', occurredAt, data: { n: sequence } };
 }
 

@@ -186,7 +186,8 @@ it('never a 5xx, a leak or a change from a refused request, for thousands of ran
         expect(text, where).not.toMatch(/\bat \S+ \(|node_modules|prisma|SQLITE|SELECT |INSERT |stack/i);
       expect(text, where).not.toContain(SECRET);
       // An error may repeat an id the request named; otherwise their ids never appear.
-      if (!`${path}${search}${body.raw}`.includes(known.theirs)) expect(text, where).not.toContain(known.theirs);
+      for (const theirId of [known.theirs, known.theirCase])
+        if (!`${path}${search}${body.raw}`.includes(theirId)) expect(text, where).not.toContain(theirId);
       if (res.status >= 400) expect(await changes(), where).toEqual(before);
     }),
     // A fixed seed keeps CI repeatable; FC_SEED=<n> explores other requests.

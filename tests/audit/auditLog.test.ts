@@ -1,24 +1,31 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { canonicalJson, chainHash } from '../../src/audit/chain';
-import { appendAudit, verifyAuditLog, withAuditRetry } from '../../src/audit/log';
+import { canonicalJson, chainHash, procuratorateChainHash } from '../../src/audit/chain';
+import { appendAudit, withAuditRetry } from '../../src/audit/log';
+import { AuditSigner } from '../../src/audit/signing';
+import { AuditVerifier } from '../../src/audit/verify';
 import { createActivities } from '../../src/activities';
 import { newRecommendationState } from '../../src/domain/lifecycle';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { detailsFor } from '../support/lifecycle';
+import { PROCURATORATE } from '../support/users';
 
-/** The tamper-evident audit log against a real database: intact, edited, removed, raced. */
+/**
+ * The audit log's hash chains against a real database: intact, edited, removed, raced. These verify the
+ * chains alone (no checkpoint is written: the database-only verification `npm run audit:verify` falls back
+ * to); checkpoints.test.ts adds the signed checkpoints and Temporal's copy.
+ */
 
 let database: TestDatabase;
+let verifyChains: () => ReturnType<AuditVerifier['verifyInstallation']>;
 beforeAll(async () => {
   database = await createTestDatabase();
+  const verifier = new AuditVerifier(database.db, new AuditSigner(randomBytes(32)), null);
+  verifyChains = () => verifier.verifyInstallation();
 });
 afterAll(async () => {
   await database?.cleanup();
 });
-
-const run = promisify(execFile);
 
 async function recordLifecycleEvents(id: string, count: number): Promise<void> {
   const activities = createActivities(database.db);
@@ -93,38 +100,108 @@ describe('the audit log', () => {
     expect(entries[3]!.recommendationPrevHash).toBe('');
     expect(entries[2]!.recommendationPrevHash).toBe(entries[1]!.recommendationHash);
     expect(entries[5]).toMatchObject({ recommendationId: null, recommendationHash: null, actor: '管理员' });
-    expect(await verifyAuditLog(database.db)).toEqual({ ok: true, entries: 6, firstBroken: null });
+    // A recommendation's entries are its procuratorate's and chain there; an act by nobody of a procuratorate is the installation's.
+    expect(entries.map((e) => e.procuratorate)).toEqual([...Array(5).fill(PROCURATORATE), null]);
+    entries
+      .slice(0, 5)
+      .forEach((entry, i) =>
+        expect(entry.procuratoratePrevHash).toBe(i === 0 ? '' : entries[i - 1]!.procuratorateHash),
+      );
+    expect(entries[5]).toMatchObject({ procuratoratePrevHash: null, procuratorateHash: null });
+    expect(await verifyChains()).toMatchObject({
+      ok: true,
+      entries: 6,
+      firstBroken: null,
+      problems: [],
+      chains: [
+        { chain: 'global', entries: 6, checkpoint: null },
+        { chain: `procuratorate:${PROCURATORATE}`, entries: 5, checkpoint: null },
+      ],
+      temporal: false,
+    });
+  });
+
+  it("attributes an API act to its actor's procuratorate, or to the one named", async () => {
+    await database.db.person.create({
+      data: { id: '钱管理员', name: '钱管理员', procuratorate: PROCURATORATE, department: '办公室', role: 'admin' },
+    });
+    await withAuditRetry(database.db, async (_tx, audit) => {
+      await audit({ type: 'person_set', actor: '钱管理员', payload: { id: '孙检察官' } });
+      await audit({ type: 'holiday_schedule_set', actor: '钱管理员', procuratorate: null, payload: { year: 2031 } });
+    });
+    const [own, national] = await database.db.auditEntry
+      .findMany({ orderBy: { id: 'desc' }, take: 2 })
+      .then((e) => e.reverse());
+    expect(own).toMatchObject({ type: 'person_set', procuratorate: PROCURATORATE });
+    expect(national).toMatchObject({ type: 'holiday_schedule_set', procuratorate: null, procuratorateHash: null });
+    const lastOfRecommendation = await database.db.auditEntry.findFirstOrThrow({
+      where: { key: 'recommendation:audit-b:2' },
+    });
+    expect(own!.procuratoratePrevHash).toBe(lastOfRecommendation.procuratorateHash);
+    expect((await verifyChains()).ok).toBe(true);
+  });
+
+  it('chains the entries written before procuratorate chains existed at the next append, in id order', async () => {
+    // As migration 0005 leaves them: attributed, not chained.
+    const before = await database.db.auditEntry.findMany({
+      where: { procuratorate: PROCURATORATE },
+      orderBy: { id: 'asc' },
+    });
+    await database.db.auditEntry.updateMany({
+      where: { procuratorate: PROCURATORATE },
+      data: { procuratoratePrevHash: null, procuratorateHash: null },
+    });
+    expect((await verifyChains()).firstBroken).toMatchObject({ kind: 'unchained', chain: 'procuratorate' });
+    await recordLifecycleEvents('audit-c', 1);
+    const after = await database.db.auditEntry.findMany({
+      where: { procuratorate: PROCURATORATE },
+      orderBy: { id: 'asc' },
+    });
+    expect(after.slice(0, before.length).map((e) => e.procuratorateHash)).toEqual(
+      before.map((e) => e.procuratorateHash),
+    );
+    expect(after.at(-1)!.procuratoratePrevHash).toBe(before.at(-1)!.procuratorateHash);
+    expect((await verifyChains()).ok).toBe(true);
   });
 
   it('names the first broken link when a row is edited directly in the database', async () => {
     const target = await database.db.auditEntry.findFirstOrThrow({ where: { key: 'recommendation:audit-a:2' } });
     const report = await tampered(`UPDATE "AuditEntry" SET "actor" = '王某' WHERE "id" = ${target.id}`, () =>
-      verifyAuditLog(database.db),
+      verifyChains(),
     );
-    expect(report).toEqual({
-      ok: false,
-      entries: 2,
-      firstBroken: {
-        id: target.id,
-        key: 'recommendation:audit-a:2',
-        chain: 'global',
-        reason: 'its contents do not match its hash (the entry was edited)',
-      },
+    expect(report).toMatchObject({ ok: false, entries: 2 });
+    expect(report.firstBroken).toEqual({
+      kind: 'edited',
+      chain: 'global',
+      position: 2,
+      id: target.id,
+      key: 'recommendation:audit-a:2',
+      reason: 'its contents do not match its hash (the entry was edited)',
+    });
+    // The procuratorate's own verification finds it in the procuratorate's chain, and names no global id.
+    const own = await tampered(`UPDATE "AuditEntry" SET "actor" = '王某' WHERE "id" = ${target.id}`, () =>
+      new AuditVerifier(database.db, new AuditSigner(randomBytes(32)), null).verifyProcuratorate(PROCURATORATE),
+    );
+    expect(own.firstBroken).toEqual({
+      kind: 'edited',
+      chain: 'procuratorate',
+      procuratorate: PROCURATORATE,
+      position: 2,
+      key: 'recommendation:audit-a:2',
+      reason: 'its contents do not match its hash in the procuratorate chain (the entry was edited or moved)',
     });
   });
 
   it('notices an entry removed, and an edit that also recomputed the global hash', async () => {
     const [first, second, third] = await database.db.auditEntry.findMany({ orderBy: { id: 'asc' }, take: 3 });
-    const removed = await tampered(`DELETE FROM "AuditEntry" WHERE "id" = ${second!.id}`, () =>
-      verifyAuditLog(database.db),
-    );
+    const removed = await tampered(`DELETE FROM "AuditEntry" WHERE "id" = ${second!.id}`, () => verifyChains());
     expect(removed.firstBroken).toMatchObject({
       id: third!.id,
       chain: 'global',
       reason: expect.stringMatching(/removed or inserted/),
     });
 
-    // A forger who edits the first entry and recomputes both its hashes still breaks the next entry's link.
+    // A forger who edits the first entry and recomputes its hashes still breaks the next entry's link.
     const edited = {
       key: first!.key,
       recommendationId: first!.recommendationId,
@@ -134,9 +211,10 @@ describe('the audit log', () => {
       payload: first!.payload,
     };
     const rehashed = chainHash('', edited);
+    const inProcuratorate = procuratorateChainHash('', edited, PROCURATORATE);
     const forged = await tampered(
-      `UPDATE "AuditEntry" SET "actor" = '王某', "hash" = '${rehashed}', "recommendationHash" = '${rehashed}' WHERE "id" = ${first!.id}`,
-      () => verifyAuditLog(database.db),
+      `UPDATE "AuditEntry" SET "actor" = '王某', "hash" = '${rehashed}', "recommendationHash" = '${rehashed}', "procuratorateHash" = '${inProcuratorate}' WHERE "id" = ${first!.id}`,
+      () => verifyChains(),
     );
     expect(forged.firstBroken).toMatchObject({
       id: second!.id,
@@ -145,10 +223,16 @@ describe('the audit log', () => {
     });
     const recommendationChain = await tampered(
       `UPDATE "AuditEntry" SET "recommendationHash" = 'f00d' WHERE "id" = ${first!.id}`,
-      () => verifyAuditLog(database.db),
+      () => verifyChains(),
     );
     expect(recommendationChain.firstBroken).toMatchObject({ id: first!.id, chain: 'recommendation' });
-    expect((await verifyAuditLog(database.db)).ok).toBe(true);
+    // Moving an entry to another procuratorate breaks the chains of both.
+    const moved = await tampered(
+      `UPDATE "AuditEntry" SET "procuratorate" = '另一区人民检察院' WHERE "id" = ${second!.id}`,
+      () => verifyChains(),
+    );
+    expect(moved.firstBroken).toMatchObject({ id: second!.id, chain: 'procuratorate', kind: 'removed_or_inserted' });
+    expect((await verifyChains()).ok).toBe(true);
   });
 
   it('stays one unforked chain under 20 concurrent appends', async () => {
@@ -161,23 +245,6 @@ describe('the audit log', () => {
       ),
     );
     expect(await database.db.auditEntry.count()).toBe(before + 20);
-    expect(await verifyAuditLog(database.db)).toMatchObject({ ok: true, entries: before + 20 });
+    expect(await verifyChains()).toMatchObject({ ok: true, entries: before + 20 });
   });
-
-  it('npm run audit:verify says intact, or names the broken entry and exits 1', async () => {
-    const env = { ...process.env, DATABASE_URL: database.url, LOG_LEVEL: 'silent' };
-    const intact = await run('npx', ['tsx', 'scripts/audit-verify.ts'], { env });
-    expect(intact.stdout).toMatch(/audit log intact: \d+ entries/);
-    const target = await database.db.auditEntry.findFirstOrThrow({ where: { key: 'recommendation:audit-b:1' } });
-    const failure = await tampered(`UPDATE "AuditEntry" SET "type" = 'closed' WHERE "id" = ${target.id}`, () =>
-      run('npx', ['tsx', 'scripts/audit-verify.ts'], { env }).then(
-        () => null,
-        (error: { code: number; stderr: string }) => error,
-      ),
-    );
-    expect(failure?.code).toBe(1);
-    expect(failure?.stderr).toContain(
-      `audit log BROKEN at entry ${target.id} (recommendation:audit-b:1), global chain`,
-    );
-  }, 60_000);
 });

@@ -16,7 +16,7 @@ import { seedYear, type SeedManifest } from '../../scripts/seed-year';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { startTestEngine, type TestEngine } from '../support/engine';
 import { callApi, rand, useDefaultToken } from '../support/api';
-import { newProcuratorate } from '../support/users';
+import { DEPARTMENT, newProcuratorate, type UserKey } from '../support/users';
 
 /** The annual report (年度统计): counted from a seeded year, checked against the seed's own record; CSV, XLSX and HTTP. */
 
@@ -108,6 +108,33 @@ function expectedFigures(manifest: SeedManifest, asOf: CalendarDate): Figures {
   };
 }
 
+/**
+ * The part of a seeded year `handlers` handle: cases by their handler with what happened on them, recommendations
+ * by theirs with their events; a look-back goes with its recommendation, else with its case.
+ */
+function handledBy(manifest: SeedManifest, handlers: readonly string[]): SeedManifest {
+  const cases = manifest.cases.filter((c) => handlers.includes(c.handler));
+  const caseIds = new Set(cases.map((c) => c.id));
+  const recommendations = manifest.recommendations.filter((r) => handlers.includes(r.details.handler));
+  const recommendationIds = new Set(recommendations.map((r) => r.id));
+  const onCases = <T extends { caseId: string }>(rows: T[]) => rows.filter((r) => caseIds.has(r.caseId));
+  return {
+    ...manifest,
+    cases,
+    consultations: onCases(manifest.consultations),
+    hearings: onCases(manifest.hearings),
+    publicNotices: onCases(manifest.publicNotices),
+    caseLawsuits: onCases(manifest.caseLawsuits),
+    recommendations,
+    events: manifest.events.filter((e) => recommendationIds.has(e.recommendationId)),
+    lookBacks: manifest.lookBacks.filter((l) =>
+      l.recommendationId === null
+        ? l.caseId !== null && caseIds.has(l.caseId)
+        : recommendationIds.has(l.recommendationId),
+    ),
+  };
+}
+
 /** RFC 4180, as a spreadsheet reads it. */
 function parseCsv(text: string): string[][] {
   const rows: string[][] = [];
@@ -143,6 +170,17 @@ const tableOf = (report: AnnualReport) =>
     Object.values(s.figures).map((f) => [s.label, f.label, f.value] as [string, string, number | null]),
   );
 
+/** A CSV's figures, and its last row (whose figures they are). */
+function csvTable(text: string) {
+  const [header, ...rows] = parseCsv(text);
+  return {
+    header,
+    rows: rows.slice(0, -1).map(([a, b, c]) => [a, b, c === '' ? null : Number(c)]),
+    rawRows: rows.slice(0, -1),
+    scopeRow: rows.at(-1),
+  };
+}
+
 /** The table in the first sheet 年度统计: the rows under the header 指标 | 项目 | 数量 up to the first empty row. */
 async function xlsxTable(buffer: Buffer) {
   const workbook = new ExcelJS.Workbook();
@@ -159,6 +197,8 @@ async function xlsxTable(buffer: Buffer) {
     header: cells[header],
     after: cells.slice(end + 1),
     title: cells[0]?.[0],
+    /** The lines between the title and the header. */
+    preamble: cells.slice(1, header).map((r) => r[0]),
   };
 }
 
@@ -324,12 +364,11 @@ describe('a seeded year, counted', () => {
     });
     const csv = toCsv(report);
     expect(csv.startsWith('\uFEFF指标,项目,数量\r\n')).toBe(true);
-    const [header, ...rows] = parseCsv(csv.slice(1));
+    const { header, rows, rawRows, scopeRow } = csvTable(csv.slice(1));
     expect(header).toEqual(['指标', '项目', '数量']);
-    expect(rows.map(([indicator, item, value]) => [indicator, item, value === '' ? null : Number(value)])).toEqual(
-      tableOf(report),
-    );
-    expect(rows.find((r) => r[1] === '回复整改率（%）')![2]).toMatch(/^\d+\.\d$/);
+    expect(rows).toEqual(tableOf(report));
+    expect(rawRows.find((r) => r[1] === '回复整改率（%）')![2]).toMatch(/^\d+\.\d$/);
+    expect(scopeRow).toEqual(['统计范围', `${PROCURATORATE}全院`, '']);
   });
 
   it('XLSX: sheet 年度统计 with the same figures as numbers, and the summary', async () => {
@@ -338,8 +377,9 @@ describe('a seeded year, counted', () => {
       year: YEAR,
       asOf: `${YEAR}-12-31`,
     });
-    const { rows, header, after, title } = await xlsxTable(await toXlsx(report));
+    const { rows, header, after, title, preamble } = await xlsxTable(await toXlsx(report));
     expect(title).toBe(reportTitle(report));
+    expect(preamble).toEqual([`统计范围：${PROCURATORATE}全院`, `统计截止日：${YEAR}-12-31`, null]);
     expect(header).toEqual(['指标', '项目', '数量']);
     expect(rows).toEqual(tableOf(report));
     expect(rows.every((r) => typeof r[2] === 'number')).toBe(true);
@@ -496,6 +536,24 @@ describe('a small year written by hand', () => {
     );
   });
 
+  it("a department's figures say whose they are: in the report, its summary and its title", () => {
+    const whole = annualReport(input);
+    expect([whole.department, whole.scope, reportTitle(whole)]).toEqual([
+      null,
+      '某区人民检察院全院',
+      '某区人民检察院2025年度公益诉讼检察工作统计',
+    ]);
+    const report = annualReport({ ...input, department: '第五检察部' });
+    expect([report.department, report.scope, reportTitle(report)]).toEqual([
+      '第五检察部',
+      '某区人民检察院第五检察部（本部门承办检察官承办的案件和检察建议）',
+      '某区人民检察院第五检察部2025年度公益诉讼检察工作统计',
+    ]);
+    expect(report.summary).toBe(whole.summary.replace('某区人民检察院', '某区人民检察院第五检察部'));
+    expect(report.sections).toEqual(whole.sections);
+    expect(toCsv(report).endsWith(`\r\n统计范围,${report.scope},\r\n`)).toBe(true);
+  });
+
   it('a withdrawal within the reply period is neither a reply nor a missing one', () => {
     const withdrawn = {
       deadlines: deadlines('2025-09-01'),
@@ -564,9 +622,13 @@ describe('GET /api/reports/annual', () => {
   let token: string;
   const authorized = () => ({ headers: { authorization: `Bearer ${token}` } });
 
+  /** The year of 某区人民检察院, whose test users (tests/support/users.ts) ask for the figures they see. */
+  let ownYear: SeedManifest;
+
   beforeAll(async () => {
     engine = await startTestEngine();
     await seedYear(engine.db, { procuratorate, year: YEAR, seed: 3 });
+    ownYear = await seedYear(engine.db, { procuratorate: PROCURATORATE, year: YEAR, seed: 5 });
     // Its 检察长 asks for the figures.
     ({ token } = await newProcuratorate(engine.db, procuratorate, []));
     useDefaultToken(engine.baseUrl, token);
@@ -596,10 +658,11 @@ describe('GET /api/reports/annual', () => {
     );
     const bytes = new Uint8Array(await res.arrayBuffer());
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
-    const [header, ...rows] = parseCsv(new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes).slice(1));
+    const { header, rows, scopeRow } = csvTable(new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes).slice(1));
     expect(header).toEqual(['指标', '项目', '数量']);
     const report = await loadAnnualReport(engine.db, { procuratorate, year: YEAR });
-    expect(rows.map(([a, b, c]) => [a, b, c === '' ? null : Number(c)])).toEqual(tableOf(report));
+    expect(rows).toEqual(tableOf(report));
+    expect(scopeRow).toEqual(['统计范围', `${procuratorate}全院`, '']);
   });
 
   it('xlsx: the OOXML type, a workbook with the same figures', async () => {
@@ -614,6 +677,62 @@ describe('GET /api/reports/annual', () => {
     );
     const { rows } = await xlsxTable(Buffer.from(await res.arrayBuffer()));
     expect(rows).toEqual(tableOf(await loadAnnualReport(engine.db, { procuratorate, year: YEAR })));
+  });
+
+  // The seed's handlers are 张, 李, 王, 赵 and 陈检察官: of the test users, 张, 李 and 赵 are of the fifth department
+  // (陈主任's), 王 of the first (周主任's); 陈检察官 has no account, so only the 检察长 counts their matters.
+  const FIFTH = ['张检察官', '李检察官', '赵检察官'];
+  const FIRST = ['王检察官'];
+  const ownReport = (who: UserKey, format = 'json') =>
+    fetch(`${engine.baseUrl}${query({ year: String(YEAR), procuratorate: PROCURATORATE, format })}`, {
+      headers: { authorization: `Bearer ${engine.tokens[who]}` },
+    });
+
+  it.each<[UserKey, string | null, string[] | null]>([
+    ['supervisor', DEPARTMENT, FIFTH],
+    ['otherSupervisor', '第一检察部', FIRST],
+    ['chief', null, null],
+  ])('%s: the figures of what they see, saying whose (JSON)', async (who, department, handlers) => {
+    const res = await ownReport(who);
+    expect(res.status).toBe(200);
+    const report = (await res.json()) as AnnualReport;
+    const whose = `${PROCURATORATE}${department ?? ''}`;
+    expect(report).toMatchObject({
+      procuratorate: PROCURATORATE,
+      department,
+      scope: department === null ? `${PROCURATORATE}全院` : `${whose}（本部门承办检察官承办的案件和检察建议）`,
+    });
+    expect(report.summary.startsWith(`${YEAR}年，${whose}全年`)).toBe(true);
+    const counted = handlers === null ? ownYear : handledBy(ownYear, handlers);
+    expect(figuresOf(report)).toEqual(expectedFigures(counted, report.asOf));
+    // Each department holds part of the year, not all of it.
+    const issued = report.sections.recommendations.figures.issued.value;
+    expect(issued).toBeGreaterThan(0);
+    if (handlers !== null) expect(issued).toBeLessThan(ownYear.recommendations.length);
+  });
+
+  it("a department's CSV and XLSX: the same figures, named and titled as the department's", async () => {
+    const report = (await (await ownReport('supervisor')).json()) as AnnualReport;
+    const title = `${PROCURATORATE}${DEPARTMENT}${YEAR}年度公益诉讼检察工作统计`;
+
+    const csv = await ownReport('supervisor', 'csv');
+    expect(csv.headers.get('content-disposition')).toBe(
+      `attachment; filename="annual-report-${YEAR}.csv"; filename*=UTF-8''${encodeURIComponent(`${title}.csv`)}`,
+    );
+    const { rows, scopeRow } = csvTable((await csv.text()).replace(/^\uFEFF/, ''));
+    expect(rows).toEqual(tableOf(report));
+    expect(scopeRow).toEqual(['统计范围', report.scope, '']);
+
+    const xlsx = await xlsxTable(Buffer.from(await (await ownReport('supervisor', 'xlsx')).arrayBuffer()));
+    expect(xlsx.title).toBe(title);
+    expect(xlsx.preamble[0]).toBe(`统计范围：${report.scope}`);
+    expect(xlsx.rows).toEqual(tableOf(report));
+    expect(xlsx.after).toContainEqual(['综述', report.summary, report.summary]);
+  });
+
+  it('is not for handlers, nor for another procuratorate', async () => {
+    expect((await ownReport('handler')).status).toBe(403);
+    expect((await ownReport('outsiderChief')).status).toBe(404);
   });
 
   it.each<[string, Record<string, string>, string]>([

@@ -13,18 +13,42 @@ export interface TestDatabase {
 }
 
 /**
+ * A database with the migrations applied, made once per run by tests/support/globalSetup.ts: a SQLite file
+ * path, or a PostgreSQL database name. createTestDatabase copies it instead of migrating each time.
+ */
+export const DATABASE_TEMPLATE_ENV = 'FOLLOWUP_TEST_DATABASE_TEMPLATE';
+
+/**
  * A fresh database with the real migrations applied: a SQLite file, or, when
- * TEST_POSTGRES_URL is set (CI runs the suite both ways), a new PostgreSQL database.
+ * TEST_POSTGRES_URL is set (CI runs the database tests both ways), a new PostgreSQL database.
  */
 export async function createTestDatabase(): Promise<TestDatabase> {
   const postgresUrl = process.env.TEST_POSTGRES_URL;
-  return postgresUrl ? createPostgresDatabase(postgresUrl) : createSqliteDatabase();
+  const template = process.env[DATABASE_TEMPLATE_ENV];
+  return postgresUrl ? createPostgresDatabase(postgresUrl, template) : createSqliteDatabase(template);
 }
 
-async function createSqliteDatabase(): Promise<TestDatabase> {
+/** The migrated template for createTestDatabase, of the provider TEST_POSTGRES_URL selects; `drop` removes it. */
+export async function createDatabaseTemplate(): Promise<{ template: string; drop: () => Promise<void> }> {
+  const postgresUrl = process.env.TEST_POSTGRES_URL;
+  if (postgresUrl) {
+    const name = `followup_template_${randomBytes(6).toString('hex')}`;
+    await adminQuery(postgresUrl, `CREATE DATABASE ${name}`);
+    await migrateDatabase(databaseUrlOf(postgresUrl, name));
+    return { template: name, drop: () => adminQuery(postgresUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'followup-template-'));
+  const file = path.join(dir, 'template.db');
+  await migrateDatabase(`file:${file}`);
+  return { template: file, drop: async () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+async function createSqliteDatabase(template: string | undefined): Promise<TestDatabase> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'followup-test-'));
-  const url = `file:${path.join(dir, 'test.db')}`;
-  await migrateDatabase(url);
+  const file = path.join(dir, 'test.db');
+  const url = `file:${file}`;
+  if (template) fs.copyFileSync(template, file);
+  else await migrateDatabase(url);
   const db = await openDatabase(url);
   return {
     db,
@@ -36,28 +60,37 @@ async function createSqliteDatabase(): Promise<TestDatabase> {
   };
 }
 
-async function createPostgresDatabase(adminUrl: string): Promise<TestDatabase> {
+async function createPostgresDatabase(adminUrl: string, template: string | undefined): Promise<TestDatabase> {
   const name = `followup_test_${randomBytes(6).toString('hex')}`;
-  const admin = async (sql: string) => {
-    const client = new pg.Client({ connectionString: adminUrl });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`CREATE DATABASE ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  await migrateDatabase(url.toString());
-  const db = await openDatabase(url.toString());
+  const url = databaseUrlOf(adminUrl, name);
+  if (template) await adminQuery(adminUrl, `CREATE DATABASE ${name} TEMPLATE ${template}`);
+  else {
+    await adminQuery(adminUrl, `CREATE DATABASE ${name}`);
+    await migrateDatabase(url);
+  }
+  const db = await openDatabase(url);
   return {
     db,
-    url: url.toString(),
+    url,
     cleanup: async () => {
       await db.$disconnect();
-      await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     },
   };
+}
+
+async function adminQuery(adminUrl: string, sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+function databaseUrlOf(adminUrl: string, name: string): string {
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
 }

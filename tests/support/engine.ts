@@ -11,6 +11,9 @@ import type { MetricsOptions } from '../../src/observability/metrics';
 import { DEFAULT_REMINDER_POLICY } from '../../src/domain/reminders';
 import { ensureSearchAttributes } from '../../src/temporal/searchAttributes';
 import { createLifecycleWorker } from '../../src/worker/createWorker';
+import { AuditSigner } from '../../src/audit/signing';
+import { AuditVerifier } from '../../src/audit/verify';
+import { TemporalCheckpointKeeper } from '../../src/temporal/auditCheckpoints';
 import { createTestDatabase } from './database';
 import { useDefaultToken } from './api';
 import { seedUsers, type Tokens } from './users';
@@ -62,6 +65,7 @@ export async function startTestEngine(options: TestEngineOptions = {}): Promise<
     bundleLifecycleWorkflows(),
   ]);
   const { db } = database;
+  const auditSigner = new AuditSigner(randomBytes(32));
 
   const worker = await createLifecycleWorker({
     connection: env.nativeConnection,
@@ -70,6 +74,7 @@ export async function startTestEngine(options: TestEngineOptions = {}): Promise<
     db,
     workflowBundle,
     channels: options.channels,
+    auditSigner,
   });
   const running = worker.run();
 
@@ -91,6 +96,8 @@ export async function startTestEngine(options: TestEngineOptions = {}): Promise<
     metrics: options.metrics,
     auth,
     outbound: options.channels?.outbound,
+    // The auditCheckpoints workflow starts at the first verification, so that time-skipping tests skip no rounds.
+    audit: new AuditVerifier(db, auditSigner, new TemporalCheckpointKeeper(env.client, taskQueue)),
   });
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(0, '127.0.0.1', (error?: Error) => (error ? reject(error) : resolve(s)));

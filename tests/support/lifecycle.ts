@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Client, type WorkflowHandle } from '@temporalio/client';
+import { Client, WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
 import type { RecommendationDetails } from '../../src/domain/recommendation';
 import type { ChannelSettings } from '../../src/activities/channels';
 import type { Database } from '../../src/db/client';
@@ -21,7 +21,7 @@ import { decideUpdate, proposeUpdate, readyUpdate } from '../../src/workflows/de
 import { recommendationLifecycle } from '../../src/workflows';
 import { createLifecycleWorker } from '../../src/worker/createWorker';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { bundleLifecycleWorkflows, createTimeSkippingEnvironment } from './temporal';
 import { createTestDatabase, type TestDatabase } from './database';
 
@@ -92,6 +92,9 @@ export interface StartOptions {
   reminderPolicy?: ReminderPolicy;
 }
 
+/** The lifecycles the running test started: useLifecycleHarness ends those still running after it. */
+const startedByTest: WorkflowHandle[] = [];
+
 export async function startLifecycle(
   env: TestWorkflowEnvironment,
   taskQueue: string,
@@ -119,6 +122,7 @@ export async function startLifecycle(
       },
     ],
   });
+  startedByTest.push(handle);
   const initial = await handle.executeUpdate(readyUpdate);
   return { id, handle, details, initial };
 }
@@ -194,7 +198,21 @@ export function useLifecycleHarness(
     harness = await startLifecycleHarness(taskQueue, channels());
     use(harness);
   });
+  // A lifecycle left running keeps raising reminders whenever a later test moves the shared clock on:
+  // months of them for nothing, since no later test looks at another's recommendations.
+  afterEach(() => endLifecyclesStartedByTest());
   afterAll(() => harness?.stop());
+}
+
+async function endLifecyclesStartedByTest(): Promise<void> {
+  const handles = startedByTest.splice(0);
+  await Promise.all(
+    handles.map((handle) =>
+      handle.terminate('the test is over').catch((error: unknown) => {
+        if (!(error instanceof WorkflowNotFoundError)) throw error;
+      }),
+    ),
+  );
 }
 
 /** A time-skipping server, a fresh database and a lifecycle worker polling `taskQueue`. */

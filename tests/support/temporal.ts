@@ -1,7 +1,10 @@
 import { createRequire } from 'node:module';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { bundleWorkflowCode, type WorkflowBundleOption } from '@temporalio/worker';
 import { temporalExecutable } from '../../src/temporal/binaries';
+
+/** The lifecycle workflows bundled once per run by tests/support/globalSetup.ts: the bundle's file. */
+export const WORKFLOW_BUNDLE_ENV = 'FOLLOWUP_TEST_WORKFLOW_BUNDLE';
 
 export function createTimeSkippingEnvironment(): Promise<TestWorkflowEnvironment> {
   return TestWorkflowEnvironment.createTimeSkipping({
@@ -13,7 +16,13 @@ export function createDevServerEnvironment(): Promise<TestWorkflowEnvironment> {
   return TestWorkflowEnvironment.createLocal({ server: { executable: temporalExecutable('temporal') } });
 }
 
-export function bundleLifecycleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
+/** The workflow code of src/workflows: the run's bundle when globalSetup made one, else bundled now (seconds). */
+export async function bundleLifecycleWorkflows(): Promise<WorkflowBundleOption> {
+  const codePath = process.env[WORKFLOW_BUNDLE_ENV];
+  return codePath ? { codePath } : bundleCurrentWorkflows();
+}
+
+export function bundleCurrentWorkflows() {
   return bundleWorkflowCode({
     workflowsPath: createRequire(import.meta.url).resolve('../../src/workflows/index.ts'),
     logger: quietLogger,

@@ -377,7 +377,13 @@ describe('recommendation lifecycle', () => {
 
     const rows = await notificationsOf(database.db, id);
     const reply = rows.filter((n) => n.deadlineKind === 'reply');
-    expect(reply.map((n) => [n.type, n.reminderKey])).toEqual([['overdue', `reply:${replyDue}:overdue:1`]]);
+    // Raised late, the notice says how overdue the reply really is, not "1 day".
+    const overdueDays = daysBetween(replyDue, today);
+    expect(overdueDays).toBeGreaterThan(1);
+    expect(reply.map((n) => [n.type, n.reminderKey])).toEqual([
+      ['overdue', `reply:${replyDue}:overdue:${overdueDays}`],
+    ]);
+    expect(reply[0]!.message).toContain(`已逾期${overdueDays}日`);
     expect(reply[0]!.raisedAt.getTime()).toBeGreaterThanOrEqual(startedAt);
     // Nothing scheduled for before the start is raised after the fact: only each passed deadline's overdue notice.
     const passed = state.deadlines.filter((d) => endOfShanghaiDay(d.dueDate) <= startedAt).map((d) => d.kind);

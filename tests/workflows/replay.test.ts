@@ -19,13 +19,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { historyFromJSON, type History } from '@temporalio/common/lib/proto-utils';
-import {
-  bundleWorkflowCode,
-  DefaultLogger,
-  Runtime,
-  Worker,
-  type WorkflowBundleWithSourceMap,
-} from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bundleLifecycleWorkflows } from '../support/temporal';
@@ -82,8 +76,8 @@ const quietLogger = {
   log: ignore,
 };
 
-let current: WorkflowBundleWithSourceMap;
-let incompatible: WorkflowBundleWithSourceMap;
+let current: WorkflowBundleOption;
+let incompatible: WorkflowBundleOption;
 
 beforeAll(async () => {
   // The negative control's nondeterminism is expected: keep the replay workers' (and core's) logging to errors.

@@ -5,7 +5,7 @@ import type { Case, Prisma } from '../../generated/prisma/client';
 import { withAuditRetry } from '../../audit/log';
 import { principal, type Principal } from '../../auth/authenticate';
 import { CASE_TYPES, noticeEndsOn, type CaseRegistration, type CaseType } from '../../domain/cases';
-import { HttpError, notFound } from '../../httpError';
+import { HttpError, notFound, unavailable } from '../../httpError';
 import {
   assignableHandler,
   assignedScope,
@@ -36,20 +36,35 @@ type CaseAuditType =
   'case_filed' | 'consultation_recorded' | 'hearing_recorded' | 'public_notice_recorded' | 'case_lawsuit_filed';
 type CaseParticulars = Omit<CaseRegistration, 'id' | 'clueReceivedAt'> & { clueReceivedAt: string | null };
 
-/** A repeated create answers with the case it created; anything else clashing with a case is a 409. */
-function repeatedCreate(existing: Case, requestedId: string | undefined, particulars: CaseParticulars): string {
+/**
+ * A repeated create answers with the case it created; anything else clashing with a case is a 409. A case the
+ * caller does not see (another handler's, another procuratorate's) is named by nothing of its own: its id held
+ * answers as any unavailable id, its 案号 taken as a plain conflict.
+ */
+function repeatedCreate(
+  existing: Case,
+  visible: boolean,
+  requestedId: string | undefined,
+  particulars: CaseParticulars,
+): string {
+  const { caseNumber, procuratorate } = particulars;
+  if (!visible) {
+    throw existing.id === requestedId
+      ? unavailable(`id ${requestedId}`)
+      : new HttpError(409, 'conflict', `caseNumber ${caseNumber} is already used in ${procuratorate}`);
+  }
   if (requestedId !== undefined && existing.id !== requestedId) {
     throw new HttpError(
       409,
       'conflict',
-      `caseNumber ${particulars.caseNumber} is already used in ${particulars.procuratorate} by case ${existing.id}`,
+      `caseNumber ${caseNumber} is already used in ${procuratorate} by case ${existing.id}`,
     );
   }
   const same = (Object.keys(particulars) as (keyof CaseParticulars)[]).every(
     (field) => existing[field] === particulars[field],
   );
   if (!same) {
-    const clash = requestedId === undefined ? `caseNumber ${particulars.caseNumber}` : `id ${requestedId}`;
+    const clash = requestedId === undefined ? `caseNumber ${caseNumber}` : `id ${requestedId}`;
     throw new HttpError(409, 'conflict', `${clash} is already used by case ${existing.id} with different particulars`);
   }
   return existing.id;
@@ -85,7 +100,8 @@ export const caseRoutes: RouteModule = {
       return found;
     }
 
-    async function caseDetail(id: string): Promise<CaseResponse> {
+    /** The case with its context; of the recommendations naming it, only those the user sees, and their look-backs. */
+    async function caseDetail(user: Principal, id: string): Promise<CaseResponse> {
       const row = await db.case.findUnique({
         where: { id },
         include: {
@@ -96,14 +112,20 @@ export const caseRoutes: RouteModule = {
         },
       });
       if (!row) throw notFound(`case ${id}`);
-      // Recommendations name their case by (procuratorate, caseNumber); there is no foreign key.
+      // Recommendations name their case by (procuratorate, caseNumber); there is no foreign key. Anyone may file
+      // a case under a 案号 that another handler's recommendation carries: that one stays theirs.
       const recommendations = await db.recommendation.findMany({
-        where: { procuratorate: row.procuratorate, caseNumber: row.caseNumber },
+        where: {
+          AND: [await assignedScope(db, user), { procuratorate: row.procuratorate, caseNumber: row.caseNumber }],
+        },
         select: { id: true, documentNumber: true, status: true },
         orderBy: [{ servedAt: 'asc' }, { createdAt: 'asc' }],
       });
+      // A look-back of a recommendation belongs to that recommendation, even when it also names this case.
       const lookBacks = await db.lookBack.findMany({
-        where: { OR: [{ caseId: id }, { recommendationId: { in: recommendations.map((r) => r.id) } }] },
+        where: {
+          OR: [{ caseId: id, recommendationId: null }, { recommendationId: { in: recommendations.map((r) => r.id) } }],
+        },
         orderBy: [{ dueOn: 'asc' }, { id: 'asc' }],
       });
       return caseView(row, { ...row, lookBacks, recommendations });
@@ -137,18 +159,24 @@ export const caseRoutes: RouteModule = {
       const actor = user.id;
       const particulars: CaseParticulars = { ...rest, clueReceivedAt: clueReceivedAt ?? null };
       // A concurrent create of the same case makes this transaction fail on a unique index; its retry finds the winner.
-      const { id, created } = await withAuditRetry(db, async (tx, audit) => {
+      const outcome = await withAuditRetry<{ existing: Case } | { created: string }>(db, async (tx, audit) => {
         const { procuratorate, caseNumber } = particulars;
         const byId = requestedId === undefined ? null : await tx.case.findUnique({ where: { id: requestedId } });
         const existing =
           byId ?? (await tx.case.findUnique({ where: { procuratorate_caseNumber: { procuratorate, caseNumber } } }));
-        if (existing) return { id: repeatedCreate(existing, requestedId, particulars), created: false };
+        if (existing) return { existing };
         const newId = requestedId ?? randomUUID();
         await tx.case.create({ data: { id: newId, ...particulars } });
         await audit({ type: 'case_filed', actor, recommendationId: null, payload: { id: newId, ...particulars } });
-        return { id: newId, created: true };
+        return { created: newId };
       });
-      res.status(created ? 201 : 200).json(await caseDetail(id));
+      if ('created' in outcome) {
+        res.status(201).json(await caseDetail(user, outcome.created));
+        return;
+      }
+      const visible = await seesAssigned(db, user, outcome.existing);
+      const id = repeatedCreate(outcome.existing, visible, requestedId, particulars);
+      res.status(200).json(await caseDetail(user, id));
     });
 
     app.get('/api/cases', async (req, res) => {
@@ -168,8 +196,9 @@ export const caseRoutes: RouteModule = {
     });
 
     app.get('/api/cases/:id', async (req: Request<{ id: string }>, res) => {
-      await visibleCase(principal(res), req.params.id);
-      res.json(await caseDetail(req.params.id));
+      const user = principal(res);
+      await visibleCase(user, req.params.id);
+      res.json(await caseDetail(user, req.params.id));
     });
 
     app.post('/api/cases/:id/consultations', async (req: Request<{ id: string }>, res) => {
@@ -182,7 +211,7 @@ export const caseRoutes: RouteModule = {
         (found) => notBeforeFiling(found, 'heldOn', consultation.heldOn),
         (tx) => tx.consultation.create({ data: { caseId, ...consultation, notes: notes || null } }),
       );
-      res.status(201).json(await caseDetail(caseId));
+      res.status(201).json(await caseDetail(principal(res), caseId));
     });
 
     app.post('/api/cases/:id/hearings', async (req: Request<{ id: string }>, res) => {
@@ -195,7 +224,7 @@ export const caseRoutes: RouteModule = {
         (found) => notBeforeFiling(found, 'heldOn', hearing.heldOn),
         (tx) => tx.hearing.create({ data: { caseId, ...hearing } }),
       );
-      res.status(201).json(await caseDetail(caseId));
+      res.status(201).json(await caseDetail(principal(res), caseId));
     });
 
     app.post('/api/cases/:id/public-notices', async (req: Request<{ id: string }>, res) => {
@@ -211,7 +240,7 @@ export const caseRoutes: RouteModule = {
         },
         (tx) => tx.publicNotice.create({ data: { caseId, ...notice, endsOn: noticeEndsOn(notice.publishedOn) } }),
       );
-      res.status(201).json(await caseDetail(caseId));
+      res.status(201).json(await caseDetail(principal(res), caseId));
     });
 
     app.post('/api/cases/:id/lawsuits', async (req: Request<{ id: string }>, res) => {
@@ -227,7 +256,7 @@ export const caseRoutes: RouteModule = {
         },
         (tx) => tx.caseLawsuit.create({ data: { caseId, ...lawsuit } }),
       );
-      res.status(201).json(await caseDetail(caseId));
+      res.status(201).json(await caseDetail(principal(res), caseId));
     });
   },
 
@@ -243,7 +272,10 @@ export const caseRoutes: RouteModule = {
         201: json(caseResponse, 'created'),
         200: json(caseResponse, 'the same create repeated'),
         400: invalid,
-        409: json(errorResponse, 'the id, or the caseNumber in this procuratorate, is already used by another case'),
+        409: json(
+          errorResponse,
+          'the id, or the caseNumber in this procuratorate, is already used by another case (named only if the caller sees it)',
+        ),
       },
     });
     registry.registerPath({

@@ -23,12 +23,13 @@ export const lookBackRoutes: RouteModule = {
         ...(pending === undefined ? {} : { conductedOn: pending ? null : { not: null } }),
       };
       // A look-back names its case, its recommendation, or both; the recommendation has no relation to join on.
+      // One of a recommendation is seen with that recommendation, even when it also names a case the user sees.
       const ofRecommendations = await db.recommendation.findMany({
         where: { ...scope, procuratorate },
         select: { id: true },
       });
       where.OR = [
-        { case: { ...scope, procuratorate } },
+        { recommendationId: null, case: { ...scope, procuratorate } },
         { recommendationId: { in: ofRecommendations.map((r) => r.id) } },
       ];
       const [items, total] = await Promise.all([

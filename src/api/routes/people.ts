@@ -4,10 +4,10 @@ import { withAuditRetry } from '../../audit/log';
 import { principal } from '../../auth/authenticate';
 import { PUBLIC_ONLY, refusedDestination } from '../../domain/outboundAddress';
 import type { Person } from '../../domain/people';
-import { notFound } from '../../httpError';
+import { notFound, unavailable } from '../../httpError';
 import { forbidden, ownProcuratorate, requireRole } from '../access';
 import { fieldError, parse } from '../errors';
-import { ERRORS, json, jsonBody, personId } from '../schemas/common';
+import { ERRORS, errorResponse, json, jsonBody, personId } from '../schemas/common';
 import { personBody, personIdParam, personResponse } from '../schemas/people';
 import { personView } from '../views/people';
 import type { RouteModule } from './routeModule';
@@ -48,8 +48,10 @@ export const peopleRoutes: RouteModule = {
       });
       if (particulars.procuratorate !== user.procuratorate)
         throw forbidden(`you manage the users of ${user.procuratorate} only`);
+      // Ids are unique across procuratorates: one held outside the administrator's answers as plainly
+      // unavailable, saying nothing of whose it is (a 404 here and a 200 for a free id would list them).
       const existing = await db.person.findUnique({ where: { id }, select: { procuratorate: true } });
-      if (existing && existing.procuratorate !== user.procuratorate) throw notFound(`person ${id}`);
+      if (existing && existing.procuratorate !== user.procuratorate) throw unavailable(`user id ${id}`);
       if (id === user.id && (particulars.role !== 'admin' || !particulars.active))
         throw forbidden('you cannot take your own administrator rights away; another administrator can');
       const person = await withAuditRetry(db, async (tx, audit) => {
@@ -104,7 +106,11 @@ export const peopleRoutes: RouteModule = {
       path: '/api/people/{id}',
       summary: 'create or replace a handler, supervisor or chief with their contact channels',
       request: { params: personIdParam, ...jsonBody(personBody) },
-      responses: { 200: json(personResponse, 'stored'), 400: ERRORS[400] },
+      responses: {
+        200: json(personResponse, 'stored'),
+        400: ERRORS[400],
+        409: json(errorResponse, 'the id is held outside your procuratorate: choose another (whose it is is not said)'),
+      },
     });
   },
 };

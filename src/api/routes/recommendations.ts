@@ -3,7 +3,14 @@ import type { z } from 'zod';
 import type { Prisma } from '../../generated/prisma/client';
 import { principal } from '../../auth/authenticate';
 import { needsApproval, type ActionName } from '../../domain/lifecycle';
-import { assignableHandler, assignedScope, forbidden, requirePermission, visibleRecommendation } from '../access';
+import {
+  assignableHandler,
+  assignedScope,
+  forbidden,
+  requirePermission,
+  seesAssigned,
+  visibleRecommendation,
+} from '../access';
 import { parse } from '../errors';
 import { ERRORS, json, jsonBody, page } from '../schemas/common';
 import {
@@ -81,7 +88,9 @@ export const recommendationRoutes: RouteModule = {
         procuratorate: user.procuratorate,
         handler: await assignableHandler(db, user, handler),
       };
-      const { id, created } = await lifecycle.create(requestedId, details, user.id);
+      const { id, created } = await lifecycle.create(requestedId, details, user.id, (existing) =>
+        seesAssigned(db, user, existing),
+      );
       res.status(created ? 201 : 200).json(await detail(id));
     });
 

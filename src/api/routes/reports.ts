@@ -26,7 +26,10 @@ export const reportRoutes: RouteModule = {
       const { year, procuratorate, format } = parse(annualReportQuery, req.query);
       ownProcuratorate(user, procuratorate);
       requireRole(user, ['chief', 'supervisor'], 'the annual report');
-      const report = await loadAnnualReport(db, { year, procuratorate });
+      // The figures of what the caller sees (src/domain/access.ts): the 检察长 the whole procuratorate's, a
+      // 部门负责人 those of their department's handlers. The report says whose they are.
+      const department = user.role === 'supervisor' ? user.department : undefined;
+      const report = await loadAnnualReport(db, { year, procuratorate, department });
       if (format === 'json') {
         // Checked against the documented schema at compile time.
         res.json(report satisfies z.infer<typeof annualReportResponse>);
@@ -49,18 +52,22 @@ export const reportRoutes: RouteModule = {
       method: 'get',
       path: '/api/reports/annual',
       summary:
-        '年度统计 — the year-end table of a procuratorate: clues, cases, consultations, recommendations, replies, 回复整改率, lawsuits, hearings, look-backs',
+        '年度统计 — the year-end table of a procuratorate (检察长) or of the caller’s department (部门负责人): clues, cases, consultations, recommendations, replies, 回复整改率, lawsuits, hearings, look-backs',
       request: { query: annualReportQuery },
       responses: {
         200: {
           description: 'the report; with format=csv or xlsx, the same rows as a download',
           content: {
             'application/json': { schema: annualReportResponse },
-            'text/csv': { schema: z.string().openapi({ description: 'UTF-8 with BOM; columns 指标, 项目, 数量' }) },
+            'text/csv': {
+              schema: z.string().openapi({
+                description: 'UTF-8 with BOM; columns 指标, 项目, 数量; a last row 统计范围 says whose figures',
+              }),
+            },
             [XLSX_CONTENT_TYPE]: {
               schema: z.string().openapi({
                 format: 'binary',
-                description: 'sheet 年度统计: the rows, the summary and the rate definition',
+                description: 'sheet 年度统计: whose figures (统计范围), the rows, the summary and the rate definition',
               }),
             },
           },

@@ -1,6 +1,7 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { Client } from '@temporalio/client';
 import type { Express } from 'express';
+import type { AuditVerifier } from '../../audit/verify';
 import type { Database } from '../../db/client';
 import type { OutboundPolicy } from '../../domain/outboundAddress';
 import type { createMetrics } from '../../observability/metrics';
@@ -15,6 +16,8 @@ export interface RouteDependencies {
   prometheus?: ReturnType<typeof createMetrics>;
   /** Which hosts on the local network channel addresses may name (config.channels.outbound); default: none. */
   outbound?: OutboundPolicy;
+  /** Audit verification against the signed checkpoints; absent: GET /api/audit/verify answers 503. */
+  audit?: AuditVerifier;
   /** This API's own OpenAPI document, generated from the route modules. */
   openApiDocument: () => object;
 }

@@ -1,20 +1,41 @@
 import { z } from 'zod';
+import type { AuditProblem, AuditProblemKind } from '../../audit/chain';
+import type { ProcuratorateVerification } from '../../audit/verify';
 // For .openapi(): schemas/common.ts extends zod with it.
 import './common';
 
-/** The audit log's verification: both hash chains recomputed over every entry. */
+const PROBLEM_KINDS = [
+  'edited',
+  'removed_or_inserted',
+  'unchained',
+  'truncated',
+  'recomputed',
+  'forged_checkpoint',
+  'checkpoint_missing',
+] as const satisfies readonly AuditProblemKind[];
+
+const auditProblem = z.object({
+  kind: z.enum(PROBLEM_KINDS),
+  chain: z.enum(['global', 'procuratorate', 'recommendation']),
+  procuratorate: z.string().optional(),
+  position: z.number().int().optional().openapi({ description: "the entry's place in the procuratorate's chain" }),
+  id: z.number().int().optional(),
+  key: z.string().optional(),
+  checkpoint: z.number().int().optional().openapi({ description: 'the signed checkpoint concerned' }),
+  reason: z.string(),
+}) satisfies z.ZodType<AuditProblem>;
+
+/** The caller's procuratorate's audit chain, verified against its signed checkpoints. */
 export const auditVerificationResponse = z
   .object({
     ok: z.boolean(),
-    entries: z.number().int().openapi({ description: 'entries checked' }),
-    firstBroken: z
-      .object({
-        id: z.number().int(),
-        key: z.string(),
-        chain: z.enum(['global', 'recommendation']),
-        reason: z.string(),
-      })
+    procuratorate: z.string(),
+    entries: z.number().int().openapi({ description: "entries of the caller's procuratorate checked" }),
+    firstBroken: auditProblem.nullable().openapi({ description: 'the first problem; null when the chain holds' }),
+    problems: z.array(auditProblem),
+    checkpoint: z
+      .object({ sequence: z.number().int(), entries: z.number().int(), signedAt: z.string() })
       .nullable()
-      .openapi({ description: 'the first entry whose link does not hold; null when both chains hold' }),
+      .openapi({ description: "the chain's latest signed checkpoint" }),
   })
-  .openapi('AuditVerification');
+  .openapi('AuditVerification') satisfies z.ZodType<ProcuratorateVerification>;

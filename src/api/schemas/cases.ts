@@ -198,12 +198,16 @@ export const caseResponse = caseSummaryResponse
         court: z.string(),
       }),
     ),
-    lookBacks: z.array(lookBackResponse).openapi({ description: 'of the case and of its recommendations' }),
+    lookBacks: z
+      .array(lookBackResponse)
+      .openapi({ description: 'of the case, and of those of its recommendations the caller sees' }),
     recommendations: z
       .array(
         z.object({ id: z.string(), documentNumber: z.string(), status: z.enum(STATUSES), statusLabel: z.string() }),
       )
-      .openapi({ description: 'the recommendations naming this case (same procuratorate and caseNumber)' }),
+      .openapi({
+        description: 'the recommendations naming this case (same procuratorate and caseNumber) that the caller sees',
+      }),
   })
   .openapi('Case');
 export type CaseResponse = z.infer<typeof caseResponse>;

@@ -32,6 +32,11 @@ const byCode = (what: string, note = '') =>
 export const annualReportResponse = z
   .object({
     procuratorate: z.string(),
+    department: z.string().nullable().openapi({
+      description:
+        "null: the whole procuratorate's figures (检察长); a department's name: its handlers' only (部门负责人)",
+    }),
+    scope: z.string().openapi({ description: 'whose figures these are (统计范围), e.g. 某区人民检察院全院' }),
     year: z.number().int(),
     asOf: calendarDate.openapi({ description: 'the day replies and rectification are judged on (today)' }),
     sections: z.object({

@@ -29,7 +29,8 @@ import {
   stateQuery,
 } from '../definitions';
 import type { Acts } from './acts';
-import { DAY_MS, SYSTEM, type RecommendationLifecycle } from './recommendationLifecycle';
+import { SYSTEM_ACTOR } from '../../domain/lifecycleEvents';
+import { DAY_MS, type RecommendationLifecycle } from './recommendationLifecycle';
 import { remindApprover } from './reminders';
 
 /**
@@ -163,7 +164,7 @@ function handleSignals(lifecycle: RecommendationLifecycle): void {
     const before = fingerprint();
     await lifecycle.refreshDeadlines();
     if (fingerprint() === before) return;
-    await lifecycle.record('deadlines_recalculated', SYSTEM, {
+    await lifecycle.record('deadlines_recalculated', SYSTEM_ACTOR, {
       deadlines: state.deadlines.map(({ kind, dueDate }) => ({ kind, dueDate })),
     });
   });
@@ -171,7 +172,12 @@ function handleSignals(lifecycle: RecommendationLifecycle): void {
     lifecycle.policy = next;
     if (!lifecycle.ready || lifecycle.finished) return;
     const { daysBefore, overdueEveryDays, hourOfDay, quietHours } = next;
-    await lifecycle.record('reminder_policy_changed', SYSTEM, { daysBefore, overdueEveryDays, hourOfDay, quietHours });
+    await lifecycle.record('reminder_policy_changed', SYSTEM_ACTOR, {
+      daysBefore,
+      overdueEveryDays,
+      hourOfDay,
+      quietHours,
+    });
   });
   setHandler(overdueAcknowledgedSignal, async ({ deadlineKind, dueDate, by }) => {
     const overdue = state.deadlines.some(

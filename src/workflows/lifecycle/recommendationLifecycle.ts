@@ -1,5 +1,6 @@
 import { ActivityFailure, ApplicationFailure, log, patched } from '@temporalio/workflow';
 import { UNRECORDABLE_EVENT } from '../../contracts/failures';
+import type { EventType } from '../../domain/lifecycleEvents';
 import type { LifecycleEvent } from '../../contracts/lifecycle';
 import { shanghaiDate, type CalendarDate } from '../../domain/dates';
 import type { DeadlineKind } from '../../domain/deadlines';
@@ -17,8 +18,6 @@ import type { LifecycleInput } from '../../contracts/lifecycle';
 import { computeDeadlines, recordActEvent, recordEvent } from './activities';
 import { SearchIndex } from './searchIndex';
 
-/** The actor of what the lifecycle does on its own: reminders, recalculations, the look-back. */
-export const SYSTEM = 'system';
 export const DAY_MS = 86_400_000;
 
 /**
@@ -71,7 +70,7 @@ export class RecommendationLifecycle {
   }
 
   /** Numbers and records an event of the lifecycle's own (or the setup): retried until it is recorded. */
-  async record(type: string, actor: string, data: Record<string, unknown>): Promise<void> {
+  async record(type: EventType, actor: string, data: Record<string, unknown>): Promise<void> {
     const event = this.numbered(type, actor, data);
     await recordEvent({ state: this.state, event });
     this.remember();
@@ -83,7 +82,7 @@ export class RecommendationLifecycle {
    * Should another event have been numbered meanwhile, the state cannot go back past it; the event is then
    * retried like the lifecycle's own (the activity logs and counts each refusal).
    */
-  async recordAct(type: string, actor: string, data: Record<string, unknown>): Promise<void> {
+  async recordAct(type: EventType, actor: string, data: Record<string, unknown>): Promise<void> {
     const event = this.numbered(type, actor, data);
     try {
       await recordActEvent({ state: this.state, event });
@@ -105,7 +104,7 @@ export class RecommendationLifecycle {
     this.remember();
   }
 
-  private numbered(type: string, actor: string, data: Record<string, unknown>): LifecycleEvent {
+  private numbered(type: EventType, actor: string, data: Record<string, unknown>): LifecycleEvent {
     const { state } = this;
     this.searchIndex.update(state);
     state.sequence += 1;

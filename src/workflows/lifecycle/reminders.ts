@@ -6,6 +6,7 @@ import {
   APPROVAL_REMINDER_EVERY_DAYS,
   DEFAULT_LOOK_BACK_MONTHS,
   isOpen,
+  isRunning,
   type DeadlineState,
   type PendingApproval,
 } from '../../domain/lifecycle';
@@ -21,7 +22,8 @@ import {
 } from '../../domain/reminders';
 import { dispatchDeliveries } from '../delivery';
 import { notify, startLookBack } from './activities';
-import { DAY_MS, SYSTEM, type RecommendationLifecycle } from './recommendationLifecycle';
+import { SYSTEM_ACTOR, type EventType } from '../../domain/lifecycleEvents';
+import { DAY_MS, type RecommendationLifecycle } from './recommendationLifecycle';
 
 /** Raises what fell due in (after, now]: overdue notices from the state, scheduled reminders from the clock. */
 export async function raiseDue(lifecycle: RecommendationLifecycle, after: number, now: number): Promise<void> {
@@ -67,20 +69,20 @@ export function nextWakeAt(lifecycle: RecommendationLifecycle, now: number): num
   return Math.min(...times.filter((t) => t > now), lifecycle.approvalReminderAt);
 }
 
-/** Deadlines whose reminders run now: the review clock stands still while suspended ([R]78). */
+/** Deadlines whose reminders run now (see isRunning: the review clock stands still while suspended). */
 function remindable({ state }: RecommendationLifecycle): DeadlineState[] {
-  return state.deadlines.filter((d) => isOpen(d) && !(d.kind === 'review' && state.status === 'suspended'));
+  return state.deadlines.filter((d) => isRunning(d, state.status));
 }
 
 /** Records the reminder, tells everyone its escalation level has reached, and sends it on their channels. */
 async function remind(
   lifecycle: RecommendationLifecycle,
   reminder: Reminder,
-  type: string,
+  type: EventType,
   data: Record<string, unknown>,
 ): Promise<void> {
   const { state } = lifecycle;
-  await lifecycle.record(type, SYSTEM, data);
+  await lifecycle.record(type, SYSTEM_ACTOR, data);
   if (!patched('reminder-delivery')) return;
   const { policy } = lifecycle;
   const { deadlineKind, dueDate } = reminder;
@@ -109,7 +111,7 @@ export async function remindApprover(
   const label = ACTION_LABELS[pending.action];
   // The proposal's own event stands for the first notice; repeats are events of their own.
   if (round > 0)
-    await lifecycle.record('approval_reminder_raised', SYSTEM, {
+    await lifecycle.record('approval_reminder_raised', SYSTEM_ACTOR, {
       action: pending.action,
       proposal: pending.sequence,
       round,
@@ -142,7 +144,7 @@ export async function arrangeLookBack(lifecycle: RecommendationLifecycle): Promi
   const { state } = lifecycle;
   const closedOn = state.closure!.on;
   const dueOn = addMonthsPeriod(closedOn, lifecycle.rules.lookBackMonths ?? DEFAULT_LOOK_BACK_MONTHS);
-  await lifecycle.record('look_back_scheduled', SYSTEM, { dueOn });
+  await lifecycle.record('look_back_scheduled', SYSTEM_ACTOR, { dueOn });
   const { hourOfDay, quietHours, sendOnRestDays } = lifecycle.policy;
   await startLookBack({
     recommendationId: state.recommendationId,

@@ -1,0 +1,42 @@
+-- AlterTable
+ALTER TABLE "AuditEntry" ADD COLUMN     "procuratorate" TEXT,
+ADD COLUMN     "procuratorateHash" TEXT,
+ADD COLUMN     "procuratoratePrevHash" TEXT;
+
+-- CreateTable
+CREATE TABLE "AuditCheckpoint" (
+    "id" SERIAL NOT NULL,
+    "chain" TEXT NOT NULL,
+    "sequence" INTEGER NOT NULL,
+    "entries" INTEGER NOT NULL,
+    "headId" INTEGER NOT NULL,
+    "headHash" TEXT NOT NULL,
+    "signedAt" TIMESTAMP(3) NOT NULL,
+    "keyId" TEXT NOT NULL,
+    "signature" TEXT NOT NULL,
+
+    CONSTRAINT "AuditCheckpoint_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateIndex
+CREATE UNIQUE INDEX "AuditCheckpoint_chain_sequence_key" ON "AuditCheckpoint"("chain", "sequence");
+
+-- CreateIndex
+CREATE INDEX "AuditEntry_procuratorate_id_idx" ON "AuditEntry"("procuratorate", "id");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "AuditEntry_procuratorate_procuratoratePrevHash_key" ON "AuditEntry"("procuratorate", "procuratoratePrevHash");
+
+
+-- Entries written before procuratorate chains: a recommendation's are its procuratorate's, the others their
+-- actor's (the first administrator's token: that administrator's); the rest stay the installation's. The engine
+-- puts them in their procuratorate's chain at its next append or checkpoint (src/audit/log.ts).
+UPDATE "AuditEntry" SET "procuratorate" = (
+    SELECT "Recommendation"."procuratorate" FROM "Recommendation" WHERE "Recommendation"."id" = "AuditEntry"."recommendationId"
+) WHERE "recommendationId" IS NOT NULL;
+UPDATE "AuditEntry" SET "procuratorate" = (
+    SELECT "Person"."procuratorate" FROM "Person" WHERE "Person"."id" = "AuditEntry"."actor"
+) WHERE "procuratorate" IS NULL AND "actor" <> 'bootstrap';
+UPDATE "AuditEntry" SET "procuratorate" = (
+    SELECT "Person"."procuratorate" FROM "Person" WHERE "Person"."id" = "AuditEntry"."payload"->>'personId'
+) WHERE "procuratorate" IS NULL AND "actor" = 'bootstrap';
