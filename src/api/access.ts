@@ -1,5 +1,5 @@
 import type { Database } from '../db/client';
-import { may, permissionRefusal, ROLE_LABELS, sees, type Permission } from '../domain/access';
+import { may, permissionRefusal, ROLE_LABELS, sees, seesCaseData, type Permission } from '../domain/access';
 import type { Principal } from '../auth/authenticate';
 import { fieldError } from './errors';
 import { HttpError, notFound } from '../httpError';
@@ -19,7 +19,7 @@ export function requireRole(user: Principal, roles: readonly string[], what: str
 
 /** Administrators manage users and settings; case data is for handlers, department heads and the 检察长. */
 export function requireCaseOfficer(user: Principal): void {
-  if (!['handler', 'supervisor', 'chief'].includes(user.role)) {
+  if (!seesCaseData(user.role)) {
     throw forbidden(
       `${ROLE_LABELS[user.role] ?? user.role} accounts manage users and settings; case data is for handlers, department heads and the 检察长`,
     );
@@ -102,8 +102,7 @@ export async function assignableHandler(db: Database, user: Principal, requested
   const person = await db.person.findUnique({ where: { id: requested } });
   if (!person || person.procuratorate !== user.procuratorate || !person.active)
     throw fieldError('handler', `no active user ${requested} in ${user.procuratorate}`);
-  if (!['handler', 'supervisor', 'chief'].includes(person.role))
-    throw fieldError('handler', `${requested} is ${person.role}, not a case officer`);
+  if (!seesCaseData(person.role)) throw fieldError('handler', `${requested} is ${person.role}, not a case officer`);
   if (user.role === 'supervisor' && person.department !== user.department)
     throw fieldError('handler', `${requested} is not in your department (${user.department})`);
   return requested;

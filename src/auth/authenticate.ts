@@ -1,6 +1,6 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { Database } from '../db/client';
-import type { Role } from '../domain/access';
+import { seesCaseData, type Role } from '../domain/access';
 import type { AccountKind } from '../domain/people';
 import { HttpError } from '../httpError';
 import type { JwtVerifier } from './jwt';
@@ -16,6 +16,20 @@ export interface Principal {
   kind: AccountKind;
   /** The API token used, if any (rate limits and revocation are per token). */
   tokenId?: string;
+  /** How that token came to be; absent when the request carries an SSO JWT. */
+  token?: TokenCredential;
+}
+
+/** The API token a request carries, and who gave it to its holder (GET /api/me shows it). */
+export interface TokenCredential {
+  id: string;
+  label: string;
+  expiresAt: Date;
+  issuedBy: string;
+  approvedBy: string | null;
+  /** Its holder issued it themselves (POST /api/me/tokens); otherwise someone else handed it over. */
+  issuedByHolder: boolean;
+  administrationOnly: boolean;
 }
 
 const unauthorized = (message: string) => new HttpError(401, 'unauthorized', message);
@@ -48,11 +62,26 @@ async function fromApiToken(db: Database, token: string): Promise<Principal> {
   const now = Date.now();
   if (found.expiresAt.getTime() <= now) throw unauthorized(`the API token expired on ${found.expiresAt.toISOString()}`);
   if (!found.person.active) throw unauthorized(`the account ${found.person.id} is deactivated`);
+  // Such a token was one administrator's to give because its account saw no case data; a later role change must
+  // not make it a case officer's.
+  if (found.administrationOnly && seesCaseData(found.person.role))
+    throw unauthorized(
+      `the API token was issued by ${found.createdBy} alone for an administrator's account; as ${found.person.role}, ${found.person.id} needs a token of their own (POST /api/me/tokens) or one a second administrator approves`,
+    );
   if (!found.lastUsedAt || now - found.lastUsedAt.getTime() > LAST_USED_GRANULARITY_MS) {
     // Best effort: a busy database must not turn a valid request away.
     await db.apiToken.update({ where: { id: found.id }, data: { lastUsedAt: new Date(now) } }).catch(() => undefined);
   }
-  return { ...principalOf(found.person), tokenId: found.id };
+  const credential: TokenCredential = {
+    id: found.id,
+    label: found.label,
+    expiresAt: found.expiresAt,
+    issuedBy: found.createdBy,
+    approvedBy: found.approvedBy,
+    issuedByHolder: found.createdBy === found.personId,
+    administrationOnly: found.administrationOnly,
+  };
+  return { ...principalOf(found.person), tokenId: found.id, token: credential };
 }
 
 async function fromJwt(db: Database, token: string, verifyJwt: JwtVerifier | undefined): Promise<Principal> {

@@ -49,6 +49,10 @@ export async function createAdministrator(db: Database, who: AdministratorPartic
         personId: who.id,
         label: 'bootstrap',
         expiresAt: token.expiresAt.toISOString(),
+        issuedBy: 'bootstrap',
+        issuedByHolder: false,
+        approvedBy: null,
+        administrationOnly: false,
         administratorCreated: !existing,
       },
     });
@@ -63,7 +67,9 @@ export async function bootstrapHint(db: Database): Promise<string | undefined> {
   return [
     'No administrator exists yet, and there is no default password. Create the first one and get their API token with:',
     '  npm run auth:create-admin -- --id admin --name 系统管理员 --procuratorate 某区人民检察院',
-    'then call the API with the header  Authorization: Bearer <token>  (e.g. GET /api/me), create users with PUT /api/people/:id',
-    'and give them tokens with POST /api/people/:id/tokens (or let the SSO issue JWTs: AUTH_JWT_SECRET / AUTH_JWKS_URL).',
+    'then call the API with the header  Authorization: Bearer <token>  (e.g. GET /api/me) and create users with PUT /api/people/:id.',
+    'People signed in through the SSO (AUTH_JWT_SECRET / AUTH_JWKS_URL) issue their own tokens (POST /api/me/tokens).',
+    'A token for a handler, department head or 检察长 needs a second administrator (POST /api/people/:id/tokens, then',
+    'POST /api/token-requests/:id/approve), or the operator:  npm run auth:issue-token -- --person <id>',
   ].join('\n');
 }

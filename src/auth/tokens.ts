@@ -17,16 +17,27 @@ export interface IssuedToken {
 
 type Writer = Pick<Prisma.TransactionClient, 'apiToken'> | Database;
 
+/** How a token came to be, besides who issued it (`createdBy`). */
+export interface Provenance {
+  /** The second administrator who approved the request it is issued on. */
+  approvedBy?: string;
+  /** Issued by an administrator alone, to an administrator's account: it never acts in a role that sees case data. */
+  administrationOnly?: boolean;
+}
+
 export async function issueToken(
   db: Writer,
   personId: string,
   label: string,
   expiresAt: Date,
   createdBy: string,
+  { approvedBy, administrationOnly = false }: Provenance = {},
 ): Promise<IssuedToken> {
   const token = `${TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
   const id = randomUUID();
-  await db.apiToken.create({ data: { id, personId, label, hash: hashToken(token), expiresAt, createdBy } });
+  await db.apiToken.create({
+    data: { id, personId, label, hash: hashToken(token), expiresAt, createdBy, approvedBy, administrationOnly },
+  });
   return { id, token, expiresAt };
 }
 

@@ -16,6 +16,14 @@ export type Role = keyof typeof ROLE_LABELS;
 /** The roles of users (not the api and worker roles of processes: src/processRoles.ts). */
 export const ROLES = codesOf(ROLE_LABELS);
 
+/**
+ * The roles that see case data (recommendations and cases). A token for one of them is never one administrator's to
+ * give: its holder issues it, or a second administrator approves it, or the installation's operator issues it.
+ */
+export const CASE_DATA_ROLES = ['handler', 'supervisor', 'chief'] as const satisfies readonly Role[];
+
+export const seesCaseData = (role: string): boolean => (CASE_DATA_ROLES as readonly string[]).includes(role);
+
 export interface Member {
   id: string;
   procuratorate: string;

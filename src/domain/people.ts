@@ -33,7 +33,22 @@ export interface Person {
 }
 
 /** An API token to issue: what it is for, and how long it works. */
-export interface TokenRequest {
+export interface TokenParticulars {
   label: string;
   expiresInDays: number;
+}
+
+/**
+ * An administrator's request for a token for a person whose role sees case data waits this long for a second
+ * administrator's approval; then it expires, and a stale request cannot be approved by surprise.
+ */
+export const TOKEN_REQUEST_HOURS = 72;
+
+export const TOKEN_REQUEST_STATUSES = ['pending', 'approved', 'rejected', 'expired'] as const;
+export type TokenRequestStatus = (typeof TOKEN_REQUEST_STATUSES)[number];
+
+/** A request is stored pending, approved or rejected; a pending one past its expiry is expired. */
+export function tokenRequestStatus(stored: string, expiresAt: Date, now: Date): TokenRequestStatus {
+  if (stored === 'pending') return expiresAt.getTime() <= now.getTime() ? 'expired' : 'pending';
+  return stored as TokenRequestStatus;
 }

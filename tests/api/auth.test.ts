@@ -7,20 +7,31 @@ import { createApp } from '../../src/api/app';
 import { LifecycleService } from '../../src/temporal/lifecycleService';
 import { createJwtVerifier } from '../../src/auth/jwt';
 import { DEFAULT_REMINDER_POLICY } from '../../src/domain/reminders';
-import { callApi, createBody, rand, today, type Reply } from '../support/api';
+import { approvedToken, callApi, createBody, rand, today, type Reply } from '../support/api';
 import { clearOfClockBoundaries } from '../support/clock';
 import { startTestEngine, type TestEngine } from '../support/engine';
-import { DEPARTMENT, OTHER_PROCURATORATE, PROCURATORATE, USERS, type UserKey } from '../support/users';
+import {
+  addAdministrator,
+  DEPARTMENT,
+  OTHER_PROCURATORATE,
+  PROCURATORATE,
+  USERS,
+  type UserKey,
+} from '../support/users';
 
 /** Who may do what, over real HTTP: tokens and JWTs, the role × action × ownership matrix, approvals, and hostile requests. */
 
 const JWT_SECRET = 'an-hs256-secret-for-the-test-sso-of-this-suite';
 let engine: TestEngine;
+/** A second administrator of 某区, whose approval a token for a case officer needs. */
+const SECOND_ADMIN = 'admin-second';
+let secondAdmin: string;
 
 beforeAll(async () => {
   engine = await startTestEngine({
     auth: { jwt: { secret: JWT_SECRET, issuer: 'https://sso.example', audience: 'followup' } },
   });
+  secondAdmin = await addAdministrator(engine.db, SECOND_ADMIN);
 });
 afterAll(async () => {
   await engine?.stop();
@@ -76,17 +87,22 @@ describe('authentication', () => {
     });
   });
 
-  it('an administrator issues a token shown once; its holder or the administrator revokes it, and it stops at once', async () => {
-    const issued = await as('admin', 'POST', `/api/people/${encodeURIComponent(USERS.colleague.id)}/tokens`, {
+  it('administrators issue a token shown once (one asks, a second approves); its holder or an administrator revokes it, and it stops at once', async () => {
+    const requested = await as('admin', 'POST', `/api/people/${encodeURIComponent(USERS.colleague.id)}/tokens`, {
       label: '移动办案终端',
       expiresInDays: 7,
     });
+    expect(requested.status).toBe(202);
+    expect(requested.body).not.toHaveProperty('token');
+    const issued = await withToken(secondAdmin, 'POST', `/api/token-requests/${requested.body.id}/approve`);
     expect(issued.status).toBe(201);
     expect(issued.body).toMatchObject({
       personId: USERS.colleague.id,
       label: '移动办案终端',
       revokedAt: null,
       createdBy: USERS.admin.id,
+      approvedBy: SECOND_ADMIN,
+      issuedByHolder: false,
       token: expect.stringMatching(/^fu_/),
     });
     const token: string = issued.body.token;
@@ -124,22 +140,23 @@ describe('authentication', () => {
     expect(
       audit.filter((a) => (a.payload as { tokenId: string }).tokenId === issued.body.id).map((a) => [a.type, a.actor]),
     ).toEqual([
-      ['token_issued', USERS.admin.id],
+      ['token_issued', SECOND_ADMIN],
       ['token_revoked', USERS.colleague.id],
     ]);
   });
 
   it('an expired token and a deactivated account are refused', async () => {
-    const issued = await as(
-      'admin',
-      'POST',
-      `/api/people/${encodeURIComponent(USERS.otherDepartmentHandler.id)}/tokens`,
+    const issued = await approvedToken(
+      engine.baseUrl,
+      USERS.otherDepartmentHandler.id,
+      engine.tokens.admin,
+      secondAdmin,
       { label: '短期', expiresInDays: 1 },
     );
-    const token: string = issued.body.token;
+    const token = issued.token;
     expect((await withToken(token, 'GET', '/api/me')).status).toBe(200);
     await engine.db.apiToken.update({
-      where: { id: issued.body.id },
+      where: { id: issued.id },
       data: { expiresAt: new Date(Date.now() - 1000) },
     });
     const expired = await withToken(token, 'GET', '/api/me');
@@ -149,7 +166,7 @@ describe('authentication', () => {
     const id = `retired-${rand()}`;
     const person = { name: '退休检察官', procuratorate: PROCURATORATE, department: DEPARTMENT, role: 'handler' };
     expect((await as('admin', 'PUT', `/api/people/${id}`, person)).status).toBe(200);
-    const own = (await as('admin', 'POST', `/api/people/${id}/tokens`, { label: 'x' })).body.token as string;
+    const own = (await approvedToken(engine.baseUrl, id, engine.tokens.admin, secondAdmin)).token;
     expect((await withToken(own, 'GET', '/api/me')).status).toBe(200);
     expect((await as('admin', 'PUT', `/api/people/${id}`, { ...person, active: false })).status).toBe(200);
     expect((await withToken(own, 'GET', '/api/me')).body.message).toContain('deactivated');

@@ -2,11 +2,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { shanghaiDate } from '../../src/domain/dates';
 import { DEFAULT_REMINDER_POLICY } from '../../src/domain/reminders';
 import { DIGEST_SCHEDULE_ID, ensureDigestSchedule } from '../../src/temporal/schedules';
-import { callApi, createBody, daysAgo, rand } from '../support/api';
+import { approvedToken, callApi, createBody, daysAgo, rand } from '../support/api';
 import { startTestEngine, type TestEngine } from '../support/engine';
 import { clearOfClockBoundaries } from '../support/clock';
 import { eventually } from '../support/lifecycle';
-import { newProcuratorate } from '../support/users';
+import { addAdministrator, newProcuratorate } from '../support/users';
 
 /** People, channels, reminder policies, the inbox and its deliveries: over real HTTP, a real worker and dev server. */
 
@@ -208,8 +208,11 @@ describe('the inbox and its deliveries', () => {
       `/api/people/${handler}`,
       person(procuratorate, { channels: [{ kind: 'email', address: 'zhao@example.org' }] }),
     );
-    const handlerToken = (await post(`/api/people/${handler}/tokens`, { label: '测试' }, office.adminToken)).body
-      .token as string;
+    // One administrator asks for the handler's token, a second approves it.
+    const secondAdmin = await addAdministrator(engine.db, `第二管理员-${rand()}`, procuratorate);
+    const { token: handlerToken } = await approvedToken(engine.baseUrl, handler, office.adminToken, secondAdmin, {
+      label: '测试',
+    });
     const created = (await post('/api/recommendations', createBody({ handler, servedAt: daysAgo(80) }))).body;
     expect(created.status).toBe('overdue');
 

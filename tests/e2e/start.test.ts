@@ -64,16 +64,38 @@ it('runs the whole engine, and a restart on the same data loses nothing', async 
     department: '办公室',
     role: 'admin',
     kind: 'person',
+    token: {
+      id: expect.any(String),
+      label: 'bootstrap',
+      expiresAt: expect.any(String),
+      issuedBy: 'bootstrap',
+      issuedByHolder: false,
+      approvedBy: null,
+      administrationOnly: false,
+    },
   });
-  // The administrator makes the handler's account and gives them a token.
+  // The administrator makes the handler's account. Alone, they can only ask for the handler's token (a second
+  // administrator would approve it); on this one-administrator installation the operator issues it.
   const person = { name: '王检察官', procuratorate: '某区人民检察院', department: '第五检察部', role: 'handler' };
   expect((await asAdmin('PUT', `${first.ready}/api/people/wang`, person)).status).toBe(200);
-  const issued = await asAdmin('POST', `${first.ready}/api/people/wang/tokens`, {
+  const requested = await asAdmin('POST', `${first.ready}/api/people/wang/tokens`, {
     label: '王检察官',
     expiresInDays: 30,
   });
-  expect(issued.status).toBe(201);
-  const handlerToken = ((await issued.json()) as { token: string }).token;
+  expect(requested.status).toBe(202);
+  expect(await requested.json()).not.toHaveProperty('token');
+  const issued = await run(
+    process.execPath,
+    ['--import', 'tsx', 'scripts/issue-token.ts', '--person', 'wang', '--label', '王检察官', '--days', '30'],
+    { env: { ...process.env, ...env } },
+  );
+  const handlerToken = issued.stdout.trim().split('\n').at(-1)!;
+  expect(handlerToken).toMatch(/^fu_[\w-]{43}$/);
+  expect(await (await call('GET', `${first.ready}/api/me`, handlerToken)).json()).toMatchObject({
+    id: 'wang',
+    role: 'handler',
+    token: { issuedBy: expect.stringMatching(/^operator:/), issuedByHolder: false, approvedBy: null },
+  });
 
   const created = await call('POST', `${first.ready}/api/recommendations`, handlerToken, {
     id: 'restart-1',

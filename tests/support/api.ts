@@ -47,6 +47,38 @@ export async function callApi(
 
 export { PROCURATORATE } from './users';
 
+/**
+ * A token for a person whose role sees case data, the way an administrator now gets one: `requester` asks
+ * (202, no token yet), a second administrator `approver` approves and receives it (201).
+ */
+export async function approvedToken(
+  baseUrl: string,
+  personId: string,
+  requester: string,
+  approver: string,
+  body: { label: string; expiresInDays?: number } = { label: 'test' },
+): Promise<{ id: string; token: string; request: string }> {
+  const requested = await callApi(
+    baseUrl,
+    'POST',
+    `/api/people/${encodeURIComponent(personId)}/tokens`,
+    body,
+    undefined,
+    requester,
+  );
+  expect(requested.status, JSON.stringify(requested.body)).toBe(202);
+  const approved = await callApi(
+    baseUrl,
+    'POST',
+    `/api/token-requests/${requested.body.id}/approve`,
+    undefined,
+    undefined,
+    approver,
+  );
+  expect(approved.status, JSON.stringify(approved.body)).toBe(201);
+  return { id: approved.body.id, token: approved.body.token, request: requested.body.id };
+}
+
 export const today = (): CalendarDate => shanghaiDate(Date.now());
 export const daysAgo = (days: number): CalendarDate => addCalendarDays(today(), -days);
 export const rand = () => randomBytes(4).toString('hex');

@@ -89,6 +89,15 @@ export async function addHandler(db: Database, id: string, department = DEPARTME
   return id;
 }
 
+/**
+ * A further administrator with a token (set-up, as the operator would issue it): the second administrator whose
+ * approval a token for a role that sees case data needs.
+ */
+export async function addAdministrator(db: Database, id: string, procuratorate = PROCURATORATE): Promise<string> {
+  await db.person.create({ data: { id, name: id, procuratorate, department: '办公室', role: 'admin' } });
+  return (await issueToken(db, id, 'test', new Date(Date.now() + 86_400_000), 'test')).token;
+}
+
 export interface Office {
   /** The 检察长's id, and their token. */
   chief: string;

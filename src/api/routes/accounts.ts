@@ -2,21 +2,35 @@ import type { Request } from 'express';
 import { z } from 'zod';
 import { withAuditRetry } from '../../audit/log';
 import { principal, type Principal } from '../../auth/authenticate';
-import { issueToken } from '../../auth/tokens';
+import { issueOrRequest, issueOwnToken } from '../../auth/issuance';
 import { notFound } from '../../httpError';
 import { requireRole } from '../access';
 import { parse } from '../errors';
 import { ERRORS, json, jsonBody } from '../schemas/common';
 import { meResponse, tokenBody, tokenResponse } from '../schemas/accounts';
-import { tokenView } from '../views/accounts';
+import { tokenRequestResponse } from '../schemas/tokenRequests';
+import { credentialView, tokenView } from '../views/accounts';
+import { tokenRequestView } from '../views/tokenRequests';
 import type { RouteModule } from './routeModule';
 
-/** Who am I, and API tokens: issued by an administrator to a user or service account of their procuratorate. */
+/**
+ * Who am I, and API tokens: a person's own (POST /api/me/tokens), or given by an administrator to a user or service
+ * account of their procuratorate: at once for an account that sees no case data, on a second administrator's
+ * approval (src/api/routes/tokenRequests.ts) for one that does.
+ */
 export const accountRoutes: RouteModule = {
   register(app, { db }) {
     app.get('/api/me', (_req, res) => {
-      const { id, name, procuratorate, department, role, kind } = principal(res);
-      res.json({ id, name, procuratorate, department, role, kind });
+      const { id, name, procuratorate, department, role, kind, token } = principal(res);
+      res.json({ id, name, procuratorate, department, role, kind, token: credentialView(token) });
+    });
+
+    // The holder's own request: how a person signed in through the SSO gets a token, whatever their role.
+    app.post('/api/me/tokens', async (req, res) => {
+      const user = principal(res);
+      const issued = await issueOwnToken(db, user, parse(tokenBody, req.body ?? {}));
+      const row = await db.apiToken.findUniqueOrThrow({ where: { id: issued.id } });
+      res.status(201).json(tokenView(row, issued.token));
     });
 
     /** A person of the administrator's procuratorate; 404 for anyone else's. */
@@ -30,19 +44,13 @@ export const accountRoutes: RouteModule = {
       const user = principal(res);
       requireRole(user, ['admin'], 'issuing API tokens');
       const person = await ownPerson(user, req.params.id);
-      const { label, expiresInDays } = parse(tokenBody, req.body ?? {});
-      const expiresAt = new Date(Date.now() + expiresInDays * 86_400_000);
-      const issued = await withAuditRetry(db, async (tx, audit) => {
-        const token = await issueToken(tx, person.id, label, expiresAt, user.id);
-        await audit({
-          type: 'token_issued',
-          actor: user.id,
-          payload: { tokenId: token.id, personId: person.id, label, expiresAt: expiresAt.toISOString() },
-        });
-        return token;
-      });
-      const row = await db.apiToken.findUniqueOrThrow({ where: { id: issued.id } });
-      res.status(201).json(tokenView(row, issued.token));
+      const outcome = await issueOrRequest(db, user, person, parse(tokenBody, req.body ?? {}));
+      if ('requested' in outcome) {
+        res.status(202).json(tokenRequestView(outcome.requested));
+        return;
+      }
+      const row = await db.apiToken.findUniqueOrThrow({ where: { id: outcome.issued.id } });
+      res.status(201).json(tokenView(row, outcome.issued.token));
     });
 
     app.get('/api/people/:id/tokens', async (req: Request<{ id: string }>, res) => {
@@ -92,10 +100,26 @@ export const accountRoutes: RouteModule = {
     const personOfToken = z.object({ id: z.string().openapi({ description: 'user id' }) });
     registry.registerPath({
       method: 'post',
+      path: '/api/me/tokens',
+      summary:
+        'issue yourself an API token (signed in through the SSO, or with a token you issued yourself); the token is in this answer only',
+      request: jsonBody(tokenBody),
+      responses: { 201: json(tokenResponse, 'issued, marked as issued by its holder'), ...ERRORS },
+    });
+    registry.registerPath({
+      method: 'post',
       path: '/api/people/{id}/tokens',
-      summary: 'issue an API token to a user or service account (administrator); the token is in this answer only',
+      summary:
+        'an administrator gives a user or service account an API token: at once (administration only) for an administrator account; for a role that sees case data, a request a second administrator approves',
       request: { params: personOfToken, ...jsonBody(tokenBody) },
-      responses: { 201: json(tokenResponse, 'issued'), ...ERRORS },
+      responses: {
+        201: json(
+          tokenResponse,
+          'issued to an administrator account, administration only; the token is in this answer only',
+        ),
+        202: json(tokenRequestResponse, 'requested: no token exists until a second administrator approves'),
+        ...ERRORS,
+      },
     });
     registry.registerPath({
       method: 'get',

@@ -15,6 +15,7 @@ import { recommendationRoutes } from './recommendations';
 import { reminderPolicyRoutes } from './reminderPolicies';
 import { reportRoutes } from './reports';
 import type { RouteModule } from './routeModule';
+import { tokenRequestRoutes } from './tokenRequests';
 import { trailRoutes } from './trail';
 
 /** Every route of the API, by resource: app.ts registers these and openapi.ts documents these. */
@@ -23,6 +24,7 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
   recommendationRoutes,
   trailRoutes,
   accountRoutes,
+  tokenRequestRoutes,
   notificationRoutes,
   deliveryRoutes,
   peopleRoutes,

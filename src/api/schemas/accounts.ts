@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { ROLES } from '../../domain/access';
-import { ACCOUNT_KINDS, type TokenRequest } from '../../domain/people';
+import { ACCOUNT_KINDS, type TokenParticulars } from '../../domain/people';
 import { text } from './common';
 
-/** Who the caller is, and the API tokens an administrator issues. */
+/** Who the caller is, and API tokens: issued by their holder, by an administrator, or on an approved request. */
 
 export const tokenBody = z
   .strictObject({
@@ -16,7 +16,7 @@ export const tokenBody = z
       .default(90)
       .openapi({ description: 'the token stops working after this many days' }),
   })
-  .openapi('IssueToken') satisfies z.ZodType<TokenRequest>;
+  .openapi('IssueToken') satisfies z.ZodType<TokenParticulars>;
 
 export const tokenResponse = z
   .object({
@@ -25,7 +25,19 @@ export const tokenResponse = z
     label: z.string(),
     expiresAt: z.string(),
     revokedAt: z.string().nullable(),
-    createdBy: z.string(),
+    createdBy: z.string().openapi({
+      description:
+        'who issued it: its holder, the administrator who issued or asked for it, operator:<os user> or bootstrap',
+    }),
+    issuedByHolder: z.boolean().openapi({ description: 'its holder issued it (POST /api/me/tokens)' }),
+    approvedBy: z
+      .string()
+      .nullable()
+      .openapi({ description: 'the second administrator who approved the request it was issued on' }),
+    administrationOnly: z.boolean().openapi({
+      description:
+        'issued by an administrator alone: refused while its holder’s role sees case data, and cannot ask for or approve such a token',
+    }),
     createdAt: z.string(),
     lastUsedAt: z.string().nullable(),
     token: z.string().optional().openapi({ description: 'the secret itself: shown once, when issued' }),
@@ -41,5 +53,18 @@ export const meResponse = z
     department: z.string(),
     role: z.enum(ROLES),
     kind: z.enum(ACCOUNT_KINDS),
+    token: z
+      .object({
+        id: z.string(),
+        label: z.string(),
+        expiresAt: z.string(),
+        issuedBy: z.string().openapi({ description: 'who issued it (createdBy of the token)' }),
+        issuedByHolder: z.boolean().openapi({ description: 'false: someone other than its holder issued it' }),
+        approvedBy: z.string().nullable(),
+        administrationOnly: z.boolean(),
+      })
+      .nullable()
+      .openapi({ description: 'the API token this request carries, and who issued it; null with an SSO JWT' }),
   })
   .openapi('Me');
+export type MeResponse = z.infer<typeof meResponse>;
