@@ -7,6 +7,13 @@ import type { Database } from '../db/client';
 
 const workflowsPath = createRequire(import.meta.url).resolve('../workflows/index.ts');
 
+/**
+ * How long a workflow task waits for the worker that has the workflow cached before any worker may take it
+ * (and replay the history). A live worker takes it within milliseconds; the SDK's 10 s default made the first
+ * act on every lifecycle a killed worker had cached wait longer than the API's 8 s deadline (a 503).
+ */
+export const STICKY_QUEUE_SCHEDULE_TO_START_MS = 3_000;
+
 export interface LifecycleWorkerOptions {
   connection: NativeConnection;
   namespace: string;
@@ -55,6 +62,7 @@ export function createLifecycleWorker(options: LifecycleWorkerOptions): Promise<
       new Client({ connection: options.connection, namespace: options.namespace }),
     ),
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
+    stickyQueueScheduleToStartTimeout: STICKY_QUEUE_SCHEDULE_TO_START_MS,
     ...(options.tuning ? workerTuningOptions(options.tuning) : {}),
     ...(options.shutdownGraceSeconds ? { shutdownGraceTime: `${options.shutdownGraceSeconds}s` } : {}),
   });
