@@ -7,7 +7,6 @@ import { isOpen, type RecommendationState } from '../domain/lifecycle';
 import { lookBackWorkflowIdFor, workflowIdFor } from '../domain/identifiers';
 import type { LifecycleEvent } from '../contracts/lifecycle';
 import type { LookBackInput } from '../contracts/lookBack';
-import { HEARTBEAT_INTERVAL_MS } from '../contracts/liveness';
 import { appendAudit } from '../audit/log';
 import { permanentRefusal, unrecordable, unstorableIn } from './recordability';
 import { loadCalendar } from './calendar';
@@ -59,7 +58,7 @@ export function createActivities(db: Database, channels: ChannelSettings = {}, t
       const unstorable = unstorableIn({ event, state });
       if (unstorable) throw unrecordable(event, unstorable);
       try {
-        await heartbeating(() => writeEvent(db, state, event));
+        await writeEvent(db, state, event);
       } catch (error) {
         const refusal = permanentRefusal(error);
         throw refusal ? unrecordable(event, refusal) : error;
@@ -69,18 +68,6 @@ export function createActivities(db: Database, channels: ChannelSettings = {}, t
 }
 
 export type Activities = ReturnType<typeof createActivities>;
-
-/** Runs `work` while telling Temporal this worker is alive, so that a worker that dies meanwhile is noticed soon. */
-async function heartbeating<T>(work: () => Promise<T>): Promise<T> {
-  const context = Context.current();
-  context.heartbeat();
-  const beat = setInterval(() => context.heartbeat(), HEARTBEAT_INTERVAL_MS);
-  try {
-    return await work();
-  } finally {
-    clearInterval(beat);
-  }
-}
 
 /** The event, both audit chains and the projection, in one transaction. */
 async function writeEvent(db: Database, state: RecommendationState, event: LifecycleEvent): Promise<void> {

@@ -1,11 +1,10 @@
 /**
- * How soon Temporal notices that a worker died while writing an event, so that another worker writes it.
- * The lifecycle asks recordEvent for a heartbeat within RECORD_HEARTBEAT_TIMEOUT_MS, and recordEvent sends
- * one every HEARTBEAT_INTERVAL_MS while it writes. Without heartbeats, a killed worker's write is given up
- * only after its whole startToCloseTimeout (30 s), and the create or act waiting on that event waits as long.
+ * How soon Temporal notices that a worker died while writing an event, so that another worker writes it: the
+ * lifecycle asks recordEvent for a heartbeat within RECORD_HEARTBEAT_TIMEOUT_MS, and the worker sends them
+ * while it runs (src/worker/heartbeats.ts). Without heartbeats, a killed worker's write is given up only
+ * after its whole start-to-close timeout (30 s), and the create or act waiting on that event waits as long.
  */
 export const RECORD_HEARTBEAT_TIMEOUT_MS = 5_000;
-export const HEARTBEAT_INTERVAL_MS = 1_000;
 
 /**
  * How long the worker waits for another process's SQLite write lock before the attempt fails (and is

@@ -4,6 +4,7 @@ import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/w
 import { createActivities } from '../activities';
 import type { ChannelSettings } from '../activities/channels';
 import type { Database } from '../db/client';
+import { heartbeatWhileRunning } from './heartbeats';
 
 const workflowsPath = createRequire(import.meta.url).resolve('../workflows/index.ts');
 
@@ -63,6 +64,7 @@ export function createLifecycleWorker(options: LifecycleWorkerOptions): Promise<
     ),
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
     stickyQueueScheduleToStartTimeout: STICKY_QUEUE_SCHEDULE_TO_START_MS,
+    interceptors: { activity: [heartbeatWhileRunning] },
     ...(options.tuning ? workerTuningOptions(options.tuning) : {}),
     ...(options.shutdownGraceSeconds ? { shutdownGraceTime: `${options.shutdownGraceSeconds}s` } : {}),
   });

@@ -14,10 +14,12 @@ export function createDevServerEnvironment(): Promise<TestWorkflowEnvironment> {
 }
 
 export function bundleLifecycleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
-  return bundleWorkflowCode({
-    workflowsPath: createRequire(import.meta.url).resolve('../../src/workflows/index.ts'),
-    logger: quietLogger,
-  });
+  return bundleWorkflows(createRequire(import.meta.url).resolve('../../src/workflows/index.ts'));
+}
+
+/** The workflows of a file (a test's own, under tests/fixtures), bundled as a worker would. */
+export function bundleWorkflows(workflowsPath: string): Promise<WorkflowBundleWithSourceMap> {
+  return bundleWorkflowCode({ workflowsPath, logger: quietLogger });
 }
 
 const ignore = () => undefined;
