@@ -47,6 +47,12 @@ export function parse<S extends z.ZodType>(schema: S, value: unknown): z.infer<S
   return result.data;
 }
 
+/**
+ * Seconds a client should wait before repeating a request answered 503: about the time Temporal takes to hand
+ * the work of a worker that died to a live one (src/contracts/liveness.ts, src/worker/createWorker.ts).
+ */
+export const RETRY_AFTER_SECONDS = 5;
+
 /** Maps what Temporal says to what the client should do; never leaks internals. */
 export function fromTemporal(error: unknown): HttpError | undefined {
   if (error instanceof WorkflowUpdateFailedError) {
@@ -95,6 +101,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     const log: Logger = res.locals.log ?? logger.child({ requestId: req.get('x-request-id') });
     if (mapped) {
       if (mapped.status >= 500) log.warn({ err: error, status: mapped.status, code: mapped.code }, mapped.message);
+      if (mapped.status === 503) res.set('Retry-After', String(RETRY_AFTER_SECONDS));
       res.status(mapped.status).json({
         error: mapped.code,
         message: mapped.message,

@@ -7,14 +7,23 @@ import { databaseProvider, databaseUrl, type DatabaseProvider } from '../config/
 /** The read model. Both providers are generated from one schema, so they share one client API. */
 export type Database = PrismaClient;
 
-/** A Prisma client over the driver adapter DATABASE_URL calls for: SQLite (file:) or PostgreSQL. */
-export async function openDatabase(url = databaseUrl()): Promise<Database> {
+/** How long a SQLite connection waits for another process's write lock before the statement fails. */
+const DEFAULT_LOCK_WAIT_MS = 10_000;
+
+/**
+ * A Prisma client over the driver adapter DATABASE_URL calls for: SQLite (file:) or PostgreSQL.
+ * `lockWaitMs` (SQLite only) replaces the default wait for another process's write lock.
+ */
+export async function openDatabase(
+  url = databaseUrl(),
+  { lockWaitMs = DEFAULT_LOCK_WAIT_MS }: { lockWaitMs?: number } = {},
+): Promise<Database> {
   if (databaseProvider(url) === 'postgresql') {
     return new PostgresqlPrismaClient({ adapter: new PrismaPg({ connectionString: url }) }) as unknown as Database;
   }
   // SQLite: wait for the other process's write lock rather than fail at once (API and worker share the file).
   const db = new PrismaClient({
-    adapter: new PrismaBetterSQLite3({ url: url.replace(/^file:/, ''), timeout: 10_000 }),
+    adapter: new PrismaBetterSQLite3({ url: url.replace(/^file:/, ''), timeout: lockWaitMs }),
   });
   // WAL lets readers (the API) proceed while the worker writes.
   await db.$queryRawUnsafe('PRAGMA journal_mode = WAL');

@@ -36,6 +36,14 @@ import type { RecommendationDetails } from '../domain/recommendation';
 /** Below the client's 5 s retry pause plus a margin, so the whole call stays under 15 s. */
 const UPDATE_DEADLINE_MS = 8_000;
 
+/**
+ * How long a worker may hold one of the lifecycle's workflow tasks before Temporal gives it to another: a
+ * replay and a step take well under a second (a longer local activity heartbeats the task on its own), while
+ * a task held by a killed worker came back only after the default 10 s, past UPDATE_DEADLINE_MS. Fixed at
+ * each lifecycle's start; it changes no command of its history.
+ */
+const WORKFLOW_TASK_TIMEOUT_MS = 5_000;
+
 /** Creating recommendations and acting on them: the read model guards uniqueness, Temporal runs the lifecycle. */
 export class LifecycleService {
   private readonly starting = new Map<string, Promise<void>>();
@@ -246,6 +254,7 @@ export class LifecycleService {
             args: [input],
             workflowIdConflictPolicy: 'USE_EXISTING',
             workflowIdReusePolicy: 'REJECT_DUPLICATE',
+            workflowTaskTimeout: WORKFLOW_TASK_TIMEOUT_MS,
           },
         ),
       }),

@@ -6,8 +6,16 @@ import { createAuditActivities } from '../activities/audit';
 import type { AuditSigner } from '../audit/signing';
 import type { ChannelSettings } from '../activities/channels';
 import type { Database } from '../db/client';
+import { heartbeatWhileRunning } from './heartbeats';
 
 const workflowsPath = createRequire(import.meta.url).resolve('../workflows/index.ts');
+
+/**
+ * How long a workflow task waits for the worker that has the workflow cached before any worker may take it
+ * (and replay the history). A live worker takes it within milliseconds; the SDK's 10 s default made the first
+ * act on every lifecycle a killed worker had cached wait longer than the API's 8 s deadline (a 503).
+ */
+export const STICKY_QUEUE_SCHEDULE_TO_START_MS = 3_000;
 
 export interface LifecycleWorkerOptions {
   connection: NativeConnection;
@@ -62,6 +70,8 @@ export function createLifecycleWorker(options: LifecycleWorkerOptions): Promise<
       ...createAuditActivities(options.db, options.auditSigner),
     },
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
+    stickyQueueScheduleToStartTimeout: STICKY_QUEUE_SCHEDULE_TO_START_MS,
+    interceptors: { activity: [heartbeatWhileRunning] },
     ...(options.tuning ? workerTuningOptions(options.tuning) : {}),
     ...(options.shutdownGraceSeconds ? { shutdownGraceTime: `${options.shutdownGraceSeconds}s` } : {}),
   });

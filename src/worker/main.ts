@@ -5,6 +5,7 @@ import { migrateDatabase } from '../db/migrate';
 import { startWorker } from '../processRoles';
 import { Shutdown } from '../shutdown';
 import { existingTemporal } from '../temporal/connect';
+import { WORKER_DATABASE_WAIT_MS } from '../contracts/liveness';
 
 /** `npm run worker`: the worker role alone, against TEMPORAL_ADDRESS (default: a local server on 127.0.0.1:7233). */
 const config = loadConfig();
@@ -15,7 +16,8 @@ const shutdown = new Shutdown(logger, (config.shutdownGraceSeconds + 15) * 1000)
 await shutdown.startUp(async () => {
   await installTemporalLogging(logger, config.metrics);
   await migrateDatabase(config.databaseUrl);
-  const db = await openDatabase(config.databaseUrl);
+  // A short wait for another process's lock: the activities retry, and the worker stays responsive meanwhile.
+  const db = await openDatabase(config.databaseUrl, { lockWaitMs: WORKER_DATABASE_WAIT_MS });
   shutdown.add('database', () => db.$disconnect());
   const worker = await startWorker(config, existingTemporal(config), db, logger);
   shutdown.add('worker', () => worker.stop());

@@ -33,7 +33,7 @@ import {
 
 const WORKER_RUNNING = /worker running/;
 const REMINDER_TYPES = new Set(['became_overdue', 'deadline_passed', 'reminder_raised']);
-const { EventType } = proto.api.enums.v1;
+const { EventType, PendingActivityState, TimeoutType } = proto.api.enums.v1;
 /** Longer than any scenario takes, even on a loaded machine; the tests' timeouts add it to their own. */
 const SCENARIO_MS = 90_000;
 
@@ -173,14 +173,21 @@ async function expectAuditVerifies(expect: ExpectStatic, api: string): Promise<v
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- an answer's shape differs per route
 type Answer = any;
 
-async function json(res: Response | Promise<Response>): Promise<{ status: number; body: Answer }> {
+interface Answered {
+  status: number;
+  body: Answer;
+  /** The Retry-After header, if any. */
+  retryAfter: string | null;
+}
+
+async function json(res: Response | Promise<Response>): Promise<Answered> {
   const answered = await res;
-  return { status: answered.status, body: await answered.json() };
+  return { status: answered.status, body: await answered.json(), retryAfter: answered.headers.get('retry-after') };
 }
 
 /** A request left running while the test does other things: its answer once there is one. */
 function inFlight(request: Promise<Response>) {
-  let answer: { status: number; body: Answer; at: number } | undefined;
+  let answer: (Answered & { at: number }) | undefined;
   let failure: Error | undefined;
   const settled = json(request).then(
     (r) => (answer = { ...r, at: Date.now() }),
@@ -202,10 +209,11 @@ function inFlight(request: Promise<Response>) {
  * waiting first, it is answered 503 temporal_timeout ("read the recommendation before trying again").
  * Never anything else: the step is not lost, only late.
  */
-function expectHeldUp(expect: ExpectStatic, what: string, answer: { status: number; body: Answer } | undefined): void {
+function expectHeldUp(expect: ExpectStatic, what: string, answer: Answered | undefined): void {
   if (!answer) return;
   expect(answer.status, `${what}: ${JSON.stringify(answer.body)}`).toBe(503);
   expect(answer.body.error, what).toBe('temporal_timeout');
+  expect(answer.retryAfter, `${what}: when to repeat it`).toBe('5');
 }
 
 /** The pending activities of a recommendation's lifecycle, as Temporal reports them. */
@@ -255,6 +263,40 @@ async function pendingTimers(client: Client, id: string): Promise<string[]> {
     ),
   );
   return started.filter((timerId) => !ended.has(timerId));
+}
+
+/** The pid of the worker a Temporal identity names (the SDK's default identity is `pid@host`). */
+function pidOf(identity: string | null | undefined): number {
+  return Number((identity ?? '').split('@')[0]);
+}
+
+type HistoryEvent = proto.api.history.v1.IHistoryEvent;
+
+/** When Temporal recorded the event, in ms. */
+function timeOf(event: HistoryEvent): number {
+  return Number(event.eventTime?.seconds ?? 0) * 1000 + Math.floor((event.eventTime?.nanos ?? 0) / 1e6);
+}
+
+/**
+ * No workflow task waited long for a worker that had died, by Temporal's clock (give or take its timers' delay):
+ * one offered to a dead worker's own (sticky) queue went to any worker after 3 s (it was 10 s, past the API's
+ * 8 s deadline), and one a dead worker had taken went to another after 5 s (it was 10 s). Returns how many
+ * tasks were handed on so.
+ */
+function expectPromptHandOver(expect: ExpectStatic, events: HistoryEvent[]): number {
+  const byId = new Map(events.map((e) => [Number(e.eventId), e]));
+  const timeouts = events.flatMap((e) => (e.workflowTaskTimedOutEventAttributes ? [e] : []));
+  for (const event of timeouts) {
+    const { timeoutType, scheduledEventId, startedEventId } = event.workflowTaskTimedOutEventAttributes!;
+    if (timeoutType === TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START) {
+      const waited = timeOf(event) - timeOf(byId.get(Number(scheduledEventId))!);
+      expect(waited, "a workflow task waited on a dead worker's own queue for").toBeLessThan(6_000);
+    } else {
+      const held = timeOf(event) - timeOf(byId.get(Number(startedEventId))!);
+      expect(held, 'a dead worker held a workflow task for').toBeLessThan(7_000);
+    }
+  }
+  return timeouts.length;
 }
 
 /** An exclusive lock on the database file, as another process holding a long write would: writers wait or fail. */
@@ -430,6 +472,174 @@ describe.skipIf(!!process.env.TEST_POSTGRES_URL).concurrent('faults', () => {
   );
 
   it(
+    'f: a worker killed in the middle of its work: the others take over its sticky queue, its event write and its workflow task within seconds; repeating an interrupted create completes',
+    async ({ expect, onTestFinished, onTestFailed }) => {
+      const s = await scenario('takeover', { onTestFinished, onTestFailed });
+      const [{ ready: api }, ...started] = await Promise.all([
+        s.start('api'),
+        s.start('worker'),
+        s.start('worker'),
+        s.start('worker'),
+        s.start('worker'),
+      ]);
+      const workers = new Map(started.map(({ child }) => [child.pid!, child]));
+      const freezeAll = () => workers.forEach((worker) => worker.kill('SIGSTOP'));
+      const thawAll = () => workers.forEach((worker) => worker.kill('SIGCONT'));
+      const kill = async (pid: number) => {
+        expect(await killProcess(workers.get(pid)!, 'SIGKILL')).toBe('SIGKILL');
+        workers.delete(pid);
+      };
+
+      const historyOf = async (id: string) =>
+        (await s.client().workflow.getHandle(workflowIdFor(id)).fetchHistory()).events ?? [];
+
+      // ---- A lifecycle is cached by the worker that ran its last step when that worker dies: the next act's
+      // workflow task is offered to that worker's own queue first.
+      const cached = 'takeover-cached';
+      const created = await json(postJson(`${api}/api/recommendations`, createBody({ id: cached, servedAt: today() })));
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      await settled(s.client(), cached);
+      const owner = (await historyOf(cached)).reverse().find((e) => e.workflowTaskStartedEventAttributes)!;
+      await kill(pidOf(owner.workflowTaskStartedEventAttributes!.identity));
+      const replied = await json(
+        postJson(`${api}/api/recommendations/${cached}/reply`, { receivedAt: today(), ...REPLY }),
+      );
+      // Answered, or 503 (the act then takes effect once, as any act the API stopped waiting for).
+      if (replied.status === 503) expectHeldUp(expect, 'the act', replied);
+      else expect(replied.status, JSON.stringify(replied.body)).toBe(200);
+      await settled(s.client(), cached);
+      expectWholeHistory(expect, s.read, cached, ['issued', 'reply_recorded']);
+      expect(expectPromptHandOver(expect, await historyOf(cached)), 'workflow tasks offered to the dead worker').toBe(
+        1,
+      );
+
+      // ---- The create's first event is being written when its worker dies.
+      const written = { id: 'takeover-write', body: createBody({ id: 'takeover-write', servedAt: today() }) };
+      // Every worker frozen: the create's first workflow task waits for them, and the database is locked before
+      // they go on, so that the event write (retried every second or two) is in the hands of one of them.
+      freezeAll();
+      const firstCreate = inFlight(postJson(`${api}/api/recommendations`, written.body));
+      await waitFor(
+        'the lifecycle to be started',
+        () => s.client().workflow.getHandle(workflowIdFor(written.id)).describe(),
+        30_000,
+      );
+      const lock = lockDatabase(s.databaseFile);
+      let released = false;
+      let frozen: { pid: number; attempt: number; at: number };
+      try {
+        thawAll();
+        // Freezes the worker running the write the moment it is seen running: from then on it is as dead to
+        // Temporal (no heartbeat, no answer). An attempt that ended just before the freeze is not it: next one.
+        for (;;) {
+          const running = await waitFor(
+            'recordEvent to be running',
+            async () =>
+              (await pendingActivities(s.client(), written.id)).find(
+                (a) =>
+                  a.activityType?.name === 'recordEvent' &&
+                  a.state === PendingActivityState.PENDING_ACTIVITY_STATE_STARTED,
+              ),
+            60_000,
+            20,
+          );
+          const pid = pidOf(running.lastWorkerIdentity);
+          workers.get(pid)!.kill('SIGSTOP');
+          const at = Date.now();
+          const still = (await pendingActivities(s.client(), written.id)).find(
+            (a) => a.activityType?.name === 'recordEvent',
+          );
+          if (
+            still?.state === PendingActivityState.PENDING_ACTIVITY_STATE_STARTED &&
+            still.attempt === running.attempt &&
+            still.lastWorkerIdentity === running.lastWorkerIdentity
+          ) {
+            frozen = { pid, attempt: running.attempt!, at };
+            break;
+          }
+          workers.get(pid)!.kill('SIGCONT');
+        }
+        await kill(frozen.pid);
+        lock.release();
+        released = true;
+      } finally {
+        if (!released) lock.release();
+      }
+
+      // Repeating the create, as a client told "try again" would, until it completes (or a minute has passed).
+      let repeated = await json(postJson(`${api}/api/recommendations`, written.body));
+      while (repeated.status === 503 && Date.now() < frozen.at + 60_000) {
+        expectHeldUp(expect, 'a repeated create', repeated);
+        repeated = await json(postJson(`${api}/api/recommendations`, written.body));
+      }
+      const completedAfter = Date.now() - frozen.at;
+      expect(repeated.status, JSON.stringify(repeated.body)).toBe(200);
+      expect(repeated.body.events.map((e: { type: string }) => e.type)).toEqual(['issued']);
+      // The dead worker's attempt is given up once its heartbeats stop (5 s), the next attempt follows after the
+      // retry policy's pause (1 s, doubling with each attempt), and the rest (a sticky queue given up after 3 s, a
+      // workflow task, the request) takes a few seconds: 15 s plus that pause is generous on a loaded machine.
+      // Before, the attempt was given up only after its 30 s start-to-close timeout, counted from its start,
+      // which was at most 10 s (the database wait then) before the freeze: 20 s plus the pause at the least.
+      const retryPause = 2 ** (frozen.attempt - 1) * 1000;
+      expect(completedAfter, `the repeated create completed ${completedAfter} ms after the worker died`).toBeLessThan(
+        15_000 + retryPause,
+      );
+      const interrupted = await firstCreate.result();
+      if (interrupted.status === 503) expectHeldUp(expect, 'the interrupted create', interrupted);
+      else expect(interrupted.status, JSON.stringify(interrupted.body)).toBe(201);
+      const writeHistory = await historyOf(written.id);
+      // Temporal's own record: the write was retried because the dead worker's heartbeats stopped.
+      const lastAttempt = writeHistory.find(
+        (e) => e.activityTaskStartedEventAttributes,
+      )!.activityTaskStartedEventAttributes!;
+      expect(lastAttempt.attempt).toBe(frozen.attempt + 1);
+      expect(lastAttempt.lastFailure?.timeoutFailureInfo?.timeoutType, JSON.stringify(lastAttempt.lastFailure)).toBe(
+        TimeoutType.TIMEOUT_TYPE_HEARTBEAT,
+      );
+      expectPromptHandOver(expect, writeHistory);
+
+      // ---- The create's first workflow task is in the hands of a worker when it dies.
+      const held = { id: 'takeover-task', body: createBody({ id: 'takeover-task', servedAt: daysAgo(3) }) };
+      freezeAll();
+      const heldCreate = inFlight(postJson(`${api}/api/recommendations`, held.body));
+      const holder = await waitFor(
+        'a (frozen) worker to have taken the first workflow task',
+        async () =>
+          (await historyOf(held.id)).find((e) => e.workflowTaskStartedEventAttributes)
+            ?.workflowTaskStartedEventAttributes?.identity,
+        30_000,
+      );
+      const heldAt = Date.now();
+      await kill(pidOf(holder));
+      thawAll();
+      let heldAnswer = await heldCreate.result();
+      if (heldAnswer.status === 503) {
+        expectHeldUp(expect, 'the interrupted create', heldAnswer);
+        heldAnswer = { ...(await json(postJson(`${api}/api/recommendations`, held.body))), at: Date.now() };
+        expect(heldAnswer.status, JSON.stringify(heldAnswer.body)).toBe(200);
+      } else {
+        expect(heldAnswer.status, JSON.stringify(heldAnswer.body)).toBe(201);
+      }
+      // A workflow task times out 5 s after a worker took it (it was 10 s): 15 s is generous for the rest.
+      expect(heldAnswer.at - heldAt, 'the create completed after its worker died').toBeLessThan(15_000);
+      const heldHistory = await historyOf(held.id);
+      const first = (type: proto.api.enums.v1.EventType) => heldHistory.find((e) => e.eventType === type)!;
+      const takenBy = first(EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED);
+      const timedOut = first(EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT);
+      expect(takenBy.workflowTaskStartedEventAttributes?.identity).toBe(holder);
+      expect(timedOut.workflowTaskTimedOutEventAttributes?.timeoutType).toBe(TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE);
+      expect(expectPromptHandOver(expect, heldHistory), 'tasks handed on').toBe(1);
+
+      for (const { id } of [written, held]) {
+        await settled(s.client(), id);
+        expectWholeHistory(expect, s.read, id, ['issued']);
+      }
+      await expectAuditVerifies(expect, api);
+    },
+    SCENARIO_MS + 150_000,
+  );
+
+  it(
     'b: the Temporal server stopped and started again on its file: lifecycles and their timers go on',
     async ({ expect, onTestFinished, onTestFailed }) => {
       const s = await scenario('restart', { onTestFinished, onTestFailed });
@@ -550,6 +760,7 @@ describe.skipIf(!!process.env.TEST_POSTGRES_URL).concurrent('faults', () => {
         expect(answer.status, `${what}: ${JSON.stringify(answer.body)}`).toBe(503);
         expect(['temporal_unavailable', 'temporal_timeout'], what).toContain(answer.body.error);
         expect(answer.body.message, what).toMatch(/workflow service/);
+        expect(answer.retryAfter, `${what}: when to repeat it`).toBe('5');
         expect(answer.ms, `${what} answered within 15 s`).toBeLessThan(15_000);
       }
       expect(read.status).toBe(200);

@@ -23,10 +23,12 @@ export async function bundleLifecycleWorkflows(): Promise<WorkflowBundleOption> 
 }
 
 export function bundleCurrentWorkflows() {
-  return bundleWorkflowCode({
-    workflowsPath: createRequire(import.meta.url).resolve('../../src/workflows/index.ts'),
-    logger: quietLogger,
-  });
+  return bundleWorkflows(createRequire(import.meta.url).resolve('../../src/workflows/index.ts'));
+}
+
+/** The workflows of a file (a test's own, under tests/fixtures), bundled as a worker would. */
+export function bundleWorkflows(workflowsPath: string) {
+  return bundleWorkflowCode({ workflowsPath, logger: quietLogger });
 }
 
 const ignore = () => undefined;

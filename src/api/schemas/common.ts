@@ -101,5 +101,10 @@ export const ERRORS = {
   404: json(errorResponse, 'no such recommendation, or not one the user may see'),
   409: json(errorResponse, 'the lifecycle forbids this action now, or the 文号 is taken'),
   429: json(errorResponse, 'too many changes a minute with this token'),
-  503: json(errorResponse, 'the workflow service is unavailable; nothing changed'),
+  503: {
+    ...json(errorResponse, 'the workflow service is unavailable; nothing changed'),
+    headers: z.object({
+      'Retry-After': z.number().int().openapi({ description: 'seconds to wait before repeating the request' }),
+    }),
+  },
 };

@@ -1,19 +1,27 @@
 import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 import { UNRECORDABLE_EVENT } from '../../contracts/failures';
+import { RECORD_HEARTBEAT_TIMEOUT_MS } from '../../contracts/liveness';
 
+// No attempt cap: a database outage delays the read model, it must never lose an event.
 const retry = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' };
 
+/**
+ * Writing an event: creates and acts wait on it, so a write whose worker died is retried elsewhere once its
+ * heartbeats stop (src/contracts/liveness.ts), not after the whole 30 s.
+ */
+const recording = { startToCloseTimeout: '30 seconds', heartbeatTimeout: RECORD_HEARTBEAT_TIMEOUT_MS } as const;
+
 /** The activities the lifecycle runs: every write, notice and look-back goes through one of these. */
-export const { recordEvent, notify, startLookBack } = proxyActivities<Activities>({
+export const { notify, startLookBack } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
-  // No attempt cap: a database outage delays the read model, it must never lose an event.
   retry,
 });
+export const { recordEvent } = proxyActivities<Activities>({ ...recording, retry });
 
 /** recordEvent for a person's act: an event the database refuses for good is final, and the act is undone. */
 export const { recordEvent: recordActEvent } = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
+  ...recording,
   retry: { ...retry, nonRetryableErrorTypes: [UNRECORDABLE_EVENT] },
 });
 // Holiday schedules can change later; a local activity records the result in history, so replay stays deterministic.
