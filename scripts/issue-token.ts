@@ -4,7 +4,7 @@
 // it is printed once. Audited as `operator:<os user>`; GET /api/me shows the holder that the operator issued it.
 import { parseArgs } from 'node:util';
 import { issueByOperator } from '../src/auth/issuance';
-import { operatorActor } from '../src/calendar/operator';
+import { operatorActor } from '../src/audit/actors';
 import { loadConfig } from '../src/config';
 import { openDatabase } from '../src/db/client';
 import { migrateDatabase } from '../src/db/migrate';

@@ -1,9 +1,9 @@
-import os from 'node:os';
 import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import type { Database } from '../db/client';
 import { SCHEDULE_YEARS } from '../domain/calendar';
 import { isCalendarDate } from '../domain/dates';
+import { operatorActor } from '../audit/actors';
 import { recalculateDeadlines } from './recalculate';
 import { deleteNationalSchedule, InvalidCalendarInput, saveNationalSchedule, type StoredSchedule } from './store';
 
@@ -11,17 +11,6 @@ import { deleteNationalSchedule, InvalidCalendarInput, saveNationalSchedule, typ
  * The national schedule is the operator's: whoever runs the installation, above every procuratorate, enters it with
  * `npm run calendar` (scripts/calendar.ts), never a procuratorate's account through the API.
  */
-
-/** The audit log's actor for the operator: the operating-system account that ran the command. */
-export function operatorActor(): string {
-  let user: string | undefined;
-  try {
-    user = os.userInfo().username;
-  } catch {
-    // A container user without a passwd entry: its uid still says who it was.
-  }
-  return `operator:${user || process.env.USER || `uid-${process.getuid?.() ?? 'unknown'}`}`;
-}
 
 const calendarDate = z.string().refine(isCalendarDate, 'must be a real date written YYYY-MM-DD');
 
