@@ -15,7 +15,7 @@ import {
   seesAssigned,
 } from '../access';
 import { invalidInput, parse } from '../errors';
-import { errorResponse, json, jsonBody, page } from '../schemas/common';
+import { ERRORS, errorResponse, json, jsonBody, page } from '../schemas/common';
 import {
   caseIdParam,
   caseLawsuitBody,
@@ -261,7 +261,6 @@ export const caseRoutes: RouteModule = {
   },
 
   document(registry) {
-    const invalid = json(errorResponse, 'invalid input: each bad field and why');
     const unknownCase = json(errorResponse, 'no such case');
     registry.registerPath({
       method: 'post',
@@ -271,7 +270,7 @@ export const caseRoutes: RouteModule = {
       responses: {
         201: json(caseResponse, 'created'),
         200: json(caseResponse, 'the same create repeated'),
-        400: invalid,
+        400: ERRORS[400],
         409: json(
           errorResponse,
           'the id, or the caseNumber in this procuratorate, is already used by another case (named only if the caller sees it)',
@@ -283,7 +282,7 @@ export const caseRoutes: RouteModule = {
       path: '/api/cases',
       summary: 'list cases, latest filed first',
       request: { query: listCasesQuery },
-      responses: { 200: json(page(caseSummaryResponse), 'a page'), 400: invalid },
+      responses: { 200: json(page(caseSummaryResponse), 'a page'), 400: ERRORS[400] },
     });
     registry.registerPath({
       method: 'get',
@@ -321,7 +320,7 @@ export const caseRoutes: RouteModule = {
         request: { params: caseIdParam, ...jsonBody(record.schema) },
         responses: {
           201: json(caseResponse, 'recorded: the case as it now stands'),
-          400: invalid,
+          400: ERRORS[400],
           404: unknownCase,
           ...(record.civilOnly ? { 409: json(errorResponse, 'the case is administrative: civil cases only') } : {}),
         },

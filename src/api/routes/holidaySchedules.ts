@@ -13,7 +13,7 @@ import type { CalendarProblem } from '../../domain/calendar';
 import { HttpError } from '../../httpError';
 import { forbidden, requireRole } from '../access';
 import { invalidInput, parse } from '../errors';
-import { errorResponse, json } from '../schemas/common';
+import { ERRORS, errorResponse, json } from '../schemas/common';
 import {
   holidaySchedulesResponse,
   localAdjustmentBody,
@@ -126,8 +126,8 @@ export const holidayScheduleRoutes: RouteModule = {
       },
       responses: {
         200: json(localAdjustmentResponse.extend({ recalculating }), 'stored'),
-        400: json(errorResponse, 'invalid input: each bad field and why'),
-        403: json(errorResponse, 'the role may not do this'),
+        400: ERRORS[400],
+        403: ERRORS[403],
         503: json(errorResponse, 'stored, but not every lifecycle could be told: repeat the request'),
       },
     });
@@ -147,7 +147,7 @@ export const holidayScheduleRoutes: RouteModule = {
           }),
           'removed',
         ),
-        403: json(errorResponse, 'the role may not do this'),
+        403: ERRORS[403],
         503: json(errorResponse, 'removed, but not every lifecycle could be told: repeat the request'),
       },
     });

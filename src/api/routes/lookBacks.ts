@@ -5,7 +5,7 @@ import { principal } from '../../auth/authenticate';
 import { HttpError, notFound } from '../../httpError';
 import { assignedScope, ownProcuratorate, requirePermission, seesAssigned } from '../access';
 import { parse } from '../errors';
-import { errorResponse, json, jsonBody, page } from '../schemas/common';
+import { ERRORS, errorResponse, json, jsonBody, page } from '../schemas/common';
 import { listLookBacksQuery, lookBackBody, lookBackIdParam, lookBackResponse } from '../schemas/lookBacks';
 import { lookBackView } from '../views/lookBacks';
 import type { RouteModule } from './routeModule';
@@ -79,13 +79,12 @@ export const lookBackRoutes: RouteModule = {
   },
 
   document(registry) {
-    const invalid = json(errorResponse, 'invalid input: each bad field and why');
     registry.registerPath({
       method: 'get',
       path: '/api/look-backs',
       summary: '回头看 — look-backs scheduled after closure, earliest due first',
       request: { query: listLookBacksQuery },
-      responses: { 200: json(page(lookBackResponse), 'a page'), 400: invalid },
+      responses: { 200: json(page(lookBackResponse), 'a page'), 400: ERRORS[400] },
     });
     registry.registerPath({
       method: 'post',
@@ -94,7 +93,7 @@ export const lookBackRoutes: RouteModule = {
       request: { params: lookBackIdParam, ...jsonBody(lookBackBody) },
       responses: {
         200: json(lookBackResponse, 'recorded'),
-        400: invalid,
+        400: ERRORS[400],
         404: json(errorResponse, 'no such look-back'),
         409: json(errorResponse, 'already recorded'),
       },
