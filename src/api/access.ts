@@ -1,12 +1,13 @@
 import type { Database } from '../db/client';
-import { may, permissionRefusal, ROLE_LABELS, sees, seesCaseData, type Permission } from '../domain/access';
+import { may, permissionRefusal, ROLE_LABELS, sees, seesCaseData, type Permission, type Role } from '../domain/access';
+import type { Bilingual } from '../domain/language';
 import type { Principal } from '../auth/authenticate';
 import { fieldError } from './errors';
 import { HttpError, notFound } from '../httpError';
 
 /** The rules of src/domain/access.ts as database filters and checks for the routes. */
 
-export const forbidden = (message: string) => new HttpError(403, 'forbidden', message);
+export const forbidden = (message: string | Bilingual) => new HttpError(403, 'forbidden', message);
 
 /** 403 unless the user's role allows `permission`; says which role is missing it. */
 export function requirePermission(user: Principal, permission: Permission): void {
@@ -14,15 +15,22 @@ export function requirePermission(user: Principal, permission: Permission): void
 }
 
 export function requireRole(user: Principal, roles: readonly string[], what: string): void {
-  if (!roles.includes(user.role)) throw forbidden(`${what} is for ${roles.join(' or ')}; you are ${user.role}`);
+  if (!roles.includes(user.role)) {
+    const labels = roles.map((role) => ROLE_LABELS[role as Role] ?? role).join('或');
+    throw forbidden({
+      en: `${what} is for ${roles.join(' or ')}; you are ${user.role}`,
+      zh: `此项仅限${labels}办理，您的角色是${ROLE_LABELS[user.role] ?? user.role}`,
+    });
+  }
 }
 
 /** Administrators manage users and settings; case data is for handlers, department heads and the 检察长. */
 export function requireCaseOfficer(user: Principal): void {
   if (!seesCaseData(user.role)) {
-    throw forbidden(
-      `${ROLE_LABELS[user.role] ?? user.role} accounts manage users and settings; case data is for handlers, department heads and the 检察长`,
-    );
+    throw forbidden({
+      en: `${ROLE_LABELS[user.role] ?? user.role} accounts manage users and settings; case data is for handlers, department heads and the 检察长`,
+      zh: `${ROLE_LABELS[user.role] ?? user.role}账号管理用户和设置；案件数据仅供承办检察官、部门负责人和检察长查看`,
+    });
   }
 }
 
@@ -65,7 +73,8 @@ export async function seesAssigned(
 export async function visibleRecommendation(db: Database, user: Principal, id: string) {
   requireCaseOfficer(user);
   const row = await db.recommendation.findUnique({ where: { id } });
-  if (!row || !(await seesAssigned(db, user, row))) throw notFound(`recommendation ${id}`);
+  if (!row || !(await seesAssigned(db, user, row)))
+    throw notFound({ en: `recommendation ${id}`, zh: `检察建议 ${id} ` });
   return row;
 }
 
@@ -84,7 +93,8 @@ export async function recipientsSeenBy(db: Database, user: Principal): Promise<s
 
 /** 404 for a procuratorate other than the user's own: its data does not exist for them. */
 export function ownProcuratorate(user: Principal, procuratorate: string | undefined, what = 'procuratorate'): string {
-  if (procuratorate !== undefined && procuratorate !== user.procuratorate) throw notFound(`${what} ${procuratorate}`);
+  if (procuratorate !== undefined && procuratorate !== user.procuratorate)
+    throw notFound({ en: `${what} ${procuratorate}`, zh: procuratorate });
   return user.procuratorate;
 }
 
@@ -95,15 +105,29 @@ export function ownProcuratorate(user: Principal, procuratorate: string | undefi
 export async function assignableHandler(db: Database, user: Principal, requested: string | undefined): Promise<string> {
   if (user.role === 'handler') {
     if (requested !== undefined && requested !== user.id)
-      throw forbidden('a handler takes on their own matters; a department head assigns them to others');
+      throw forbidden({
+        en: 'a handler takes on their own matters; a department head assigns them to others',
+        zh: '承办检察官只能承办自己的案件，由部门负责人指派给他人',
+      });
     return user.id;
   }
-  if (requested === undefined) throw fieldError('handler', 'name the handler (a user id)');
+  if (requested === undefined)
+    throw fieldError('handler', { en: 'name the handler (a user id)', zh: '请指定承办检察官（用户 ID）' });
   const person = await db.person.findUnique({ where: { id: requested } });
   if (!person || person.procuratorate !== user.procuratorate || !person.active)
-    throw fieldError('handler', `no active user ${requested} in ${user.procuratorate}`);
-  if (!seesCaseData(person.role)) throw fieldError('handler', `${requested} is ${person.role}, not a case officer`);
+    throw fieldError('handler', {
+      en: `no active user ${requested} in ${user.procuratorate}`,
+      zh: `${user.procuratorate}没有在职用户 ${requested}`,
+    });
+  if (!seesCaseData(person.role))
+    throw fieldError('handler', {
+      en: `${requested} is ${person.role}, not a case officer`,
+      zh: `${requested}是${ROLE_LABELS[person.role as Role] ?? person.role}，不是办案人员`,
+    });
   if (user.role === 'supervisor' && person.department !== user.department)
-    throw fieldError('handler', `${requested} is not in your department (${user.department})`);
+    throw fieldError('handler', {
+      en: `${requested} is not in your department (${user.department})`,
+      zh: `${requested}不在您的部门（${user.department}）`,
+    });
   return requested;
 }

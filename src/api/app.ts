@@ -81,7 +81,14 @@ export function createApp({
 
   for (const routes of ROUTE_MODULES.filter((m) => !m.public)) routes.register(app, dependencies);
 
-  app.use((req, _res, next) => next(new HttpError(404, 'not_found', `no route for ${req.method} ${req.path}`)));
+  app.use((req, _res, next) =>
+    next(
+      new HttpError(404, 'not_found', {
+        en: `no route for ${req.method} ${req.path}`,
+        zh: `没有此接口：${req.method} ${req.path}`,
+      }),
+    ),
+  );
   app.use(errorHandler(logger));
   return app;
 }

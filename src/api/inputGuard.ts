@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import { firstUnstorable } from '../domain/storableText';
-import { HttpError } from '../httpError';
+import { fieldError } from './errors';
 
 /** Deeper than any document of ours; bounds the work (and the stack) of everything that walks a body. */
 export const MAX_JSON_DEPTH = 32;
@@ -37,5 +37,5 @@ export function refuseDeepJson(_req: unknown, _res: unknown, body: Buffer): void
  */
 export const refuseUnstorableText: RequestHandler = (req, _res, next) => {
   const problem = firstUnstorable(req.query) ?? firstUnstorable(req.body);
-  next(problem ? new HttpError(400, 'invalid_input', `${problem.field}: ${problem.reason}`, [problem]) : undefined);
+  next(problem ? fieldError(problem.field, { en: problem.reason, zh: problem.reasonZh }) : undefined);
 };

@@ -39,11 +39,10 @@ export function writeRateLimit(perMinute: number): RequestHandler {
     },
     handler: (_req, _res, next) =>
       next(
-        new HttpError(
-          429,
-          'rate_limited',
-          `more than ${perMinute} changes a minute with this token; wait and try again`,
-        ),
+        new HttpError(429, 'rate_limited', {
+          en: `more than ${perMinute} changes a minute with this token; wait and try again`,
+          zh: `使用此凭证每分钟的更改超过${perMinute}次，请稍候再试`,
+        }),
       ),
   });
 }
@@ -55,7 +54,10 @@ export function writeRateLimit(perMinute: number): RequestHandler {
 export const refuseNulInUrl: RequestHandler = (req, _res, next) => {
   next(
     /%00/.test(req.originalUrl.split('?')[0]!)
-      ? new HttpError(400, 'invalid_input', 'NUL characters (%00) are not accepted in a path')
+      ? new HttpError(400, 'invalid_input', {
+          en: 'NUL characters (%00) are not accepted in a path',
+          zh: '路径中不接受空字符（%00）',
+        })
       : undefined,
   );
 };

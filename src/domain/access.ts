@@ -1,3 +1,4 @@
+import { bilingual, type Bilingual } from './language';
 import { codesOf, type Vocabulary } from './vocabulary';
 
 /**
@@ -70,9 +71,19 @@ export function may(role: string, permission: Permission): boolean {
   return (PERMISSIONS[role as Role] ?? []).includes(permission);
 }
 
+/** What each permission lets one do, in a Chinese sentence. */
+const PERMISSION_ZH: Record<Permission, string> = {
+  register: '登记检察建议',
+  act: '办理程序事项',
+  propose: '提请检察长审批',
+  decide: '审批提请事项',
+  reassign: '更换承办检察官',
+};
+
 /** Why a role without `permission` is refused (the API's 403 says the same). */
-export function permissionRefusal(role: string, permission: Permission): string {
-  return `${ROLE_LABELS[role as Role] ?? role} (${role}) may not ${permission} here`;
+export function permissionRefusal(role: string, permission: Permission): Bilingual {
+  const label = ROLE_LABELS[role as Role] ?? role;
+  return bilingual(`${label} (${role}) may not ${permission} here`, `${label}无权${PERMISSION_ZH[permission]}`);
 }
 
 /**

@@ -9,6 +9,7 @@ import {
   FINAL_STATUSES,
   finishedReason,
   needsApproval,
+  STILL_SETTING_UP,
   TransitionRejected,
   type ActionBodies,
   type ActionInputs,
@@ -17,6 +18,7 @@ import {
   type Proposal,
   type RecommendationState,
 } from './lifecycle';
+import type { Bilingual } from './language';
 import { CLOSE_GROUNDS, type CloseGround } from './recommendation';
 import { codesOf, type Vocabulary } from './vocabulary';
 
@@ -61,7 +63,14 @@ export type ActVerdict =
       /** On `close`: the grounds the procedure accepts now. */
       grounds?: CloseGround[];
     }
-  | { action: Act; allowed: false; refusedBy: Refusal; reason: string };
+  | {
+      action: Act;
+      allowed: false;
+      refusedBy: Refusal;
+      reason: string;
+      /** The reason in Chinese (the API answers it for Accept-Language: zh). */
+      reasonZh: string;
+    };
 
 /** Who asks: the rules read only their id and role. */
 export type Asker = Pick<Member, 'id' | 'role'>;
@@ -89,9 +98,8 @@ function verdictOn(
 ): ActVerdict {
   const permission = permissionFor(action);
   // The API checks the role before it asks the lifecycle: a role without the permission is refused either way.
-  if (!may(user.role, permission))
-    return { action, allowed: false, refusedBy: 'role', reason: permissionRefusal(user.role, permission) };
-  if (!state) return procedureRefuses(action, 'the recommendation is still being set up; try again in a moment');
+  if (!may(user.role, permission)) return refused(action, 'role', permissionRefusal(user.role, permission));
+  if (!state) return procedureRefuses(action, STILL_SETTING_UP);
   // Refused before the lifecycle is asked (LifecycleService), whatever the act: in the same words.
   if (FINAL_STATUSES.has(state.status)) return procedureRefuses(action, finishedReason(state.status));
 
@@ -177,19 +185,22 @@ function sampleInput(action: ActionName, today: CalendarDate): ActionBodies[Acti
 }
 
 /** The procedure's reason for refusing, or null when it allows the act. */
-function procedureRefusal(check: () => void): string | null {
+function procedureRefusal(check: () => void): Bilingual | null {
   try {
     check();
     return null;
   } catch (error) {
-    if (error instanceof TransitionRejected) return error.message;
+    if (error instanceof TransitionRejected) return error.reason;
     throw error;
   }
 }
 
-const procedureRefuses = (action: Act, reason: string): ActVerdict => ({
+const refused = (action: Act, refusedBy: Refusal, reason: Bilingual): ActVerdict => ({
   action,
   allowed: false,
-  refusedBy: 'procedure',
-  reason,
+  refusedBy,
+  reason: reason.en,
+  reasonZh: reason.zh,
 });
+
+const procedureRefuses = (action: Act, reason: Bilingual): ActVerdict => refused(action, 'procedure', reason);

@@ -1,15 +1,18 @@
 import type { CalendarDate } from './dates';
 import type { Deadline, DeadlineInput, DeadlineKind, Deadlines } from './deadlines';
-import type {
-  CheckInput,
-  CloseGround,
-  CloseInput,
-  LawsuitInput,
-  ReasonInput,
-  RecommendationDetails,
-  ReplyInput,
-  ResumeInput,
-  SuperiorFilingInput,
+import { bilingual, chineseDate, type Bilingual } from './language';
+import {
+  CHECK_RESULT_LABELS,
+  CLOSE_GROUND_LABELS,
+  type CheckInput,
+  type CloseGround,
+  type CloseInput,
+  type LawsuitInput,
+  type ReasonInput,
+  type RecommendationDetails,
+  type ReplyInput,
+  type ResumeInput,
+  type SuperiorFilingInput,
 } from './recommendation';
 import { codesOf, type Vocabulary } from './vocabulary';
 
@@ -205,17 +208,54 @@ export interface LifecycleRules {
 /** Practice (SPP typical cases 2022): look back some months after closure to catch relapse. */
 export const DEFAULT_LOOK_BACK_MONTHS = 6;
 
-/** Thrown by a check when the procedure does not allow the action; the message says why. */
+/** Thrown by a check when the procedure does not allow the action; the message says why, `zh` says it in Chinese. */
 export class TransitionRejected extends Error {
   override name = 'TransitionRejected';
+  readonly zh: string;
+
+  constructor(reason: Bilingual) {
+    super(reason.en);
+    this.zh = reason.zh;
+  }
+
+  get reason(): Bilingual {
+    return { en: this.message, zh: this.zh };
+  }
 }
 
 /** Why nothing more can be done on a recommendation that has ended (the API says so before asking the workflow). */
-export const finishedReason = (status: Status): string =>
-  `the recommendation is ${status} (${STATUS_LABELS[status]}); no further action is possible`;
+export const finishedReason = (status: Status): Bilingual =>
+  bilingual(
+    `the recommendation is ${status} (${STATUS_LABELS[status]}); no further action is possible`,
+    `本件检察建议${statusZh(status)}，不能再办理任何事项`,
+  );
 
-const reject = (reason: string): never => {
-  throw new TransitionRejected(reason);
+/** Why no act is taken before the lifecycle has computed its deadlines and recorded its first event. */
+export const STILL_SETTING_UP = bilingual(
+  'the recommendation is still being set up; try again in a moment',
+  '检察建议仍在创建中，请稍后再试',
+);
+
+/** Each act's name in a Chinese sentence, quoted as the console's buttons name it. */
+export const quotedAct = (action: ActionName): string => `“${ACTION_LABELS[action] ?? action}”`;
+
+/** Why an act needing the 检察长 is not taken directly, in a lifecycle started since approvals exist. */
+export const takesEffectOnApproval = (action: ActionName): Bilingual =>
+  bilingual(
+    `${ACTION_LABELS[action]} takes effect only on the 检察长's approval: propose it`,
+    `${quotedAct(action)}须经检察长批准方能生效，请提请审批`,
+  );
+
+/** Why an act that needs nobody's approval is not proposed. */
+export const needsNoApproval = (action: ActionName): Bilingual =>
+  bilingual(`${action} needs no approval; record it directly`, `${quotedAct(action)}无须审批，请直接办理`);
+
+/** 处于“跟进调查”状态 */
+const statusZh = (status: Status): string => `处于“${STATUS_LABELS[status] ?? status}”状态`;
+
+/** Each refusal says why in English and in Chinese, side by side. */
+const reject = (en: string, zh: string): never => {
+  throw new TransitionRejected({ en, zh });
 };
 
 /** A proposal is accepted when nothing else awaits a decision and the act itself is allowed now. */
@@ -229,6 +269,7 @@ export function assertProposable(
   if (pending)
     reject(
       `${ACTION_LABELS[pending.action]} proposed by ${pending.proposedBy} awaits the 检察长's decision; decide it first`,
+      `${pending.proposedBy}提请的${quotedAct(pending.action)}正等待检察长审批，须先对其作出决定`,
     );
   assertAllowed(state, proposal.action, proposal.input as ActionInputs[ApprovalAction], today, rules);
 }
@@ -241,17 +282,22 @@ export function assertDecidable(
   rules: LifecycleRules,
 ): void {
   const pending = state.pendingApproval;
-  if (!pending) return reject('nothing awaits approval on this recommendation');
-  if (decision.actor === pending.proposedBy) reject('the proposer cannot decide their own proposal');
-  if (!decision.approve && decision.reason.trim() === '') reject('a rejection needs a reason');
+  if (!pending) return reject('nothing awaits approval on this recommendation', '本件检察建议没有待审批的事项');
+  if (decision.actor === pending.proposedBy)
+    reject('the proposer cannot decide their own proposal', '提请人不能审批自己提请的事项');
+  if (!decision.approve && decision.reason.trim() === '') reject('a rejection needs a reason', '不批准须说明理由');
   if (decision.approve)
     assertAllowed(state, pending.action, pending.input as ActionInputs[ApprovalAction], today, rules);
 }
 
 export function assertReassignable(state: RecommendationState, input: ReassignInput): void {
   if (FINAL_STATUSES.has(state.status))
-    reject(`the recommendation is ${state.status} (${STATUS_LABELS[state.status]}); it cannot be reassigned`);
-  if (input.handler === state.details.handler) reject(`${input.handler} already handles this recommendation`);
+    reject(
+      `the recommendation is ${state.status} (${STATUS_LABELS[state.status]}); it cannot be reassigned`,
+      `本件检察建议${statusZh(state.status)}，不能更换承办检察官`,
+    );
+  if (input.handler === state.details.handler)
+    reject(`${input.handler} already handles this recommendation`, `${input.handler}已是本件检察建议的承办检察官`);
 }
 
 const OPEN_BEFORE_DECISION: ReadonlySet<Status> = new Set(['awaiting_reply', 'overdue', 'follow_up']);
@@ -328,93 +374,150 @@ export function assertAllowed<A extends ActionName>(
   rules: LifecycleRules,
 ): void {
   const { status } = state;
-  if (FINAL_STATUSES.has(status)) reject(finishedReason(status));
-  const notBeforeService = (date: CalendarDate, field: string) => {
-    if (date < state.details.servedAt)
-      reject(`${field} ${date} is before the recommendation was served (${state.details.servedAt})`);
-    if (date > today) reject(`${field} ${date} is in the future (today is ${today})`);
+  if (FINAL_STATUSES.has(status)) {
+    const { en, zh } = finishedReason(status);
+    reject(en, zh);
+  }
+  /** `fieldZh`: the date's name in Chinese (收到回复的日期…). */
+  const notBeforeService = (date: CalendarDate, field: string, fieldZh: string) => {
+    const { servedAt } = state.details;
+    if (date < servedAt)
+      reject(
+        `${field} ${date} is before the recommendation was served (${servedAt})`,
+        `${fieldZh}（${chineseDate(date)}）早于检察建议送达之日（${chineseDate(servedAt)}）`,
+      );
+    if (date > today)
+      reject(
+        `${field} ${date} is in the future (today is ${today})`,
+        `${fieldZh}（${chineseDate(date)}）晚于今天（${chineseDate(today)}）`,
+      );
   };
 
   switch (action) {
     case 'recordSuperiorFiling': {
       if (state.superiorFiling)
-        reject(`the filing with the higher procuratorate was already recorded on ${state.superiorFiling.filedAt}`);
-      notBeforeService((input as SuperiorFilingInput).filedAt, 'filedAt');
+        reject(
+          `the filing with the higher procuratorate was already recorded on ${state.superiorFiling.filedAt}`,
+          `已于${chineseDate(state.superiorFiling.filedAt)}记录报上一级院备案`,
+        );
+      notBeforeService((input as SuperiorFilingInput).filedAt, 'filedAt', '备案日期');
       return;
     }
     case 'recordReply': {
-      if (state.reply) reject(`a reply was already recorded (received ${state.reply.receivedAt})`);
-      if (status !== 'awaiting_reply' && status !== 'overdue') reject(`a reply cannot be recorded while ${status}`);
-      notBeforeService((input as ReplyInput).receivedAt, 'receivedAt');
+      if (state.reply)
+        reject(
+          `a reply was already recorded (received ${state.reply.receivedAt})`,
+          `已记录书面回复（${chineseDate(state.reply.receivedAt)}收到），不能重复记录`,
+        );
+      if (status !== 'awaiting_reply' && status !== 'overdue')
+        reject(`a reply cannot be recorded while ${status}`, `检察建议${statusZh(status)}，不能记录书面回复`);
+      notBeforeService((input as ReplyInput).receivedAt, 'receivedAt', '收到回复的日期');
       return;
     }
     case 'recordCheck': {
       if (!OPEN_BEFORE_DECISION.has(status) && status !== 'escalated')
-        reject(`a follow-up check cannot be recorded while ${status}`);
-      notBeforeService((input as CheckInput).checkedAt, 'checkedAt');
+        reject(`a follow-up check cannot be recorded while ${status}`, `检察建议${statusZh(status)}，不能记录跟进调查`);
+      notBeforeService((input as CheckInput).checkedAt, 'checkedAt', '跟进调查日期');
       return;
     }
     case 'close': {
       const { ground } = input as CloseInput;
       if (!OPEN_BEFORE_DECISION.has(status))
-        reject(`the case cannot be closed while ${status}${status === 'suspended' ? '; resume it first' : ''}`);
+        reject(
+          `the case cannot be closed while ${status}${status === 'suspended' ? '; resume it first' : ''}`,
+          `检察建议${statusZh(status)}，不能终结案件${status === 'suspended' ? '，请先恢复审查' : ''}`,
+        );
       if (ground === 'no_violation') return;
       const latest = state.checks.at(-1);
-      if (!latest) reject(`closing on the ground "${ground}" needs a follow-up investigation (跟进调查) first ([R]77)`);
+      if (!latest)
+        reject(
+          `closing on the ground "${ground}" needs a follow-up investigation (跟进调查) first ([R]77)`,
+          `以“${CLOSE_GROUND_LABELS[ground]}”为由终结案件，须先进行跟进调查（[R]77）`,
+        );
       if (latest!.harmContinues)
         reject(
           'the latest follow-up check found the harm continuing; the procedure requires a lawsuit, not closure ([R]81)',
+          '最近一次跟进调查发现损害仍在持续，依程序应当提起诉讼，不能终结案件（[R]81）',
         );
       if (ground === 'rectified' && latest!.result !== 'rectified')
-        reject(`the latest follow-up check found the problem ${latest!.result}, not rectified`);
+        reject(
+          `the latest follow-up check found the problem ${latest!.result}, not rectified`,
+          `最近一次跟进调查认定“${CHECK_RESULT_LABELS[latest!.result]}”，并非已整改`,
+        );
       return;
     }
     case 'escalate': {
       if (status === 'awaiting_reply')
         reject(
           `the agency's reply period runs until ${deadlineOf(state, 'reply').dueDate}; a lawsuit cannot be decided before it ends`,
+          `行政机关的回复期限至${chineseDate(deadlineOf(state, 'reply').dueDate)}届满，届满前不能决定起诉`,
         );
-      if (status !== 'overdue' && status !== 'follow_up') reject(`escalation is not possible while ${status}`);
+      if (status !== 'overdue' && status !== 'follow_up')
+        reject(`escalation is not possible while ${status}`, `检察建议${statusZh(status)}，不能决定起诉`);
       const latest = state.checks.at(-1);
       if (!latest)
         reject(
           'deciding to sue needs a follow-up investigation (跟进调查) showing the duty still unperformed ([R]77, 81)',
+          '决定起诉须先进行跟进调查，查明行政机关仍未依法履行职责（[R]77、81）',
         );
       if (latest!.result === 'rectified' && !latest!.harmContinues)
-        reject('the latest follow-up check found the problem rectified; close the case instead');
+        reject(
+          'the latest follow-up check found the problem rectified; close the case instead',
+          '最近一次跟进调查认定问题已整改，应当终结案件',
+        );
       return;
     }
     case 'fileLawsuit': {
-      if (status !== 'escalated') reject(`a lawsuit can only be filed after the decision to sue (status is ${status})`);
+      if (status !== 'escalated')
+        reject(
+          `a lawsuit can only be filed after the decision to sue (status is ${status})`,
+          `须先决定起诉，才能提起诉讼（检察建议${statusZh(status)}）`,
+        );
       const { filedAt } = input as LawsuitInput;
       if (state.escalation && filedAt < state.escalation.on)
-        reject(`filedAt ${filedAt} is before the decision to sue (${state.escalation.on})`);
-      notBeforeService(filedAt, 'filedAt');
+        reject(
+          `filedAt ${filedAt} is before the decision to sue (${state.escalation.on})`,
+          `起诉日期（${chineseDate(filedAt)}）早于决定起诉之日（${chineseDate(state.escalation.on)}）`,
+        );
+      notBeforeService(filedAt, 'filedAt', '起诉日期');
       return;
     }
     case 'suspend': {
       if (status !== 'follow_up')
-        reject(`review can only be suspended during follow-up, after the agency replied (status is ${status}) ([R]78)`);
+        reject(
+          `review can only be suspended during follow-up, after the agency replied (status is ${status}) ([R]78)`,
+          `只有在行政机关回复后的跟进调查阶段才能中止审查（检察建议${statusZh(status)}）（[R]78）`,
+        );
       return;
     }
     case 'resume': {
-      if (status !== 'suspended') reject(`only a suspended review can be resumed (status is ${status})`);
+      if (status !== 'suspended')
+        reject(
+          `only a suspended review can be resumed (status is ${status})`,
+          `只有已中止的审查才能恢复审查（检察建议${statusZh(status)}）`,
+        );
       return;
     }
     case 'extendReview': {
       if (!OPEN_BEFORE_DECISION.has(status) && status !== 'suspended')
-        reject(`the review period cannot be extended while ${status}`);
+        reject(`the review period cannot be extended while ${status}`, `检察建议${statusZh(status)}，不能延长审查期限`);
       if (state.reviewExtensions >= rules.maxReviewExtensions) {
         reject(
           `the review period was already extended ${state.reviewExtensions} time(s); a further extension needs the higher procuratorate ([R]48)`,
+          `审查期限已延长${state.reviewExtensions}次，再次延长须报上一级人民检察院批准（[R]48）`,
         );
       }
       const review = deadlineOf(state, 'review');
-      if (today > review.dueDate) reject(`the review period already expired on ${review.dueDate}`);
+      if (today > review.dueDate)
+        reject(
+          `the review period already expired on ${review.dueDate}`,
+          `审查期限已于${chineseDate(review.dueDate)}届满，不能延长`,
+        );
       return;
     }
     case 'withdraw': {
-      if (status === 'escalated') reject('the decision to sue has been taken; it cannot be withdrawn here');
+      if (status === 'escalated')
+        reject('the decision to sue has been taken; it cannot be withdrawn here', '已决定起诉，不能在此撤回检察建议');
       return;
     }
   }

@@ -75,29 +75,27 @@ export class LifecycleService {
     if (existing) {
       if (!(await sees(existing))) {
         throw existing.id === requestedId
-          ? unavailable(`id ${requestedId}`)
-          : new HttpError(
-              409,
-              'conflict',
-              `documentNumber ${details.documentNumber} is already used in ${details.procuratorate}`,
-            );
+          ? unavailable({ en: `id ${requestedId}`, zh: `ID ${requestedId} ` })
+          : new HttpError(409, 'conflict', {
+              en: `documentNumber ${details.documentNumber} is already used in ${details.procuratorate}`,
+              zh: `文号${details.documentNumber}在${details.procuratorate}已被使用`,
+            });
       }
       if (existing.requestHash !== requestHash) {
-        const clash = existing.id === requestedId ? `id ${existing.id}` : `documentNumber ${details.documentNumber}`;
-        throw new HttpError(
-          409,
-          'conflict',
-          `${clash} is already used by recommendation ${existing.id} with different particulars`,
-        );
+        const byId = existing.id === requestedId;
+        const clash = byId ? `id ${existing.id}` : `documentNumber ${details.documentNumber}`;
+        throw new HttpError(409, 'conflict', {
+          en: `${clash} is already used by recommendation ${existing.id} with different particulars`,
+          zh: `${byId ? `ID ${existing.id} ` : `文号${details.documentNumber}`}已被内容不同的检察建议 ${existing.id} 使用`,
+        });
       }
       // The same 文号 under another client-chosen id is not a repeat of this create: answering with the
       // other recommendation would hand the client an id it never chose (and a 404 on the one it did).
       if (requestedId !== undefined && existing.id !== requestedId) {
-        throw new HttpError(
-          409,
-          'conflict',
-          `documentNumber ${details.documentNumber} is already used by recommendation ${existing.id}`,
-        );
+        throw new HttpError(409, 'conflict', {
+          en: `documentNumber ${details.documentNumber} is already used by recommendation ${existing.id}`,
+          zh: `文号${details.documentNumber}已被检察建议 ${existing.id} 使用`,
+        });
       }
       if (existing.sequence === 0) await this.startLifecycle(existing.id, details, actor);
       return { id: existing.id, created: false };
@@ -151,7 +149,7 @@ export class LifecycleService {
     arg: Arg,
   ): Promise<void> {
     const row = await this.db.recommendation.findUnique({ where: { id }, select: { status: true, workflowId: true } });
-    if (!row) throw notFound(`recommendation ${id}`);
+    if (!row) throw notFound({ en: `recommendation ${id}`, zh: `检察建议 ${id} ` });
     const status = row.status as Status;
     if (FINAL_STATUSES.has(status)) {
       throw new HttpError(409, 'transition_rejected', finishedReason(status));

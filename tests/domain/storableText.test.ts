@@ -22,6 +22,7 @@ describe('storable text', () => {
     expect(firstUnstorable({ a: 'ok', measures: ['ok', 'x\ud800'] })).toEqual({
       field: 'measures.1',
       reason: unstorableTextReason('\ud800'),
+      reasonZh: '含有数据库无法存储的孤立代理码元（UTF-16 surrogate，不是字符）',
     });
     expect(firstUnstorable({ nested: { ['k\u0000']: 1 } })?.field).toBe('nested');
     expect(firstUnstorable(JSON.parse('{"x": {"__proto__": {"role": "admin"}}}'))?.field).toBe('x.__proto__');

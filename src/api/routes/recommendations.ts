@@ -16,6 +16,7 @@ import {
   visibleRecommendation,
 } from '../access';
 import { parse } from '../errors';
+import { languageOf } from '../language';
 import { ERRORS, json, jsonBody, page } from '../schemas/common';
 import {
   checkBody,
@@ -77,12 +78,13 @@ export const recommendationRoutes: RouteModule = {
     const verdicts = (row: Recommendation, user: Principal) =>
       allowedActions(row.state as RecommendationState | null, user, shanghaiDate(Date.now()), lifecycle.rules);
 
-    async function detail(id: string, user: Principal) {
+    /** The recommendation for `user`, its refusal reasons in the language the request asks for. */
+    async function detail(id: string, user: Principal, req: Request) {
       const row = await db.recommendation.findUniqueOrThrow({
         where: { id },
         include: { events: { orderBy: { sequence: 'asc' } } },
       });
-      return recommendationView(row, verdicts(row, user), row.events);
+      return recommendationView(row, verdicts(row, user), languageOf(req), row.events);
     }
 
     app.post('/api/recommendations', async (req, res) => {
@@ -90,7 +92,10 @@ export const recommendationRoutes: RouteModule = {
       requirePermission(user, 'register');
       const { id: requestedId, procuratorate, handler, ...particulars } = parse(createRecommendationBody, req.body);
       if (procuratorate !== undefined && procuratorate !== user.procuratorate) {
-        throw forbidden(`you register recommendations of ${user.procuratorate} only`);
+        throw forbidden({
+          en: `you register recommendations of ${user.procuratorate} only`,
+          zh: `您只能登记${user.procuratorate}的检察建议`,
+        });
       }
       const details = {
         ...particulars,
@@ -100,7 +105,7 @@ export const recommendationRoutes: RouteModule = {
       const { id, created } = await lifecycle.create(requestedId, details, user.id, (existing) =>
         seesAssigned(db, user, existing),
       );
-      res.status(created ? 201 : 200).json(await detail(id, user));
+      res.status(created ? 201 : 200).json(await detail(id, user, req));
     });
 
     app.get('/api/recommendations', async (req, res) => {
@@ -124,13 +129,19 @@ export const recommendationRoutes: RouteModule = {
         db.recommendation.findMany({ where, orderBy: listOrder(sort), skip: offset, take: limit }),
         db.recommendation.count({ where }),
       ]);
-      res.json({ items: items.map((row) => recommendationView(row, verdicts(row, user))), total, limit, offset });
+      const language = languageOf(req);
+      res.json({
+        items: items.map((row) => recommendationView(row, verdicts(row, user), language)),
+        total,
+        limit,
+        offset,
+      });
     });
 
     app.get('/api/recommendations/:id', async (req: Request<{ id: string }>, res) => {
       const user = principal(res);
       await visibleRecommendation(db, user, req.params.id);
-      res.json(await detail(req.params.id, user));
+      res.json(await detail(req.params.id, user, req));
     });
 
     // Acts needing approval become proposals (202: awaiting the 检察长); the others take effect at once.
@@ -143,7 +154,7 @@ export const recommendationRoutes: RouteModule = {
         const input = parse(route.body, req.body ?? {}) as object;
         if (proposal) await lifecycle.propose(req.params.id, { action: route.action, input, actor: user.id } as never);
         else await lifecycle.act(req.params.id, route.action, { ...input, actor: user.id } as never);
-        res.status(proposal ? 202 : 200).json(await detail(req.params.id, user));
+        res.status(proposal ? 202 : 200).json(await detail(req.params.id, user, req));
       });
     }
 
@@ -153,7 +164,7 @@ export const recommendationRoutes: RouteModule = {
       requirePermission(user, 'decide');
       const { decision, reason } = parse(decisionBody, req.body ?? {});
       await lifecycle.decide(req.params.id, { approve: decision === 'approve', reason, actor: user.id });
-      res.json(await detail(req.params.id, user));
+      res.json(await detail(req.params.id, user, req));
     });
 
     app.post('/api/recommendations/:id/reassign', async (req: Request<{ id: string }>, res) => {
@@ -166,7 +177,7 @@ export const recommendationRoutes: RouteModule = {
         reason,
         actor: user.id,
       });
-      res.json(await detail(req.params.id, user));
+      res.json(await detail(req.params.id, user, req));
     });
   },
 

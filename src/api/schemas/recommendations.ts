@@ -16,7 +16,8 @@ import {
   type ResumeInput,
   type SuperiorFilingInput,
 } from '../../domain/recommendation';
-import { calendarDate, clientChosenId, pageQuery, queryFlag, statutoryDomain, text } from './common';
+import { schemaMessage, schemaText } from '../language';
+import { atMost, calendarDate, clientChosenId, notEmpty, pageQuery, queryFlag, statutoryDomain, text } from './common';
 
 /** Recommendations: registering one, each act on it, the approval decision, reassignment, and how one is shown. */
 
@@ -43,14 +44,25 @@ export function checkServedDates(
     ctx.addIssue({
       code: 'custom',
       path: ['servedAt'],
-      message: 'cannot be in the future: register a recommendation once it is served',
+      message: schemaText(
+        'cannot be in the future: register a recommendation once it is served',
+        '不能是将来的日期：检察建议送达后再登记',
+      ),
     });
   }
   if (body.issuedAt !== undefined && isCalendarDate(body.issuedAt) && body.servedAt < body.issuedAt) {
-    ctx.addIssue({ code: 'custom', path: ['servedAt'], message: 'cannot be before issuedAt' });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['servedAt'],
+      message: schemaText('cannot be before issuedAt', '送达日期不能早于作出日期'),
+    });
   }
   if (body.replyDueAt && isCalendarDate(body.replyDueAt) && body.replyDueAt <= body.servedAt) {
-    ctx.addIssue({ code: 'custom', path: ['replyDueAt'], message: 'must be after servedAt' });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['replyDueAt'],
+      message: schemaText('must be after servedAt', '回复期限须晚于送达日期'),
+    });
   }
 }
 
@@ -70,7 +82,10 @@ export const createRecommendationBody = z
       example: 'zhang',
     }),
     title: text(300).openapi({ description: '检察建议标题' }),
-    measures: z.array(text(2000)).min(1, 'list at least one recommended measure').openapi({ description: '建议措施' }),
+    measures: z
+      .array(text(2000))
+      .min(1, schemaMessage('list at least one recommended measure', '请至少列出一项建议措施'))
+      .openapi({ description: '建议措施' }),
     issuedAt: servedDates.issuedAt,
     servedAt: servedDates.servedAt,
     urgent: servedDates.urgent,
@@ -111,16 +126,11 @@ export const superiorFilingBody = z
 export const decisionBody = z
   .strictObject({
     decision: z.enum(VERDICTS).openapi({ description: '批准 approve, or 不批准 reject' }),
-    reason: z
-      .string()
-      .trim()
-      .max(5000, 'at most 5000 characters')
-      .default('')
-      .openapi({ description: 'required to reject' }),
+    reason: z.string().trim().max(5000, atMost(5000)).default('').openapi({ description: 'required to reject' }),
   })
   .refine((body) => body.decision === 'approve' || body.reason !== '', {
     path: ['reason'],
-    message: 'a rejection needs a reason',
+    ...schemaMessage('a rejection needs a reason', '不批准须说明理由'),
   })
   .openapi('ApprovalDecision') satisfies z.ZodType<VerdictInput>;
 export const reassignBody = z
@@ -134,7 +144,7 @@ const SORTS = [...RECOMMENDATION_SORT_KEYS, ...RECOMMENDATION_SORT_KEYS.map((key
 
 export const listRecommendationsQuery = z
   .strictObject({
-    q: z.string().trim().min(1, 'must not be empty').max(200, 'at most 200 characters').optional().openapi({
+    q: z.string().trim().min(1, notEmpty()).max(200, atMost(200)).optional().openapi({
       description: '文号, title or agency containing this text (letters in either case)',
       example: '生态环境',
     }),
@@ -162,7 +172,7 @@ export const listRecommendationsQuery = z
   .refine(
     ({ dueAfter, dueBefore }) =>
       !dueAfter || !dueBefore || !isCalendarDate(dueAfter) || !isCalendarDate(dueBefore) || dueAfter <= dueBefore,
-    { path: ['dueAfter'], message: 'must not be after dueBefore' },
+    { path: ['dueAfter'], ...schemaMessage('must not be after dueBefore', '不能晚于 dueBefore') },
   )
   .openapi('ListRecommendationsQuery');
 

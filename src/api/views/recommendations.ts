@@ -10,16 +10,19 @@ import {
   type Status,
 } from '../../domain/lifecycle';
 import type { CloseGround } from '../../domain/recommendation';
+import type { Language } from '../../domain/language';
 import { domainLabel } from '../../domain/statutoryDomains';
 import type { RecommendationResponse } from '../schemas/recommendations';
 
 /**
  * A recommendation as the API shows it to one user: its particulars, where it stands, its deadlines, what the user
- * may do on it now (`verdicts`: allowedActions of src/domain/allowedActions.ts), and its history.
+ * may do on it now (`verdicts`: allowedActions of src/domain/allowedActions.ts, their reasons in `language`), and
+ * its history.
  */
 export function recommendationView(
   row: Recommendation,
   verdicts: readonly ActVerdict[],
+  language: Language,
   events?: RecommendationEvent[],
 ): RecommendationResponse {
   const state = row.state as RecommendationState | null;
@@ -72,11 +75,21 @@ export function recommendationView(
           proposedAt: state.pendingApproval.proposedAt,
         }
       : null,
-    allowedActions: verdicts.map(({ action, ...verdict }) => ({ action, label: ACT_LABELS[action], ...verdict })),
+    allowedActions: verdicts.map((verdict) => verdictView(verdict, language)),
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
     ...(events ? { events: events.map(eventView) } : {}),
   };
+}
+
+/** An act allowed, or refused with its reason in `language` (the English reason keeps its field). */
+export function verdictView(verdict: ActVerdict, language: Language) {
+  if (verdict.allowed) {
+    const { action, ...allowed } = verdict;
+    return { action, label: ACT_LABELS[action], ...allowed };
+  }
+  const { action, reasonZh, reason, ...refusal } = verdict;
+  return { action, label: ACT_LABELS[action], ...refusal, reason: language === 'zh' ? reasonZh : reason };
 }
 
 /** A deadline as the period rules computed it. */

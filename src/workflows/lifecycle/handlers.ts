@@ -1,7 +1,7 @@
 import type { UpdateDefinition } from '@temporalio/common';
-import { condition, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, condition, setHandler } from '@temporalio/workflow';
+import { TRANSITION_REJECTED, UNSTORABLE_INPUT, type ReasonInChinese } from '../../contracts/failures';
 import {
-  ACTION_LABELS,
   APPROVAL_REMINDER_EVERY_DAYS,
   assertAllowed,
   assertDecidable,
@@ -9,6 +9,8 @@ import {
   assertReassignable,
   isOpen,
   needsApproval,
+  needsNoApproval,
+  takesEffectOnApproval,
   TransitionRejected,
   type ActionInputs,
   type ActionName,
@@ -16,7 +18,7 @@ import {
   type Proposal,
   type RecommendationState,
 } from '../../domain/lifecycle';
-import { assertStorable } from '../../domain/storableText';
+import { assertStorable, UnstorableInput } from '../../domain/storableText';
 import {
   actionUpdates,
   decideUpdate,
@@ -60,16 +62,14 @@ function handleActs(lifecycle: RecommendationLifecycle, acts: Acts): void {
         return state;
       },
       {
-        validator: (update) => {
-          lifecycle.assertReady();
-          assertStorable(update);
-          if (lifecycle.approvalsRequired && needsApproval(action)) {
-            throw new TransitionRejected(
-              `${ACTION_LABELS[action]} takes effect only on the 检察长's approval: propose it`,
-            );
-          }
-          assertAllowed(state, action, update, lifecycle.today(), rules);
-        },
+        validator: (update) =>
+          refusing(() => {
+            lifecycle.assertReady();
+            assertStorable(update);
+            if (lifecycle.approvalsRequired && needsApproval(action))
+              throw new TransitionRejected(takesEffectOnApproval(action));
+            assertAllowed(state, action, update, lifecycle.today(), rules);
+          }),
       },
     );
   }
@@ -90,13 +90,13 @@ function handleApprovals(lifecycle: RecommendationLifecycle, acts: Acts): void {
       return state;
     },
     {
-      validator: ({ actor: _proposer, ...proposal }) => {
-        lifecycle.assertReady();
-        assertStorable(proposal);
-        if (!needsApproval(proposal.action))
-          throw new TransitionRejected(`${proposal.action} needs no approval; record it directly`);
-        assertProposable(state, proposal as Proposal, lifecycle.today(), rules);
-      },
+      validator: ({ actor: _proposer, ...proposal }) =>
+        refusing(() => {
+          lifecycle.assertReady();
+          assertStorable(proposal);
+          if (!needsApproval(proposal.action)) throw new TransitionRejected(needsNoApproval(proposal.action));
+          assertProposable(state, proposal as Proposal, lifecycle.today(), rules);
+        }),
     },
   );
   setHandler(
@@ -126,11 +126,12 @@ function handleApprovals(lifecycle: RecommendationLifecycle, acts: Acts): void {
       return state;
     },
     {
-      validator: (decision) => {
-        lifecycle.assertReady();
-        assertStorable(decision);
-        assertDecidable(state, decision, lifecycle.today(), rules);
-      },
+      validator: (decision) =>
+        refusing(() => {
+          lifecycle.assertReady();
+          assertStorable(decision);
+          assertDecidable(state, decision, lifecycle.today(), rules);
+        }),
     },
   );
 }
@@ -146,14 +147,32 @@ function handleReassignment(lifecycle: RecommendationLifecycle): void {
       return state;
     },
     {
-      validator: (update) => {
-        lifecycle.assertReady();
-        assertStorable(update);
-        assertReassignable(state, update);
-      },
+      validator: (update) =>
+        refusing(() => {
+          lifecycle.assertReady();
+          assertStorable(update);
+          assertReassignable(state, update);
+        }),
     },
   );
 }
+
+/**
+ * Runs a validator's checks so that their refusals reach the API in both languages: the Chinese reason rides as the failure's first
+ * detail (ReasonInChinese). A validator emits no commands, so this changes nothing a history replays.
+ */
+function refusing(validate: () => void): void {
+  try {
+    validate();
+  } catch (error) {
+    if (error instanceof TransitionRejected) throw refusal(TRANSITION_REJECTED, error.message, error.zh);
+    if (error instanceof UnstorableInput) throw refusal(UNSTORABLE_INPUT, error.message, error.reasonZh);
+    throw error;
+  }
+}
+
+const refusal = (type: string, message: string, zh: string) =>
+  ApplicationFailure.create({ type, message, details: [{ zh } satisfies ReasonInChinese] });
 
 /** Signals, not procedural acts: none of them records anything before the lifecycle is ready. */
 function handleSignals(lifecycle: RecommendationLifecycle): void {

@@ -10,6 +10,8 @@ import {
   FINAL_STATUSES,
   meetDeadline,
   newRecommendationState,
+  STILL_SETTING_UP,
+  TransitionRejected,
   type LifecycleRules,
   type RecommendationState,
 } from '../../domain/lifecycle';
@@ -66,7 +68,7 @@ export class RecommendationLifecycle {
 
   /** Refuses any act until the lifecycle is set up. */
   assertReady(): void {
-    if (!this.ready) throw new Error('the recommendation is still being set up; try again in a moment');
+    if (!this.ready) throw new TransitionRejected(STILL_SETTING_UP);
   }
 
   /** Numbers and records an event of the lifecycle's own (or the setup): retried until it is recorded. */
