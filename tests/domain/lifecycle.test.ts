@@ -14,11 +14,15 @@ import {
   deadlineInputOf,
   deadlineOf,
   FINAL_STATUSES,
+  finishedReason,
   isOpen,
   meetDeadline,
   needsApproval,
+  needsNoApproval,
   newRecommendationState,
   STATUSES,
+  STILL_SETTING_UP,
+  takesEffectOnApproval,
   TransitionRejected,
   type ActionBodies,
   type ActionInputs,
@@ -792,5 +796,101 @@ describe('deadline bookkeeping', () => {
     const { state } = inStatus[status]().rec;
     expect(state.deadlines.map((d) => [d.kind, d.cancelled])).toEqual(cancelled);
     expect(state.deadlines.some(isOpen)).toBe(false);
+  });
+});
+
+describe('every refusal says why in Chinese too', () => {
+  /** The refusal an attempt met, or null; anything but TransitionRejected is a failure. */
+  function refusalOf(attempt: () => void): TransitionRejected | null {
+    try {
+      attempt();
+      return null;
+    } catch (error) {
+      if (!(error instanceof TransitionRejected)) throw error;
+      return error;
+    }
+  }
+
+  /** Where in src/domain/lifecycle.ts a refusal was raised: the line that called reject (the frame below it). */
+  const LIFECYCLE_FRAME = /src\/domain\/lifecycle\.ts:(\d+):\d+/g;
+  const callSiteOf = (refusal: TransitionRejected): number | undefined =>
+    [...(refusal.stack ?? '').matchAll(LIFECYCLE_FRAME)].map((m) => Number(m[1]))[1];
+
+  /** Each refusal the procedure reaches: every act in every status, each rule row, the approvals, reassignment. */
+  function everyRefusal(): TransitionRejected[] {
+    const tried: (TransitionRejected | null)[] = [];
+    for (const status of STATUSES)
+      for (const action of Object.keys(ordinary) as ActionName[]) {
+        const { rec, today } = inStatus[status]();
+        const input = { ...ordinary[action](today), actor: ACTOR } as ActionInputs[typeof action];
+        tried.push(refusalOf(() => assertAllowed(rec.state, action, input, today, rec.rules)));
+      }
+    for (const { from, act } of RULE_ROWS) {
+      const { rec, today } = from();
+      const [action, body] = act;
+      const input = { ...body(today), actor: ACTOR } as ActionInputs[typeof action];
+      tried.push(refusalOf(() => assertAllowed(rec.state, action, input, today, rec.rules)));
+    }
+    const { rec, today } = inStatus.follow_up();
+    const suspension: Proposal = { action: 'suspend', input: { reason: '等待检测结果' } };
+    const decide = (approve: boolean, reason: string, actor: string) =>
+      refusalOf(() => assertDecidable(rec.state, { approve, reason, actor }, today, rec.rules));
+    tried.push(decide(true, '', '赵检察长'));
+    rec.state.pendingApproval = { ...suspension, proposedBy: ACTOR, proposedAt: `${today}T02:00:00.000Z`, sequence: 7 };
+    tried.push(refusalOf(() => assertProposable(rec.state, suspension, today, rec.rules)));
+    tried.push(decide(true, '', ACTOR), decide(false, ' ', '赵检察长'));
+    for (const status of STATUSES) {
+      const { state } = inStatus[status]().rec;
+      tried.push(refusalOf(() => assertReassignable(state, { handler: HANDLER, reason: '调岗', actor: '赵检察长' })));
+    }
+    return tried.filter((refusal): refusal is TransitionRejected => refusal !== null);
+  }
+
+  /** Chinese, with no English word left: only the articles cited ([R]77) keep their letter. */
+  const expectChinese = (zh: string, en: string) => {
+    expect(zh, en).toMatch(/\p{Script=Han}/u);
+    expect(zh.replaceAll('[R]', ''), en).not.toMatch(/[A-Za-z]/);
+  };
+
+  it('each refusal the procedure reaches, in Chinese', () => {
+    const refusals = everyRefusal();
+    expect(refusals.length).toBeGreaterThan(50);
+    for (const refusal of refusals) expectChinese(refusal.zh, refusal.message);
+  });
+
+  it('the walk reaches every reject(…) of src/domain/lifecycle.ts', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const source = await readFile(new URL('../../src/domain/lifecycle.ts', import.meta.url), 'utf8');
+    const rejectLines = source
+      .split('\n')
+      .flatMap((line, index) => (/\breject\(/.test(line) && !/const reject =/.test(line) ? [index + 1] : []));
+    expect(rejectLines.length).toBeGreaterThanOrEqual(29);
+    const reached = new Set(everyRefusal().map(callSiteOf));
+    expect(rejectLines.filter((line) => !reached.has(line))).toEqual([]);
+  });
+
+  it('the refusals said outside the checks: an ended recommendation, one being set up, approvals', () => {
+    for (const status of FINAL_STATUSES) expectChinese(finishedReason(status).zh, finishedReason(status).en);
+    expectChinese(STILL_SETTING_UP.zh, STILL_SETTING_UP.en);
+    for (const action of Object.keys(ordinary) as ActionName[]) {
+      const said = needsApproval(action) ? takesEffectOnApproval(action) : needsNoApproval(action);
+      expectChinese(said.zh, said.en);
+    }
+  });
+
+  it('the English message is what it was; the Chinese reason sits next to it', () => {
+    const refusal = refusalOf(() =>
+      assertAllowed(
+        replied().state,
+        'recordReply',
+        { receivedAt: '2025-03-21', content: '', actor: ACTOR },
+        '2025-03-21',
+        RULES,
+      ),
+    );
+    expect(refusal?.reason).toEqual({
+      en: 'a reply was already recorded (received 2025-03-20)',
+      zh: '已记录书面回复（2025年3月20日收到），不能重复记录',
+    });
   });
 });
