@@ -118,6 +118,15 @@ const GENERAL_CHINESE: { byCode: Record<string, string>; byStatus: Record<number
   },
 };
 
+/** What express.json() says of a body it refuses (its error's `type`), in Chinese. */
+const BODY_ERRORS_IN_CHINESE: Record<string, string> = {
+  'entity.parse.failed': '请求内容不是有效的 JSON',
+  'entity.too.large': '请求内容过大',
+  'entity.too.deep': '请求内容的 JSON 嵌套层数过多',
+  'encoding.unsupported': '请求内容的字符编码不受支持',
+  'charset.unsupported': '请求内容的字符集不受支持',
+};
+
 /** The body's message and details in `language`. */
 function said(error: HttpError, language: Language): { message: string; details: unknown } {
   if (language === 'en') return { message: error.message, details: error.details };
@@ -149,7 +158,8 @@ export function fromTemporal(error: unknown): HttpError | undefined {
         zh === undefined ? undefined : [{ path: [field], message: zh }],
       );
     }
-    if (failure?.type === UNRECORDABLE_EVENT) return new HttpError(422, 'unrecordable', message);
+    if (failure?.type === UNRECORDABLE_EVENT)
+      return new HttpError(422, 'unrecordable', { en: message, zh: '数据库拒绝保存该事项的记录，该事项未生效' });
     return new HttpError(409, 'transition_rejected', zh === undefined ? message : { en: message, zh });
   }
   if (error instanceof WorkflowNotFoundError)
@@ -184,10 +194,11 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (error instanceof z.ZodError) error = invalidInput(error);
     // express.json() reports malformed or oversized bodies with a status of its own.
     if (!(error instanceof HttpError) && typeof error?.status === 'number' && error.status < 500) {
+      const zh = BODY_ERRORS_IN_CHINESE[error.type as string];
       error = new HttpError(
         error.status,
         error.type === 'entity.too.large' ? 'payload_too_large' : 'invalid_body',
-        error.message,
+        zh ? { en: error.message, zh } : error.message,
       );
     }
     const mapped = error instanceof HttpError ? error : fromTemporal(error);

@@ -36,7 +36,8 @@ export const accountRoutes: RouteModule = {
     /** A person of the administrator's procuratorate; 404 for anyone else's. */
     async function ownPerson(user: Principal, id: string) {
       const person = await db.person.findUnique({ where: { id } });
-      if (!person || person.procuratorate !== user.procuratorate) throw notFound(`person ${id}`);
+      if (!person || person.procuratorate !== user.procuratorate)
+        throw notFound({ en: `person ${id}`, zh: `用户 ${id} ` });
       return person;
     }
 
@@ -71,7 +72,7 @@ export const accountRoutes: RouteModule = {
       const mayRevoke =
         found &&
         (found.personId === user.id || (user.role === 'admin' && found.person.procuratorate === user.procuratorate));
-      if (!found || !mayRevoke) throw notFound(`token ${req.params.id}`);
+      if (!found || !mayRevoke) throw notFound({ en: `token ${req.params.id}`, zh: `访问令牌 ${req.params.id} ` });
       if (!found.revokedAt) {
         await withAuditRetry(db, async (tx, audit) => {
           const { count } = await tx.apiToken.updateMany({

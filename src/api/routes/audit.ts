@@ -9,7 +9,10 @@ import { auditVerificationResponse } from '../schemas/audit';
 import type { RouteModule } from './routeModule';
 
 const unavailable = () =>
-  new HttpError(503, 'audit_checkpoints_unavailable', 'the audit checkpoints cannot be reached; try again shortly');
+  new HttpError(503, 'audit_checkpoints_unavailable', {
+    en: 'the audit checkpoints cannot be reached; try again shortly',
+    zh: '无法访问审计检查点，请稍后再试',
+  });
 
 /** The hash-chained audit log of the caller's procuratorate, verified against its signed checkpoints. */
 export const auditRoutes: RouteModule = {

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
-import { z } from 'zod';
 import type { Case, Prisma } from '../../generated/prisma/client';
 import { withAuditRetry } from '../../audit/log';
 import { principal, type Principal } from '../../auth/authenticate';
 import { CASE_TYPES, noticeEndsOn, type CaseRegistration, type CaseType } from '../../domain/cases';
+import { chineseDate } from '../../domain/language';
 import { HttpError, notFound, unavailable } from '../../httpError';
 import {
   assignableHandler,
@@ -14,7 +14,7 @@ import {
   requirePermission,
   seesAssigned,
 } from '../access';
-import { invalidInput, parse } from '../errors';
+import { fieldError, parse } from '../errors';
 import { ERRORS, errorResponse, json, jsonBody, page } from '../schemas/common';
 import {
   caseIdParam,
@@ -50,22 +50,28 @@ function repeatedCreate(
   const { caseNumber, procuratorate } = particulars;
   if (!visible) {
     throw existing.id === requestedId
-      ? unavailable(`id ${requestedId}`)
-      : new HttpError(409, 'conflict', `caseNumber ${caseNumber} is already used in ${procuratorate}`);
+      ? unavailable({ en: `id ${requestedId}`, zh: `ID ${requestedId} ` })
+      : new HttpError(409, 'conflict', {
+          en: `caseNumber ${caseNumber} is already used in ${procuratorate}`,
+          zh: `案号${caseNumber}在${procuratorate}已被使用`,
+        });
   }
   if (requestedId !== undefined && existing.id !== requestedId) {
-    throw new HttpError(
-      409,
-      'conflict',
-      `caseNumber ${caseNumber} is already used in ${procuratorate} by case ${existing.id}`,
-    );
+    throw new HttpError(409, 'conflict', {
+      en: `caseNumber ${caseNumber} is already used in ${procuratorate} by case ${existing.id}`,
+      zh: `案号${caseNumber}在${procuratorate}已被案件 ${existing.id} 使用`,
+    });
   }
   const same = (Object.keys(particulars) as (keyof CaseParticulars)[]).every(
     (field) => existing[field] === particulars[field],
   );
   if (!same) {
     const clash = requestedId === undefined ? `caseNumber ${caseNumber}` : `id ${requestedId}`;
-    throw new HttpError(409, 'conflict', `${clash} is already used by case ${existing.id} with different particulars`);
+    const clashZh = requestedId === undefined ? `案号${caseNumber}` : `ID ${requestedId} `;
+    throw new HttpError(409, 'conflict', {
+      en: `${clash} is already used by case ${existing.id} with different particulars`,
+      zh: `${clashZh}已被内容不同的案件 ${existing.id} 使用`,
+    });
   }
   return existing.id;
 }
@@ -73,20 +79,18 @@ function repeatedCreate(
 /** A record dated before its case was filed is a mistake in that field. */
 function notBeforeFiling(filed: Case, field: string, date: string): void {
   if (date >= filed.filedAt) return;
-  throw invalidInput(
-    new z.ZodError([
-      { code: 'custom', path: [field], message: `cannot be before the case was filed (${filed.filedAt})`, input: date },
-    ]),
-  );
+  throw fieldError(field, {
+    en: `cannot be before the case was filed (${filed.filedAt})`,
+    zh: `不能早于立案日期（${chineseDate(filed.filedAt)}）`,
+  });
 }
 
 function civilOnly(found: Case, what: string): void {
   if (found.type === 'civil') return;
-  throw new HttpError(
-    409,
-    'civil_case_only',
-    `case ${found.id} is ${found.type} (${CASE_TYPES[found.type as CaseType]}): ${what} belong to civil cases (${CASE_TYPES.civil}) only`,
-  );
+  throw new HttpError(409, 'civil_case_only', {
+    en: `case ${found.id} is ${found.type} (${CASE_TYPES[found.type as CaseType]}): ${what} belong to civil cases (${CASE_TYPES.civil}) only`,
+    zh: `案件 ${found.id} 是${CASE_TYPES[found.type as CaseType] ?? found.type}，此项仅适用于${CASE_TYPES.civil}`,
+  });
 }
 
 /** Cases (公益诉讼案件) with their consultations (磋商), hearings (公开听证), public notices and civil lawsuits. */
@@ -96,7 +100,7 @@ export const caseRoutes: RouteModule = {
     async function visibleCase(user: Principal, id: string): Promise<Case> {
       requireCaseOfficer(user);
       const found = await db.case.findUnique({ where: { id } });
-      if (!found || !(await seesAssigned(db, user, found))) throw notFound(`case ${id}`);
+      if (!found || !(await seesAssigned(db, user, found))) throw notFound({ en: `case ${id}`, zh: `案件 ${id} ` });
       return found;
     }
 
@@ -111,7 +115,7 @@ export const caseRoutes: RouteModule = {
           lawsuits: { orderBy: [{ filedAt: 'asc' }, { id: 'asc' }] },
         },
       });
-      if (!row) throw notFound(`case ${id}`);
+      if (!row) throw notFound({ en: `case ${id}`, zh: `案件 ${id} ` });
       // Recommendations name their case by (procuratorate, caseNumber); there is no foreign key. Anyone may file
       // a case under a 案号 that another handler's recommendation carries: that one stays theirs.
       const recommendations = await db.recommendation.findMany({
@@ -144,7 +148,7 @@ export const caseRoutes: RouteModule = {
       const actor = user.id;
       await withAuditRetry(db, async (tx, audit) => {
         const found = await tx.case.findUnique({ where: { id: caseId } });
-        if (!found) throw notFound(`case ${caseId}`);
+        if (!found) throw notFound({ en: `case ${caseId}`, zh: `案件 ${caseId} ` });
         check(found);
         await audit({ type, actor, recommendationId: null, payload: await write(tx) });
       });
@@ -154,7 +158,11 @@ export const caseRoutes: RouteModule = {
       const user = principal(res);
       requirePermission(user, 'register');
       const { id: requestedId, clueReceivedAt, ...rest } = parse(createCaseBody, req.body);
-      if (rest.procuratorate !== user.procuratorate) throw forbidden(`you file cases of ${user.procuratorate} only`);
+      if (rest.procuratorate !== user.procuratorate)
+        throw forbidden({
+          en: `you file cases of ${user.procuratorate} only`,
+          zh: `您只能为${user.procuratorate}立案`,
+        });
       rest.handler = await assignableHandler(db, user, rest.handler);
       const actor = user.id;
       const particulars: CaseParticulars = { ...rest, clueReceivedAt: clueReceivedAt ?? null };

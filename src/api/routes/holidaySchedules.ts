@@ -53,7 +53,10 @@ export const holidayScheduleRoutes: RouteModule = {
 
     // No procuratorate's account sets the national schedule: it would move every other procuratorate's deadlines.
     const refuseNational = () => {
-      throw forbidden(NATIONAL_IS_THE_OPERATORS);
+      throw forbidden({
+        en: NATIONAL_IS_THE_OPERATORS,
+        zh: '全国节假日安排由系统运维人员设置（npm run calendar -- set <year> --file <schedule.json>）；各院通过 PUT /api/holiday-schedules/<year>/local 录入本院的调整',
+      });
     };
     app.put('/api/holiday-schedules/:year', refuseNational);
     app.delete('/api/holiday-schedules/:year', refuseNational);
@@ -90,11 +93,11 @@ export const holidayScheduleRoutes: RouteModule = {
         return (await recalculateDeadlines(db, temporal, { year, procuratorate })).get(procuratorate) ?? 0;
       } catch (error) {
         if (!(error instanceof RecalculationIncomplete)) throw error;
-        throw new HttpError(
-          503,
-          'recalculation_incomplete',
-          `the change is saved, but not all of the ${error.concerned.get(procuratorate) ?? 0} running lifecycles it concerns could be asked to recompute their deadlines: repeat the request shortly`,
-        );
+        const concerned = error.concerned.get(procuratorate) ?? 0;
+        throw new HttpError(503, 'recalculation_incomplete', {
+          en: `the change is saved, but not all of the ${concerned} running lifecycles it concerns could be asked to recompute their deadlines: repeat the request shortly`,
+          zh: `更改已保存，但涉及的${concerned}个办理中流程未能全部重新计算期限：请稍后重复此请求`,
+        });
       }
     }
   },

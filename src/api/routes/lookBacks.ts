@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Prisma } from '../../generated/prisma/client';
 import { withAuditRetry } from '../../audit/log';
 import { principal } from '../../auth/authenticate';
+import { chineseDate } from '../../domain/language';
 import { HttpError, notFound } from '../../httpError';
 import { assignedScope, ownProcuratorate, requirePermission, seesAssigned } from '../access';
 import { parse } from '../errors';
@@ -9,6 +10,8 @@ import { ERRORS, errorResponse, json, jsonBody, page } from '../schemas/common';
 import { listLookBacksQuery, lookBackBody, lookBackIdParam, lookBackResponse } from '../schemas/lookBacks';
 import { lookBackView } from '../views/lookBacks';
 import type { RouteModule } from './routeModule';
+
+const lookBackNamed = (id: number) => ({ en: `look-back ${id}`, zh: `回头看 ${id} ` });
 
 /** Look-backs (回头看) of cases and of closed recommendations: the list of those due, and recording one conducted. */
 export const lookBackRoutes: RouteModule = {
@@ -49,22 +52,21 @@ export const lookBackRoutes: RouteModule = {
         ? await db.recommendation.findUnique({ where: { id: target.recommendationId } })
         : null;
       const assigned = recommendation ?? target?.case;
-      if (!assigned || !(await seesAssigned(db, user, assigned))) throw notFound(`look-back ${id}`);
+      if (!assigned || !(await seesAssigned(db, user, assigned))) throw notFound(lookBackNamed(id));
       requirePermission(user, 'act');
       const recorded = await withAuditRetry(db, async (tx, audit) => {
         const found = await tx.lookBack.findUnique({ where: { id } });
-        if (!found) throw notFound(`look-back ${id}`);
+        if (!found) throw notFound(lookBackNamed(id));
         // Conditional, so of two concurrent records only the first is kept.
         const { count } = await tx.lookBack.updateMany({
           where: { id, conductedOn: null },
           data: { ...result, notes: notes || null },
         });
         if (count === 0)
-          throw new HttpError(
-            409,
-            'already_recorded',
-            `look-back ${id} is already recorded as conducted${found.conductedOn ? ` on ${found.conductedOn}` : ''}`,
-          );
+          throw new HttpError(409, 'already_recorded', {
+            en: `look-back ${id} is already recorded as conducted${found.conductedOn ? ` on ${found.conductedOn}` : ''}`,
+            zh: `回头看 ${id} 已记录为${found.conductedOn ? `于${chineseDate(found.conductedOn)}` : ''}开展`,
+          });
         const lookBack = await tx.lookBack.findUniqueOrThrow({ where: { id } });
         await audit({
           type: 'look_back_recorded',

@@ -57,7 +57,7 @@ export const notificationRoutes: RouteModule = {
       const actor = principal(res).id;
       const found = await db.notification.findUnique({ where: { id } });
       // Only its recipient reads a notification; to anyone else it does not exist.
-      if (!found || found.recipient !== actor) throw notFound(`notification ${id}`);
+      if (!found || found.recipient !== actor) throw notFound({ en: `notification ${id}`, zh: `通知 ${id} ` });
       if (!found.readAt) {
         await withAuditRetry(db, async (tx, audit) => {
           const { count } = await tx.notification.updateMany({

@@ -30,7 +30,8 @@ export const peopleRoutes: RouteModule = {
         where: { id: req.params.id },
         include: { channels: { orderBy: { id: 'asc' } } },
       });
-      if (!person || person.procuratorate !== principal(res).procuratorate) throw notFound(`person ${req.params.id}`);
+      if (!person || person.procuratorate !== principal(res).procuratorate)
+        throw notFound({ en: `person ${req.params.id}`, zh: `用户 ${req.params.id} ` });
       res.json(personView(person, principal(res)));
     });
 
@@ -47,13 +48,20 @@ export const peopleRoutes: RouteModule = {
         if (refused) throw fieldError(`channels.${index}.address`, refused);
       });
       if (particulars.procuratorate !== user.procuratorate)
-        throw forbidden(`you manage the users of ${user.procuratorate} only`);
+        throw forbidden({
+          en: `you manage the users of ${user.procuratorate} only`,
+          zh: `您只能管理${user.procuratorate}的用户`,
+        });
       // Ids are unique across procuratorates: one held outside the administrator's answers as plainly
       // unavailable, saying nothing of whose it is (a 404 here and a 200 for a free id would list them).
       const existing = await db.person.findUnique({ where: { id }, select: { procuratorate: true } });
-      if (existing && existing.procuratorate !== user.procuratorate) throw unavailable(`user id ${id}`);
+      if (existing && existing.procuratorate !== user.procuratorate)
+        throw unavailable({ en: `user id ${id}`, zh: `用户 ID ${id} ` });
       if (id === user.id && (particulars.role !== 'admin' || !particulars.active))
-        throw forbidden('you cannot take your own administrator rights away; another administrator can');
+        throw forbidden({
+          en: 'you cannot take your own administrator rights away; another administrator can',
+          zh: '不能取消自己的管理员权限，可由另一名管理员办理',
+        });
       const person = await withAuditRetry(db, async (tx, audit) => {
         await tx.person.upsert({ where: { id }, create: { id, ...particulars }, update: particulars });
         // Secrets stay out of the log: whether one is set is enough to audit.

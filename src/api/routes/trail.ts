@@ -43,7 +43,7 @@ async function trailOf(db: Database, id: string): Promise<Trail> {
       select: { type: true, actor: true, occurredAt: true, hash: true },
     }),
   ]);
-  if (!recommendation) throw notFound(`recommendation ${id}`);
+  if (!recommendation) throw notFound({ en: `recommendation ${id}`, zh: `检察建议 ${id} ` });
   const { events, ...particulars } = recommendation;
   const people = await db.person.findMany({
     where: { id: { in: [...new Set(events.map((e) => e.actor))] } },
