@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { schemaMessage } from '../language';
 import { ROLES } from '../../domain/access';
 import { ACCOUNT_KINDS, type TokenParticulars } from '../../domain/people';
 import { text } from './common';
@@ -10,7 +11,7 @@ export const tokenBody = z
     label: text(100).openapi({ description: 'what the token is for', example: '案件管理系统对接' }),
     expiresInDays: z
       .number()
-      .int('must be a whole number')
+      .int(schemaMessage('must be a whole number', '须为整数'))
       .min(1)
       .max(366)
       .default(90)

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { schemaMessage, schemaText } from '../language';
 import {
   CASE_LAWSUIT_KINDS,
   CASE_TYPES,
@@ -38,8 +39,8 @@ const caseLawsuitKind = oneOf(CASE_LAWSUIT_KINDS, '诉讼类型');
 const participantCategories = codesOf(HEARING_PARTICIPANT_CATEGORIES);
 const participantCount = z
   .number()
-  .int('must be a whole number')
-  .positive('must be a positive whole number')
+  .int(schemaMessage('must be a whole number', '须为整数'))
+  .positive(schemaMessage('must be a positive whole number', '须为正整数'))
   .optional();
 const participants = z
   .strictObject(
@@ -52,11 +53,17 @@ const participants = z
     {
       error: (issue) =>
         issue.code === 'unrecognized_keys'
-          ? `unknown category ${issue.keys.join(', ')}; known: ${participantCategories.join(', ')}`
+          ? schemaText(
+              `unknown category ${issue.keys.join(', ')}; known: ${participantCategories.join(', ')}`,
+              `未知的人员类别 ${issue.keys.join('、')}；可用类别：${participantCategories.join('、')}`,
+            )
           : undefined,
     },
   )
-  .refine((counts) => Object.values(counts).some((n) => n !== undefined), 'name at least one participant')
+  .refine(
+    (counts) => Object.values(counts).some((n) => n !== undefined),
+    schemaMessage('name at least one participant', '请至少列出一类参加人员'),
+  )
   .openapi({ description: '参加人员：类别 → 人数', example: { people_supervisor: 2, deputy: 1, expert: 1 } });
 
 export const createCaseBody = z
@@ -82,7 +89,11 @@ export const createCaseBody = z
       isCalendarDate(body.filedAt) &&
       body.clueReceivedAt > body.filedAt
     ) {
-      ctx.addIssue({ code: 'custom', path: ['clueReceivedAt'], message: 'cannot be after filedAt' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['clueReceivedAt'],
+        message: schemaText('cannot be after filedAt', '线索受理日期不能晚于立案日期'),
+      });
     }
   })
   .openapi('CreateCase') satisfies z.ZodType<CaseRegistration>;

@@ -1,9 +1,11 @@
 import { z } from 'zod';
+import { schemaMessage } from '../language';
 import { SCHEDULE_YEARS } from '../../domain/calendar';
 import { calendarDate, text } from './common';
 
 /** A year has at most 366 days: a longer list is not a calendar. */
-const dates = (description: string) => z.array(calendarDate).max(366, 'at most 366 dates').openapi({ description });
+const dates = (description: string) =>
+  z.array(calendarDate).max(366, schemaMessage('at most 366 dates', '最多366个日期')).openapi({ description });
 
 /** A year's national schedule (国务院办公厅 holiday notice), as the operator set it (`npm run calendar`). */
 export const holidayScheduleResponse = z

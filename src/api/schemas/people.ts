@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { schemaMessage } from '../language';
 import { ROLES } from '../../domain/access';
 import { ACCOUNT_KINDS, CHANNEL_KINDS, type ContactChannel, type Person } from '../../domain/people';
 import { text } from './common';
@@ -8,32 +9,58 @@ import { text } from './common';
 const httpUrl = z
   .string()
   .trim()
-  .refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), 'must be an http(s) URL');
+  .refine(
+    (value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol),
+    schemaMessage('must be an http(s) URL', '须为 http(s) 网址'),
+  );
 const withQuery = (name: string) => (value: string) => !URL.canParse(value) || new URL(value).searchParams.has(name);
 
 export const contactChannelSchema = z.discriminatedUnion(
   'kind',
   [
-    z.strictObject({ kind: z.literal('email'), address: z.email('must be an e-mail address') }),
+    z.strictObject({
+      kind: z.literal('email'),
+      address: z.email(schemaMessage('must be an e-mail address', '须为电子邮件地址')),
+    }),
     z.strictObject({
       kind: z.literal('webhook'),
       address: httpUrl,
-      secret: z.string().min(16, 'at least 16 characters: the HMAC-SHA256 key the receiver verifies signatures with'),
+      secret: z
+        .string()
+        .min(
+          16,
+          schemaMessage(
+            'at least 16 characters: the HMAC-SHA256 key the receiver verifies signatures with',
+            '至少16个字符：接收方用以验证签名的 HMAC-SHA256 密钥',
+          ),
+        ),
     }),
     z.strictObject({
       kind: z.literal('wecom'),
-      address: httpUrl.refine(withQuery('key'), 'must be the group robot webhook URL, with its key parameter'),
+      address: httpUrl.refine(
+        withQuery('key'),
+        schemaMessage(
+          'must be the group robot webhook URL, with its key parameter',
+          '须为群机器人 Webhook 地址，含 key 参数',
+        ),
+      ),
     }),
     z.strictObject({
       kind: z.literal('dingtalk'),
       address: httpUrl.refine(
         withQuery('access_token'),
-        'must be the robot webhook URL, with its access_token parameter',
+        schemaMessage(
+          'must be the robot webhook URL, with its access_token parameter',
+          '须为机器人 Webhook 地址，含 access_token 参数',
+        ),
       ),
-      secret: z.string().startsWith('SEC', 'the 加签 secret starts with SEC').optional(),
+      secret: z
+        .string()
+        .startsWith('SEC', schemaMessage('the 加签 secret starts with SEC', '加签密钥以 SEC 开头'))
+        .optional(),
     }),
   ],
-  { error: `kind must be one of ${CHANNEL_KINDS.join(', ')}` },
+  schemaMessage(`kind must be one of ${CHANNEL_KINDS.join(', ')}`, `kind 须为以下之一：${CHANNEL_KINDS.join('、')}`),
 ) satisfies z.ZodType<ContactChannel>;
 
 export const personBody = z

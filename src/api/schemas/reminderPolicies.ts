@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { schemaMessage, schemaText } from '../language';
 import { DEADLINE_KINDS, type DeadlineKind } from '../../domain/deadlines';
 import {
   AUDIENCES,
@@ -13,8 +14,11 @@ import { text } from './common';
 
 /** Each procuratorate's reminder policy: who is reminded of what, when and how. */
 
-const days = (min: number) => z.number().int('must be a whole number of days').min(min).max(365);
-const timeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time of day written HH:MM');
+const days = (min: number) =>
+  z.number().int(schemaMessage('must be a whole number of days', '须为整数天')).min(min).max(365);
+const timeOfDay = z
+  .string()
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, schemaMessage('must be a time of day written HH:MM', '须为时刻，格式为 HH:MM'));
 
 const escalationLevel = z
   .strictObject({
@@ -25,21 +29,30 @@ const escalationLevel = z
       .openapi({ description: 'reminded only once overdue by at least this many days' }),
   })
   .refine((level) => level.fromDaysBefore === undefined || level.fromOverdueDays === undefined, {
-    message: 'give fromDaysBefore or fromOverdueDays, not both',
+    ...schemaMessage(
+      'give fromDaysBefore or fromOverdueDays, not both',
+      'fromDaysBefore 与 fromOverdueDays 只能填写其一',
+    ),
   });
 
 const chain = z
   .array(escalationLevel)
-  .min(1, 'name at least one level')
+  .min(1, schemaMessage('name at least one level', '请至少设置一级'))
   .default(DEFAULT_ESCALATION)
-  .refine((levels) => new Set(levels.map((l) => l.role)).size === levels.length, 'each role at most once');
+  .refine(
+    (levels) => new Set(levels.map((l) => l.role)).size === levels.length,
+    schemaMessage('each role at most once', '每个角色最多出现一次'),
+  );
 
 const template = text(1000).superRefine((value, ctx) => {
   const unknown = unknownTemplateFields(value);
   if (unknown.length > 0) {
     ctx.addIssue({
       code: 'custom',
-      message: `refers to unknown field ${unknown.map((f) => `{{${f}}}`).join(', ')}; known fields: ${Object.keys(TEMPLATE_FIELDS).join(', ')}`,
+      message: schemaText(
+        `refers to unknown field ${unknown.map((f) => `{{${f}}}`).join(', ')}; known fields: ${Object.keys(TEMPLATE_FIELDS).join(', ')}`,
+        `引用了未知字段 ${unknown.map((f) => `{{${f}}}`).join('、')}；可用字段：${Object.keys(TEMPLATE_FIELDS).join('、')}`,
+      ),
     });
   }
 });
@@ -50,7 +63,7 @@ export const reminderPolicySchema = z
       .array(days(0))
       .max(10)
       .default([7, 1, 0])
-      .refine((list) => new Set(list).size === list.length, 'must not repeat a day')
+      .refine((list) => new Set(list).size === list.length, schemaMessage('must not repeat a day', '天数不能重复'))
       .openapi({ description: 'days before each deadline to remind; 0 is the due day' }),
     overdueEveryDays: days(1).default(7).openapi({ description: 'once overdue, remind again every this many days' }),
     hourOfDay: z

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { schemaMessage } from '../language';
 import { REPLY_CATEGORIES } from '../../domain/annualReport';
 import { shanghaiDate } from '../../domain/dates';
 import { calendarDate, procuratorateParam } from './common';
@@ -8,12 +9,15 @@ import { calendarDate, procuratorateParam } from './common';
 export const annualReportQuery = z
   .strictObject({
     year: z
-      .string({ error: 'required, e.g. 2025' })
-      .regex(/^\d{4}$/, 'must be a year written YYYY')
+      .string(schemaMessage('required, e.g. 2025', '必填，例如 2025'))
+      .regex(/^\d{4}$/, schemaMessage('must be a year written YYYY', '须为年份，格式为 YYYY'))
       .transform(Number)
-      .refine((year) => year >= 2000, 'must be 2000 or later')
+      .refine((year) => year >= 2000, schemaMessage('must be 2000 or later', '须为2000年或以后'))
       // A year not yet begun has nothing to count.
-      .refine((year) => year <= Number(shanghaiDate(Date.now()).slice(0, 4)), 'must not be a future year')
+      .refine(
+        (year) => year <= Number(shanghaiDate(Date.now()).slice(0, 4)),
+        schemaMessage('must not be a future year', '不能是将来的年份'),
+      )
       .openapi({ description: '统计年度 (Asia/Shanghai calendar year)', example: '2025' }),
     procuratorate: procuratorateParam.shape.procuratorate,
     format: z
