@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { WorkflowHandle } from '@temporalio/client';
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { TRANSITION_REJECTED } from '../../src/contracts/failures';
+import { chineseDate } from '../../src/domain/language';
 import type { TestDatabase } from '../support/database';
 import {
   ACTOR,
@@ -132,5 +135,23 @@ describe('a forbidden move is refused with the domain reason and changes nothing
       /workflow execution already completed|update \S+ not found/i,
       { completed: true },
     );
+  });
+
+  it('the refusal carries its Chinese reason to the client as the failure’s detail', async () => {
+    const { handle, today } = await start('chinese-reason');
+    const tomorrow = addCalendarDays(today, 1);
+    const refused = await handle
+      .executeUpdate(actionUpdates.recordReply, { args: [{ receivedAt: tomorrow, content: '回复', actor: ACTOR }] })
+      .then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+    expect(refused).toBeInstanceOf(WorkflowUpdateFailedError);
+    const failure = (refused as WorkflowUpdateFailedError).cause;
+    expect(failure).toBeInstanceOf(ApplicationFailure);
+    expect((failure as ApplicationFailure).type).toBe(TRANSITION_REJECTED);
+    expect((failure as ApplicationFailure).details).toEqual([
+      { zh: `收到回复的日期（${chineseDate(tomorrow)}）晚于今天（${chineseDate(today)}）` },
+    ]);
   });
 });

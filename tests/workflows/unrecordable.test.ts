@@ -36,15 +36,17 @@ async function refuseEvents(type: string): Promise<() => Promise<void>> {
   return async () => void (await db.$executeRawUnsafe(`DROP TRIGGER refuse_${type}`));
 }
 
-async function failureTypeOf(promise: Promise<unknown>): Promise<string | undefined> {
+async function failureOf(promise: Promise<unknown>): Promise<ApplicationFailure | undefined> {
   const error = await promise.then(
     () => undefined,
     (e: unknown) => e,
   );
   expect(error).toBeInstanceOf(WorkflowUpdateFailedError);
   const cause = (error as WorkflowUpdateFailedError).cause;
-  return cause instanceof ApplicationFailure ? (cause.type ?? undefined) : undefined;
+  return cause instanceof ApplicationFailure ? cause : undefined;
 }
+
+const failureTypeOf = async (promise: Promise<unknown>) => (await failureOf(promise))?.type ?? undefined;
 
 describe('an act and its event', () => {
   it('refuses unstorable input in the validator: nothing is recorded, nothing changes', async () => {
@@ -52,7 +54,13 @@ describe('an act and its event', () => {
     const reply = handle.executeUpdate(actionUpdates.recordReply, {
       args: [{ receivedAt: await todayIn(env), content: '已整改\ud800', actor: ACTOR }],
     });
-    expect(await failureTypeOf(reply)).toBe(UNSTORABLE_INPUT);
+    const failure = await failureOf(reply);
+    expect(failure?.type).toBe(UNSTORABLE_INPUT);
+    // The field's reason in Chinese rides along, for the API to answer a client asking for Chinese.
+    expect(failure?.message).toBe(
+      'content: contains a lone UTF-16 surrogate (not a character), which the database cannot store',
+    );
+    expect(failure?.details).toEqual([{ zh: '含有数据库无法存储的孤立代理码元（UTF-16 surrogate，不是字符）' }]);
     const state = await handle.query(stateQuery);
     expect({ status: state.status, sequence: state.sequence }).toEqual({
       status: 'awaiting_reply',
