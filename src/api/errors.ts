@@ -22,29 +22,37 @@ const bounded = (text: string) => (text.length > MAX_ISSUE_TEXT ? `${text.slice(
 
 /** An issue as zod reports it: where, and why. */
 type Issue = { readonly path: readonly PropertyKey[]; readonly message: string };
+/** An issue as a 400 lists it. */
+type FieldIssue = { field: string; reason: string };
 
 /** zod's own messages in Chinese, for a request that failed and asked for Chinese (never zod's global config). */
 const ZOD_IN_CHINESE = z.locales.zhCN().localeError;
+
+/** A 400's message: the first issue, and how many others there are. */
+const SUMMARY: Record<Language, { named: (first: FieldIssue, others: number) => string; none: string }> = {
+  en: {
+    named: ({ field, reason }, others) =>
+      `${field}: ${reason}${others > 0 ? ` (and ${others} more issue${others > 1 ? 's' : ''})` : ''}`,
+    none: 'invalid input',
+  },
+  zh: {
+    named: ({ field, reason }, others) => `${field}：${reason}${others > 0 ? `（另有${others}处问题）` : ''}`,
+    none: '输入有误',
+  },
+};
 
 /**
  * The bad fields and why: each issue once, in `issues`, the first MAX_LISTED_ISSUES of them; the message names
  * the first and counts the others. Reads only the issues it lists.
  */
 function listed(all: readonly Issue[], language: Language) {
-  const issues = all.slice(0, MAX_LISTED_ISSUES).map((issue) => ({
+  const issues = all.slice(0, MAX_LISTED_ISSUES).map((issue): FieldIssue => ({
     field: bounded(issue.path.join('.') || '(body)'),
     reason: bounded(issue.message),
   }));
   const [first] = issues;
-  const others = all.length - 1;
-  const message =
-    language === 'zh'
-      ? first
-        ? `${first.field}：${first.reason}${others > 0 ? `（另有${others}处问题）` : ''}`
-        : '输入有误'
-      : first
-        ? `${first.field}: ${first.reason}${others > 0 ? ` (and ${others} more issue${others > 1 ? 's' : ''})` : ''}`
-        : 'invalid input';
+  const { named, none } = SUMMARY[language];
+  const message = first ? named(first, all.length - 1) : none;
   return { message, issues, more: all.length - issues.length };
 }
 
@@ -204,8 +212,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     const mapped = error instanceof HttpError ? error : fromTemporal(error);
     // The request's child logger (set in createApp) carries its requestId.
     const log: Logger = res.locals.log ?? logger.child({ requestId: req.get('x-request-id') });
-    const language = languageOf(req);
-    res.vary('Accept-Language');
+    const language = languageOf(req, res);
     res.set('Content-Language', CONTENT_LANGUAGE[language]);
     if (mapped) {
       if (mapped.status >= 500) log.warn({ err: error, status: mapped.status, code: mapped.code }, mapped.message);

@@ -1,11 +1,13 @@
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import type { Language } from '../domain/language';
 
 /**
  * The language of what the API explains (error messages, refusal reasons): the first of English and Chinese the
  * client prefers by Accept-Language (zh, zh-CN and the other zh-* ask for Chinese); English when it says nothing.
+ * The answer says that it depends on the header (Vary).
  */
-export function languageOf(req: Request): Language {
+export function languageOf(req: Request, res: Response): Language {
+  res.vary('Accept-Language');
   const preferred = req.acceptsLanguages('en', 'zh-CN', 'zh');
   return preferred === 'zh-CN' || preferred === 'zh' ? 'zh' : 'en';
 }

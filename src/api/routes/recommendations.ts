@@ -1,4 +1,4 @@
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import type { z } from 'zod';
 import type { Prisma, Recommendation } from '../../generated/prisma/client';
 import { principal, type Principal } from '../../auth/authenticate';
@@ -79,12 +79,12 @@ export const recommendationRoutes: RouteModule = {
       allowedActions(row.state as RecommendationState | null, user, shanghaiDate(Date.now()), lifecycle.rules);
 
     /** The recommendation for `user`, its refusal reasons in the language the request asks for. */
-    async function detail(id: string, user: Principal, req: Request) {
+    async function detail(id: string, user: Principal, req: Request, res: Response) {
       const row = await db.recommendation.findUniqueOrThrow({
         where: { id },
         include: { events: { orderBy: { sequence: 'asc' } } },
       });
-      return recommendationView(row, verdicts(row, user), languageOf(req), row.events);
+      return recommendationView(row, verdicts(row, user), languageOf(req, res), row.events);
     }
 
     app.post('/api/recommendations', async (req, res) => {
@@ -105,7 +105,7 @@ export const recommendationRoutes: RouteModule = {
       const { id, created } = await lifecycle.create(requestedId, details, user.id, (existing) =>
         seesAssigned(db, user, existing),
       );
-      res.status(created ? 201 : 200).json(await detail(id, user, req));
+      res.status(created ? 201 : 200).json(await detail(id, user, req, res));
     });
 
     app.get('/api/recommendations', async (req, res) => {
@@ -129,7 +129,7 @@ export const recommendationRoutes: RouteModule = {
         db.recommendation.findMany({ where, orderBy: listOrder(sort), skip: offset, take: limit }),
         db.recommendation.count({ where }),
       ]);
-      const language = languageOf(req);
+      const language = languageOf(req, res);
       res.json({
         items: items.map((row) => recommendationView(row, verdicts(row, user), language)),
         total,
@@ -141,7 +141,7 @@ export const recommendationRoutes: RouteModule = {
     app.get('/api/recommendations/:id', async (req: Request<{ id: string }>, res) => {
       const user = principal(res);
       await visibleRecommendation(db, user, req.params.id);
-      res.json(await detail(req.params.id, user, req));
+      res.json(await detail(req.params.id, user, req, res));
     });
 
     // Acts needing approval become proposals (202: awaiting the 检察长); the others take effect at once.
@@ -154,7 +154,7 @@ export const recommendationRoutes: RouteModule = {
         const input = parse(route.body, req.body ?? {}) as object;
         if (proposal) await lifecycle.propose(req.params.id, { action: route.action, input, actor: user.id } as never);
         else await lifecycle.act(req.params.id, route.action, { ...input, actor: user.id } as never);
-        res.status(proposal ? 202 : 200).json(await detail(req.params.id, user, req));
+        res.status(proposal ? 202 : 200).json(await detail(req.params.id, user, req, res));
       });
     }
 
@@ -164,7 +164,7 @@ export const recommendationRoutes: RouteModule = {
       requirePermission(user, 'decide');
       const { decision, reason } = parse(decisionBody, req.body ?? {});
       await lifecycle.decide(req.params.id, { approve: decision === 'approve', reason, actor: user.id });
-      res.json(await detail(req.params.id, user, req));
+      res.json(await detail(req.params.id, user, req, res));
     });
 
     app.post('/api/recommendations/:id/reassign', async (req: Request<{ id: string }>, res) => {
@@ -177,7 +177,7 @@ export const recommendationRoutes: RouteModule = {
         reason,
         actor: user.id,
       });
-      res.json(await detail(req.params.id, user, req));
+      res.json(await detail(req.params.id, user, req, res));
     });
   },
 

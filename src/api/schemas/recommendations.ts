@@ -218,11 +218,9 @@ export const actVerdictResponse = z
       refusedBy: z
         .enum(REFUSALS)
         .openapi({ description: "role: the user's role may not (the API answers 403); procedure: not now (409)" }),
-      reason: z
-        .string()
-        .openapi({
-          description: "why not, in English; in Chinese when the request's Accept-Language prefers it (zh-CN, zh)",
-        }),
+      reason: z.string().openapi({
+        description: "why not, in English; in Chinese when the request's Accept-Language prefers it (zh-CN, zh)",
+      }),
     }),
   ])
   .openapi('ActVerdict');
