@@ -512,5 +512,7 @@ describe('the sign-in methods', () => {
       status: 200,
       body: { password: true, oidc: null },
     });
+    expect((await send('GET', '/api/session/oidc')).status).toBe(404);
+    expect((await send('GET', '/api/session/oidc/callback?code=x&state=y')).status).toBe(404);
   });
 });

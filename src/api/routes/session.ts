@@ -1,7 +1,16 @@
 import express, { type CookieOptions, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { withAuditRetry } from '../../audit/log';
-import { csrfFailed, principal, sameOrigin, sessionPrincipal, type Principal } from '../../auth/authenticate';
+import type { Logger } from 'pino';
+import {
+  csrfFailed,
+  principal,
+  readCookie,
+  sameOrigin,
+  sessionPrincipal,
+  type Principal,
+} from '../../auth/authenticate';
+import type { OidcTransaction } from '../../auth/oidc';
 import {
   activate,
   changePassword,
@@ -21,6 +30,7 @@ import {
   activationLinkResponse,
   authMethodsResponse,
   newPassword,
+  oidcStartQuery,
   passwordChangeBody,
   sessionListResponse,
   sessionResponse,
@@ -72,6 +82,32 @@ const setsCookie = {
   'Set-Cookie': z.string().openapi({ description: 'followup_session=…; Path=/; HttpOnly; SameSite=Lax (+ Secure)' }),
 };
 
+const OIDC_COOKIE = 'followup_oidc';
+const OIDC_PATH = '/api/session/oidc';
+
+/** A path of this site (not //host, not /\\host, no scheme): where a sign-in may return to; else `/`. */
+export function sameSitePath(returnTo: string | undefined): string {
+  if (!returnTo || !/^\/(?![/\\])[\x21-\x7e]*$/.test(returnTo)) return '/';
+  return returnTo;
+}
+
+const ssoFailed = (res: Response, reason: 'sso_failed' | 'sso_unknown_user') =>
+  res.redirect(302, `/login?error=${reason}`);
+
+function readTransaction(req: Request): OidcTransaction | undefined {
+  const raw = readCookie(req, OIDC_COOKIE);
+  if (!raw || raw.length > 2000) return undefined;
+  try {
+    const parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Partial<OidcTransaction>;
+    const { state, nonce, codeVerifier, returnTo } = parsed;
+    return [state, nonce, codeVerifier, returnTo].every((v) => typeof v === 'string')
+      ? { state: state!, nonce: nonce!, codeVerifier: codeVerifier!, returnTo: sameSitePath(returnTo) }
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export const consoleSignInRoutes: RouteModule = {
   public: true,
 
@@ -90,6 +126,48 @@ export const consoleSignInRoutes: RouteModule = {
         throw signInFailed();
       }
       await signIn(sessions, req, res, person, 'password');
+    });
+
+    // Off to the provider. What must come back (state, nonce, the PKCE verifier) waits in a cookie of this browser
+    // for ten minutes, limited to the callback's path: nothing is kept on the server, whichever process answers.
+    app.get(OIDC_PATH, async (req, res) => {
+      const oidc = options?.oidc;
+      if (!oidc) throw notFound('sign-in through the SSO (no OIDC_ISSUER_URL is configured): it');
+      const { returnTo } = parse(oidcStartQuery, req.query);
+      const { url, transaction } = await oidc.start(sameSitePath(returnTo));
+      res.cookie(OIDC_COOKIE, Buffer.from(JSON.stringify(transaction)).toString('base64url'), {
+        ...cookieOptions(req),
+        path: OIDC_PATH,
+        maxAge: 10 * 60_000,
+      });
+      res.redirect(302, url.href);
+    });
+
+    app.get(`${OIDC_PATH}/callback`, async (req, res) => {
+      const oidc = options?.oidc;
+      if (!oidc) throw notFound('sign-in through the SSO (no OIDC_ISSUER_URL is configured): it');
+      const transaction = readTransaction(req);
+      res.clearCookie(OIDC_COOKIE, { ...cookieOptions(req), path: OIDC_PATH });
+      const log = res.locals.log as Logger | undefined;
+      if (!transaction) {
+        log?.warn('SSO callback without its transaction cookie (expired, or another browser)');
+        return ssoFailed(res, 'sso_failed');
+      }
+      let userId: string;
+      try {
+        userId = await oidc.finish(new URL(req.originalUrl, 'http://callback').search, transaction);
+      } catch (error) {
+        log?.warn({ err: error }, 'SSO sign-in failed');
+        return ssoFailed(res, 'sso_failed');
+      }
+      const person = await db.person.findUnique({ where: { id: userId } });
+      if (!person || !person.active || person.kind !== 'person') {
+        log?.warn({ subject: userId }, 'SSO sign-in of a subject with no active account here');
+        return ssoFailed(res, 'sso_unknown_user');
+      }
+      const { secret } = await sessions.start(person.id, 'oidc', { userAgent: req.get('user-agent'), address: req.ip });
+      res.cookie(SESSION_COOKIE, secret, cookieOptions(req));
+      res.redirect(302, transaction.returnTo);
     });
 
     app.post('/api/activation', smallJson, refuseCrossSite, limits.perAddress, async (req, res) => {
@@ -123,6 +201,37 @@ export const consoleSignInRoutes: RouteModule = {
         201: { ...json(sessionResponse, 'signed in'), headers: z.object(setsCookie) },
         401: json(errorResponse, 'sign_in_failed: 账号或密码错误'),
         ...SIGN_IN_ERRORS,
+      },
+    });
+    const redirect = (description: string) => ({
+      description,
+      headers: z.object({ Location: z.string() }),
+    });
+    registry.registerPath({
+      method: 'get',
+      path: OIDC_PATH,
+      summary:
+        'sign in through the intranet SSO: 302 to the OpenID provider (authorization code, PKCE S256, state, nonce)',
+      security: [],
+      request: { query: oidcStartQuery },
+      responses: {
+        302: redirect('to the provider'),
+        400: ERRORS[400],
+        404: json(errorResponse, 'no OpenID provider is configured'),
+      },
+    });
+    registry.registerPath({
+      method: 'get',
+      path: `${OIDC_PATH}/callback`,
+      summary:
+        'where the provider sends the browser back: 302 to returnTo with the session cookie, or to /login?error=sso_failed (sso_unknown_user when the subject has no active account here)',
+      security: [],
+      request: {
+        query: z.object({ code: z.string().optional(), state: z.string().optional(), iss: z.string().optional() }),
+      },
+      responses: {
+        302: redirect('signed in (returnTo, default /), or /login?error=…'),
+        404: json(errorResponse, 'no OpenID provider is configured'),
       },
     });
     registry.registerPath({
