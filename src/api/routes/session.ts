@@ -123,6 +123,8 @@ export const consoleSignInRoutes: RouteModule = {
       const person = await checkPassword(db, account, password);
       if (!person) {
         res.locals.credentialRefused = true;
+        // For the operator watching for guessing: the account tried (never the password) and from where.
+        (res.locals.log as Logger | undefined)?.warn({ account, address: req.ip }, 'console sign-in refused');
         throw signInFailed();
       }
       await signIn(sessions, req, res, person, 'password');
