@@ -24,6 +24,7 @@ import type { Person } from '../../generated/prisma/client';
 import { HttpError, notFound } from '../../httpError';
 import { requireRole } from '../access';
 import { fieldError, parse } from '../errors';
+import { refuseDeepJson, refuseUnstorableText } from '../inputGuard';
 import { ERRORS, errorResponse, json, jsonBody } from '../schemas/common';
 import {
   activationBody,
@@ -49,8 +50,14 @@ import type { RouteModule } from './routeModule';
 const signInFailed = () => new HttpError(401, 'sign_in_failed', '账号或密码错误');
 const noSession = () => new HttpError(401, 'unauthorized', '未登录或登录已失效');
 
-/** Small bodies only: these routes are read before authentication, ahead of the API's own body parser. */
-const smallJson = express.json({ limit: '8kb' });
+/**
+ * These routes answer before authentication, ahead of the API's own body parser and input guard: small bodies only,
+ * no deep nesting, and no text either database could not store (a NUL would fail a PostgreSQL lookup: 400, not 500).
+ */
+const guardedJson: express.RequestHandler[] = [
+  express.json({ limit: '8kb', verify: refuseDeepJson }),
+  refuseUnstorableText,
+];
 
 function cookieOptions(req: Request): CookieOptions {
   // req.secure follows Express's `trust proxy`: behind a proxy it trusts, X-Forwarded-Proto says whether it is https.
@@ -118,21 +125,28 @@ export const consoleSignInRoutes: RouteModule = {
       res.json({ password: true, oidc: options?.oidc ? { label: options.oidc.label } : null });
     });
 
-    app.post('/api/session', smallJson, refuseCrossSite, limits.perAddress, limits.perAccount, async (req, res) => {
-      const { account, password } = parse(signInBody, req.body ?? {});
-      const person = await checkPassword(db, account, password);
-      if (!person) {
-        res.locals.credentialRefused = true;
-        // For the operator watching for guessing: the account tried (never the password) and from where.
-        (res.locals.log as Logger | undefined)?.warn({ account, address: req.ip }, 'console sign-in refused');
-        throw signInFailed();
-      }
-      await signIn(sessions, req, res, person, 'password');
-    });
+    app.post(
+      '/api/session',
+      ...guardedJson,
+      refuseCrossSite,
+      limits.perAddress,
+      limits.perAccount,
+      async (req, res) => {
+        const { account, password } = parse(signInBody, req.body ?? {});
+        const person = await checkPassword(db, account, password);
+        if (!person) {
+          res.locals.credentialRefused = true;
+          // For the operator watching for guessing: the account tried (never the password) and from where.
+          (res.locals.log as Logger | undefined)?.warn({ account, address: req.ip }, 'console sign-in refused');
+          throw signInFailed();
+        }
+        await signIn(sessions, req, res, person, 'password');
+      },
+    );
 
     // Off to the provider. What must come back (state, nonce, the PKCE verifier) waits in a cookie of this browser
     // for ten minutes, limited to the callback's path: nothing is kept on the server, whichever process answers.
-    app.get(OIDC_PATH, async (req, res) => {
+    app.get(OIDC_PATH, refuseUnstorableText, async (req, res) => {
       const oidc = options?.oidc;
       if (!oidc) throw notFound('sign-in through the SSO (no OIDC_ISSUER_URL is configured): it');
       const { returnTo } = parse(oidcStartQuery, req.query);
@@ -172,7 +186,7 @@ export const consoleSignInRoutes: RouteModule = {
       res.redirect(302, transaction.returnTo);
     });
 
-    app.post('/api/activation', smallJson, refuseCrossSite, limits.perAddress, async (req, res) => {
+    app.post('/api/activation', ...guardedJson, refuseCrossSite, limits.perAddress, async (req, res) => {
       const { token, password } = parse(activationBody, req.body ?? {});
       const person = await personOfActivation(db, token, sessions.now()).catch((error: unknown) => {
         res.locals.credentialRefused = true;
