@@ -135,14 +135,18 @@ const BODY_ERRORS_IN_CHINESE: Record<string, string> = {
   'charset.unsupported': '请求内容的字符集不受支持',
 };
 
-/** The body's message and details in `language`. */
+/** A message written in Chinese alone (the console's sign-in says 账号或密码错误 to every client): it begins in Chinese. */
+const writtenInChinese = (message: string) => /^\p{Script=Han}/u.test(message);
+
+/**
+ * The body's message and details in `language`. In Chinese: the error's own Chinese; else its message if that is
+ * written in Chinese; else the general meaning of its code or status.
+ */
 function said(error: HttpError, language: Language): { message: string; details: unknown } {
   if (language === 'en') return { message: error.message, details: error.details };
   const { message, details } = error.inChinese();
-  return {
-    message: message ?? GENERAL_CHINESE.byCode[error.code] ?? GENERAL_CHINESE.byStatus[error.status] ?? '请求未能完成',
-    details,
-  };
+  const general = GENERAL_CHINESE.byCode[error.code] ?? GENERAL_CHINESE.byStatus[error.status] ?? '请求未能完成';
+  return { message: message ?? (writtenInChinese(error.message) ? error.message : general), details };
 }
 
 /**

@@ -302,6 +302,15 @@ describe('401, 403, 404 and the choice of language', () => {
     expect(chinese.body.message).toMatch(HAN);
   });
 
+  it('an error written in Chinese alone reads as written: a refused sign-in', async () => {
+    const { english, chinese } = await bothLanguages(null, 'POST', '/api/session', {
+      account: USERS.handler.id,
+      password: 'not-the-password-1',
+    });
+    expect([english.status, english.body]).toEqual([401, { error: 'sign_in_failed', message: '账号或密码错误' }]);
+    expect([chinese.status, chinese.body]).toEqual([401, { error: 'sign_in_failed', message: '账号或密码错误' }]);
+  });
+
   it.each([
     ['en', 'en'],
     ['fr-FR', 'en'],
