@@ -31,6 +31,7 @@ const { EventType } = protos.temporal.api.enums.v1;
 interface Way {
   what: string;
   create: Create;
+  eager?: boolean;
 }
 
 function stateOf(id: string, sequence: number): RecommendationState {
@@ -99,7 +100,7 @@ async function countsPerCreate(engine: BenchEngine, size: string): Promise<Bench
     { what: 'API', create: apiCreate(engine.baseUrl, engine.tokens.chief), id: apiIdOf },
     {
       what: 'bare SDK eager start, then the Update',
-      create: bareEagerStartThenUpdate(engine.client, engine.taskQueue),
+      create: bareEagerStartThenUpdate(engine.client, engine.taskQueue, { eager: 0, all: 0 }),
       id: eagerIdOf,
     },
     { what: 'bare SDK update-with-start', create: bareUpdateWithStart(engine.client, engine.taskQueue), id: bareIdOf },
@@ -118,9 +119,12 @@ async function countsPerCreate(engine: BenchEngine, size: string): Promise<Bench
       ['activities per create', count(EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)],
       ['local activities per create', count(EventType.EVENT_TYPE_MARKER_RECORDED)],
       ['history events per create', events.length, 'when the create has answered'],
-      ['SQL statements of the worker per create', engine.statements.worker - before.worker],
+      [
+        'SQL statements per create',
+        engine.statements.sent - before.sent,
+        i === 0 ? "the API's and the worker's" : "the worker's (the bare SDK has no API)",
+      ],
     ];
-    if (i === 0) counts.push(['SQL statements of the API per create', engine.statements.api - before.api]);
     for (const [what, value, note] of counts)
       rows.push({ what: `${what} (${way.what})`, size, concurrency: 1, unit: 'count', count: value, note });
   }
@@ -158,11 +162,13 @@ function percentile(values: readonly number[], p: number): number {
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
 async function throughput(engine: BenchEngine, context: BenchContext, size: string): Promise<BenchRow[]> {
+  const eager = { eager: 0, all: 0 };
   const ways: Way[] = [
     { what: 'API (POST /api/recommendations)', create: apiCreate(engine.baseUrl, engine.tokens.chief) },
     {
       what: 'bare SDK eager start, then the Update',
-      create: bareEagerStartThenUpdate(engine.client, engine.taskQueue),
+      create: bareEagerStartThenUpdate(engine.client, engine.taskQueue, eager),
+      eager: true,
     },
     { what: 'bare SDK update-with-start', create: bareUpdateWithStart(engine.client, engine.taskQueue) },
   ];
@@ -176,6 +182,7 @@ async function throughput(engine: BenchEngine, context: BenchContext, size: stri
   for (const way of ways) await closedLoop(way.create, 4, context.smoke ? 200 : 2_000, next);
 
   const rounds = new Map<string, Round[]>();
+  const eagerAt = new Map<number, { eager: number; all: number }>();
   const total = concurrencies.length * repeats * ways.length;
   let done = 0;
   context.progress('timing creates', done, total);
@@ -185,7 +192,13 @@ async function throughput(engine: BenchEngine, context: BenchContext, size: stri
       for (let k = 0; k < ways.length; k += 1) {
         const w = (k + r) % ways.length;
         const key = `${w}@${clients}`;
+        const before = { ...eager };
         rounds.set(key, [...(rounds.get(key) ?? []), await closedLoop(ways[w]!.create, clients, durationMs, next)]);
+        const tally = eagerAt.get(clients) ?? { eager: 0, all: 0 };
+        eagerAt.set(clients, {
+          eager: tally.eager + eager.eager - before.eager,
+          all: tally.all + eager.all - before.all,
+        });
         context.progress('timing creates', (done += 1), total);
       }
     }
@@ -207,7 +220,8 @@ async function throughput(engine: BenchEngine, context: BenchContext, size: stri
         ratio: w === bare ? undefined : round2(median(own.map((round, i) => round.rate / bareRounds[i]!.rate))),
         note:
           `${repeats} rounds of ${durationMs / 1000} s, rates ${round2(Math.min(...rates))}–${round2(Math.max(...rates))}` +
-          (w === bare ? '' : '; ratio: the median of each round ÷ the bare round run beside it'),
+          (w === bare ? '' : '; ratio: the median of each round ÷ the bare round run beside it') +
+          (way.eager ? `; started eagerly: ${eagerAt.get(clients)!.eager} of ${eagerAt.get(clients)!.all}` : ''),
       });
       rows.push({
         what: `create latency, ${way.what}`,

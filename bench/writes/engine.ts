@@ -23,19 +23,18 @@ import { seedUsers, type Tokens } from '../../tests/support/users';
 /**
  * The whole engine in one process, as `npm start` runs it: Temporal's dev server, a fresh database, the worker
  * and the HTTP API, the client sharing the worker's native connection (which eager workflow start requires).
- * Every SQL statement each part sends is counted (`statements`), the API's and the worker's apart.
+ * Every SQL statement they send is counted (`statements`); BENCH_LOG_SQL=1 prints them.
  */
 export interface BenchEngine {
   baseUrl: string;
   tokens: Tokens;
-  /** The worker's database client (the activities'), and a client of the bench's own. */
-  workerDb: Database;
+  /** The database client of the API and the worker (one, as `npm start` has), counted. */
   db: Database;
   databaseUrl: string;
   client: Client;
   taskQueue: string;
-  /** Statements sent so far, by whom. */
-  statements: { api: number; worker: number; bench: number };
+  /** Statements `db` sent so far (the API's and the worker's). */
+  statements: { sent: number };
   stop: () => Promise<void>;
 }
 
@@ -91,17 +90,18 @@ export async function startBenchEngine(postgresUrl: string | undefined): Promise
       logger: { trace: ignore, debug: ignore, info: ignore, warn: console.warn, error: console.error, log: ignore },
     }),
   ]);
-  const statements = { api: 0, worker: 0, bench: 0 };
-  const [apiDb, workerDb, db] = await Promise.all(
-    (['api', 'worker', 'bench'] as const).map((who) =>
-      openDatabase(database.url, { onStatement: () => void (statements[who] += 1) }),
-    ),
-  );
+  const statements = { sent: 0 };
+  const db = await openDatabase(database.url, {
+    onStatement: (sql) => {
+      statements.sent += 1;
+      if (process.env.BENCH_LOG_SQL) console.error(sql.slice(0, 160));
+    },
+  });
   const worker: Worker = await createLifecycleWorker({
     connection: env.nativeConnection,
     namespace: 'default',
     taskQueue,
-    db: workerDb!,
+    db,
     workflowBundle,
   });
   const running = worker.run();
@@ -113,12 +113,12 @@ export async function startBenchEngine(postgresUrl: string | undefined): Promise
     taskQueue,
     searchAttributes: true,
   };
-  const tokens = await seedUsers(db!);
+  const tokens = await seedUsers(db);
   const { server, baseUrl } = await listen(
     createApp({
-      db: apiDb!,
+      db,
       temporal: client,
-      lifecycle: new LifecycleService(apiDb!, client, lifecycleOptions),
+      lifecycle: new LifecycleService(db, client, lifecycleOptions),
       logger: pino({ level: 'silent' }),
       auth: { writesPerMinute: 10_000_000, corsOrigins: [] },
     }),
@@ -126,8 +126,7 @@ export async function startBenchEngine(postgresUrl: string | undefined): Promise
   return {
     baseUrl,
     tokens,
-    workerDb: workerDb!,
-    db: db!,
+    db,
     databaseUrl: database.url,
     client,
     taskQueue,
@@ -137,7 +136,7 @@ export async function startBenchEngine(postgresUrl: string | undefined): Promise
       await new Promise<void>((resolve) => server.close(() => resolve()));
       worker.shutdown();
       await running;
-      await Promise.all([apiDb!, workerDb!, db!].map((d) => d.$disconnect()));
+      await db.$disconnect();
       await env.teardown();
       await database.drop();
     },
