@@ -1,4 +1,5 @@
-import type { Database } from '../db/client';
+import { outsideTransactions, type Database } from '../db/client';
+import { Prisma } from '../generated/prisma/client';
 import { canonicalJson } from '../audit/chain';
 import { appendAudit, hashedFieldsOf, type AuditInput } from '../audit/log';
 import { isOpen, type RecommendationState } from '../domain/lifecycle';
@@ -47,7 +48,7 @@ async function writeEventInOneStatement(
   const row = projection(state);
   const json = (value: unknown) => JSON.stringify(value ?? null);
   const recordedAt = new Date();
-  await db.$executeRaw`INSERT INTO "RecordedEvent" ("recommendationId", "workflowId", "procuratorate",
+  const statement = Prisma.sql`INSERT INTO "RecordedEvent" ("recommendationId", "workflowId", "procuratorate",
     "documentNumber", "caseNumber", "domain", "agency", "detailsHandler", "title", "measures", "issuedAt", "servedAt",
     "urgent", "announcedService", "detailsReplyDueAt", "initialStatus", "sequence", "type", "actor", "occurredAt",
     "data", "auditKey", "auditFields", "auditFieldsOfProcuratorate", "status", "handler", "awaitingApproval",
@@ -61,6 +62,8 @@ async function writeEventInOneStatement(
     ${canonicalJson({ ...fields, procuratorate: details.procuratorate })}, ${row.status}, ${row.handler},
     ${row.awaitingApproval}, ${row.closeGround}, ${row.replyDueAt}, ${row.reviewDueAt}, ${row.nextDueAt},
     ${row.nextDueKind}, ${json(row.deadlines)}, ${json(row.state)}, ${row.sequence}, ${recordedAt})`;
+  // Not inside another write's open transaction on SQLite's one connection (rolled back with it if it fails).
+  await outsideTransactions(db, () => db.$executeRaw(statement));
 }
 
 /** The same writes through Prisma, one operation at a time (appendAudit chains a procuratorate's older entries). */

@@ -3,7 +3,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '../generated/prisma/client';
 import { PrismaClient as PostgresqlPrismaClient } from '../generated/prisma-postgresql/client';
 import { databaseProvider, databaseUrl, type DatabaseProvider } from '../config/database';
-import { registerSqliteFunctions } from './recordedEvent';
+import { prepareSqliteAdapter, Turns } from './recordedEvent';
 import { observeStatements, type StatementObserver } from './statements';
 
 /** The read model. Both providers are generated from one schema, so they share one client API. */
@@ -29,14 +29,28 @@ export async function openDatabase(
     }) as unknown as Database;
   }
   // SQLite: wait for the other process's write lock rather than fail at once (API and worker share the file).
+  const turns = new Turns();
   const db = new PrismaClient({
     adapter: observed(
-      registerSqliteFunctions(new PrismaBetterSQLite3({ url: url.replace(/^file:/, ''), timeout: lockWaitMs })),
+      prepareSqliteAdapter(new PrismaBetterSQLite3({ url: url.replace(/^file:/, ''), timeout: lockWaitMs }), turns),
     ),
   });
+  Object.defineProperty(db, TRANSACTION_TURNS, { value: turns });
   // WAL lets readers (the API) proceed while the worker writes.
   await db.$queryRawUnsafe('PRAGMA journal_mode = WAL');
   return db;
+}
+
+const TRANSACTION_TURNS = Symbol('transaction turns');
+
+/**
+ * Runs `work` (statements sent outside any transaction) while none of the client's transactions is open. On SQLite
+ * the client has one connection, and a statement sent meanwhile would run inside the open transaction and be rolled
+ * back with it; PostgreSQL's pool gives each its own connection.
+ */
+export function outsideTransactions<T>(db: Database, work: () => Promise<T>): Promise<T> {
+  const turns = (db as unknown as { [TRANSACTION_TURNS]?: Turns })[TRANSACTION_TURNS];
+  return turns ? turns.run(work) : work();
 }
 
 /** The provider the client talks to. */
