@@ -3,16 +3,18 @@ import type { Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Database } from '../db/client';
 import { computeDeadlines, type DeadlineInput, type Deadlines } from '../domain/deadlines';
-import { isOpen, type RecommendationState } from '../domain/lifecycle';
-import { lookBackWorkflowIdFor, workflowIdFor } from '../domain/identifiers';
+import type { RecommendationState } from '../domain/lifecycle';
+import { lookBackWorkflowIdFor } from '../domain/identifiers';
 import type { LifecycleEvent } from '../contracts/lifecycle';
 import type { LookBackInput } from '../contracts/lookBack';
-import { appendAudit } from '../audit/log';
 import { permanentRefusal, unrecordable, unstorableIn } from './recordability';
 import { loadCalendar } from './calendar';
 import type { ChannelSettings } from './channels';
 import { createDeliveryActivities } from './delivery';
 import { createNotificationActivities } from './notifications';
+import { writeEvent } from './eventWrite';
+
+export { projection } from './eventWrite';
 
 export type { PlannedDelivery, NotifyInput, DigestInput, ScheduleLookBackInput } from './notifications';
 
@@ -68,59 +70,3 @@ export function createActivities(db: Database, channels: ChannelSettings = {}, t
 }
 
 export type Activities = ReturnType<typeof createActivities>;
-
-/** The event, both audit chains and the projection, in one transaction. */
-async function writeEvent(db: Database, state: RecommendationState, event: LifecycleEvent): Promise<void> {
-  const id = state.recommendationId;
-  await db.$transaction(async (tx) => {
-    // The API writes the row first; creating it here too keeps the read model rebuildable from workflows.
-    await tx.recommendation.upsert({ where: { id }, create: newRow(state), update: {} });
-    await tx.recommendationEvent.upsert({
-      where: { recommendationId_sequence: { recommendationId: id, sequence: event.sequence } },
-      create: {
-        recommendationId: id,
-        ...event,
-        occurredAt: new Date(event.occurredAt),
-        data: event.data as object,
-      },
-      update: {},
-    });
-    await appendAudit(tx, {
-      key: `recommendation:${id}:${event.sequence}`,
-      recommendationId: id,
-      type: event.type,
-      actor: event.actor,
-      occurredAt: new Date(event.occurredAt),
-      payload: event.data,
-    });
-    await tx.recommendation.updateMany({
-      where: { id, sequence: { lt: state.sequence } },
-      data: projection(state),
-    });
-  });
-}
-
-/** The read-model columns of a state. */
-export function projection(state: RecommendationState) {
-  const deadline = (kind: string) => state.deadlines.find((d) => d.kind === kind);
-  const next = state.deadlines.filter(isOpen).sort((a, b) => a.dueDate.localeCompare(b.dueDate))[0];
-  return {
-    status: state.status,
-    // Reassignment changes the handler; older states (before approvals) have no pending approval.
-    handler: state.details.handler,
-    awaitingApproval: state.pendingApproval?.action ?? null,
-    closeGround: state.closure?.ground ?? null,
-    replyDueAt: deadline('reply')?.dueDate ?? null,
-    reviewDueAt: deadline('review')?.dueDate ?? null,
-    nextDueAt: next?.dueDate ?? null,
-    nextDueKind: next?.kind ?? null,
-    deadlines: state.deadlines as unknown as object,
-    state: state as unknown as object,
-    sequence: state.sequence,
-  };
-}
-
-/** The row as the API writes it at create (see LifecycleService.create). */
-function newRow({ recommendationId: id, details, status }: RecommendationState) {
-  return { id, workflowId: workflowIdFor(id), ...details, status };
-}

@@ -41,14 +41,7 @@ export async function appendAudit(tx: Tx, input: AuditInput): Promise<void> {
   await lockAuditLog(tx);
   if (await tx.auditEntry.findUnique({ where: { key: input.key }, select: { id: true } })) return;
   const recommendationId = input.recommendationId ?? null;
-  const fields: AuditFields = {
-    key: input.key,
-    recommendationId,
-    type: input.type,
-    actor: input.actor,
-    occurredAt: input.occurredAt.toISOString(),
-    payload: input.payload,
-  };
+  const fields = hashedFieldsOf(input);
   const last = await tx.auditEntry.findFirst({ orderBy: { id: 'desc' }, select: { hash: true } });
   const previousHash = last?.hash ?? '';
   let recommendationPrevHash: string | null = null;
@@ -77,6 +70,18 @@ export async function appendAudit(tx: Tx, input: AuditInput): Promise<void> {
         procuratorate === null ? null : procuratorateChainHash(procuratoratePrevHash!, fields, procuratorate),
     },
   });
+}
+
+/** What an entry's hashes cover (with its procuratorate too in the procuratorate's chain). */
+export function hashedFieldsOf(input: AuditInput): AuditFields {
+  return {
+    key: input.key,
+    recommendationId: input.recommendationId ?? null,
+    type: input.type,
+    actor: input.actor,
+    occurredAt: input.occurredAt.toISOString(),
+    payload: input.payload,
+  };
 }
 
 /** The recommendation's procuratorate, else the actor's; null when neither is known (the installation's entry). */

@@ -3,6 +3,8 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '../generated/prisma/client';
 import { PrismaClient as PostgresqlPrismaClient } from '../generated/prisma-postgresql/client';
 import { databaseProvider, databaseUrl, type DatabaseProvider } from '../config/database';
+import { prepareSqliteAdapter, Turns } from './recordedEvent';
+import { observeStatements, type StatementObserver } from './statements';
 
 /** The read model. Both providers are generated from one schema, so they share one client API. */
 export type Database = PrismaClient;
@@ -12,22 +14,43 @@ const DEFAULT_LOCK_WAIT_MS = 10_000;
 
 /**
  * A Prisma client over the driver adapter DATABASE_URL calls for: SQLite (file:) or PostgreSQL.
- * `lockWaitMs` (SQLite only) replaces the default wait for another process's write lock.
+ * `lockWaitMs` (SQLite only) replaces the default wait for another process's write lock; `onStatement` sees
+ * every SQL statement sent (the tests and the bench count them).
  */
 export async function openDatabase(
   url = databaseUrl(),
-  { lockWaitMs = DEFAULT_LOCK_WAIT_MS }: { lockWaitMs?: number } = {},
+  { lockWaitMs = DEFAULT_LOCK_WAIT_MS, onStatement }: { lockWaitMs?: number; onStatement?: StatementObserver } = {},
 ): Promise<Database> {
+  const observed = <Factory extends object>(factory: Factory) =>
+    onStatement ? observeStatements(factory, onStatement) : factory;
   if (databaseProvider(url) === 'postgresql') {
-    return new PostgresqlPrismaClient({ adapter: new PrismaPg({ connectionString: url }) }) as unknown as Database;
+    return new PostgresqlPrismaClient({
+      adapter: observed(new PrismaPg({ connectionString: url })),
+    }) as unknown as Database;
   }
   // SQLite: wait for the other process's write lock rather than fail at once (API and worker share the file).
+  const turns = new Turns();
   const db = new PrismaClient({
-    adapter: new PrismaBetterSQLite3({ url: url.replace(/^file:/, ''), timeout: lockWaitMs }),
+    adapter: observed(
+      prepareSqliteAdapter(new PrismaBetterSQLite3({ url: url.replace(/^file:/, ''), timeout: lockWaitMs }), turns),
+    ),
   });
+  Object.defineProperty(db, TRANSACTION_TURNS, { value: turns });
   // WAL lets readers (the API) proceed while the worker writes.
   await db.$queryRawUnsafe('PRAGMA journal_mode = WAL');
   return db;
+}
+
+const TRANSACTION_TURNS = Symbol('transaction turns');
+
+/**
+ * Runs `work` (statements sent outside any transaction) while none of the client's transactions is open. On SQLite
+ * the client has one connection, and a statement sent meanwhile would run inside the open transaction and be rolled
+ * back with it; PostgreSQL's pool gives each its own connection.
+ */
+export function outsideTransactions<T>(db: Database, work: () => Promise<T>): Promise<T> {
+  const turns = (db as unknown as { [TRANSACTION_TURNS]?: Turns })[TRANSACTION_TURNS];
+  return turns ? turns.run(work) : work();
 }
 
 /** The provider the client talks to. */

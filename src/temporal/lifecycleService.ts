@@ -203,16 +203,14 @@ export class LifecycleService {
     }
   }
 
+  /** The recommendation holding the id, else the one holding the 文号 in the procuratorate: one query for both. */
   private async findExisting(requestedId: string | undefined, details: RecommendationDetails) {
-    if (requestedId) {
-      const byId = await this.db.recommendation.findUnique({ where: { id: requestedId } });
-      if (byId) return byId;
-    }
-    return this.db.recommendation.findUnique({
-      where: {
-        procuratorate_documentNumber: { procuratorate: details.procuratorate, documentNumber: details.documentNumber },
-      },
+    const byDocumentNumber = { procuratorate: details.procuratorate, documentNumber: details.documentNumber };
+    const candidates = await this.db.recommendation.findMany({
+      where: { OR: requestedId ? [{ id: requestedId }, byDocumentNumber] : [byDocumentNumber] },
+      take: 2,
     });
+    return candidates.find((row) => row.id === requestedId) ?? candidates[0] ?? null;
   }
 
   /**
