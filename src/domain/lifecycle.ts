@@ -237,7 +237,7 @@ export const STILL_SETTING_UP = bilingual(
 );
 
 /** Each act's name in a Chinese sentence, quoted as the console's buttons name it. */
-export const quotedAct = (action: ActionName): string => `“${ACTION_LABELS[action] ?? action}”`;
+const quotedAct = (action: ActionName): string => `“${ACTION_LABELS[action] ?? action}”`;
 
 /** Why an act needing the 检察长 is not taken directly, in a lifecycle started since approvals exist. */
 export const takesEffectOnApproval = (action: ActionName): Bilingual =>
