@@ -131,7 +131,7 @@ const zh = {
   'field.result': '整改情况',
   'field.harmContinues': '损害是否仍在持续',
   'field.notes': '调查情况说明',
-  'field.ground': '终结理由',
+  'field.ground': '终结情形',
   'field.reason': '理由',
   'field.court': '受理法院',
   'field.courtCaseNumber': '法院案号',

@@ -23,6 +23,7 @@ import { createRecommendationBody } from '../../../src/api/schemas/recommendatio
 import { api, ApiError, unwrap, type FieldIssue } from '../api/client';
 import { domainsQuery } from '../api/queries';
 import { usePageTitle } from '../app/usePageTitle';
+import { SectionTitle } from '../components/SectionTitle';
 import { issuesOf, schemaRule, showIssues } from '../forms/validation';
 import type { MessageKey } from '../i18n/dictionary';
 import { useT } from '../i18n/language';
@@ -213,7 +214,12 @@ export function NewRecommendationPage() {
             {item('announcedService', <Switch />, { valuePropName: 'checked' })}
             {item('replyDueAt', <DatePicker style={{ width: '100%' }} />, { dependencies: dates })}
           </Card>
-          <Card size="small" title={t('new.preview')} style={{ marginTop: 16 }} data-testid="deadline-preview">
+          <Card
+            size="small"
+            title={<SectionTitle>{t('new.preview')}</SectionTitle>}
+            style={{ marginTop: 16 }}
+            data-testid="deadline-preview"
+          >
             {!previewable ? (
               <Typography.Text type="secondary">{t('new.previewHint')}</Typography.Text>
             ) : preview.isPending ? (
