@@ -183,6 +183,8 @@ const zh = {
   'error.network': '无法连接服务器，请检查网络后重试',
   'error.generic': '操作失败',
   'error.fixFields': '请按提示修改后再提交',
+  'form.fill': '请填写{label}',
+  'form.choose': '请选择{label}',
 };
 export type MessageKey = keyof typeof zh;
 
@@ -359,6 +361,8 @@ const en: Record<MessageKey, string> = {
   'error.network': 'The server cannot be reached; check the network and retry',
   'error.generic': 'It did not work',
   'error.fixFields': 'Correct the fields shown and submit again',
+  'form.fill': 'Enter {label}',
+  'form.choose': 'Choose {label}',
 };
 
 export const DICTIONARY: Record<Language, Record<MessageKey, string>> = { 'zh-CN': zh, 'en-US': en };
