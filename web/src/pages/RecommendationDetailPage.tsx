@@ -98,7 +98,7 @@ function Detail({ r }: { r: Recommendation }) {
     const frame = printFrame.current;
     if (!frame) return;
     frame.onload = () => frame.contentWindow?.print();
-    frame.src = `/api/recommendations/${encodeURIComponent(r.id)}/trail.html?at=${Date.now()}`;
+    frame.src = `/api/recommendations/${encodeURIComponent(r.id)}/trail.html`;
   };
 
   return (

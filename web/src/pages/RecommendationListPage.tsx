@@ -166,7 +166,7 @@ export function RecommendationListPage() {
             loading={list.isFetching}
             columns={columns}
             dataSource={page.items}
-            scroll={{ x: 980 }}
+            scroll={{ x: 900 }}
             rowClassName={(row) => (row.nextDueAt && row.nextDueAt < today ? 'row-overdue' : '')}
             onRow={(row) =>
               ({
