@@ -87,7 +87,13 @@ export function RecommendationListPage() {
       <Typography.Title level={1} style={{ fontSize: 22, margin: 0 }}>
         {t('menu.recommendations')}
       </Typography.Title>
-      <Form layout="inline" role="search" aria-label={t('list.search')} data-testid="recommendation-filters">
+      <Form
+        layout="inline"
+        colon={false}
+        role="search"
+        aria-label={t('list.filters')}
+        data-testid="recommendation-filters"
+      >
         <Form.Item label={t('list.search')} htmlFor="filter-q" style={{ marginBottom: 8 }}>
           <Input.Search
             id="filter-q"
