@@ -1,6 +1,8 @@
 import type { FormInstance, FormRule } from 'antd';
 import type { z } from 'zod';
+import { parsedInChinese } from '../../../src/api/language';
 import type { FieldIssue } from '../api/client';
+import { consoleLanguage } from '../i18n/language';
 
 /**
  * The browser checks a form with the API's own zod request schema (src/api/schemas), so that it refuses in the
@@ -50,7 +52,8 @@ export function showIssues(
 
 /** The issues a schema finds in a body, as the API would list them. */
 export function issuesOf(schema: z.ZodType, body: unknown): FieldIssue[] {
-  const result = schema.safeParse(body);
+  // The schemas' own messages (e.g. "cannot be before issuedAt") in the console's language, as the API gives them.
+  const result = consoleLanguage() === 'zh-CN' ? parsedInChinese(() => schema.safeParse(body)) : schema.safeParse(body);
   return result.success
     ? []
     : result.error.issues.map((issue) => ({ field: issue.path.join('.') || '(body)', reason: issue.message }));
