@@ -11,6 +11,7 @@ import { createJwtVerifier } from '../auth/jwt';
 import { HttpError } from '../httpError';
 import { createMetrics, type MetricsOptions } from '../observability/metrics';
 import type { LifecycleService } from '../temporal/lifecycleService';
+import { serveConsole } from './console';
 import { errorHandler } from './errors';
 import { openApiDocument } from './openapi';
 import { ROUTE_MODULES } from './routes';
@@ -32,6 +33,8 @@ export interface AppDependencies {
   outbound?: OutboundPolicy;
   /** Audit verification against the signed checkpoints; absent: GET /api/audit/verify answers 503. */
   audit?: AuditVerifier;
+  /** The built web console served at `/` (default: web/dist, from `npm run console:build`). */
+  consoleDist?: string;
 }
 
 /** The HTTP API: JSON in and out, zod on every input. */
@@ -44,11 +47,25 @@ export function createApp({
   auth,
   outbound,
   audit,
+  consoleDist,
 }: AppDependencies): express.Express {
   const app = express();
   app.disable('x-powered-by');
-  // JSON only, never framed, never cached by a shared proxy: helmet's defaults plus no-store.
-  app.use(helmet());
+  // Never framed, never cached by a shared proxy: helmet's defaults plus no-store (the console's files set their own).
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          // antd's CSS-in-JS injects <style> tags at run time; scripts stay same-origin only, and nothing comes
+          // from another host (helmet's default also allows any https: style sheet and font).
+          'style-src': ["'self'", "'unsafe-inline'"],
+          'font-src': ["'self'", 'data:'],
+          // Intranet deployments often serve plain HTTP: upgrading would send every asset request to a closed port.
+          'upgrade-insecure-requests': null,
+        },
+      },
+    }),
+  );
   app.use((_req, res, next) => {
     res.setHeader('cache-control', 'no-store');
     next();
@@ -80,6 +97,7 @@ export function createApp({
   app.use('/api', refuseUnstorableText);
 
   for (const routes of ROUTE_MODULES.filter((m) => !m.public)) routes.register(app, dependencies);
+  app.use(serveConsole(consoleDist));
 
   app.use((req, _res, next) => next(new HttpError(404, 'not_found', `no route for ${req.method} ${req.path}`)));
   app.use(errorHandler(logger));
