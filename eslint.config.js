@@ -4,7 +4,17 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.cache/', 'data/', 'src/generated/', 'coverage/', 'web/dist/'] },
+  {
+    ignores: [
+      'node_modules/',
+      '.cache/',
+      'data/',
+      'src/generated/',
+      'coverage/',
+      'web/dist/',
+      'web/src/api/schema.d.ts',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -17,4 +27,6 @@ export default tseslint.config(
       ],
     },
   },
+  // The console runs in the browser.
+  { files: ['web/src/**/*.{ts,tsx}', 'tests/web/**/*.{ts,tsx}'], languageOptions: { globals: { ...globals.browser } } },
 );
