@@ -60,6 +60,8 @@ export class BrowserHarness {
   /** What went wrong in the browser, in order; the test fails unless it is empty. */
   readonly problems: string[] = [];
   private readonly expectedFailures: ExpectedFailure[] = [];
+  /** Origins the pages may load from besides the console's: an SSO's sign-in page. */
+  private readonly origins: Set<string>;
   private readonly contexts: BrowserContext[] = [];
   private readonly watched = new WeakSet<Page>();
   private readonly screenshots = new Set<string>();
@@ -72,7 +74,14 @@ export class BrowserHarness {
     readonly baseUrl: string,
     /** Names the screenshots: test-results/screenshots/<test>-<page>.png. */
     readonly testName: string,
-  ) {}
+  ) {
+    this.origins = new Set([new URL(baseUrl).origin]);
+  }
+
+  /** Lets the pages load from this origin too (the OpenID provider's sign-in page, which is checked like ours). */
+  allowOrigin(url: string): void {
+    this.origins.add(new URL(url).origin);
+  }
 
   /** A page in a fresh browser profile (its own cookies: one person), watched from its first request. */
   async newPage({ viewport = VIEWPORTS.laptop }: PageOptions = {}): Promise<Page> {
@@ -148,7 +157,7 @@ export class BrowserHarness {
     // Nothing from a CDN: the console loads only from the engine that serves it.
     page.on('request', (request) => {
       const { protocol, origin } = new URL(request.url());
-      if ((protocol === 'http:' || protocol === 'https:') && origin !== new URL(this.baseUrl).origin)
+      if ((protocol === 'http:' || protocol === 'https:') && !this.origins.has(origin))
         this.problems.push(`request to another host: ${request.method()} ${request.url()}`);
     });
     page.on('pageerror', (error) => this.problems.push(`page error on ${page.url()}: ${error.message}`));
