@@ -9,6 +9,23 @@ export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: '/',
   plugins: [react()],
-  build: { outDir: 'dist', emptyOutDir: true, sourcemap: true },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    sourcemap: true,
+    // antd is most of the weight; served from the intranet host, cached immutably.
+    chunkSizeWarningLimit: 1500,
+    // The kit and React change less often than the console: their own hashed files stay cached across releases.
+    rolldownOptions: {
+      output: {
+        codeSplitting: {
+          groups: [
+            { name: 'antd', test: /node_modules[\\/](antd|@ant-design|@rc-component|rc-[^\\/]+|dayjs)[\\/]/ },
+            { name: 'react', test: /node_modules[\\/](react|react-dom|react-router|scheduler|@tanstack)[\\/]/ },
+          ],
+        },
+      },
+    },
+  },
   server: { proxy: { '/api': { target: apiTarget, changeOrigin: false } } },
 });

@@ -1,8 +1,9 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { ConsoleApp } from './app/App';
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <main>诉前检察建议跟进</main>
+    <ConsoleApp />
   </StrictMode>,
 );

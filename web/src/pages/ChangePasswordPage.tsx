@@ -1,0 +1,75 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { Alert, Button, Form, Input, Typography } from 'antd';
+import { useNavigate } from 'react-router';
+import { ApiError, unwrap, untypedApi } from '../api/client';
+import { AuthCard } from '../app/AuthCard';
+import { useSession } from '../app/session';
+import { usePageTitle } from '../app/usePageTitle';
+import { showIssues } from '../forms/validation';
+import { useT } from '../i18n/language';
+import { NewPasswordFields } from './NewPasswordFields';
+
+/** 修改密码: required before anything else when the session says the password must change. */
+export function ChangePasswordPage() {
+  const t = useT();
+  usePageTitle(t('changePassword'));
+  const { user } = useSession();
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const [form] = Form.useForm();
+  const change = useMutation({
+    mutationFn: (body: { currentPassword: string; newPassword: string }) =>
+      unwrap(untypedApi.POST('/api/me/password', { body })),
+    onSuccess: async () => {
+      await queryClient.invalidateQueries({ queryKey: ['session'] });
+      void navigate('/', { replace: true });
+    },
+    onError: (error) => {
+      if (error instanceof ApiError && error.status === 400) {
+        showIssues(form, error.issues, ['currentPassword', 'newPassword']);
+      }
+    },
+  });
+  const failure =
+    change.error instanceof ApiError && change.error.issues.length === 0
+      ? change.error.message
+      : change.error && !(change.error instanceof ApiError)
+        ? t('error.network')
+        : null;
+
+  return (
+    <AuthCard title={t('changePassword')}>
+      {user.mustChangePassword ? <Typography.Paragraph>{t('changePasswordIntro')}</Typography.Paragraph> : null}
+      {failure ? (
+        <Alert
+          type="error"
+          showIcon
+          role="alert"
+          style={{ marginBottom: 16 }}
+          title={failure}
+          data-testid="change-password-error"
+        />
+      ) : null}
+      <Form
+        form={form}
+        layout="vertical"
+        name="change-password"
+        onFinish={(values: { currentPassword: string; newPassword: string }) =>
+          change.mutate({ currentPassword: values.currentPassword, newPassword: values.newPassword })
+        }
+      >
+        <Form.Item
+          name="currentPassword"
+          label={t('currentPassword')}
+          rules={[{ required: true, message: t('passwordRequired') }]}
+        >
+          <Input.Password autoComplete="current-password" />
+        </Form.Item>
+        <NewPasswordFields />
+        <Button type="primary" htmlType="submit" block loading={change.isPending}>
+          {t('save')}
+        </Button>
+      </Form>
+    </AuthCard>
+  );
+}

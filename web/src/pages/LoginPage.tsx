@@ -1,0 +1,94 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Alert, Button, Divider, Form, Input } from 'antd';
+import { useNavigate, useSearchParams } from 'react-router';
+import { ApiError, safeReturnTo, unwrap, untypedApi } from '../api/client';
+import { AuthCard } from '../app/AuthCard';
+import type { Session } from '../app/session';
+import { usePageTitle } from '../app/usePageTitle';
+import type { MessageKey } from '../i18n/dictionary';
+import { useT } from '../i18n/language';
+
+interface Methods {
+  password: boolean;
+  oidc: { label: string } | null;
+}
+
+const SSO_ERRORS = new Set(['sso_failed', 'sso_unknown_user']);
+
+/** 登录: account and password, or the intranet SSO when the API offers it. */
+export function LoginPage() {
+  const t = useT();
+  usePageTitle(t('signIn'));
+  const [search] = useSearchParams();
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const returnTo = safeReturnTo(search.get('returnTo'));
+  const ssoError = search.get('error');
+  const methods = useQuery({
+    queryKey: ['auth-methods'],
+    queryFn: () => unwrap(untypedApi.GET('/api/auth/methods')) as Promise<Methods>,
+    staleTime: Infinity,
+  });
+  const signIn = useMutation({
+    mutationFn: (body: { account: string; password: string }) =>
+      unwrap(untypedApi.POST('/api/session', { body })) as Promise<Session>,
+    onSuccess: (session) => {
+      queryClient.clear();
+      queryClient.setQueryData(['session'], session);
+      void navigate(session.user.mustChangePassword ? '/change-password' : returnTo, { replace: true });
+    },
+  });
+  const failure = signIn.error instanceof ApiError ? signIn.error.message : signIn.error ? t('error.network') : null;
+
+  return (
+    <AuthCard title={t('signIn')}>
+      {ssoError && SSO_ERRORS.has(ssoError) ? (
+        <Alert
+          type="error"
+          showIcon
+          role="alert"
+          style={{ marginBottom: 16 }}
+          title={t(`sso.${ssoError}` as MessageKey)}
+        />
+      ) : null}
+      {failure ? (
+        <Alert
+          type="error"
+          showIcon
+          role="alert"
+          style={{ marginBottom: 16 }}
+          title={failure}
+          data-testid="sign-in-error"
+        />
+      ) : null}
+      <Form
+        layout="vertical"
+        name="sign-in"
+        requiredMark={false}
+        onFinish={(values: { account: string; password: string }) => signIn.mutate(values)}
+      >
+        <Form.Item
+          name="account"
+          label={t('account')}
+          rules={[{ required: true, whitespace: true, message: t('accountRequired') }]}
+        >
+          <Input autoComplete="username" autoFocus />
+        </Form.Item>
+        <Form.Item name="password" label={t('password')} rules={[{ required: true, message: t('passwordRequired') }]}>
+          <Input.Password autoComplete="current-password" />
+        </Form.Item>
+        <Button type="primary" htmlType="submit" block loading={signIn.isPending}>
+          {signIn.isPending ? t('signingIn') : t('signIn')}
+        </Button>
+      </Form>
+      {methods.data?.oidc ? (
+        <>
+          <Divider plain />
+          <Button block href={`/api/session/oidc?${new URLSearchParams({ returnTo }).toString()}`}>
+            {t('ssoSignIn', { label: methods.data.oidc.label })}
+          </Button>
+        </>
+      ) : null}
+    </AuthCard>
+  );
+}
