@@ -46,7 +46,7 @@ interface ExpectedFailure {
 const slug = (text: string) =>
   text
     .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/[^\p{L}\p{N}]+/gu, '-')
     .replace(/^-|-$/g, '');
 
 /** Chromium's console line for every response >= 400: expected when the response was. */
@@ -98,9 +98,17 @@ export class BrowserHarness {
     return page;
   }
 
-  /** Lets responses with this status on this path (and method; any if omitted) pass, for the rest of the test. */
-  expectFailure(status: number, path: string | RegExp, method?: string): void {
-    this.expectedFailures.push({ status, path, method: method?.toUpperCase() });
+  /**
+   * Lets responses with this status on this path (and method; any if omitted) pass, until the returned function
+   * is called (or the test ends).
+   */
+  expectFailure(status: number, path: string | RegExp, method?: string): () => void {
+    const expected = { status, path, method: method?.toUpperCase() };
+    this.expectedFailures.push(expected);
+    return () => {
+      const at = this.expectedFailures.indexOf(expected);
+      if (at >= 0) this.expectedFailures.splice(at, 1);
+    };
   }
 
   /** Opens a path of the console and checks the page once it shows `ready` (a locator or text it must show). */
