@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
@@ -54,6 +54,8 @@ export interface TestEngineOptions {
   timeSkipping?: boolean;
   /** How the worker reaches channels, and (`outbound`) which hosts the API accepts in channel addresses; default: public hosts only, no SMTP. */
   channels?: ChannelSettings;
+  /** The clock of console sessions (tests move it to expire them); default: the system's. */
+  clock?: () => Date;
 }
 
 export async function startTestEngine(options: TestEngineOptions = {}): Promise<TestEngine> {
@@ -87,7 +89,15 @@ export async function startTestEngine(options: TestEngineOptions = {}): Promise<
     searchAttributes,
   });
   const tokens = await seedUsers(db);
-  const auth: AuthSettings = { writesPerMinute: 100_000, corsOrigins: [], ...options.auth };
+  // Listening first, so that the API knows its own URL (activation links, the OIDC redirect) before it is made.
+  const server: Server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const auth: AuthSettings = { writesPerMinute: 100_000, corsOrigins: [], publicUrl: baseUrl, ...options.auth };
   const app = createApp({
     db,
     temporal: env.client,
@@ -98,14 +108,11 @@ export async function startTestEngine(options: TestEngineOptions = {}): Promise<
     outbound: options.channels?.outbound,
     // The auditCheckpoints workflow starts at the first verification, so that time-skipping tests skip no rounds.
     audit: new AuditVerifier(db, auditSigner, new TemporalCheckpointKeeper(env.client, taskQueue)),
+    clock: options.clock,
   });
-  const server: Server = await new Promise((resolve, reject) => {
-    const s = app.listen(0, '127.0.0.1', (error?: Error) => (error ? reject(error) : resolve(s)));
-  });
-  const { port } = server.address() as AddressInfo;
+  server.on('request', app);
 
   let stopped = false;
-  const baseUrl = `http://127.0.0.1:${port}`;
   useDefaultToken(baseUrl, tokens.chief);
   return {
     baseUrl,
