@@ -13,14 +13,20 @@ export const PASSWORD = 'Gongyi-Jiancha-2026';
  * Gives a person a password the way an administrator does (set-up, through the API): the administrator asks
  * for a one-time activation link, and the person's password is set with its token.
  */
-export async function givePassword(engine: TestEngine, personId: string, password = PASSWORD): Promise<void> {
+export async function givePassword(
+  engine: TestEngine,
+  personId: string,
+  /** An administrator of the person's procuratorate. */
+  adminToken = engine.tokens.admin,
+  password = PASSWORD,
+): Promise<void> {
   const link = await callApi(
     engine.baseUrl,
     'POST',
     `/api/people/${encodeURIComponent(personId)}/activation`,
     undefined,
     undefined,
-    engine.tokens.admin,
+    adminToken,
   );
   expect(link.status, JSON.stringify(link.body)).toBe(201);
   const token = new URLSearchParams(new URL(link.body.activationUrl as string).hash.slice(1)).get('token');

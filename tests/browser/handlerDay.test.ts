@@ -14,6 +14,9 @@ import { openHarness, useChromium, VIEWPORTS } from './harness';
  * 检察长's approval, and another procuratorate's handler kept out. Every page is checked by the harness.
  */
 
+// Runs in the page (the tests' own types know no DOM).
+declare const getComputedStyle: (element: unknown) => { color: string };
+
 let engine: TestEngine;
 const chromium = useChromium();
 const handler = USERS.handler.id;
@@ -22,7 +25,9 @@ const outsider = USERS.outsiderHandler.id;
 
 beforeAll(async () => {
   engine = await startTestEngine();
-  for (const person of [handler, chief, outsider]) await givePassword(engine, person);
+  await givePassword(engine, handler);
+  await givePassword(engine, chief);
+  await givePassword(engine, outsider, engine.tokens.outsiderAdmin);
 });
 afterAll(async () => {
   await engine?.stop();
@@ -45,7 +50,7 @@ describe("a handler's day", () => {
     const overdueTag = overdueItem.getByTestId('deadline-tag');
     expect(await overdueTag.innerText()).toMatch(/^逾期\d+天$/);
     // Red, as 工作台 marks what is overdue.
-    expect(await overdueTag.evaluate('(el) => getComputedStyle(el).color')).toBe('rgb(168, 7, 26)');
+    expect(await overdueTag.evaluate((el) => getComputedStyle(el).color)).toBe('rgb(168, 7, 26)');
     await h.check(page, 'dashboard');
 
     // 新建: the computed deadlines show before anything is saved, as the API computes them for these dates.
