@@ -30,6 +30,8 @@ export default defineConfig({
         test: {
           name: 'browser',
           include: BROWSER,
+          // A scenario walks a dozen pages, each checked by axe and photographed: minutes on a loaded machine.
+          testTimeout: 240_000,
           globalSetup: ['tests/support/globalSetup.ts', 'tests/browser/globalSetup.ts'],
         },
       },

@@ -69,11 +69,14 @@ export async function choose(page: Page, field: Locator, option: string): Promis
   await page.locator(`.ant-select-dropdown:visible .ant-select-item-option[title="${option}"]`).click();
 }
 
-/** Types a date into an antd DatePicker (YYYY-MM-DD) and confirms it. */
+/**
+ * Types a date into an antd DatePicker (YYYY-MM-DD) and moves on with Tab (Enter would also submit the form,
+ * as Enter in any field of an HTML form does).
+ */
 export async function enterDate(field: Locator, date: string): Promise<void> {
   await field.click();
   await field.fill(date);
-  await field.press('Enter');
+  await field.press('Tab');
 }
 
 /** Whether the page scrolls sideways (it must not, at 1366 and 1024 wide). */

@@ -82,12 +82,12 @@ describe("a handler's day", () => {
     await page.waitForURL(/\/recommendations\/(?!new)[^/]+$/);
     const id = decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!);
     const detail = page.getByTestId('recommendation-detail');
-    await detail.getByText(documentNumber).waitFor();
+    await detail.getByRole('heading', { name: '关于督促整治餐饮油烟污染的检察建议', level: 1 }).waitFor();
     await h.check(page, 'detail-served');
 
     // The agency's reply: the dialog's date is today unless changed.
     await page.getByTestId('act-recordReply').click();
-    const replyDialog = page.getByTestId('act-dialog-recordReply');
+    const replyDialog = page.getByRole('dialog');
     await replyDialog.getByLabel('回复内容').fill('已对辖区餐饮企业开展专项检查，责令12家整改。');
     await h.check(page, 'reply-dialog');
     await replyDialog.getByRole('button', { name: /提\s*交/ }).click();
@@ -96,7 +96,7 @@ describe("a handler's day", () => {
 
     // A follow-up check that finds it rectified.
     await page.getByTestId('act-recordCheck').click();
-    const checkDialog = page.getByTestId('act-dialog-recordCheck');
+    const checkDialog = page.getByRole('dialog');
     await choose(page, checkDialog.getByLabel('调查方式'), '现场勘查');
     await choose(page, checkDialog.getByLabel('整改情况'), '已整改');
     await checkDialog.getByRole('radio', { name: '否' }).check();
@@ -108,9 +108,9 @@ describe("a handler's day", () => {
 
     // Closing needs the 检察长: the handler's act is a proposal, shown pending.
     await page.getByTestId('act-close').click();
-    const closeDialog = page.getByTestId('act-dialog-close');
+    const closeDialog = page.getByRole('dialog');
     await choose(page, closeDialog.getByLabel('终结理由'), '行政机关已全面整改');
-    await closeDialog.getByLabel('理由').fill('经跟进调查，行政机关已全面整改。');
+    await closeDialog.getByLabel('理由', { exact: true }).fill('经跟进调查，行政机关已全面整改。');
     await closeDialog.getByRole('button', { name: /提\s*交/ }).click();
     await closeDialog.waitFor({ state: 'hidden' });
     const pending = page.getByTestId('pending-proposal');
@@ -131,7 +131,7 @@ describe("a handler's day", () => {
     await chiefPage.getByTestId('pending-proposal').waitFor();
     await h.check(chiefPage, 'chief-detail');
     await chiefPage.getByTestId('act-approve').click();
-    const approveDialog = chiefPage.getByTestId('act-dialog-approve');
+    const approveDialog = chiefPage.getByRole('dialog');
     await approveDialog.getByRole('button', { name: /提\s*交/ }).click();
     await approveDialog.waitFor({ state: 'hidden' });
     await chiefPage.getByTestId('pending-proposal').waitFor({ state: 'hidden' });
@@ -161,8 +161,9 @@ describe('by keyboard', () => {
         testId: el?.getAttribute('data-testid') ?? '',
         inDialog: Boolean(el?.closest('[role="dialog"]')),
         visible: Boolean(el?.matches(':focus-visible')),
+        html: el?.outerHTML.slice(0, 200) ?? '',
       };
-    })()`) as Promise<{ id: string; testId: string; inDialog: boolean; visible: boolean }>;
+    })()`) as Promise<{ id: string; testId: string; inDialog: boolean; visible: boolean; html: string }>;
 
   it('signs in with the keyboard alone; a dialog keeps focus inside, closes with Esc and gives focus back', async () => {
     const h = openHarness(chromium(), engine.baseUrl, 'keyboard');
@@ -190,13 +191,14 @@ describe('by keyboard', () => {
     );
     await page.getByTestId('act-recordReply').focus();
     await page.keyboard.press('Enter');
-    const dialog = page.getByTestId('act-dialog-recordReply');
+    const dialog = page.getByRole('dialog');
     await dialog.waitFor();
     await h.check(page, 'dialog');
     // Tabbing round the dialog never leaves it.
     for (let i = 0; i < 10; i += 1) {
       await page.keyboard.press('Tab');
-      expect((await focused(page)).inDialog, `after ${i + 1} Tab(s)`).toBe(true);
+      const now = await focused(page);
+      expect(now.inDialog, `after ${i + 1} Tab(s): ${now.html}`).toBe(true);
     }
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'hidden' });

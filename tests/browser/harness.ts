@@ -124,6 +124,7 @@ export class BrowserHarness {
    * everything the browser reported since the test began.
    */
   async check(page: Page, name: string): Promise<void> {
+    const started = Date.now();
     await page.waitForLoadState('load');
     const file = `${slug(this.testName)}-${slug(name)}.png`;
     if (this.screenshots.has(file)) throw new Error(`two pages of ${this.testName} are both named "${name}"`);
@@ -142,6 +143,7 @@ export class BrowserHarness {
       );
     }
     this.assertNoProblems();
+    if (process.env.BROWSER_TIMING) console.log(`check ${name}: ${Date.now() - started} ms`);
   }
 
   /** Throws, listing them, if the browser reported a problem or a visited page was never checked. */

@@ -31,7 +31,12 @@ export function ensureConsoleBuilt(): string {
   const built = fs.existsSync(builtIndex) ? fs.statSync(builtIndex).mtimeMs : -1;
   const changed = Math.max(...SOURCES.map((s) => newestSourceChange(path.join(root, s))));
   if (built < changed) {
-    execFileSync('npm', ['run', '--silent', 'console:build'], { cwd: root, stdio: 'inherit' });
+    // As npm install builds it: vitest's NODE_ENV=test would make Vite bundle React and antd's development builds.
+    execFileSync('npm', ['run', '--silent', 'console:build'], {
+      cwd: root,
+      stdio: 'inherit',
+      env: { ...process.env, NODE_ENV: 'production' },
+    });
   }
   return DEFAULT_CONSOLE_DIST;
 }
