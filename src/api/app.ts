@@ -7,6 +7,7 @@ import type { Database } from '../db/client';
 import type { AuditVerifier } from '../audit/verify';
 import type { AuthSettings } from '../config';
 import { authenticate } from '../auth/authenticate';
+import { OidcSignIn } from '../auth/oidc';
 import { DEFAULT_SESSION_SETTINGS, SessionStore } from '../auth/sessions';
 import { createJwtVerifier } from '../auth/jwt';
 import { HttpError } from '../httpError';
@@ -38,6 +39,8 @@ export interface AppDependencies {
   consoleDist?: string;
   /** The clock of console sessions' expiry (tests move it); default: the system's. */
   clock?: () => Date;
+  /** Console sign-in through the SSO, its provider already discovered; absent: made from auth.oidc, if set. */
+  oidc?: OidcSignIn;
 }
 
 /** The HTTP API: JSON in and out, zod on every input. */
@@ -52,6 +55,7 @@ export function createApp({
   audit,
   consoleDist,
   clock,
+  oidc = auth.oidc && new OidcSignIn(auth.oidc, logger),
 }: AppDependencies): express.Express {
   const app = express();
   app.disable('x-powered-by');
@@ -96,7 +100,7 @@ export function createApp({
   const signIn = {
     publicUrl: auth.publicUrl,
     limits: signInRateLimits(auth.signInAttempts ?? DEFAULT_SIGN_IN_ATTEMPTS),
-    oidc: auth.oidc && { label: auth.oidc.label },
+    oidc,
   };
   const dependencies: RouteDependencies = {
     db,

@@ -227,6 +227,19 @@ describe('signing in with a password', () => {
     expect((await signIn(id, PASSWORD, newAddress())).status).toBe(201);
   });
 
+  it('refuses bodies it cannot read or store with 400, before any lookup', async () => {
+    const nul = await signIn('账号\u0000', PASSWORD);
+    expect(nul.status).toBe(400);
+    expect(nul.body.issues).toEqual([{ field: 'account', reason: expect.any(String) }]);
+    expect((await send('POST', '/api/session', { body: { account: 'x' } })).status).toBe(400);
+    const deep = await fetch(`${engine.baseUrl}/api/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: `${'['.repeat(100)}${']'.repeat(100)}`,
+    });
+    expect(deep.status).toBe(400);
+  });
+
   it('refuses a sign-in form posted from another site', async () => {
     const id = await handlerWithPassword('登录-跨站');
     expect((await signIn(id, PASSWORD, newAddress(), { 'sec-fetch-site': 'cross-site' })).status).toBe(403);
@@ -512,5 +525,7 @@ describe('the sign-in methods', () => {
       status: 200,
       body: { password: true, oidc: null },
     });
+    expect((await send('GET', '/api/session/oidc')).status).toBe(404);
+    expect((await send('GET', '/api/session/oidc/callback?code=x&state=y')).status).toBe(404);
   });
 });

@@ -17,7 +17,8 @@ import { TemporalCheckpointKeeper } from '../../src/temporal/auditCheckpoints';
 import { createTestDatabase } from './database';
 import { useDefaultToken } from './api';
 import { seedUsers, type Tokens } from './users';
-import type { AuthSettings } from '../../src/config';
+import type { AuthSettings, OidcSettings } from '../../src/config';
+import { OidcSignIn } from '../../src/auth/oidc';
 import type { ChannelSettings } from '../../src/activities/channels';
 import { bundleLifecycleWorkflows, createDevServerEnvironment, createTimeSkippingEnvironment } from './temporal';
 
@@ -56,6 +57,8 @@ export interface TestEngineOptions {
   channels?: ChannelSettings;
   /** The clock of console sessions (tests move it to expire them); default: the system's. */
   clock?: () => Date;
+  /** Console sign-in through an OpenID provider, given the API's own URL (for the redirect URI); discovered before the API answers. */
+  oidc?: (baseUrl: string) => Promise<OidcSettings>;
 }
 
 export async function startTestEngine(options: TestEngineOptions = {}): Promise<TestEngine> {
@@ -97,7 +100,16 @@ export async function startTestEngine(options: TestEngineOptions = {}): Promise<
   });
   const { port } = server.address() as AddressInfo;
   const baseUrl = `http://127.0.0.1:${port}`;
-  const auth: AuthSettings = { writesPerMinute: 100_000, corsOrigins: [], publicUrl: baseUrl, ...options.auth };
+  const oidcSettings = await options.oidc?.(baseUrl);
+  const auth: AuthSettings = {
+    writesPerMinute: 100_000,
+    corsOrigins: [],
+    publicUrl: baseUrl,
+    oidc: oidcSettings,
+    ...options.auth,
+  };
+  const oidc = oidcSettings && new OidcSignIn(oidcSettings);
+  await oidc?.ready();
   const app = createApp({
     db,
     temporal: env.client,
@@ -109,6 +121,7 @@ export async function startTestEngine(options: TestEngineOptions = {}): Promise<
     // The auditCheckpoints workflow starts at the first verification, so that time-skipping tests skip no rounds.
     audit: new AuditVerifier(db, auditSigner, new TemporalCheckpointKeeper(env.client, taskQueue)),
     clock: options.clock,
+    oidc,
   });
   server.on('request', app);
 

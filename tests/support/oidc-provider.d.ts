@@ -1,6 +1,12 @@
-// The few parts of oidc-provider 9 (which ships no types) that tests/support/oidcProvider.ts uses.
+// oidc-provider ships no types (and @types/oidc-provider is not installed): the little tests/support/oidcProvider.ts
+// uses of it.
 declare module 'oidc-provider' {
   import type { IncomingMessage, ServerResponse } from 'node:http';
+
+  interface Account {
+    accountId: string;
+    claims: () => Promise<Record<string, unknown>> | Record<string, unknown>;
+  }
 
   interface Grant {
     addOIDCScope(scope: string): void;
@@ -10,6 +16,7 @@ declare module 'oidc-provider' {
     new (properties: { clientId: string; accountId: string }): Grant;
     find(id: string): Promise<Grant | undefined>;
   }
+
   export interface KoaContextWithOIDC {
     oidc: {
       provider: Provider;
@@ -19,15 +26,29 @@ declare module 'oidc-provider' {
       result?: { consent?: { grantId?: string } };
     };
   }
+
+  export interface ProviderConfiguration {
+    clients?: Record<string, unknown>[];
+    findAccount?: (ctx: unknown, id: string) => Promise<Account | undefined> | Account | undefined;
+    loadExistingGrant?: (ctx: KoaContextWithOIDC) => Promise<Grant | undefined>;
+    interactions?: { url: (ctx: unknown, interaction: { uid: string }) => string };
+    features?: Record<string, { enabled: boolean }>;
+    cookies?: { keys: string[] };
+    pkce?: { required?: () => boolean };
+    [setting: string]: unknown;
+  }
+
   export interface InteractionDetails {
     uid: string;
     prompt: { name: string };
     params: Record<string, unknown>;
   }
-  export class Provider {
-    constructor(issuer: string, configuration: Record<string, unknown>);
+
+  export default class Provider {
+    constructor(issuer: string, configuration?: ProviderConfiguration);
     Grant: GrantConstructor;
     callback(): (req: IncomingMessage, res: ServerResponse) => void;
+    on(event: string, listener: (...args: unknown[]) => void): this;
     interactionDetails(req: IncomingMessage, res: ServerResponse): Promise<InteractionDetails>;
     interactionFinished(
       req: IncomingMessage,
@@ -36,5 +57,4 @@ declare module 'oidc-provider' {
       options?: { mergeWithLastSubmission?: boolean },
     ): Promise<void>;
   }
-  export default Provider;
 }

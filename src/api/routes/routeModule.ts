@@ -2,6 +2,7 @@ import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { Client } from '@temporalio/client';
 import type { Express } from 'express';
 import type { AuditVerifier } from '../../audit/verify';
+import type { OidcSignIn } from '../../auth/oidc';
 import type { SessionStore } from '../../auth/sessions';
 import type { Database } from '../../db/client';
 import type { OutboundPolicy } from '../../domain/outboundAddress';
@@ -33,7 +34,8 @@ export interface SignInOptions {
   publicUrl?: string;
   /** One set for the process, so that sign-ins and password changes count against the same account. */
   limits?: SignInLimits;
-  oidc?: { label: string };
+  /** Sign-in through the intranet SSO; absent: GET /api/session/oidc answers 404. */
+  oidc?: OidcSignIn;
 }
 
 /**

@@ -1,7 +1,16 @@
 import express, { type CookieOptions, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { withAuditRetry } from '../../audit/log';
-import { csrfFailed, principal, sameOrigin, sessionPrincipal, type Principal } from '../../auth/authenticate';
+import type { Logger } from 'pino';
+import {
+  csrfFailed,
+  principal,
+  readCookie,
+  sameOrigin,
+  sessionPrincipal,
+  type Principal,
+} from '../../auth/authenticate';
+import type { OidcTransaction } from '../../auth/oidc';
 import {
   activate,
   changePassword,
@@ -15,12 +24,14 @@ import type { Person } from '../../generated/prisma/client';
 import { HttpError, notFound } from '../../httpError';
 import { requireRole } from '../access';
 import { fieldError, parse } from '../errors';
+import { refuseDeepJson, refuseUnstorableText } from '../inputGuard';
 import { ERRORS, errorResponse, json, jsonBody } from '../schemas/common';
 import {
   activationBody,
   activationLinkResponse,
   authMethodsResponse,
   newPassword,
+  oidcStartQuery,
   passwordChangeBody,
   sessionListResponse,
   sessionResponse,
@@ -39,8 +50,14 @@ import type { RouteModule } from './routeModule';
 const signInFailed = () => new HttpError(401, 'sign_in_failed', '账号或密码错误');
 const noSession = () => new HttpError(401, 'unauthorized', '未登录或登录已失效');
 
-/** Small bodies only: these routes are read before authentication, ahead of the API's own body parser. */
-const smallJson = express.json({ limit: '8kb' });
+/**
+ * These routes answer before authentication, ahead of the API's own body parser and input guard: small bodies only,
+ * no deep nesting, and no text either database could not store (a NUL would fail a PostgreSQL lookup: 400, not 500).
+ */
+const guardedJson: express.RequestHandler[] = [
+  express.json({ limit: '8kb', verify: refuseDeepJson }),
+  refuseUnstorableText,
+];
 
 function cookieOptions(req: Request): CookieOptions {
   // req.secure follows Express's `trust proxy`: behind a proxy it trusts, X-Forwarded-Proto says whether it is https.
@@ -72,6 +89,32 @@ const setsCookie = {
   'Set-Cookie': z.string().openapi({ description: 'followup_session=…; Path=/; HttpOnly; SameSite=Lax (+ Secure)' }),
 };
 
+const OIDC_COOKIE = 'followup_oidc';
+const OIDC_PATH = '/api/session/oidc';
+
+/** A path of this site (not //host, not /\\host, no scheme): where a sign-in may return to; else `/`. */
+export function sameSitePath(returnTo: string | undefined): string {
+  if (!returnTo || !/^\/(?![/\\])[\x21-\x7e]*$/.test(returnTo)) return '/';
+  return returnTo;
+}
+
+const ssoFailed = (res: Response, reason: 'sso_failed' | 'sso_unknown_user') =>
+  res.redirect(302, `/login?error=${reason}`);
+
+function readTransaction(req: Request): OidcTransaction | undefined {
+  const raw = readCookie(req, OIDC_COOKIE);
+  if (!raw || raw.length > 2000) return undefined;
+  try {
+    const parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Partial<OidcTransaction>;
+    const { state, nonce, codeVerifier, returnTo } = parsed;
+    return [state, nonce, codeVerifier, returnTo].every((v) => typeof v === 'string')
+      ? { state: state!, nonce: nonce!, codeVerifier: codeVerifier!, returnTo: sameSitePath(returnTo) }
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export const consoleSignInRoutes: RouteModule = {
   public: true,
 
@@ -82,17 +125,68 @@ export const consoleSignInRoutes: RouteModule = {
       res.json({ password: true, oidc: options?.oidc ? { label: options.oidc.label } : null });
     });
 
-    app.post('/api/session', smallJson, refuseCrossSite, limits.perAddress, limits.perAccount, async (req, res) => {
-      const { account, password } = parse(signInBody, req.body ?? {});
-      const person = await checkPassword(db, account, password);
-      if (!person) {
-        res.locals.credentialRefused = true;
-        throw signInFailed();
-      }
-      await signIn(sessions, req, res, person, 'password');
+    app.post(
+      '/api/session',
+      ...guardedJson,
+      refuseCrossSite,
+      limits.perAddress,
+      limits.perAccount,
+      async (req, res) => {
+        const { account, password } = parse(signInBody, req.body ?? {});
+        const person = await checkPassword(db, account, password);
+        if (!person) {
+          res.locals.credentialRefused = true;
+          // For the operator watching for guessing: the account tried (never the password) and from where.
+          (res.locals.log as Logger | undefined)?.warn({ account, address: req.ip }, 'console sign-in refused');
+          throw signInFailed();
+        }
+        await signIn(sessions, req, res, person, 'password');
+      },
+    );
+
+    // Off to the provider. What must come back (state, nonce, the PKCE verifier) waits in a cookie of this browser
+    // for ten minutes, limited to the callback's path: nothing is kept on the server, whichever process answers.
+    app.get(OIDC_PATH, refuseUnstorableText, async (req, res) => {
+      const oidc = options?.oidc;
+      if (!oidc) throw notFound('sign-in through the SSO (no OIDC_ISSUER_URL is configured): it');
+      const { returnTo } = parse(oidcStartQuery, req.query);
+      const { url, transaction } = await oidc.start(sameSitePath(returnTo));
+      res.cookie(OIDC_COOKIE, Buffer.from(JSON.stringify(transaction)).toString('base64url'), {
+        ...cookieOptions(req),
+        path: OIDC_PATH,
+        maxAge: 10 * 60_000,
+      });
+      res.redirect(302, url.href);
     });
 
-    app.post('/api/activation', smallJson, refuseCrossSite, limits.perAddress, async (req, res) => {
+    app.get(`${OIDC_PATH}/callback`, async (req, res) => {
+      const oidc = options?.oidc;
+      if (!oidc) throw notFound('sign-in through the SSO (no OIDC_ISSUER_URL is configured): it');
+      const transaction = readTransaction(req);
+      res.clearCookie(OIDC_COOKIE, { ...cookieOptions(req), path: OIDC_PATH });
+      const log = res.locals.log as Logger | undefined;
+      if (!transaction) {
+        log?.warn('SSO callback without its transaction cookie (expired, or another browser)');
+        return ssoFailed(res, 'sso_failed');
+      }
+      let userId: string;
+      try {
+        userId = await oidc.finish(new URL(req.originalUrl, 'http://callback').search, transaction);
+      } catch (error) {
+        log?.warn({ err: error }, 'SSO sign-in failed');
+        return ssoFailed(res, 'sso_failed');
+      }
+      const person = await db.person.findUnique({ where: { id: userId } });
+      if (!person || !person.active || person.kind !== 'person') {
+        log?.warn({ subject: userId }, 'SSO sign-in of a subject with no active account here');
+        return ssoFailed(res, 'sso_unknown_user');
+      }
+      const { secret } = await sessions.start(person.id, 'oidc', { userAgent: req.get('user-agent'), address: req.ip });
+      res.cookie(SESSION_COOKIE, secret, cookieOptions(req));
+      res.redirect(302, transaction.returnTo);
+    });
+
+    app.post('/api/activation', ...guardedJson, refuseCrossSite, limits.perAddress, async (req, res) => {
       const { token, password } = parse(activationBody, req.body ?? {});
       const person = await personOfActivation(db, token, sessions.now()).catch((error: unknown) => {
         res.locals.credentialRefused = true;
@@ -123,6 +217,37 @@ export const consoleSignInRoutes: RouteModule = {
         201: { ...json(sessionResponse, 'signed in'), headers: z.object(setsCookie) },
         401: json(errorResponse, 'sign_in_failed: 账号或密码错误'),
         ...SIGN_IN_ERRORS,
+      },
+    });
+    const redirect = (description: string) => ({
+      description,
+      headers: z.object({ Location: z.string() }),
+    });
+    registry.registerPath({
+      method: 'get',
+      path: OIDC_PATH,
+      summary:
+        'sign in through the intranet SSO: 302 to the OpenID provider (authorization code, PKCE S256, state, nonce)',
+      security: [],
+      request: { query: oidcStartQuery },
+      responses: {
+        302: redirect('to the provider'),
+        400: ERRORS[400],
+        404: json(errorResponse, 'no OpenID provider is configured'),
+      },
+    });
+    registry.registerPath({
+      method: 'get',
+      path: `${OIDC_PATH}/callback`,
+      summary:
+        'where the provider sends the browser back: 302 to returnTo with the session cookie, or to /login?error=sso_failed (sso_unknown_user when the subject has no active account here)',
+      security: [],
+      request: {
+        query: z.object({ code: z.string().optional(), state: z.string().optional(), iss: z.string().optional() }),
+      },
+      responses: {
+        302: redirect('signed in (returnTo, default /), or /login?error=…'),
+        404: json(errorResponse, 'no OpenID provider is configured'),
       },
     });
     registry.registerPath({
