@@ -1,3 +1,4 @@
+import react from '@vitejs/plugin-react';
 import { configDefaults, defineConfig } from 'vitest/config';
 
 /**
@@ -16,6 +17,12 @@ export default defineConfig({
     hookTimeout: 120_000,
     projects: [
       { extends: true, test: { name: 'pure', include: PURE } },
+      // The console's components, rendered in happy-dom; what needs the API is tested in a real browser.
+      {
+        extends: true,
+        plugins: [react()],
+        test: { name: 'web', include: ['tests/web/**/*.test.tsx'], environment: 'happy-dom', pool: 'threads' },
+      },
       {
         extends: true,
         test: {

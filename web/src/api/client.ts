@@ -90,14 +90,3 @@ export function safeReturnTo(returnTo: string | null): string {
   if (!returnTo || !returnTo.startsWith('/') || returnTo.startsWith('//') || returnTo.startsWith('/\\')) return '/';
   return returnTo.startsWith('/login') ? '/' : returnTo;
 }
-
-// TODO(wt-auth): these go once the session routes are in the OpenAPI document and typed calls replace them.
-type UntypedCall = (
-  path: string,
-  init?: { body?: unknown },
-) => Promise<{ data?: unknown; error?: unknown; response: Response }>;
-export const untypedApi = {
-  GET: api.GET as unknown as UntypedCall,
-  POST: api.POST as unknown as UntypedCall,
-  DELETE: api.DELETE as unknown as UntypedCall,
-};

@@ -1,10 +1,7 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { App as AntApp, ConfigProvider } from 'antd';
-import enUS from 'antd/locale/en_US';
-import zhCN from 'antd/locale/zh_CN';
 import { createBrowserRouter, RouterProvider, type RouteObject } from 'react-router';
 import { ApiError } from '../api/client';
-import { LanguageProvider, useLanguage } from '../i18n/language';
+import { LanguageProvider } from '../i18n/language';
 import { ActivatePage } from '../pages/ActivatePage';
 import { ChangePasswordPage } from '../pages/ChangePasswordPage';
 import { DashboardPage } from '../pages/DashboardPage';
@@ -14,9 +11,9 @@ import { NotFoundPage } from '../pages/NotFoundPage';
 import { NotificationsPage } from '../pages/NotificationsPage';
 import { RecommendationDetailPage } from '../pages/RecommendationDetailPage';
 import { RecommendationListPage } from '../pages/RecommendationListPage';
+import { ConsoleConfig } from './ConsoleConfig';
 import { ConsoleLayout } from './ConsoleLayout';
 import { RequireSession } from './session';
-import { THEME } from './theme';
 import './console.css';
 
 export const ROUTES: RouteObject[] = [
@@ -59,22 +56,13 @@ const queryClient = new QueryClient({
 
 const router = createBrowserRouter(ROUTES);
 
-function Themed() {
-  const { language } = useLanguage();
-  return (
-    <ConfigProvider locale={language === 'zh-CN' ? zhCN : enUS} theme={THEME}>
-      <AntApp>
-        <RouterProvider router={router} />
-      </AntApp>
-    </ConfigProvider>
-  );
-}
-
 export function ConsoleApp() {
   return (
     <QueryClientProvider client={queryClient}>
       <LanguageProvider>
-        <Themed />
+        <ConsoleConfig>
+          <RouterProvider router={router} />
+        </ConsoleConfig>
       </LanguageProvider>
     </QueryClientProvider>
   );

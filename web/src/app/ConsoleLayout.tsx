@@ -28,9 +28,7 @@ export function ConsoleLayout() {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const signOut = useMutation({
-    // TODO(wt-auth): typed once DELETE /api/session is in the OpenAPI document.
-    mutationFn: () =>
-      unwrap((api.DELETE as unknown as (path: string) => Promise<{ response: Response }>)('/api/session')),
+    mutationFn: () => unwrap(api.DELETE('/api/session')),
     onSettled: () => {
       queryClient.clear();
       void navigate('/login', { replace: true });

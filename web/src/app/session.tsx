@@ -1,33 +1,19 @@
-import { useQuery } from '@tanstack/react-query';
+import { queryOptions, useQuery } from '@tanstack/react-query';
 import { createContext, useContext, type ReactNode } from 'react';
 import { Navigate, useLocation } from 'react-router';
 import { api, ApiError, loginPath, setCsrfToken, unwrap } from '../api/client';
+import type { components } from '../api/schema';
 import { QueryState } from '../components/QueryState';
 
-/** The signed-in user's session (GET /api/session), as auth-contract.md fixes it. */
-export interface Session {
-  user: {
-    id: string;
-    name: string;
-    procuratorate: string;
-    department: string;
-    role: string;
-    mustChangePassword: boolean;
-  };
-  csrfToken: string;
-  expiresAt: string;
-  idleExpiresAt: string;
-}
+/** The signed-in user's session (GET /api/session): who they are and the CSRF token their writes carry. */
+export type Session = components['schemas']['Session'];
 
-type UntypedGet = (path: string) => Promise<{ data?: Session; error?: unknown; response: Response }>;
-
-export const sessionQuery = {
+export const sessionQuery = queryOptions({
   queryKey: ['session'],
-  // TODO(wt-auth): typed once the session routes are in the OpenAPI document.
-  queryFn: () => unwrap((api.GET as unknown as UntypedGet)('/api/session')),
+  queryFn: () => unwrap(api.GET('/api/session')),
   retry: false,
   staleTime: 60_000,
-} as const;
+});
 
 const SessionContext = createContext<Session | null>(null);
 

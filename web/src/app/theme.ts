@@ -8,6 +8,11 @@ export const THEME: ThemeConfig = {
   token: {
     colorPrimary: '#0958d9',
     colorLink: '#0958d9',
+    // Hovered and pressed get darker, not lighter: white text on them keeps its contrast.
+    colorPrimaryHover: '#003eb3',
+    colorPrimaryActive: '#002c8c',
+    colorLinkHover: '#003eb3',
+    colorLinkActive: '#002c8c',
     colorInfo: '#0958d9',
     colorTextSecondary: '#595959',
     colorTextTertiary: '#595959',

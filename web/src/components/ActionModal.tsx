@@ -110,7 +110,20 @@ export function ActionModal({
             name={field.name}
             label={t(field.label)}
             required={!field.optional}
-            rules={[schemaRule(actForm.schema, toBody, field.name)]}
+            validateFirst
+            rules={[
+              ...(field.optional
+                ? []
+                : [
+                    {
+                      required: true,
+                      message: t(field.kind === 'text' || field.kind === 'textarea' ? 'form.fill' : 'form.choose', {
+                        label: t(field.label),
+                      }),
+                    },
+                  ]),
+              schemaRule(actForm.schema, toBody, field.name),
+            ]}
           >
             {field.kind === 'date' ? (
               <DatePicker style={{ width: '100%' }} />

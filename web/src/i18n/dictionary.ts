@@ -131,7 +131,7 @@ const zh = {
   'field.result': '整改情况',
   'field.harmContinues': '损害是否仍在持续',
   'field.notes': '调查情况说明',
-  'field.ground': '终结理由',
+  'field.ground': '终结情形',
   'field.reason': '理由',
   'field.court': '受理法院',
   'field.courtCaseNumber': '法院案号',
@@ -183,6 +183,8 @@ const zh = {
   'error.network': '无法连接服务器，请检查网络后重试',
   'error.generic': '操作失败',
   'error.fixFields': '请按提示修改后再提交',
+  'form.fill': '请填写{label}',
+  'form.choose': '请选择{label}',
 };
 export type MessageKey = keyof typeof zh;
 
@@ -359,6 +361,8 @@ const en: Record<MessageKey, string> = {
   'error.network': 'The server cannot be reached; check the network and retry',
   'error.generic': 'It did not work',
   'error.fixFields': 'Correct the fields shown and submit again',
+  'form.fill': 'Enter {label}',
+  'form.choose': 'Choose {label}',
 };
 
 export const DICTIONARY: Record<Language, Record<MessageKey, string>> = { 'zh-CN': zh, 'en-US': en };

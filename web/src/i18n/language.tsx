@@ -2,6 +2,7 @@ import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn';
 import 'dayjs/locale/en';
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { z } from 'zod';
 import { LANGUAGES, translate, type Language, type MessageKey } from './dictionary';
 
 const STORAGE_KEY = 'followup.language';
@@ -33,6 +34,8 @@ export function LanguageProvider({ children, initial }: { children: ReactNode; i
   // Set before children render, so that their requests and dates use it at once.
   currentLanguage = language;
   dayjs.locale(language === 'zh-CN' ? 'zh-cn' : 'en');
+  // zod's own messages (a missing value, a wrong type) in the browser's checks with the API's schemas.
+  z.config(language === 'zh-CN' ? z.locales.zhCN() : z.locales.en());
   useEffect(() => {
     document.documentElement.lang = language;
   }, [language]);

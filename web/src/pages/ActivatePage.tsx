@@ -2,13 +2,13 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Form, Typography } from 'antd';
 import { useState } from 'react';
 import { useLocation, useNavigate } from 'react-router';
-import { ApiError, unwrap, untypedApi } from '../api/client';
+import { api, ApiError, unwrap } from '../api/client';
 import { AuthCard } from '../app/AuthCard';
-import type { Session } from '../app/session';
 import { usePageTitle } from '../app/usePageTitle';
 import { showIssues } from '../forms/validation';
 import { useT } from '../i18n/language';
 import { NewPasswordFields } from './NewPasswordFields';
+import { passwordRule } from '../../../src/api/schemas/session';
 
 /** The activation token, from the link's fragment (#token=…): a fragment never reaches a server's logs. */
 export const activationTokenOf = (hash: string): string | null =>
@@ -24,15 +24,15 @@ export function ActivatePage() {
   const [form] = Form.useForm();
   const [token] = useState(() => activationTokenOf(location.hash));
   const activate = useMutation({
-    mutationFn: (password: string) =>
-      unwrap(untypedApi.POST('/api/activation', { body: { token, password } })) as Promise<Session>,
+    mutationFn: (password: string) => unwrap(api.POST('/api/activation', { body: { token: token ?? '', password } })),
     onSuccess: (session) => {
       queryClient.clear();
       queryClient.setQueryData(['session'], session);
       void navigate('/', { replace: true });
     },
     onError: (error) => {
-      if (error instanceof ApiError && error.status === 400) showIssues(form, error.issues, ['password']);
+      if (error instanceof ApiError && error.status === 400)
+        showIssues(form, error.issues, ['newPassword'], { password: 'newPassword' });
     },
   });
   const failure =
@@ -67,7 +67,7 @@ export function ActivatePage() {
             name="activate"
             onFinish={(values: { newPassword: string }) => activate.mutate(values.newPassword)}
           >
-            <NewPasswordFields />
+            <NewPasswordFields rule={passwordRule} />
             <Button type="primary" htmlType="submit" block loading={activate.isPending}>
               {t('activate')}
             </Button>

@@ -1,13 +1,14 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Form, Input, Typography } from 'antd';
 import { useNavigate } from 'react-router';
-import { ApiError, unwrap, untypedApi } from '../api/client';
+import { api, ApiError, unwrap } from '../api/client';
 import { AuthCard } from '../app/AuthCard';
 import { useSession } from '../app/session';
 import { usePageTitle } from '../app/usePageTitle';
 import { showIssues } from '../forms/validation';
 import { useT } from '../i18n/language';
 import { NewPasswordFields } from './NewPasswordFields';
+import { newPassword } from '../../../src/api/schemas/session';
 
 /** 修改密码: required before anything else when the session says the password must change. */
 export function ChangePasswordPage() {
@@ -19,7 +20,7 @@ export function ChangePasswordPage() {
   const [form] = Form.useForm();
   const change = useMutation({
     mutationFn: (body: { currentPassword: string; newPassword: string }) =>
-      unwrap(untypedApi.POST('/api/me/password', { body })),
+      unwrap(api.POST('/api/me/password', { body })),
     onSuccess: async () => {
       await queryClient.invalidateQueries({ queryKey: ['session'] });
       void navigate('/', { replace: true });
@@ -65,7 +66,7 @@ export function ChangePasswordPage() {
         >
           <Input.Password autoComplete="current-password" />
         </Form.Item>
-        <NewPasswordFields />
+        <NewPasswordFields rule={newPassword(user.id)} />
         <Button type="primary" htmlType="submit" block loading={change.isPending}>
           {t('save')}
         </Button>

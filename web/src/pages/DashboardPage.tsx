@@ -9,6 +9,7 @@ import { useSession } from '../app/session';
 import { usePageTitle } from '../app/usePageTitle';
 import { DeadlineTag, DUE_SOON_DAYS } from '../components/DeadlineTag';
 import { QueryState } from '../components/QueryState';
+import { SectionTitle } from '../components/SectionTitle';
 import { WorkCalendar } from '../components/WorkCalendar';
 import type { MessageKey } from '../i18n/dictionary';
 import { useT } from '../i18n/language';
@@ -84,7 +85,7 @@ export function DashboardPage() {
       size="small"
       title={
         <Space>
-          <span>{t(title)}</span>
+          <SectionTitle>{t(title)}</SectionTitle>
           {count ? <Badge count={count} color={title === 'dashboard.overdue' ? '#cf1322' : '#0958d9'} /> : null}
         </Space>
       }
@@ -162,7 +163,7 @@ export function DashboardPage() {
               }
             </QueryState>,
           )}
-          <Card size="small" title={t('dashboard.calendar')}>
+          <Card size="small" title={<SectionTitle>{t('dashboard.calendar')}</SectionTitle>}>
             <WorkCalendar
               onMonthChange={setMonth}
               deadlines={(monthDeadlines.data?.items ?? []).flatMap((r) =>

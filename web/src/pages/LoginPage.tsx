@@ -1,17 +1,11 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Divider, Form, Input } from 'antd';
 import { useNavigate, useSearchParams } from 'react-router';
-import { ApiError, safeReturnTo, unwrap, untypedApi } from '../api/client';
+import { api, ApiError, safeReturnTo, unwrap } from '../api/client';
 import { AuthCard } from '../app/AuthCard';
-import type { Session } from '../app/session';
 import { usePageTitle } from '../app/usePageTitle';
 import type { MessageKey } from '../i18n/dictionary';
 import { useT } from '../i18n/language';
-
-interface Methods {
-  password: boolean;
-  oidc: { label: string } | null;
-}
 
 const SSO_ERRORS = new Set(['sso_failed', 'sso_unknown_user']);
 
@@ -26,12 +20,11 @@ export function LoginPage() {
   const ssoError = search.get('error');
   const methods = useQuery({
     queryKey: ['auth-methods'],
-    queryFn: () => unwrap(untypedApi.GET('/api/auth/methods')) as Promise<Methods>,
+    queryFn: () => unwrap(api.GET('/api/auth/methods')),
     staleTime: Infinity,
   });
   const signIn = useMutation({
-    mutationFn: (body: { account: string; password: string }) =>
-      unwrap(untypedApi.POST('/api/session', { body })) as Promise<Session>,
+    mutationFn: (body: { account: string; password: string }) => unwrap(api.POST('/api/session', { body })),
     onSuccess: (session) => {
       queryClient.clear();
       queryClient.setQueryData(['session'], session);

@@ -1,11 +1,12 @@
 import { Form, Input } from 'antd';
+import type { z } from 'zod';
 import { useT } from '../i18n/language';
 
 /**
- * A new password, twice. The API's password rule checks it in the browser as it will on the server.
- * TODO(wt-auth): the rule from src/api/schemas/session.ts once it lands.
+ * A new password, twice. `rule` is the API's own password schema (src/api/schemas/session.ts), so the browser
+ * refuses what the API would, with the API's Chinese reasons.
  */
-export function NewPasswordFields() {
+export function NewPasswordFields({ rule }: { rule: z.ZodType<string> }) {
   const t = useT();
   return (
     <>
@@ -13,7 +14,16 @@ export function NewPasswordFields() {
         name="newPassword"
         label={t('newPassword')}
         extra={t('passwordRule')}
-        rules={[{ required: true, message: t('passwordRequired') }]}
+        validateFirst
+        rules={[
+          { required: true, message: t('passwordRequired') },
+          {
+            validator: async (_, value: string) => {
+              const result = rule.safeParse(value);
+              if (!result.success) throw new Error(result.error.issues[0]?.message);
+            },
+          },
+        ]}
       >
         <Input.Password autoComplete="new-password" />
       </Form.Item>

@@ -23,6 +23,7 @@ import { createRecommendationBody } from '../../../src/api/schemas/recommendatio
 import { api, ApiError, unwrap, type FieldIssue } from '../api/client';
 import { domainsQuery } from '../api/queries';
 import { usePageTitle } from '../app/usePageTitle';
+import { SectionTitle } from '../components/SectionTitle';
 import { issuesOf, schemaRule, showIssues } from '../forms/validation';
 import type { MessageKey } from '../i18n/dictionary';
 import { useT } from '../i18n/language';
@@ -46,7 +47,6 @@ const day = (value: Dayjs | null | undefined) => value?.format('YYYY-MM-DD');
 
 /** The dates the deadlines are computed from, as the preview takes them. */
 const previewBodyOf = (v: Values) => ({
-  issuedAt: day(v.issuedAt),
   servedAt: day(v.servedAt),
   urgent: v.urgent ?? false,
   replyDueAt: day(v.replyDueAt),
@@ -65,6 +65,7 @@ export const createBodyOf = (v: Values, id?: string) => ({
     .split('\n')
     .map((line) => line.trim())
     .filter(Boolean),
+  issuedAt: day(v.issuedAt),
   ...previewBodyOf(v),
   announcedService: v.announcedService ?? false,
 });
@@ -85,6 +86,18 @@ const FIELDS: { name: keyof Values; label: MessageKey }[] = [
   { name: 'replyDueAt', label: 'new.replyDueAt' },
 ];
 const FIELD_NAMES = FIELDS.map((f) => f.name);
+/** Those the form asks for before the API's schema says more; those chosen rather than typed. */
+const REQUIRED = new Set<keyof Values>([
+  'documentNumber',
+  'caseNumber',
+  'domain',
+  'agency',
+  'title',
+  'measures',
+  'issuedAt',
+  'servedAt',
+]);
+const CHOSEN = new Set<keyof Values>(['domain', 'issuedAt', 'servedAt']);
 const label = (name: keyof Values) => FIELDS.find((f) => f.name === name)!.label;
 
 /** A client-chosen id, so that sending the same form twice (a retry after a lost answer) registers it once. */
@@ -131,13 +144,18 @@ export function NewRecommendationPage() {
     },
   });
 
-  const rule = (name: keyof Values) => [schemaRule(createRecommendationBody, toBody, name)];
+  const rule = (name: keyof Values) => [
+    ...(REQUIRED.has(name)
+      ? [{ required: true, message: t(CHOSEN.has(name) ? 'form.choose' : 'form.fill', { label: t(label(name)) }) }]
+      : []),
+    schemaRule(createRecommendationBody, toBody, name),
+  ];
   const item = (
     name: keyof Values,
     control: React.ReactNode,
     extra: Partial<React.ComponentProps<typeof Form.Item>> = {},
   ) => (
-    <Form.Item name={name} label={t(label(name))} rules={rule(name)} {...extra}>
+    <Form.Item name={name} label={t(label(name))} rules={rule(name)} validateFirst {...extra}>
       {control}
     </Form.Item>
   );
@@ -213,7 +231,12 @@ export function NewRecommendationPage() {
             {item('announcedService', <Switch />, { valuePropName: 'checked' })}
             {item('replyDueAt', <DatePicker style={{ width: '100%' }} />, { dependencies: dates })}
           </Card>
-          <Card size="small" title={t('new.preview')} style={{ marginTop: 16 }} data-testid="deadline-preview">
+          <Card
+            size="small"
+            title={<SectionTitle>{t('new.preview')}</SectionTitle>}
+            style={{ marginTop: 16 }}
+            data-testid="deadline-preview"
+          >
             {!previewable ? (
               <Typography.Text type="secondary">{t('new.previewHint')}</Typography.Text>
             ) : preview.isPending ? (

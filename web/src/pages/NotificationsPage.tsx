@@ -8,6 +8,7 @@ import { notificationsQuery, type Notification } from '../api/queries';
 import { usePageTitle } from '../app/usePageTitle';
 import { ToneTag, type Tone } from '../components/DeadlineTag';
 import { QueryState } from '../components/QueryState';
+import { SectionTitle } from '../components/SectionTitle';
 import type { MessageKey } from '../i18n/dictionary';
 import { useT } from '../i18n/language';
 
@@ -65,10 +66,10 @@ export function NotificationsPage() {
           style={{ width: 160 }}
         />
       </Space>
-      <Card size="small" title={t('notifications.unread')}>
+      <Card size="small" title={<SectionTitle>{t('notifications.unread')}</SectionTitle>}>
         <QueryState query={unread}>{(page) => <Notices items={page.items} testId="unread-notifications" />}</QueryState>
       </Card>
-      <Card size="small" title={t('notifications.read')}>
+      <Card size="small" title={<SectionTitle>{t('notifications.read')}</SectionTitle>}>
         <QueryState query={read}>
           {(page) => (
             <Notices
@@ -140,15 +141,15 @@ function Notices({
                 ]),
           ]}
         >
-          <List.Item.Meta
-            title={
-              <Space wrap>
-                <ToneTag tone={TYPE_TONES[n.type]}>{t(`notice.${n.type}` as MessageKey)}</ToneTag>
-                <span style={{ fontWeight: n.readAt ? 'normal' : 600 }}>{n.title}</span>
-              </Space>
-            }
-            description={dayjs(n.raisedAt).format('YYYY-MM-DD HH:mm')}
-          />
+          <Space wrap>
+            <ToneTag tone={TYPE_TONES[n.type]}>{t(`notice.${n.type}` as MessageKey)}</ToneTag>
+            <Typography.Title level={3} style={{ fontSize: 15, margin: 0, fontWeight: n.readAt ? 400 : 600 }}>
+              {n.title}
+            </Typography.Title>
+          </Space>
+          <div>
+            <Typography.Text type="secondary">{dayjs(n.raisedAt).format('YYYY-MM-DD HH:mm')}</Typography.Text>
+          </div>
           <Typography.Paragraph style={{ whiteSpace: 'pre-wrap', marginBottom: 8 }}>{n.message}</Typography.Paragraph>
           <Space wrap size={4} aria-label={t('notifications.deliveries')}>
             <Typography.Text type="secondary">{t('notifications.deliveries')}：</Typography.Text>

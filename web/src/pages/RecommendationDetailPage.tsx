@@ -22,13 +22,14 @@ import { useRef, useState } from 'react';
 import { useParams } from 'react-router';
 import { describeEvent } from '../../../src/api/views/trailPage';
 import { shanghaiDate } from '../../../src/domain/dates';
-import { CHECK_METHOD_LABELS, CHECK_RESULT_LABELS } from '../../../src/domain/recommendation';
+import { CHECK_METHOD_LABELS, CHECK_RESULT_LABELS, CLOSE_GROUND_LABELS } from '../../../src/domain/recommendation';
 import { labelOf } from '../../../src/domain/vocabulary';
 import { recommendationQuery, trailQuery, type ActVerdict, type Recommendation } from '../api/queries';
 import { usePageTitle } from '../app/usePageTitle';
 import { ActionModal } from '../components/ActionModal';
 import { DeadlineTag, ToneTag } from '../components/DeadlineTag';
 import { QueryState } from '../components/QueryState';
+import { SectionTitle } from '../components/SectionTitle';
 import type { MessageKey } from '../i18n/dictionary';
 import { useT } from '../i18n/language';
 
@@ -105,7 +106,7 @@ function Detail({ r }: { r: Recommendation }) {
         </Button>
       </Flex>
 
-      <Card title={t('detail.procedure')} size="small">
+      <Card title={<SectionTitle>{t('detail.procedure')}</SectionTitle>} size="small">
         <Steps
           current={step.current}
           status={step.status}
@@ -135,7 +136,7 @@ function Detail({ r }: { r: Recommendation }) {
         />
       ) : null}
 
-      <Card title={t('detail.actions')} size="small" className="no-print">
+      <Card title={<SectionTitle>{t('detail.actions')}</SectionTitle>} size="small" className="no-print">
         {allowed.length === 0 ? (
           <Typography.Text type="secondary">{t('detail.noActions')}</Typography.Text>
         ) : (
@@ -157,7 +158,7 @@ function Detail({ r }: { r: Recommendation }) {
 
       <Row gutter={[16, 16]}>
         <Col xs={24} xl={12}>
-          <Card title={t('detail.particulars')} size="small">
+          <Card title={<SectionTitle>{t('detail.particulars')}</SectionTitle>} size="small">
             <Descriptions column={1} size="small" bordered>
               <Descriptions.Item label={t('list.documentNumber')}>{r.documentNumber}</Descriptions.Item>
               <Descriptions.Item label={t('detail.caseNumber')}>{r.caseNumber}</Descriptions.Item>
@@ -185,7 +186,7 @@ function Detail({ r }: { r: Recommendation }) {
         </Col>
         <Col xs={24} xl={12}>
           <Flex vertical gap={16}>
-            <Card title={t('detail.deadlines')} size="small">
+            <Card title={<SectionTitle>{t('detail.deadlines')}</SectionTitle>} size="small">
               <Table
                 data-testid="deadlines"
                 size="small"
@@ -217,7 +218,7 @@ function Detail({ r }: { r: Recommendation }) {
                 />
               ) : null}
             </Card>
-            <Card title={t('detail.reply')} size="small" data-testid="reply">
+            <Card title={<SectionTitle>{t('detail.reply')}</SectionTitle>} size="small" data-testid="reply">
               {r.reply ? (
                 <>
                   <Space>
@@ -232,7 +233,7 @@ function Detail({ r }: { r: Recommendation }) {
                 <Typography.Text type="secondary">{t('detail.noReply')}</Typography.Text>
               )}
             </Card>
-            <Card title={t('detail.checks')} size="small">
+            <Card title={<SectionTitle>{t('detail.checks')}</SectionTitle>} size="small">
               {r.checks.length === 0 ? (
                 <Typography.Text type="secondary">{t('detail.noChecks')}</Typography.Text>
               ) : (
@@ -242,24 +243,18 @@ function Detail({ r }: { r: Recommendation }) {
                   dataSource={r.checks}
                   renderItem={(check) => (
                     <List.Item>
-                      <List.Item.Meta
-                        title={
-                          <Space wrap>
-                            <span>{check.checkedAt}</span>
-                            <span>{labelOf(CHECK_METHOD_LABELS, check.method)}</span>
-                            <ToneTag tone={check.result === 'rectified' ? 'green' : 'amber'}>
-                              {labelOf(CHECK_RESULT_LABELS, check.result)}
-                            </ToneTag>
-                            {check.harmContinues ? <ToneTag tone="red">{t('detail.harmContinues')}</ToneTag> : null}
-                          </Space>
-                        }
-                        description={
-                          <>
-                            {check.notes ? <div style={{ whiteSpace: 'pre-wrap' }}>{check.notes}</div> : null}
-                            <div>{check.recordedBy}</div>
-                          </>
-                        }
-                      />
+                      <div>
+                        <Space wrap>
+                          <span>{check.checkedAt}</span>
+                          <span>{labelOf(CHECK_METHOD_LABELS, check.method)}</span>
+                          <ToneTag tone={check.result === 'rectified' ? 'green' : 'amber'}>
+                            {labelOf(CHECK_RESULT_LABELS, check.result)}
+                          </ToneTag>
+                          {check.harmContinues ? <ToneTag tone="red">{t('detail.harmContinues')}</ToneTag> : null}
+                        </Space>
+                        {check.notes ? <div style={{ whiteSpace: 'pre-wrap', marginTop: 4 }}>{check.notes}</div> : null}
+                        <Typography.Text type="secondary">{check.recordedBy}</Typography.Text>
+                      </div>
                     </List.Item>
                   )}
                 />
@@ -269,7 +264,7 @@ function Detail({ r }: { r: Recommendation }) {
         </Col>
       </Row>
 
-      <Card title={t('detail.timeline')} size="small">
+      <Card title={<SectionTitle>{t('detail.timeline')}</SectionTitle>} size="small">
         <QueryState query={trail}>
           {(data) =>
             data.events.length === 0 ? (
@@ -309,7 +304,13 @@ function ProposalInput({ input }: { input: unknown }) {
   return (
     <ul style={{ margin: 0, paddingInlineStart: 20 }}>
       {entries.map(([key, value]) => (
-        <li key={key}>{typeof value === 'string' ? value : JSON.stringify(value)}</li>
+        <li key={key}>
+          {key === 'ground'
+            ? labelOf(CLOSE_GROUND_LABELS, value)
+            : typeof value === 'string'
+              ? value
+              : JSON.stringify(value)}
+        </li>
       ))}
     </ul>
   );
