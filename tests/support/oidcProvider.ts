@@ -103,6 +103,8 @@ export async function startOidcProvider(options: { passwords?: ReadonlyMap<strin
       jwks: { keys: [{ ...privateKey.export({ format: 'jwk' }), kid: 'test', use: 'sig', alg: 'RS256' }] },
       cookies: { keys: [randomBytes(16).toString('hex')] },
       pkce: { required: () => true },
+      // Its defaults, said out loud (otherwise it prints a notice for each).
+      ttl: { Interaction: 3600, Session: 86_400, Grant: 86_400, AccessToken: 3600, IdToken: 3600 },
       features: { devInteractions: { enabled: false } },
       interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
       // The provider's subject is the Followup user id; nothing else about the person comes from it.
