@@ -109,7 +109,7 @@ describe("a handler's day", () => {
     // Closing needs the 检察长: the handler's act is a proposal, shown pending.
     await page.getByTestId('act-close').click();
     const closeDialog = page.getByRole('dialog');
-    await choose(page, closeDialog.getByLabel('终结理由'), '行政机关已全面整改');
+    await choose(page, closeDialog.getByLabel('终结情形'), '行政机关已全面整改');
     await closeDialog.getByLabel('理由', { exact: true }).fill('经跟进调查，行政机关已全面整改。');
     await closeDialog.getByRole('button', { name: /提\s*交/ }).click();
     await closeDialog.waitFor({ state: 'hidden' });
@@ -160,10 +160,19 @@ describe('by keyboard', () => {
         id: el?.id ?? '',
         testId: el?.getAttribute('data-testid') ?? '',
         inDialog: Boolean(el?.closest('[role="dialog"]')),
+        // Nothing focused in the document: the browser's own toolbar has it (as a native modal <dialog> allows).
+        outOfDocument: !el || el === document.body,
         visible: Boolean(el?.matches(':focus-visible')),
         html: el?.outerHTML.slice(0, 200) ?? '',
       };
-    })()`) as Promise<{ id: string; testId: string; inDialog: boolean; visible: boolean; html: string }>;
+    })()`) as Promise<{
+      id: string;
+      testId: string;
+      inDialog: boolean;
+      outOfDocument: boolean;
+      visible: boolean;
+      html: string;
+    }>;
 
   it('signs in with the keyboard alone; a dialog keeps focus inside, closes with Esc and gives focus back', async () => {
     const h = openHarness(chromium(), engine.baseUrl, 'keyboard');
@@ -189,20 +198,42 @@ describe('by keyboard', () => {
       'detail',
       '[data-testid="allowed-actions"]',
     );
-    await page.getByTestId('act-recordReply').focus();
-    await page.keyboard.press('Enter');
+    const actButton = page.getByTestId('act-recordReply');
     const dialog = page.getByRole('dialog');
+    const closeWithEsc = async (when: string) => {
+      await page.keyboard.press('Escape');
+      await dialog.waitFor({ state: 'hidden' });
+      // Given back when the closing animation ends.
+      await page
+        .waitForFunction(`document.activeElement?.getAttribute('data-testid') === 'act-recordReply'`, undefined, {
+          timeout: 3000,
+        })
+        .catch(() => undefined);
+      const returned = await focused(page);
+      expect(returned.testId, `focus after Esc (${when}): ${returned.html}`).toBe('act-recordReply');
+    };
+    await actButton.focus();
+    await page.keyboard.press('Enter');
     await dialog.waitFor();
     await h.check(page, 'dialog');
-    // Tabbing round the dialog never leaves it.
-    for (let i = 0; i < 10; i += 1) {
+    expect((await focused(page)).inDialog).toBe(true);
+    await closeWithEsc('just opened');
+
+    // Tabbing round the dialog never reaches the page behind it: past the last button focus may leave for the
+    // browser's toolbar, and the next Tab brings it back into the dialog.
+    await page.keyboard.press('Enter');
+    await dialog.waitFor();
+    const reached: string[] = [];
+    for (let i = 0; i < 12; i += 1) {
       await page.keyboard.press('Tab');
       const now = await focused(page);
-      expect(now.inDialog, `after ${i + 1} Tab(s): ${now.html}`).toBe(true);
+      expect(now.inDialog || now.outOfDocument, `after ${i + 1} Tab(s): ${now.html}`).toBe(true);
+      reached.push(now.inDialog ? now.id || now.html.slice(0, 40) : '(browser)');
     }
-    await page.keyboard.press('Escape');
-    await dialog.waitFor({ state: 'hidden' });
-    expect(await focused(page)).toMatchObject({ testId: 'act-recordReply' });
+    expect(reached.filter((r) => r === '(browser)').length, reached.join(' → ')).toBeLessThan(reached.length / 2);
+    expect(reached.filter((r) => r === 'act-recordReply_content').length, reached.join(' → ')).toBeGreaterThan(1);
+    while (!(await focused(page)).inDialog) await page.keyboard.press('Tab');
+    await closeWithEsc('after tabbing round');
     // Esc recorded nothing.
     const after = await asApi(engine.tokens.handler, 'GET', `/api/recommendations/${encodeURIComponent(served.id)}`);
     expect(after.body.reply ?? null).toBeNull();

@@ -153,6 +153,16 @@ export class BrowserHarness {
     if (problems.length > 0) throw new Error(`the browser reported:\n  ${problems.join('\n  ')}`);
   }
 
+  /** A screenshot of every open page: test-results/screenshots/<test>-<label>-<n>.png. */
+  async screenshotAll(label: string): Promise<void> {
+    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    const pages = this.contexts.flatMap((c) => c.pages());
+    for (const [n, page] of pages.entries()) {
+      const file = path.join(SCREENSHOTS, `${slug(this.testName)}-${label}-${n + 1}.png`);
+      await page.screenshot({ path: file, fullPage: true }).catch(() => undefined);
+    }
+  }
+
   async close(): Promise<void> {
     await Promise.all(this.contexts.map((c) => c.close()));
   }
@@ -208,8 +218,10 @@ export class BrowserHarness {
  */
 export function openHarness(browser: Browser, baseUrl: string, testName: string): BrowserHarness {
   const harness = new BrowserHarness(browser, baseUrl, testName);
-  onTestFinished(async () => {
+  onTestFinished(async ({ task }) => {
     try {
+      // A failed test leaves a picture of each page as it was at the failure.
+      if (task.result?.state === 'fail') await harness.screenshotAll('at-failure');
       harness.assertNoProblems();
     } finally {
       await harness.close();
