@@ -110,7 +110,8 @@ describe('the console served by the engine', () => {
   it('loads with its CSP and passes the harness: inline styles (antd) run, an inline script is refused', async () => {
     const harness = openHarness(chromium(), engine.baseUrl, 'console-csp');
     const tab = await harness.newPage();
-    await harness.open(tab, '/', 'home', '#root > *');
+    // 登录 is the one page open to anyone (the others ask GET /api/session first, and a 401 sends them here).
+    await harness.open(tab, '/login', 'login', 'form[id="sign-in"]');
     // The CSS-in-JS of antd injects <style> elements: allowed, no console error.
     await tab.addStyleTag({ content: 'body { outline: 0 }' });
     harness.assertNoProblems();
