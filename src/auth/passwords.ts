@@ -11,12 +11,7 @@ export const SCRYPT_PARAMETERS = { N: 2 ** 15, r: 8, p: 1 } as const;
 const SALT_BYTES = 16;
 const KEY_BYTES = 32;
 
-function derive(
-  password: string,
-  salt: Buffer,
-  { N, r, p }: { N: number; r: number; p: number },
-  keyBytes = KEY_BYTES,
-): Promise<Buffer> {
+function derive(password: string, salt: Buffer, { N, r, p }: ScryptParameters, keyBytes = KEY_BYTES): Promise<Buffer> {
   // maxmem must exceed 128·N·r, or node refuses the parameters.
   const options: ScryptOptions = { N, r, p, maxmem: 256 * N * r };
   return new Promise((resolve, reject) =>
@@ -24,17 +19,24 @@ function derive(
   );
 }
 
-export async function hashPassword(password: string): Promise<string> {
-  const salt = randomBytes(SALT_BYTES);
-  const key = await derive(password, salt, SCRYPT_PARAMETERS);
-  const { N, r, p } = SCRYPT_PARAMETERS;
-  return ['scrypt', N, r, p, salt.toString('base64url'), key.toString('base64url')].join('$');
-}
-
-interface Parsed {
+export interface ScryptParameters {
   N: number;
   r: number;
   p: number;
+}
+
+/** A new hash of the password, with today's parameters unless told (a test's older hash). */
+export async function hashPassword(
+  password: string,
+  parameters: ScryptParameters = SCRYPT_PARAMETERS,
+): Promise<string> {
+  const salt = randomBytes(SALT_BYTES);
+  const key = await derive(password, salt, parameters);
+  const { N, r, p } = parameters;
+  return ['scrypt', N, r, p, salt.toString('base64url'), key.toString('base64url')].join('$');
+}
+
+interface Parsed extends ScryptParameters {
   salt: Buffer;
   key: Buffer;
 }
