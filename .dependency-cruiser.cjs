@@ -48,6 +48,18 @@ module.exports = {
       from: { path: layer('workflows') },
       to: { path: layer('activities'), dependencyTypesNot: ['type-only'] },
     },
+    {
+      name: 'console-imports-only-what-runs-in-a-browser',
+      comment:
+        "the web console bundles the engine's rules and request schemas to check forms as the API does, nothing with I/O",
+      severity: 'error',
+      from: { path: '^web/src/' },
+      to: {
+        path: '^src/',
+        pathNot: ['^src/domain/', '^src/api/schemas/', '^src/api/views/trailPage\\.ts$', '^src/api/language\\.ts$'],
+        dependencyTypesNot: ['type-only'],
+      },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

@@ -1,6 +1,6 @@
 /**
  * Builds the web console: writes the engine's OpenAPI document as TypeScript types for the console's client
- * (web/src/api/schema.d.ts), then bundles web/ into web/dist with Vite.
+ * (web/src/api/schema.d.ts), then bundles web/ into web/dist with Vite (not with --types-only).
  */
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -18,5 +18,8 @@ async function writeApiTypes() {
 }
 
 await writeApiTypes();
-await build({ configFile: `${webRoot}vite.config.ts`, logLevel: 'warn' });
-console.log(`console built into ${webRoot}dist`);
+// --types-only: what type-checking the console needs (npm run typecheck), without bundling it.
+if (!process.argv.includes('--types-only')) {
+  await build({ configFile: `${webRoot}vite.config.ts`, logLevel: 'warn' });
+  console.log(`console built into ${webRoot}dist`);
+}

@@ -1,6 +1,7 @@
 import { BellOutlined, DashboardOutlined, FileTextOutlined, LogoutOutlined, PlusOutlined } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Button, Layout, Menu, Space, Typography } from 'antd';
+import { useState } from 'react';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router';
 import { api, unwrap } from '../api/client';
 import type { MessageKey } from '../i18n/dictionary';
@@ -27,6 +28,8 @@ export function ConsoleLayout() {
   const location = useLocation();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
+  // Below 1200 px wide (a 1024 tablet) the menu shows its icons only, leaving the page the width.
+  const [narrow, setNarrow] = useState(false);
   const signOut = useMutation({
     mutationFn: () => unwrap(api.DELETE('/api/session')),
     onSettled: () => {
@@ -41,13 +44,16 @@ export function ConsoleLayout() {
         {t('skipToMain')}
       </a>
       <Layout.Sider
-        breakpoint="lg"
+        breakpoint="xl"
+        onBreakpoint={setNarrow}
         collapsedWidth={64}
         width={200}
         theme="light"
         style={{ borderRight: '1px solid #f0f0f0' }}
       >
-        <div style={{ padding: '16px 16px 8px', fontWeight: 600, fontSize: 15 }}>{t('appName')}</div>
+        <div style={{ padding: '16px 16px 8px', fontWeight: 600, fontSize: 15 }} hidden={narrow}>
+          {t('appName')}
+        </div>
         <nav aria-label={t('mainMenu')}>
           <Menu
             mode="inline"

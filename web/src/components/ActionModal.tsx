@@ -78,6 +78,12 @@ export function ActionModal({
       focusable={{ trap: true }}
       data-testid={`act-dialog-${verdict.action}`}
     >
+      {verdict.via === 'decision' && recommendation.awaitingApproval ? (
+        <Typography.Paragraph>
+          {t('detail.pending')}：{recommendation.awaitingApproval.actionLabel}（
+          {recommendation.awaitingApproval.proposedBy}）
+        </Typography.Paragraph>
+      ) : null}
       {verdict.via === 'proposal' ? (
         <Typography.Paragraph type="secondary">{t('act.via.proposal')}</Typography.Paragraph>
       ) : null}

@@ -51,6 +51,7 @@ export function WorkCalendar({
             <Select
               size="small"
               aria-label={t('calendar.year')}
+              virtual={false}
               value={value.year()}
               options={Array.from({ length: 7 }, (_, i) => thisYear - 4 + i).map((y) => ({ value: y, label: `${y}` }))}
               onChange={(y: number) => onChange(value.year(y))}
@@ -59,6 +60,7 @@ export function WorkCalendar({
             <Select
               size="small"
               aria-label={t('calendar.month')}
+              virtual={false}
               value={value.month()}
               options={Array.from({ length: 12 }, (_, m) => ({ value: m, label: dayjs().month(m).format('MMM') }))}
               onChange={(m: number) => onChange(value.month(m))}

@@ -62,6 +62,7 @@ const zh = {
   'calendar.month': '月份',
   'calendar.noSchedule': '{year}年的法定节假日安排尚未公布：只按周末计算休息日',
   // list
+  'list.filters': '筛选条件',
   'list.search': '搜索文号、标题、行政机关',
   'list.status': '状态',
   'list.domain': '法定领域',
@@ -244,6 +245,7 @@ const en: Record<MessageKey, string> = {
   'calendar.year': 'Year',
   'calendar.month': 'Month',
   'calendar.noSchedule': "{year}'s official holiday schedule is not known yet: only weekends are rest days",
+  'list.filters': 'Filters',
   'list.search': 'Search document number, title, agency',
   'list.status': 'Status',
   'list.domain': 'Statutory domain',

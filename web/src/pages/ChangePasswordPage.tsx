@@ -18,6 +18,13 @@ export function ChangePasswordPage() {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const [form] = Form.useForm();
+  const signOut = useMutation({
+    mutationFn: () => unwrap(api.DELETE('/api/session')),
+    onSettled: () => {
+      queryClient.clear();
+      void navigate('/login', { replace: true });
+    },
+  });
   const change = useMutation({
     mutationFn: (body: { currentPassword: string; newPassword: string }) =>
       unwrap(api.POST('/api/me/password', { body })),
@@ -71,6 +78,9 @@ export function ChangePasswordPage() {
           {t('save')}
         </Button>
       </Form>
+      <Button type="link" block style={{ marginTop: 8 }} onClick={() => signOut.mutate()}>
+        {t('signOut')}
+      </Button>
     </AuthCard>
   );
 }

@@ -10,6 +10,7 @@ export function NotFoundPage() {
   return (
     <Result
       status="404"
+      data-testid="not-found"
       title={<h1 style={{ fontSize: 22 }}>{t('notFound')}</h1>}
       extra={
         <Button type="primary" onClick={() => void navigate('/')}>

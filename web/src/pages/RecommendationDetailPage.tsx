@@ -24,6 +24,7 @@ import { describeEvent } from '../../../src/api/views/trailPage';
 import { shanghaiDate } from '../../../src/domain/dates';
 import { CHECK_METHOD_LABELS, CHECK_RESULT_LABELS, CLOSE_GROUND_LABELS } from '../../../src/domain/recommendation';
 import { labelOf } from '../../../src/domain/vocabulary';
+import { ApiError } from '../api/client';
 import { recommendationQuery, trailQuery, type ActVerdict, type Recommendation } from '../api/queries';
 import { usePageTitle } from '../app/usePageTitle';
 import { ActionModal } from '../components/ActionModal';
@@ -32,6 +33,7 @@ import { QueryState } from '../components/QueryState';
 import { SectionTitle } from '../components/SectionTitle';
 import type { MessageKey } from '../i18n/dictionary';
 import { useT } from '../i18n/language';
+import { NotFoundPage } from './NotFoundPage';
 
 type AllowedVerdict = Extract<ActVerdict, { allowed: true }>;
 
@@ -67,6 +69,8 @@ export function RecommendationDetailPage() {
   const t = useT();
   const recommendation = useQuery(recommendationQuery(id));
   usePageTitle(recommendation.data ? `${recommendation.data.documentNumber}` : t('menu.recommendations'));
+  // Another procuratorate's, or none: the API says it does not exist, and so does the console.
+  if (recommendation.error instanceof ApiError && recommendation.error.status === 404) return <NotFoundPage />;
   return <QueryState query={recommendation}>{(r) => <Detail r={r} />}</QueryState>;
 }
 
@@ -77,6 +81,16 @@ function Detail({ r }: { r: Recommendation }) {
   const [acting, setActing] = useState<AllowedVerdict | null>(null);
   const printFrame = useRef<HTMLIFrameElement>(null);
   const allowed = r.allowedActions.filter((v): v is AllowedVerdict => v.allowed);
+  // Keyboard focus goes back to the act's button, or to the page if the act is no longer offered.
+  const closeDialog = () => {
+    const action = acting?.action;
+    setActing(null);
+    requestAnimationFrame(() =>
+      (
+        document.querySelector<HTMLElement>(`[data-testid="act-${action}"]`) ?? document.getElementById('main')
+      )?.focus(),
+    );
+  };
   const step = procedureStep(r);
 
   // The Chinese trail (跟进记录) as the API renders it for print, printed from a hidden frame.
@@ -84,7 +98,7 @@ function Detail({ r }: { r: Recommendation }) {
     const frame = printFrame.current;
     if (!frame) return;
     frame.onload = () => frame.contentWindow?.print();
-    frame.src = `/api/recommendations/${encodeURIComponent(r.id)}/trail.html?at=${Date.now()}`;
+    frame.src = `/api/recommendations/${encodeURIComponent(r.id)}/trail.html`;
   };
 
   return (
@@ -290,7 +304,7 @@ function Detail({ r }: { r: Recommendation }) {
         </QueryState>
       </Card>
 
-      {acting ? <ActionModal recommendation={r} verdict={acting} onClose={() => setActing(null)} /> : null}
+      {acting ? <ActionModal recommendation={r} verdict={acting} onClose={closeDialog} /> : null}
       <iframe ref={printFrame} title={t('detail.print')} hidden aria-hidden tabIndex={-1} />
     </Flex>
   );

@@ -87,7 +87,13 @@ export function RecommendationListPage() {
       <Typography.Title level={1} style={{ fontSize: 22, margin: 0 }}>
         {t('menu.recommendations')}
       </Typography.Title>
-      <Form layout="inline" role="search" aria-label={t('list.search')} data-testid="recommendation-filters">
+      <Form
+        layout="inline"
+        colon={false}
+        role="search"
+        aria-label={t('list.filters')}
+        data-testid="recommendation-filters"
+      >
         <Form.Item label={t('list.search')} htmlFor="filter-q" style={{ marginBottom: 8 }}>
           <Input.Search
             id="filter-q"
@@ -166,7 +172,7 @@ export function RecommendationListPage() {
             loading={list.isFetching}
             columns={columns}
             dataSource={page.items}
-            scroll={{ x: 980 }}
+            scroll={{ x: 900 }}
             rowClassName={(row) => (row.nextDueAt && row.nextDueAt < today ? 'row-overdue' : '')}
             onRow={(row) =>
               ({
