@@ -144,7 +144,7 @@ describe("a handler's day", () => {
     const outsiderPage = await h.newPage();
     await signIn(h, outsiderPage, outsider);
     h.expectFailure(404, `/api/recommendations/${id}`, 'GET');
-    await outsiderPage.goto(`/recommendations/${encodeURIComponent(id)}`);
+    await h.goto(outsiderPage, `/recommendations/${encodeURIComponent(id)}`);
     await outsiderPage.getByRole('heading', { name: '页面不存在' }).waitFor();
     const shown = await outsiderPage.locator('body').innerText();
     for (const secret of [documentNumber, '餐饮油烟', '某区生态环境局']) expect(shown).not.toContain(secret);

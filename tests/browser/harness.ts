@@ -113,10 +113,19 @@ export class BrowserHarness {
 
   /** Opens a path of the console and checks the page once it shows `ready` (a locator or text it must show). */
   async open(page: Page, urlPath: string, name: string, ready?: Parameters<Page['waitForSelector']>[0]) {
-    await page.goto(urlPath);
+    await this.goto(page, urlPath);
     this.checkedPaths.add(new URL(urlPath, this.baseUrl).pathname);
     if (ready) await page.waitForSelector(ready);
     await this.check(page, name);
+  }
+
+  /**
+   * Goes to a path as a person typing it would, once the page in front has finished loading: leaving a page whose
+   * requests are still in flight aborts them (net::ERR_ABORTED), a failure of the test's making, not the console's.
+   */
+  async goto(page: Page, urlPath: string): Promise<void> {
+    if (page.url() !== 'about:blank') await page.waitForLoadState('networkidle');
+    await page.goto(urlPath);
   }
 
   /**
