@@ -6,6 +6,8 @@ import { configDefaults, defineConfig } from 'vitest/config';
  * is the `engine` project, whose global setup bundles the workflows and migrates a template database once.
  */
 const PURE = ['tests/domain/**/*.test.ts', 'tests/deploy/**/*.test.ts', 'tests/config.test.ts'];
+/** Tests of the built web console: they need web/dist, which the `browser` project's setup builds when stale. */
+const BROWSER = ['tests/browser/**/*.test.ts', 'tests/api/consoleServing.test.ts'];
 
 export default defineConfig({
   test: {
@@ -26,8 +28,18 @@ export default defineConfig({
         test: {
           name: 'engine',
           include: ['tests/**/*.test.ts'],
-          exclude: [...configDefaults.exclude, ...PURE],
+          exclude: [...configDefaults.exclude, ...PURE, ...BROWSER],
           globalSetup: ['tests/support/globalSetup.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'browser',
+          include: BROWSER,
+          // A scenario walks a dozen pages, each checked by axe and photographed: minutes on a loaded machine.
+          testTimeout: 240_000,
+          globalSetup: ['tests/support/globalSetup.ts', 'tests/browser/globalSetup.ts'],
         },
       },
     ],

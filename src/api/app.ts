@@ -13,6 +13,7 @@ import { createJwtVerifier } from '../auth/jwt';
 import { HttpError } from '../httpError';
 import { createMetrics, type MetricsOptions } from '../observability/metrics';
 import type { LifecycleService } from '../temporal/lifecycleService';
+import { serveConsole } from './console';
 import { errorHandler } from './errors';
 import { openApiDocument } from './openapi';
 import { ROUTE_MODULES } from './routes';
@@ -34,6 +35,8 @@ export interface AppDependencies {
   outbound?: OutboundPolicy;
   /** Audit verification against the signed checkpoints; absent: GET /api/audit/verify answers 503. */
   audit?: AuditVerifier;
+  /** The built web console served at `/` (default: web/dist, from `npm run console:build`). */
+  consoleDist?: string;
   /** The clock of console sessions' expiry (tests move it); default: the system's. */
   clock?: () => Date;
   /** Console sign-in through the SSO, its provider already discovered; absent: made from auth.oidc, if set. */
@@ -50,6 +53,7 @@ export function createApp({
   auth,
   outbound,
   audit,
+  consoleDist,
   clock,
   oidc = auth.oidc && new OidcSignIn(auth.oidc, logger),
 }: AppDependencies): express.Express {
@@ -57,8 +61,21 @@ export function createApp({
   app.disable('x-powered-by');
   // Behind a reverse proxy: which X-Forwarded-* to believe (the client's address for sign-in limits, https for cookies).
   if (auth.trustProxy !== undefined) app.set('trust proxy', auth.trustProxy);
-  // JSON only, never framed, never cached by a shared proxy: helmet's defaults plus no-store.
-  app.use(helmet());
+  // Never framed, never cached by a shared proxy: helmet's defaults plus no-store (the console's files set their own).
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          // antd's CSS-in-JS injects <style> tags at run time; scripts stay same-origin only, and nothing comes
+          // from another host (helmet's default also allows any https: style sheet and font).
+          'style-src': ["'self'", "'unsafe-inline'"],
+          'font-src': ["'self'", 'data:'],
+          // Intranet deployments often serve plain HTTP: upgrading would send every asset request to a closed port.
+          'upgrade-insecure-requests': null,
+        },
+      },
+    }),
+  );
   app.use((_req, res, next) => {
     res.setHeader('cache-control', 'no-store');
     next();
@@ -106,6 +123,7 @@ export function createApp({
   app.use('/api', refuseUnstorableText);
 
   for (const routes of ROUTE_MODULES.filter((m) => !m.public)) routes.register(app, dependencies);
+  app.use(serveConsole(consoleDist));
 
   app.use((req, _res, next) =>
     next(

@@ -1,64 +1,29 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import Provider from 'oidc-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestEngine, type TestEngine } from '../support/engine';
+import { OIDC_CLIENT_ID, startOidcProvider, type TestOidcProvider } from '../support/oidcProvider';
 import { PROCURATORATE, USERS, addHandler } from '../support/users';
 
 /**
- * Console sign-in through a real OpenID provider (oidc-provider, started here on a port of its own): the engine
- * discovers it, sends the browser there with PKCE, state and nonce, and takes the code back. The browser is played by
- * fetch, following each redirect by hand and keeping each site's cookies; the provider's own development login form
- * is posted like a person would (any password: it is the provider's business, not Followup's).
+ * Console sign-in through a real OpenID provider (oidc-provider, started here on a port of its own by
+ * tests/support/oidcProvider.ts): the engine discovers it, sends the browser there with PKCE, state and nonce, and
+ * takes the code back. The browser is played by fetch, following each redirect by hand and keeping each site's
+ * cookies; the provider's sign-in form is posted like a person would (any password: it is the provider's business,
+ * not Followup's).
  */
 
-const CLIENT_ID = 'followup-console';
-const CLIENT_SECRET = 'a-client-secret-the-provider-and-followup-share';
-
-let providerServer: Server;
+let provider: TestOidcProvider;
 let issuer: string;
 let engine: TestEngine;
 
 beforeAll(async () => {
-  providerServer = createServer();
-  await new Promise<void>((resolve) => providerServer.listen(0, '127.0.0.1', () => resolve()));
-  issuer = `http://127.0.0.1:${(providerServer.address() as AddressInfo).port}`;
-  engine = await startTestEngine({
-    oidc: async (baseUrl) => {
-      const redirectUrl = `${baseUrl}/api/session/oidc/callback`;
-      const provider = new Provider(issuer, {
-        clients: [
-          {
-            client_id: CLIENT_ID,
-            client_secret: CLIENT_SECRET,
-            redirect_uris: [redirectUrl],
-            grant_types: ['authorization_code'],
-            response_types: ['code'],
-          },
-        ],
-        // The provider's subject is the Followup user id; nothing else about the person comes from it.
-        findAccount: (_ctx, id) => ({ accountId: id, claims: () => ({ sub: id }) }),
-        features: { devInteractions: { enabled: true } },
-        cookies: { keys: ['provider-cookie-key-of-the-test'] },
-        pkce: { required: () => true },
-      });
-      providerServer.on('request', provider.callback());
-      return {
-        issuerUrl: issuer,
-        clientId: CLIENT_ID,
-        clientSecret: CLIENT_SECRET,
-        redirectUrl,
-        userClaim: 'sub',
-        label: '统一身份认证',
-      };
-    },
-  });
+  provider = await startOidcProvider();
+  issuer = provider.issuer;
+  engine = await startTestEngine({ oidc: provider.settingsFor });
 }, 120_000);
 
 afterAll(async () => {
   await engine?.stop();
-  providerServer?.closeAllConnections();
-  await new Promise<void>((resolve) => (providerServer ? providerServer.close(() => resolve()) : resolve()));
+  await provider?.stop();
 });
 
 /** The cookies of one site, as a browser keeps them (paths ignored: each site here is ours alone). */
@@ -125,7 +90,7 @@ async function throughTheProvider(browser: Browser, subject: string, returnTo?: 
   const authorization = new URL(url);
   expect(authorization.origin).toBe(issuer);
   expect(Object.fromEntries(authorization.searchParams)).toMatchObject({
-    client_id: CLIENT_ID,
+    client_id: OIDC_CLIENT_ID,
     response_type: 'code',
     scope: 'openid',
     code_challenge_method: 'S256',
@@ -141,13 +106,11 @@ async function throughTheProvider(browser: Browser, subject: string, returnTo?: 
       url = location(res, url);
       continue;
     }
-    // A page of the provider's development interactions: its login form, then its consent form.
+    // The provider's sign-in page.
     const page = await res.text();
     expect(res.status, page).toBe(200);
     const action = new URL(/<form[^>]*action="([^"]+)"/.exec(page)![1]!, url).href;
-    const prompt = /name="prompt" value="(\w+)"/.exec(page)![1]!;
-    const form: Record<string, string> =
-      prompt === 'login' ? { prompt, login: subject, password: 'whatever-the-provider-checks' } : { prompt };
+    const form = { account: subject, password: 'whatever-the-provider-checks' };
     const submitted = await browser.request(action, { method: 'POST', form });
     expect(submitted.status, await submitted.clone().text()).toBeGreaterThanOrEqual(300);
     url = location(submitted, action);

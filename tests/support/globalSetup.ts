@@ -10,6 +10,8 @@ import { bundleCurrentWorkflows, WORKFLOW_BUNDLE_ENV } from './temporal';
  * The test workers inherit the environment set here; without it the helpers bundle and migrate themselves.
  */
 export default async function setup(): Promise<() => Promise<void>> {
+  // The `browser` project runs this setup too: once per run is enough.
+  if (process.env[WORKFLOW_BUNDLE_ENV] && process.env[DATABASE_TEMPLATE_ENV]) return async () => undefined;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'followup-run-'));
   const [bundle, database] = await Promise.all([bundleCurrentWorkflows(), createDatabaseTemplate()]);
   const bundleFile = path.join(dir, 'workflows.js');
