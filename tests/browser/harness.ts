@@ -190,9 +190,13 @@ export class BrowserHarness {
         this.problems.push(`request to another host: ${request.method()} ${request.url()}`);
     });
     page.on('pageerror', (error) => this.problems.push(`page error on ${page.url()}: ${error.message}`));
-    page.on('requestfailed', (request) =>
-      this.problems.push(`request failed: ${request.method()} ${request.url()}: ${request.failure()?.errorText}`),
-    );
+    page.on('requestfailed', (request) => {
+      const reason = request.failure()?.errorText;
+      // A read the page itself gave up (it navigated on, or a query was cancelled as its page unmounted) is
+      // not a failure; a write given up, or any other failure, is.
+      if (reason === 'net::ERR_ABORTED' && ['GET', 'HEAD'].includes(request.method())) return;
+      this.problems.push(`request failed: ${request.method()} ${request.url()}: ${reason}`);
+    });
     page.on('response', (response) => {
       const request = response.request();
       if (response.status() >= 400 && !this.isExpected(response.status(), request.method(), response.url()))
