@@ -13,6 +13,7 @@ import { loadCalendar } from './calendar';
 import type { ChannelSettings } from './channels';
 import { createDeliveryActivities } from './delivery';
 import { createNotificationActivities } from './notifications';
+import { createReminderActivities } from './reminding';
 
 export type { PlannedDelivery, NotifyInput, DigestInput, ScheduleLookBackInput } from './notifications';
 
@@ -27,7 +28,7 @@ export interface RecordInput {
  * forward in sequence, so a retry or a late duplicate changes nothing.
  */
 export function createActivities(db: Database, channels: ChannelSettings = {}, temporal?: Client) {
-  return {
+  const activities = {
     ...createNotificationActivities(db),
     ...createDeliveryActivities(db, channels),
 
@@ -65,6 +66,7 @@ export function createActivities(db: Database, channels: ChannelSettings = {}, t
       }
     },
   };
+  return { ...activities, ...createReminderActivities(activities) };
 }
 
 export type Activities = ReturnType<typeof createActivities>;

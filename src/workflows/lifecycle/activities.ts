@@ -29,3 +29,11 @@ export const { computeDeadlines } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });
+
+/**
+ * A reminder in one step (src/activities/reminding.ts): one marker in the history instead of three activities and
+ * their workflow tasks. A local activity fits: it is short (a transaction and at most one attempt per delivery,
+ * each bounded by the channel timeout), idempotent, and needs nothing but the database and the channels this
+ * worker has; a worker that dies during it loses the workflow task, and the next worker runs it again.
+ */
+export const { raiseReminder } = proxyLocalActivities<Activities>({ startToCloseTimeout: '1 minute', retry });
