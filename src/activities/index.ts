@@ -16,6 +16,7 @@ import { createNotificationActivities } from './notifications';
 import { createReminderActivities } from './reminding';
 
 export type { PlannedDelivery, NotifyInput, DigestInput, ScheduleLookBackInput } from './notifications';
+export type { DueDelivery } from './reminding';
 
 export interface RecordInput {
   state: RecommendationState;

@@ -31,6 +31,8 @@ export interface WaitingDelivery {
   deliveryId: number;
   /** Epoch ms. */
   sendAt: number;
+  /** Its first attempt failed where the reminder was raised: one attempt fewer is left. */
+  firstAttemptFailed?: boolean;
   purpose: DeliveryPurpose;
 }
 

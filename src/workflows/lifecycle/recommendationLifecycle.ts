@@ -15,7 +15,7 @@ import {
 } from '../../domain/lifecycle';
 import { DEFAULT_REMINDER_POLICY, type ReminderPolicy } from '../../domain/reminders';
 import type { ContinuedLifecycle, LifecycleInput, WaitingDelivery } from '../../contracts/lifecycle';
-import type { NotifyInput, PlannedDelivery } from '../../activities';
+import type { DueDelivery, NotifyInput } from '../../activities';
 import { SYSTEM_ACTOR } from '../../domain/lifecycleEvents';
 import { computeDeadlines, raiseReminder, recordActEvent, recordEvent } from './activities';
 import { SearchIndex } from './searchIndex';
@@ -131,7 +131,7 @@ export class RecommendationLifecycle {
     type: EventType,
     data: Record<string, unknown>,
     noticeOf: () => NotifyInput,
-  ): Promise<PlannedDelivery[]> {
+  ): Promise<DueDelivery[]> {
     const event = this.numbered(type, SYSTEM_ACTOR, data);
     const planned = await raiseReminder({ record: { state: this.state, event }, notice: noticeOf() });
     this.remember();

@@ -21,7 +21,7 @@ import {
   type Reminder,
 } from '../../domain/reminders';
 import { dispatchDeliveries } from '../delivery';
-import type { NotifyInput, PlannedDelivery } from '../../activities';
+import type { DueDelivery, NotifyInput } from '../../activities';
 import type { DeliveryPurpose } from '../../contracts/lifecycle';
 import { notify, startLookBack } from './activities';
 import { SYSTEM_ACTOR, type EventType } from '../../domain/lifecycleEvents';
@@ -125,14 +125,14 @@ function stillWanted({ state }: RecommendationLifecycle, purpose: DeliveryPurpos
  */
 export function dispatch(
   lifecycle: RecommendationLifecycle,
-  planned: readonly PlannedDelivery[],
+  planned: readonly DueDelivery[],
   purpose: DeliveryPurpose,
 ): void {
   for (const delivery of planned) {
-    const { deliveryId, sendAt } = delivery;
-    lifecycle.waitingDeliveries.set(deliveryId, { deliveryId, sendAt, purpose });
+    const { deliveryId } = delivery;
+    lifecycle.waitingDeliveries.set(deliveryId, { ...delivery, purpose });
     const send = async () => {
-      const wait = sendAt - Date.now();
+      const wait = delivery.sendAt - Date.now();
       if (wait > 0) await sleep(wait);
       lifecycle.waitingDeliveries.delete(deliveryId);
       lifecycle.sendingDeliveries += 1;
@@ -152,19 +152,28 @@ export async function remindApprover(
   pending: PendingApproval,
   round: number,
 ): Promise<void> {
-  const { state } = lifecycle;
-  const label = ACTION_LABELS[pending.action];
+  const purpose = { approvalSequence: pending.sequence };
   // The proposal's own event stands for the first notice; repeats are events of their own.
-  if (round > 0)
-    await lifecycle.record('approval_reminder_raised', SYSTEM_ACTOR, {
-      action: pending.action,
-      proposal: pending.sequence,
-      round,
-    });
-  const { details } = state;
+  if (round === 0) {
+    dispatch(lifecycle, await notify(approvalNotice(lifecycle, pending, round)), purpose);
+    return;
+  }
+  const data = { action: pending.action, proposal: pending.sequence, round };
+  if (patched('reminder-in-one-step')) {
+    const noticeOf = () => approvalNotice(lifecycle, pending, round);
+    dispatch(lifecycle, await lifecycle.recordReminder('approval_reminder_raised', data, noticeOf), purpose);
+    return;
+  }
+  await lifecycle.record('approval_reminder_raised', SYSTEM_ACTOR, data);
+  dispatch(lifecycle, await notify(approvalNotice(lifecycle, pending, round)), purpose);
+}
+
+function approvalNotice(lifecycle: RecommendationLifecycle, pending: PendingApproval, round: number): NotifyInput {
+  const { details } = lifecycle.state;
   const { policy } = lifecycle;
-  const planned = await notify({
-    recommendationId: state.recommendationId,
+  const label = ACTION_LABELS[pending.action];
+  return {
+    recommendationId: lifecycle.state.recommendationId,
     details: { procuratorate: details.procuratorate, handler: details.handler },
     reminder: {
       key: `approval:${pending.sequence}:${round}`,
@@ -178,10 +187,9 @@ export async function remindApprover(
     exclude: [pending.proposedBy],
     title: `【待审批】${label}：${details.documentNumber}`,
     message: `${pending.proposedBy}提请${label}（检察建议${details.documentNumber}，${details.agency}），提请时间${shanghaiDate(Date.parse(pending.proposedAt))}，待检察长审批。理由：${'reason' in pending.input ? pending.input.reason : ''}`,
-    raisedAt: state.updatedAt,
+    raisedAt: lifecycle.state.updatedAt,
     window: { quietHours: policy.quietHours, sendOnRestDays: policy.sendOnRestDays },
-  });
-  dispatch(lifecycle, planned, { approvalSequence: pending.sequence });
+  };
 }
 
 /** 回头看: its own workflow, started by an activity so that it outlives this one, waits the months and reminds the handler. */
