@@ -92,6 +92,12 @@ export interface StartOptions {
   reminderPolicy?: ReminderPolicy;
 }
 
+/**
+ * The default policy with the reminders at the hour itself: tests that expect 09:00 to the minute use it, the
+ * spread after the hour (reminderSpreadMs) is tested on its own (tests/workflows/burst.test.ts).
+ */
+export const UNSPREAD_POLICY: ReminderPolicy = { ...DEFAULT_REMINDER_POLICY, spreadMinutes: 0 };
+
 /** The lifecycles the running test started: useLifecycleHarness ends those still running after it. */
 const startedByTest: WorkflowHandle[] = [];
 
@@ -116,7 +122,7 @@ export async function startLifecycle(
       {
         recommendationId: id,
         actor: ACTOR,
-        reminderPolicy: options.reminderPolicy ?? DEFAULT_REMINDER_POLICY,
+        reminderPolicy: options.reminderPolicy ?? UNSPREAD_POLICY,
         rules: options.rules ?? { maxReviewExtensions: 1 },
         details,
       },

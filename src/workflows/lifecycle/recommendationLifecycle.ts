@@ -13,7 +13,7 @@ import {
   type LifecycleRules,
   type RecommendationState,
 } from '../../domain/lifecycle';
-import { DEFAULT_REMINDER_POLICY, type ReminderPolicy } from '../../domain/reminders';
+import { DEFAULT_REMINDER_POLICY, reminderSpreadMs, type ReminderPolicy } from '../../domain/reminders';
 import type { ContinuedLifecycle, LifecycleInput, WaitingDelivery } from '../../contracts/lifecycle';
 import type { DueDelivery, NotifyInput } from '../../activities';
 import { SYSTEM_ACTOR } from '../../domain/lifecycleEvents';
@@ -58,6 +58,8 @@ export class RecommendationLifecycle {
   /** When the review last resumed: its reminders that fell during the suspension are not raised late. */
   reviewResumedAt = 0;
   private readonly searchIndex: SearchIndex;
+  /** Whether this run spreads its reminders after the hour (a run started before the spread existed does not). */
+  private spreads: boolean | undefined;
   /** The state as the last recorded event left it, to undo an act whose event the database refuses. */
   private lastRecorded = { state: '', approvalReminderAt: Infinity, reviewResumedAt: 0 };
 
@@ -80,6 +82,12 @@ export class RecommendationLifecycle {
     this.state = newRecommendationState(input.recommendationId, input.details, new Date().toISOString());
     this.approvalsRequired = patched('approvals');
     this.searchIndex = new SearchIndex(input.searchAttributes ?? false);
+  }
+
+  /** This lifecycle's offset after the reminder hour (reminderSpreadMs), from its workflow id and the policy. */
+  get spreadMs(): number {
+    this.spreads ??= patched('reminder-spread');
+    return this.spreads ? reminderSpreadMs(workflowInfo().workflowId, this.policy) : 0;
   }
 
   /** The run's history is long enough to continue as new (CONTINUE_AS_NEW_AFTER_EVENTS, or Temporal suggests it). */

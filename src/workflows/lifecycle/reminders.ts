@@ -50,7 +50,7 @@ export async function raiseDue(lifecycle: RecommendationLifecycle, after: number
   }
   for (const deadline of remindable(lifecycle)) {
     const from = deadline.kind === 'review' ? Math.max(after, lifecycle.reviewResumedAt) : after;
-    for (const reminder of remindersBetween(deadline, lifecycle.policy, from, now)) {
+    for (const reminder of remindersBetween(deadline, lifecycle.policy, from, now, lifecycle.spreadMs)) {
       if (!isOpen(deadline)) break;
       await remind(lifecycle, reminder, 'reminder_raised', {
         deadline: reminder.deadlineKind,
@@ -65,7 +65,7 @@ export async function raiseDue(lifecycle: RecommendationLifecycle, after: number
 /** When the lifecycle must next wake to raise something (Infinity: only a message can change anything). */
 export function nextWakeAt(lifecycle: RecommendationLifecycle, now: number): number {
   const times = remindable(lifecycle).flatMap((d) => [
-    nextReminderAt(d, lifecycle.policy, now),
+    nextReminderAt(d, lifecycle.policy, now, lifecycle.spreadMs),
     d.overdueNoticeRaised ? Infinity : overdueAt(d),
   ]);
   return Math.min(...times.filter((t) => t > now), lifecycle.approvalReminderAt);
