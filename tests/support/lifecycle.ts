@@ -1,6 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Client, WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
+import {
+  Client,
+  WorkflowNotFoundError,
+  type WorkflowHandle,
+  type WorkflowHandleWithFirstExecutionRunId,
+} from '@temporalio/client';
 import type { RecommendationDetails } from '../../src/domain/recommendation';
 import type { ChannelSettings } from '../../src/activities/channels';
 import type { Database } from '../../src/db/client';
@@ -108,7 +113,7 @@ export async function startLifecycle(
   options: StartOptions = {},
 ): Promise<{
   id: string;
-  handle: WorkflowHandle<typeof recommendationLifecycle>;
+  handle: WorkflowHandleWithFirstExecutionRunId<typeof recommendationLifecycle>;
   details: RecommendationDetails;
   initial: RecommendationState;
 }> {

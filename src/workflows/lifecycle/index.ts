@@ -31,13 +31,17 @@ export async function recommendationLifecycle(input: LifecycleInput): Promise<Re
     const now = Date.now();
     await raiseDue(lifecycle, after, now);
     after = now;
-    if (lifecycle.historyFull && patched('continue-as-new')) await continueWithFreshHistory(lifecycle, input, after);
     // Sleeps until the next reminder falls due or an act or signal changes the state.
     const seen = state.sequence;
     const wakeAt = nextWakeAt(lifecycle, now);
     const changed = () => state.sequence !== seen || lifecycle.finished;
     if (Number.isFinite(wakeAt)) await condition(changed, Math.max(1, wakeAt - now));
     else await condition(changed);
+    // Checked as the lifecycle wakes, in the activation a timer or message starts: the history length a local
+    // activity's result is read with may differ between the run and its replay. What fell due is raised by the next run.
+    if (lifecycle.historyFull && !lifecycle.finished && patched('continue-as-new')) {
+      await continueWithFreshHistory(lifecycle, input, after);
+    }
   }
   if (state.status === 'closed' && patched('look-back')) await arrangeLookBack(lifecycle);
   await Promise.all(lifecycle.deliveries);

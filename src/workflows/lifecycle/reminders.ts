@@ -88,7 +88,7 @@ async function remind(
   // From this release on, one local activity per reminder (src/activities/reminding.ts) instead of three activities.
   if (patched('reminder-in-one-step')) {
     const planned = await lifecycle.recordReminder(type, data, () => reminderNotice(lifecycle, reminder));
-    dispatch(lifecycle, planned, purpose);
+    dispatch(lifecycle, planned, purpose, true);
     return;
   }
   await lifecycle.record(type, SYSTEM_ACTOR, data);
@@ -127,13 +127,18 @@ export function dispatch(
   lifecycle: RecommendationLifecycle,
   planned: readonly DueDelivery[],
   purpose: DeliveryPurpose,
+  allLater = false,
 ): void {
   for (const delivery of planned) {
     const { deliveryId } = delivery;
     lifecycle.waitingDeliveries.set(deliveryId, { ...delivery, purpose });
     const send = async () => {
+      // `allLater`: planned by a local activity, every one is for later. The clock read after a local activity may
+      // differ between the run and its replay (the workflow task may have been renewed meanwhile), so whether to wait
+      // is decided from the plan, never from that clock.
       const wait = delivery.sendAt - Date.now();
-      if (wait > 0) await sleep(wait);
+      if (allLater) await sleep(Math.max(1, wait));
+      else if (wait > 0) await sleep(wait);
       lifecycle.waitingDeliveries.delete(deliveryId);
       lifecycle.sendingDeliveries += 1;
       try {
@@ -161,7 +166,7 @@ export async function remindApprover(
   const data = { action: pending.action, proposal: pending.sequence, round };
   if (patched('reminder-in-one-step')) {
     const noticeOf = () => approvalNotice(lifecycle, pending, round);
-    dispatch(lifecycle, await lifecycle.recordReminder('approval_reminder_raised', data, noticeOf), purpose);
+    dispatch(lifecycle, await lifecycle.recordReminder('approval_reminder_raised', data, noticeOf), purpose, true);
     return;
   }
   await lifecycle.record('approval_reminder_raised', SYSTEM_ACTOR, data);
