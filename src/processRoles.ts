@@ -14,6 +14,7 @@ import { AuditVerifier } from './audit/verify';
 import { loadAuditSigner } from './audit/signing';
 import { ensureSearchAttributes } from './temporal/searchAttributes';
 import { closeHttpServer } from './shutdown';
+import { OidcSignIn } from './auth/oidc';
 import { createLifecycleWorker } from './worker/createWorker';
 
 /**
@@ -65,12 +66,21 @@ export async function startApi(config: Config, endpoint: TemporalEndpoint, db: D
     auditSigner(config, logger),
     new TemporalCheckpointKeeper(temporal, config.temporal.taskQueue),
   );
+  // The provider's metadata is discovered now; should it not answer, the first SSO sign-in asks again.
+  const oidc = config.auth.oidc && new OidcSignIn(config.auth.oidc, logger);
+  await oidc
+    ?.ready()
+    .then(() => logger.info({ issuer: config.auth.oidc!.issuerUrl }, 'OpenID provider discovered'))
+    .catch((error: unknown) =>
+      logger.warn({ err: error }, 'the OpenID provider did not answer; SSO sign-in will retry'),
+    );
   const app = createApp({
     db,
     temporal,
     lifecycle,
     logger,
     audit,
+    oidc,
     auth: config.auth,
     outbound: config.channels.outbound,
     metrics: config.metrics.enabled ? { sdkMetricsUrl: temporalSdkMetricsUrl() } : undefined,

@@ -16,8 +16,17 @@ describe('configuration', () => {
     expect(config.digestSchedule).toBe(true);
     expect(config.searchAttributes).toBe(true);
     expect(config.rules).toEqual({ maxReviewExtensions: 1, lookBackMonths: 6 });
-    // API tokens only, a write limit, and CORS closed.
-    expect(config.auth).toEqual({ jwt: undefined, writesPerMinute: 120, corsOrigins: [] });
+    // API tokens and console passwords only, a write limit, CORS closed; console sessions of 30 minutes idle, 12 hours.
+    expect(config.auth).toEqual({
+      jwt: undefined,
+      writesPerMinute: 120,
+      corsOrigins: [],
+      publicUrl: 'http://localhost:3000',
+      trustProxy: undefined,
+      sessions: { idleMinutes: 30, hours: 12 },
+      signInAttempts: { perAccount: 5, perAddress: 30 },
+      oidc: undefined,
+    });
   });
 
   it('takes SSO JWTs by a shared secret or a JWKS, never both, and the CORS origins as a list', () => {
@@ -30,7 +39,7 @@ describe('configuration', () => {
         AUTH_JWT_ISSUER: 'https://sso',
         CORS_ORIGINS: 'https://a.example, https://b.example',
       }).auth,
-    ).toEqual({
+    ).toMatchObject({
       jwt: { secret, jwksUrl: undefined, issuer: 'https://sso', audience: undefined },
       writesPerMinute: 120,
       corsOrigins: ['https://a.example', 'https://b.example'],
@@ -42,6 +51,33 @@ describe('configuration', () => {
       loadConfig({ ...base, AUTH_JWT_SECRET: secret, AUTH_JWKS_URL: 'https://sso.example/jwks.json' }),
     ).toThrow(/not both/);
     expect(() => loadConfig({ ...base, AUTH_JWT_SECRET: 'short' })).toThrow(/AUTH_JWT_SECRET: at least 32 characters/);
+  });
+
+  it('signs the console in through an OpenID provider when given its issuer and client, redirecting to PUBLIC_URL', () => {
+    const base = { DATABASE_URL: 'file:/tmp/x.db', PUBLIC_URL: 'https://followup.jcy.example/' };
+    const sso = { ...base, OIDC_ISSUER_URL: 'https://sso.jcy.example', OIDC_CLIENT_ID: 'followup' };
+    expect(loadConfig(sso).auth).toMatchObject({
+      publicUrl: 'https://followup.jcy.example',
+      oidc: {
+        issuerUrl: 'https://sso.jcy.example',
+        clientId: 'followup',
+        clientSecret: undefined,
+        redirectUrl: 'https://followup.jcy.example/api/session/oidc/callback',
+        userClaim: 'sub',
+        label: '统一身份认证',
+      },
+    });
+    expect(loadConfig({ ...sso, OIDC_REDIRECT_URL: 'https://x.example/cb' }).auth.oidc?.redirectUrl).toBe(
+      'https://x.example/cb',
+    );
+    expect(() => loadConfig({ ...base, OIDC_ISSUER_URL: 'https://sso.jcy.example' })).toThrow(/OIDC_CLIENT_ID/);
+    expect(() => loadConfig({ ...base, OIDC_CLIENT_ID: 'followup' })).toThrow(/OIDC_ISSUER_URL/);
+    expect(loadConfig({ ...base, TRUST_PROXY: '1' }).auth.trustProxy).toBe(1);
+    expect(loadConfig({ ...base, TRUST_PROXY: 'loopback, 10.0.0.0/8' }).auth.trustProxy).toBe('loopback, 10.0.0.0/8');
+    expect(loadConfig({ ...base, AUTH_SESSION_IDLE_MINUTES: '15', AUTH_SESSION_HOURS: '8' }).auth.sessions).toEqual({
+      idleMinutes: 15,
+      hours: 8,
+    });
   });
 
   it('keeps the audit signing key out of the database: AUDIT_SIGNING_KEY, a key file, or one beside the SQLite file', () => {

@@ -7,6 +7,8 @@ import type { Database } from '../db/client';
 import type { AuditVerifier } from '../audit/verify';
 import type { AuthSettings } from '../config';
 import { authenticate } from '../auth/authenticate';
+import { OidcSignIn } from '../auth/oidc';
+import { DEFAULT_SESSION_SETTINGS, SessionStore } from '../auth/sessions';
 import { createJwtVerifier } from '../auth/jwt';
 import { HttpError } from '../httpError';
 import { createMetrics, type MetricsOptions } from '../observability/metrics';
@@ -15,7 +17,7 @@ import { errorHandler } from './errors';
 import { openApiDocument } from './openapi';
 import { ROUTE_MODULES } from './routes';
 import type { RouteDependencies } from './routes/routeModule';
-import { corsFor, refuseNulInUrl, writeRateLimit } from './security';
+import { corsFor, DEFAULT_SIGN_IN_ATTEMPTS, refuseNulInUrl, signInRateLimits, writeRateLimit } from './security';
 import { refuseDeepJson, refuseUnstorableText } from './inputGuard';
 import type { OutboundPolicy } from '../domain/outboundAddress';
 
@@ -32,6 +34,10 @@ export interface AppDependencies {
   outbound?: OutboundPolicy;
   /** Audit verification against the signed checkpoints; absent: GET /api/audit/verify answers 503. */
   audit?: AuditVerifier;
+  /** The clock of console sessions' expiry (tests move it); default: the system's. */
+  clock?: () => Date;
+  /** Console sign-in through the SSO, its provider already discovered; absent: made from auth.oidc, if set. */
+  oidc?: OidcSignIn;
 }
 
 /** The HTTP API: JSON in and out, zod on every input. */
@@ -44,9 +50,13 @@ export function createApp({
   auth,
   outbound,
   audit,
+  clock,
+  oidc = auth.oidc && new OidcSignIn(auth.oidc, logger),
 }: AppDependencies): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  // Behind a reverse proxy: which X-Forwarded-* to believe (the client's address for sign-in limits, https for cookies).
+  if (auth.trustProxy !== undefined) app.set('trust proxy', auth.trustProxy);
   // JSON only, never framed, never cached by a shared proxy: helmet's defaults plus no-store.
   app.use(helmet());
   app.use((_req, res, next) => {
@@ -69,12 +79,28 @@ export function createApp({
   });
   const prometheus = metrics && createMetrics(db, metrics);
   if (prometheus) app.use(prometheus.observe);
-  const dependencies: RouteDependencies = { db, temporal, lifecycle, prometheus, openApiDocument, outbound, audit };
+  const sessions = new SessionStore(db, auth.sessions ?? DEFAULT_SESSION_SETTINGS, clock);
+  const signIn = {
+    publicUrl: auth.publicUrl,
+    limits: signInRateLimits(auth.signInAttempts ?? DEFAULT_SIGN_IN_ATTEMPTS),
+    oidc,
+  };
+  const dependencies: RouteDependencies = {
+    db,
+    temporal,
+    lifecycle,
+    prometheus,
+    openApiDocument,
+    outbound,
+    audit,
+    sessions,
+    signIn,
+  };
   for (const routes of ROUTE_MODULES.filter((m) => m.public)) routes.register(app, dependencies);
 
   // Everything else under /api needs a user; then writes are rate-limited per token, and only then is a body read.
   app.use('/api', refuseNulInUrl);
-  app.use('/api', authenticate(db, auth.jwt ? createJwtVerifier(auth.jwt) : undefined));
+  app.use('/api', authenticate(db, auth.jwt ? createJwtVerifier(auth.jwt) : undefined, sessions));
   app.use('/api', writeRateLimit(auth.writesPerMinute));
   app.use(express.json({ limit: '256kb', verify: refuseDeepJson }));
   app.use('/api', refuseUnstorableText);

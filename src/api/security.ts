@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { rateLimit } from 'express-rate-limit';
+import { ipKeyGenerator, rateLimit, type RateLimitInfo } from 'express-rate-limit';
 import { isWrite, type Principal } from '../auth/authenticate';
 import { HttpError } from '../httpError';
 
@@ -59,3 +59,58 @@ export const refuseNulInUrl: RequestHandler = (req, _res, next) => {
       : undefined,
   );
 };
+
+/** Failed sign-ins allowed per account and per client address in SIGN_IN_WINDOW_MINUTES. */
+export interface SignInAttempts {
+  perAccount: number;
+  perAddress: number;
+}
+
+export const DEFAULT_SIGN_IN_ATTEMPTS: SignInAttempts = { perAccount: 5, perAddress: 30 };
+export const SIGN_IN_WINDOW_MINUTES = 15;
+
+const tooManyAttempts = (info: RateLimitInfo | undefined) => {
+  const minutes = Math.max(1, Math.ceil(((info?.resetTime?.getTime() ?? Date.now()) - Date.now()) / 60_000));
+  return new HttpError(429, 'rate_limited', `尝试次数过多，请 ${minutes} 分钟后再试`);
+};
+
+/**
+ * Guessing passwords is limited twice: per account (whoever tries it), and per client address (whichever accounts it
+ * tries). Only refused credentials count. The counts live in this process's memory: with several API processes behind a
+ * balancer each keeps its own, so an attacker gets up to that many times the attempts; a shared store
+ * (express-rate-limit's Redis or PostgreSQL stores) would close that gap. Behind a proxy the address is the
+ * client's only when TRUST_PROXY says which proxies to believe.
+ */
+export interface SignInLimits {
+  perAddress: RequestHandler;
+  perAccount: RequestHandler;
+}
+
+export function signInRateLimits({ perAccount, perAddress }: SignInAttempts): SignInLimits {
+  const common = {
+    windowMs: SIGN_IN_WINDOW_MINUTES * 60_000,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    // Only a password (or activation link) found wrong counts: a malformed body or a weak new password guesses nothing.
+    skipSuccessfulRequests: true,
+    requestWasSuccessful: (_req, res) => res.locals.credentialRefused !== true,
+    handler: (req, _res, next) => next(tooManyAttempts((req as { rateLimit?: RateLimitInfo }).rateLimit)),
+  } satisfies Parameters<typeof rateLimit>[0];
+  return {
+    perAddress: rateLimit({
+      ...common,
+      limit: perAddress,
+      keyGenerator: (req) => `address:${ipKeyGenerator(req.ip ?? '')}`,
+    }),
+    perAccount: rateLimit({
+      ...common,
+      limit: perAccount,
+      // The account typed, or (changing one's password) the signed-in user's: the same count either way.
+      keyGenerator: (req, res) => {
+        const typed = (req.body as { account?: unknown } | undefined)?.account;
+        const account = typeof typed === 'string' ? typed.trim() : (res.locals.principal as Principal | undefined)?.id;
+        return `account:${(account ?? '').toLowerCase()}`;
+      },
+    }),
+  };
+}

@@ -65,9 +65,11 @@ export async function bootstrapHint(db: Database): Promise<string | undefined> {
   const admins = await db.person.count({ where: { role: 'admin', active: true } });
   if (admins > 0) return undefined;
   return [
-    'No administrator exists yet, and there is no default password. Create the first one and get their API token with:',
+    'No administrator exists yet, and there is no default password. Create the first one and get their API token and',
+    'a one-time link to choose their console password with:',
     '  npm run auth:create-admin -- --id admin --name 系统管理员 --procuratorate 某区人民检察院',
-    'then call the API with the header  Authorization: Bearer <token>  (e.g. GET /api/me) and create users with PUT /api/people/:id.',
+    'then sign in to the console, or call the API with the header  Authorization: Bearer <token>  (e.g. GET /api/me);',
+    'create users with PUT /api/people/:id and give each a console activation link (POST /api/people/:id/activation).',
     'People signed in through the SSO (AUTH_JWT_SECRET / AUTH_JWKS_URL) issue their own tokens (POST /api/me/tokens).',
     'A token for a handler, department head or 检察长 needs a second administrator (POST /api/people/:id/tokens, then',
     'POST /api/token-requests/:id/approve), or the operator:  npm run auth:issue-token -- --person <id>',

@@ -78,6 +78,35 @@ export const configSchema = z
     AUTH_JWKS_URL: z.url().optional(),
     AUTH_JWT_ISSUER: z.string().min(1).optional(),
     AUTH_JWT_AUDIENCE: z.string().min(1).optional(),
+    /** Where users reach this engine (links it prints and returns, e.g. activation links); default http://localhost:<PORT>. */
+    PUBLIC_URL: z.url().optional(),
+    /**
+     * Express's `trust proxy` behind a reverse proxy: true, a hop count, or addresses/subnets (loopback, 10.0.0.0/8…);
+     * then the client's address and https come from X-Forwarded-*. Unset: the connection's own.
+     */
+    TRUST_PROXY: z
+      .string()
+      .min(1)
+      .optional()
+      .transform((value): boolean | number | string | undefined =>
+        value === undefined ? undefined : value === 'true' ? true : /^\d+$/.test(value) ? Number(value) : value,
+      ),
+    /** Console sessions: they end after this long without a request, and this many hours after sign-in at the latest. */
+    AUTH_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
+    AUTH_SESSION_HOURS: z.coerce.number().int().min(1).max(720).default(12),
+    /** Failed console sign-ins allowed per account and per client address in 15 minutes; more get 429. */
+    AUTH_SIGN_IN_ATTEMPTS_PER_ACCOUNT: z.coerce.number().int().min(1).max(10_000).default(5),
+    AUTH_SIGN_IN_ATTEMPTS_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(30),
+    /** Console sign-in through the intranet SSO (OpenID Connect, authorization code + PKCE). */
+    OIDC_ISSUER_URL: z.url().optional(),
+    OIDC_CLIENT_ID: z.string().min(1).optional(),
+    OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+    /** Default: <PUBLIC_URL>/api/session/oidc/callback. */
+    OIDC_REDIRECT_URL: z.url().optional(),
+    /** The ID token claim that holds the Followup user id (default: sub). */
+    OIDC_USER_CLAIM: z.string().min(1).default('sub'),
+    /** What the sign-in page's button says. */
+    OIDC_LABEL: z.string().min(1).max(50).default('统一身份认证'),
     /** Write requests (POST, PUT, PATCH, DELETE) each token may make per minute; more get 429. */
     RATE_LIMIT_WRITES_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(120),
     /** The key signing the audit log's checkpoints, kept out of the database; every API and worker process needs the same. */
@@ -112,6 +141,12 @@ export const configSchema = z
         path: ['AUDIT_SIGNING_KEY_FILE'],
         message: 'set AUDIT_SIGNING_KEY or AUDIT_SIGNING_KEY_FILE, not both',
       });
+    }
+    if (c.OIDC_ISSUER_URL && !c.OIDC_CLIENT_ID) {
+      ctx.addIssue({ code: 'custom', path: ['OIDC_CLIENT_ID'], message: 'OIDC_ISSUER_URL needs OIDC_CLIENT_ID' });
+    }
+    if (!c.OIDC_ISSUER_URL && (c.OIDC_CLIENT_ID || c.OIDC_CLIENT_SECRET)) {
+      ctx.addIssue({ code: 'custom', path: ['OIDC_ISSUER_URL'], message: 'OIDC_CLIENT_ID needs OIDC_ISSUER_URL' });
     }
     if (!!c.TEMPORAL_TLS_CERT_FILE !== !!c.TEMPORAL_TLS_KEY_FILE) {
       ctx.addIssue({
@@ -154,6 +189,26 @@ export interface AuthSettings {
   jwt?: { secret?: string; jwksUrl?: string; issuer?: string; audience?: string };
   writesPerMinute: number;
   corsOrigins: string[];
+  /** Where users reach the engine (PUBLIC_URL): activation links and the OIDC redirect start with it. */
+  publicUrl?: string;
+  /** Express's `trust proxy` (TRUST_PROXY); absent: the connection's own address and protocol. */
+  trustProxy?: boolean | number | string;
+  /** Console sessions' idle and absolute expiry; default 30 minutes and 12 hours. */
+  sessions?: { idleMinutes: number; hours: number };
+  /** Failed sign-ins allowed in 15 minutes; default 5 per account, 30 per address. */
+  signInAttempts?: { perAccount: number; perAddress: number };
+  /** Console sign-in through an OpenID provider; absent: passwords only. */
+  oidc?: OidcSettings;
+}
+
+export interface OidcSettings {
+  issuerUrl: string;
+  clientId: string;
+  clientSecret?: string;
+  redirectUrl: string;
+  /** The ID token claim holding the Followup user id. */
+  userClaim: string;
+  label: string;
 }
 
 /** The ports this engine listens on, which channels may not reach on any host the operator did not allow with it. */
@@ -180,6 +235,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const c = parsed.data;
   const appDatabaseUrl = databaseUrl({ DATABASE_URL: c.DATABASE_URL });
+  const publicUrl = (c.PUBLIC_URL ?? `http://localhost:${c.PORT}`).replace(/\/+$/, '');
   return {
     port: c.PORT,
     temporal: {
@@ -233,6 +289,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           : undefined,
       writesPerMinute: c.RATE_LIMIT_WRITES_PER_MINUTE,
       corsOrigins: c.CORS_ORIGINS,
+      publicUrl,
+      trustProxy: c.TRUST_PROXY,
+      sessions: { idleMinutes: c.AUTH_SESSION_IDLE_MINUTES, hours: c.AUTH_SESSION_HOURS },
+      signInAttempts: {
+        perAccount: c.AUTH_SIGN_IN_ATTEMPTS_PER_ACCOUNT,
+        perAddress: c.AUTH_SIGN_IN_ATTEMPTS_PER_ADDRESS,
+      },
+      oidc:
+        c.OIDC_ISSUER_URL && c.OIDC_CLIENT_ID
+          ? {
+              issuerUrl: c.OIDC_ISSUER_URL,
+              clientId: c.OIDC_CLIENT_ID,
+              clientSecret: c.OIDC_CLIENT_SECRET,
+              redirectUrl: c.OIDC_REDIRECT_URL ?? `${publicUrl}/api/session/oidc/callback`,
+              userClaim: c.OIDC_USER_CLAIM,
+              label: c.OIDC_LABEL,
+            }
+          : undefined,
     },
     audit: {
       key: c.AUDIT_SIGNING_KEY,

@@ -52,3 +52,28 @@ export function tokenRequestStatus(stored: string, expiresAt: Date, now: Date): 
   if (stored === 'pending') return expiresAt.getTime() <= now.getTime() ? 'expired' : 'pending';
   return stored as TokenRequestStatus;
 }
+
+/** How long a one-time activation link (an administrator's way to let a person set their password) works. */
+export const ACTIVATION_LINK_HOURS = 72;
+
+export const PASSWORD_MIN_LENGTH = 10;
+export const PASSWORD_MAX_LENGTH = 128;
+
+/** The kinds of character a password mixes: at least three of the four. */
+const CHARACTER_CLASSES: readonly RegExp[] = [/\p{Ll}/u, /\p{Lu}/u, /\p{Nd}/u, /[^\p{Ll}\p{Lu}\p{Nd}]/u];
+
+/**
+ * Why a console password is refused, in Chinese for the person choosing it; undefined when it is acceptable:
+ * 10–128 characters, at least three kinds of character, not containing the account's id (ids of one or two
+ * characters excepted, which would forbid half of all passwords).
+ */
+export function passwordProblem(password: string, account?: string): string | undefined {
+  const length = [...password].length;
+  if (length < PASSWORD_MIN_LENGTH) return `密码至少 ${PASSWORD_MIN_LENGTH} 个字符`;
+  if (length > PASSWORD_MAX_LENGTH) return `密码至多 ${PASSWORD_MAX_LENGTH} 个字符`;
+  if (CHARACTER_CLASSES.filter((kind) => kind.test(password)).length < 3)
+    return '密码须包含小写字母、大写字母、数字、其他字符中的至少三种';
+  if (account && [...account].length >= 3 && password.toLowerCase().includes(account.toLowerCase()))
+    return '密码不能包含账号';
+  return undefined;
+}

@@ -4,6 +4,7 @@ import express, { type Express } from 'express';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/api/app';
+import { SessionStore } from '../../src/auth/sessions';
 import { openApiDocument } from '../../src/api/openapi';
 import { ROUTE_MODULES } from '../../src/api/routes';
 import type { RouteDependencies, RouteModule } from '../../src/api/routes/routeModule';
@@ -69,6 +70,7 @@ beforeAll(async () => {
     lifecycle,
     prometheus: createMetrics(database.db),
     openApiDocument,
+    sessions: new SessionStore(database.db),
   };
 });
 

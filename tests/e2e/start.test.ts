@@ -54,8 +54,26 @@ it('runs the whole engine, and a restart on the same data loses nothing', async 
     ['--import', 'tsx', 'scripts/create-admin.ts', '--procuratorate', '某区人民检察院'],
     { env: { ...process.env, ...env } },
   );
-  const adminToken = stdout.trim().split('\n').at(-1)!;
+  const printed = stdout.trim().split('\n');
+  const adminToken = printed.find((line) => line.startsWith('fu_'))!;
   expect(adminToken).toMatch(/^fu_[\w-]{43}$/);
+  // And how to sign in to the console: a one-time activation link on PUBLIC_URL (here http://localhost:<PORT>).
+  const link = printed.map((line) => line.trim()).find((line) => line.includes('/activate#token='));
+  expect(link).toMatch(/^http:\/\/localhost:0\/activate#token=[\w-]{43}$/);
+  expect(stdout).toContain('then sign in at http://localhost:0/ with the account admin');
+  const activated = await fetch(`${first.ready}/api/activation`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ token: link!.split('#token=')[1], password: 'Erste-Anmeldung-2026' }),
+  });
+  expect(activated.status).toBe(201);
+  const cookie = activated.headers.getSetCookie()[0]!.split(';')[0]!;
+  expect(cookie).toMatch(/^followup_session=/);
+  const session = await fetch(`${first.ready}/api/session`, { headers: { cookie } });
+  expect(await session.json()).toMatchObject({
+    user: { id: 'admin', role: 'admin', procuratorate: '某区人民检察院', mustChangePassword: false },
+    csrfToken: expect.any(String),
+  });
   const asAdmin = (method: string, url: string, body?: unknown) => call(method, url, adminToken, body);
   expect(await (await asAdmin('GET', `${first.ready}/api/me`)).json()).toEqual({
     id: 'admin',

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
@@ -17,7 +17,8 @@ import { TemporalCheckpointKeeper } from '../../src/temporal/auditCheckpoints';
 import { createTestDatabase } from './database';
 import { useDefaultToken } from './api';
 import { seedUsers, type Tokens } from './users';
-import type { AuthSettings } from '../../src/config';
+import type { AuthSettings, OidcSettings } from '../../src/config';
+import { OidcSignIn } from '../../src/auth/oidc';
 import type { ChannelSettings } from '../../src/activities/channels';
 import { bundleLifecycleWorkflows, createDevServerEnvironment, createTimeSkippingEnvironment } from './temporal';
 
@@ -54,6 +55,10 @@ export interface TestEngineOptions {
   timeSkipping?: boolean;
   /** How the worker reaches channels, and (`outbound`) which hosts the API accepts in channel addresses; default: public hosts only, no SMTP. */
   channels?: ChannelSettings;
+  /** The clock of console sessions (tests move it to expire them); default: the system's. */
+  clock?: () => Date;
+  /** Console sign-in through an OpenID provider, given the API's own URL (for the redirect URI); discovered before the API answers. */
+  oidc?: (baseUrl: string) => Promise<OidcSettings>;
 }
 
 export async function startTestEngine(options: TestEngineOptions = {}): Promise<TestEngine> {
@@ -88,7 +93,24 @@ export async function startTestEngine(options: TestEngineOptions = {}): Promise<
     searchAttributes,
   });
   const tokens = await seedUsers(db);
-  const auth: AuthSettings = { writesPerMinute: 100_000, corsOrigins: [], ...options.auth };
+  // Listening first, so that the API knows its own URL (activation links, the OIDC redirect) before it is made.
+  const server: Server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const oidcSettings = await options.oidc?.(baseUrl);
+  const auth: AuthSettings = {
+    writesPerMinute: 100_000,
+    corsOrigins: [],
+    publicUrl: baseUrl,
+    oidc: oidcSettings,
+    ...options.auth,
+  };
+  const oidc = oidcSettings && new OidcSignIn(oidcSettings);
+  await oidc?.ready();
   const app = createApp({
     db,
     temporal: env.client,
@@ -99,14 +121,12 @@ export async function startTestEngine(options: TestEngineOptions = {}): Promise<
     outbound: options.channels?.outbound,
     // The auditCheckpoints workflow starts at the first verification, so that time-skipping tests skip no rounds.
     audit: new AuditVerifier(db, auditSigner, new TemporalCheckpointKeeper(env.client, taskQueue)),
+    clock: options.clock,
+    oidc,
   });
-  const server: Server = await new Promise((resolve, reject) => {
-    const s = app.listen(0, '127.0.0.1', (error?: Error) => (error ? reject(error) : resolve(s)));
-  });
-  const { port } = server.address() as AddressInfo;
+  server.on('request', app);
 
   let stopped = false;
-  const baseUrl = `http://127.0.0.1:${port}`;
   useDefaultToken(baseUrl, tokens.chief);
   return {
     baseUrl,

@@ -15,12 +15,15 @@ import { recommendationRoutes } from './recommendations';
 import { reminderPolicyRoutes } from './reminderPolicies';
 import { reportRoutes } from './reports';
 import type { RouteModule } from './routeModule';
+import { consoleSignInRoutes, sessionRoutes } from './session';
 import { tokenRequestRoutes } from './tokenRequests';
 import { trailRoutes } from './trail';
 
 /** Every route of the API, by resource: app.ts registers these and openapi.ts documents these. */
 export const ROUTE_MODULES: readonly RouteModule[] = [
   publicRoutes,
+  consoleSignInRoutes,
+  sessionRoutes,
   recommendationRoutes,
   trailRoutes,
   accountRoutes,

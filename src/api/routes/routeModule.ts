@@ -2,10 +2,13 @@ import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { Client } from '@temporalio/client';
 import type { Express } from 'express';
 import type { AuditVerifier } from '../../audit/verify';
+import type { OidcSignIn } from '../../auth/oidc';
+import type { SessionStore } from '../../auth/sessions';
 import type { Database } from '../../db/client';
 import type { OutboundPolicy } from '../../domain/outboundAddress';
 import type { createMetrics } from '../../observability/metrics';
 import type { LifecycleService } from '../../temporal/lifecycleService';
+import type { SignInLimits } from '../security';
 
 /** What the routes may use. */
 export interface RouteDependencies {
@@ -20,6 +23,19 @@ export interface RouteDependencies {
   audit?: AuditVerifier;
   /** This API's own OpenAPI document, generated from the route modules. */
   openApiDocument: () => object;
+  /** The console's sessions (the followup_session cookie). */
+  sessions: SessionStore;
+  /** How the console signs in: attempt limits, where activation links lead, the SSO; absent: defaults, no SSO. */
+  signIn?: SignInOptions;
+}
+
+export interface SignInOptions {
+  /** Where users reach the engine (PUBLIC_URL); absent: the request's own origin. */
+  publicUrl?: string;
+  /** One set for the process, so that sign-ins and password changes count against the same account. */
+  limits?: SignInLimits;
+  /** Sign-in through the intranet SSO; absent: GET /api/session/oidc answers 404. */
+  oidc?: OidcSignIn;
 }
 
 /**
