@@ -23,29 +23,38 @@ const RETRY_AFTER_MS = 30_000;
 export type DueDelivery = PlannedDelivery & { firstAttemptFailed?: boolean };
 
 /**
- * One reminder in one step, so that it costs its history a single local-activity marker instead of three activities
- * and their workflow tasks: the event is recorded, the notifications written, and the deliveries due at once get
- * their first attempt here. Returns the deliveries the workflow still has to dispatch: those of a later sending
- * window, and first attempts that failed and may be retried (each keeps its own retries, so one dead endpoint
- * holds back nothing else). Idempotent like its parts: events, notifications and deliveries are keyed, and a
- * delivery once sent is never sent again.
+ * One reminder in one step, so that it costs its history a single local-activity marker instead of two activities
+ * and their workflow tasks: the event is recorded and the notifications written (database work only: milliseconds,
+ * so the workflow task it runs in stays short). Returns the deliveries planned.
+ * Idempotent like its parts: events, notifications and deliveries are keyed.
  */
 export function createReminderActivities<Record>(parts: ReminderParts<Record>) {
   return {
-    async raiseReminder({ record, notice }: RaiseReminderInput<Record>): Promise<DueDelivery[]> {
+    async raiseReminder({ record, notice }: RaiseReminderInput<Record>): Promise<PlannedDelivery[]> {
       await parts.recordEvent(record);
-      const planned = await parts.notify(notice);
-      // The workflow's clock, not this process's: a delivery is due once the instant it was raised is sendable.
-      const raisedAt = Date.parse(notice.raisedAt);
+      return parts.notify(notice);
+    },
+
+    /**
+     * The first attempt of each delivery due now, side by side, in one activity instead of one each. Returns those
+     * to try again (each then keeps its own retries, so one dead endpoint holds back nothing else); a refusal the
+     * remote side would repeat settles its delivery as failed. A delivery once sent is never sent again.
+     */
+    async deliverFirstAttempts({
+      deliveries,
+      at,
+    }: {
+      deliveries: PlannedDelivery[];
+      at: number;
+    }): Promise<DueDelivery[]> {
       const outcomes = await Promise.all(
-        planned.map(async (delivery): Promise<DueDelivery | null> => {
-          if (delivery.sendAt > raisedAt) return delivery;
+        deliveries.map(async (delivery): Promise<DueDelivery | null> => {
           try {
             await parts.deliver({ deliveryId: delivery.deliveryId });
             return null;
           } catch (error) {
             if (!(error instanceof ApplicationFailure) || !error.nonRetryable) {
-              return { ...delivery, sendAt: raisedAt + RETRY_AFTER_MS, firstAttemptFailed: true };
+              return { ...delivery, sendAt: at + RETRY_AFTER_MS, firstAttemptFailed: true };
             }
             await parts.settleDelivery({ deliveryId: delivery.deliveryId, status: 'failed', reason: error.message });
             return null;

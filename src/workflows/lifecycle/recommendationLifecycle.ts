@@ -15,7 +15,7 @@ import {
 } from '../../domain/lifecycle';
 import { DEFAULT_REMINDER_POLICY, reminderSpreadMs, type ReminderPolicy } from '../../domain/reminders';
 import type { ContinuedLifecycle, LifecycleInput, WaitingDelivery } from '../../contracts/lifecycle';
-import type { DueDelivery, NotifyInput } from '../../activities';
+import type { NotifyInput, PlannedDelivery } from '../../activities';
 import { SYSTEM_ACTOR } from '../../domain/lifecycleEvents';
 import { computeDeadlines, raiseReminder, recordActEvent, recordEvent } from './activities';
 import { SearchIndex } from './searchIndex';
@@ -133,13 +133,13 @@ export class RecommendationLifecycle {
 
   /**
    * Numbers and records a reminder of the lifecycle's own and notifies of it in one local activity
-   * (src/activities/reminding.ts). Returns the deliveries still to dispatch.
+   * (src/activities/reminding.ts). Returns the deliveries planned.
    */
   async recordReminder(
     type: EventType,
     data: Record<string, unknown>,
     noticeOf: () => NotifyInput,
-  ): Promise<DueDelivery[]> {
+  ): Promise<PlannedDelivery[]> {
     const event = this.numbered(type, SYSTEM_ACTOR, data);
     const planned = await raiseReminder({ record: { state: this.state, event }, notice: noticeOf() });
     this.remember();

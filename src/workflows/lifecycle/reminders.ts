@@ -21,9 +21,9 @@ import {
   type Reminder,
 } from '../../domain/reminders';
 import { dispatchDeliveries } from '../delivery';
-import type { DueDelivery, NotifyInput } from '../../activities';
+import type { DueDelivery, NotifyInput, PlannedDelivery } from '../../activities';
 import type { DeliveryPurpose } from '../../contracts/lifecycle';
-import { notify, startLookBack } from './activities';
+import { deliverFirstAttempts, notify, startLookBack } from './activities';
 import { SYSTEM_ACTOR, type EventType } from '../../domain/lifecycleEvents';
 import { DAY_MS, type RecommendationLifecycle } from './recommendationLifecycle';
 
@@ -88,7 +88,7 @@ async function remind(
   // From this release on, one local activity per reminder (src/activities/reminding.ts) instead of three activities.
   if (patched('reminder-in-one-step')) {
     const planned = await lifecycle.recordReminder(type, data, () => reminderNotice(lifecycle, reminder));
-    dispatch(lifecycle, planned, purpose, true);
+    dispatchRaised(lifecycle, planned, purpose);
     return;
   }
   await lifecycle.record(type, SYSTEM_ACTOR, data);
@@ -120,6 +120,37 @@ function stillWanted({ state }: RecommendationLifecycle, purpose: DeliveryPurpos
 }
 
 /**
+ * The deliveries of a reminder just raised: those due at once get their first attempts together in one activity
+ * (a failed one is then retried on its own); the others wait for their time. Whether a delivery is due is read
+ * from the plan (its time against the instant the reminder was raised), never from the clock after the local
+ * activity, which may differ between the run and its replay when the workflow task was renewed meanwhile.
+ */
+function dispatchRaised(
+  lifecycle: RecommendationLifecycle,
+  planned: readonly PlannedDelivery[],
+  purpose: DeliveryPurpose,
+): void {
+  const raisedAt = Date.parse(lifecycle.state.updatedAt);
+  const due = planned.filter((delivery) => delivery.sendAt <= raisedAt);
+  dispatch(
+    lifecycle,
+    planned.filter((delivery) => delivery.sendAt > raisedAt),
+    purpose,
+    true,
+  );
+  if (due.length === 0) return;
+  lifecycle.sendingDeliveries += 1;
+  const firstAttempts = async () => {
+    try {
+      dispatch(lifecycle, await deliverFirstAttempts({ deliveries: due, at: raisedAt }), purpose, true);
+    } finally {
+      lifecycle.sendingDeliveries -= 1;
+    }
+  };
+  lifecycle.deliveries.push(firstAttempts());
+}
+
+/**
  * Sends each delivery at its time, side by side, never holding up the lifecycle. Until its time it is only
  * waiting (a next run takes it over when the lifecycle continues as new); from then on it is being sent.
  */
@@ -133,9 +164,7 @@ export function dispatch(
     const { deliveryId } = delivery;
     lifecycle.waitingDeliveries.set(deliveryId, { ...delivery, purpose });
     const send = async () => {
-      // `allLater`: planned by a local activity, every one is for later. The clock read after a local activity may
-      // differ between the run and its replay (the workflow task may have been renewed meanwhile), so whether to wait
-      // is decided from the plan, never from that clock.
+      // `allLater`: every one is for later (dispatchRaised decided it from the plan, not from the clock).
       const wait = delivery.sendAt - Date.now();
       if (allLater) await sleep(Math.max(1, wait));
       else if (wait > 0) await sleep(wait);
@@ -166,7 +195,7 @@ export async function remindApprover(
   const data = { action: pending.action, proposal: pending.sequence, round };
   if (patched('reminder-in-one-step')) {
     const noticeOf = () => approvalNotice(lifecycle, pending, round);
-    dispatch(lifecycle, await lifecycle.recordReminder('approval_reminder_raised', data, noticeOf), purpose, true);
+    dispatchRaised(lifecycle, await lifecycle.recordReminder('approval_reminder_raised', data, noticeOf), purpose);
     return;
   }
   await lifecycle.record('approval_reminder_raised', SYSTEM_ACTOR, data);
