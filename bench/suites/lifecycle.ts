@@ -146,7 +146,7 @@ async function historyPerYear(context: BenchContext): Promise<BenchRow[]> {
     const size = `1 lifecycle, ${days} days never replied to`;
     return [
       {
-        what: 'history events per lifecycle-year never replied to (3 people told)',
+        what: 'history events per lifecycle-year never replied to (3 people, inbox only: no channels)',
         size,
         concurrency: 1,
         unit: 'events',
