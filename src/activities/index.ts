@@ -15,8 +15,10 @@ import { createNotificationActivities } from './notifications';
 import { writeEvent } from './eventWrite';
 
 export { projection } from './eventWrite';
+import { createReminderActivities } from './reminding';
 
 export type { PlannedDelivery, NotifyInput, DigestInput, ScheduleLookBackInput } from './notifications';
+export type { DueDelivery } from './reminding';
 
 export interface RecordInput {
   state: RecommendationState;
@@ -29,7 +31,7 @@ export interface RecordInput {
  * forward in sequence, so a retry or a late duplicate changes nothing.
  */
 export function createActivities(db: Database, channels: ChannelSettings = {}, temporal?: Client) {
-  return {
+  const activities = {
     ...createNotificationActivities(db),
     ...createDeliveryActivities(db, channels),
 
@@ -67,6 +69,7 @@ export function createActivities(db: Database, channels: ChannelSettings = {}, t
       }
     },
   };
+  return { ...activities, ...createReminderActivities(activities) };
 }
 
 export type Activities = ReturnType<typeof createActivities>;

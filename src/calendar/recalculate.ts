@@ -3,9 +3,12 @@ import { WorkflowNotFoundError } from '@temporalio/common';
 import type { Database } from '../db/client';
 import { FINAL_STATUSES, type DeadlineState } from '../domain/lifecycle';
 import { recalculateDeadlinesSignal } from '../workflows/definitions';
+import { FAN_OUT_CONCURRENCY, forEachConcurrently, type FanOutProgress } from '../temporal/fanOut';
 
-/** How many lifecycles are told at once: enough to be quick, few enough not to flood the Temporal frontend. */
-export const RECALCULATION_CONCURRENCY = 16;
+export { forEachConcurrently };
+
+/** How many lifecycles are told at once (the shared fan-out's pool, src/temporal/fanOut.ts). */
+export const RECALCULATION_CONCURRENCY = FAN_OUT_CONCURRENCY;
 /** Each signal answers within this, so an unreachable cluster fails the change's recomputation instead of hanging. */
 const SIGNAL_DEADLINE_MS = 8_000;
 
@@ -35,6 +38,7 @@ export async function recalculateDeadlines(
   client: Client,
   change: CalendarChange,
   concurrency = RECALCULATION_CONCURRENCY,
+  progress?: (report: FanOutProgress) => void,
 ): Promise<Map<string, number>> {
   const rows = await db.recommendation.findMany({
     where: {
@@ -48,7 +52,7 @@ export async function recalculateDeadlines(
   const counts = new Map<string, number>();
   for (const row of concerned) counts.set(row.procuratorate, (counts.get(row.procuratorate) ?? 0) + 1);
   try {
-    await forEachConcurrently(concerned, concurrency, (row) => askToRecalculate(client, row.workflowId));
+    await forEachConcurrently(concerned, concurrency, (row) => askToRecalculate(client, row.workflowId), progress);
   } catch (error) {
     throw new RecalculationIncomplete(counts, error);
   }
@@ -69,29 +73,4 @@ async function askToRecalculate(client: Client, workflowId: string): Promise<voi
   } catch (error) {
     if (!(error instanceof WorkflowNotFoundError)) throw error;
   }
-}
-
-/**
- * Runs `work` on every item, at most `limit` at once; after a failure no new item starts, the running ones finish,
- * and the first failure is thrown.
- */
-export async function forEachConcurrently<T>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  let failure: { error: unknown } | undefined;
-  const lane = async () => {
-    while (!failure && next < items.length) {
-      const item = items[next++]!;
-      try {
-        await work(item);
-      } catch (error) {
-        failure ??= { error };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane));
-  if (failure) throw failure.error;
 }

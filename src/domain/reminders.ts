@@ -81,7 +81,16 @@ export type ReminderPolicy = {
   escalation: Record<DeadlineKind, EscalationLevel[]>;
   /** Message templates with {{field}} placeholders (TEMPLATE_FIELDS). */
   templates: Record<ReminderType, string>;
+  /**
+   * Each lifecycle raises its scheduled reminders at its own fixed offset within this many minutes after the
+   * reminder hour (reminderSpreadMs), so that thousands served on the same day do not all remind at the same
+   * instant. Absent: DEFAULT_SPREAD_MINUTES; 0: all at the hour.
+   */
+  spreadMinutes?: number;
 };
+
+/** How far after the reminder hour a lifecycle's reminders may fall when the policy says nothing: within the hour. */
+export const DEFAULT_SPREAD_MINUTES = 60;
 
 /** The policy of a procuratorate that has not set its own (README: reminder policy). */
 export const DEFAULT_REMINDER_POLICY: ReminderPolicy = {
@@ -151,44 +160,81 @@ export function overdueAt(deadline: DueDeadline): number {
 
 const DAY_MS = 86_400_000;
 
-function scheduledBefore(deadline: DueDeadline, policy: ReminderPolicy): Reminder[] {
+/**
+ * How long after the reminder hour one lifecycle raises its scheduled reminders: a fixed offset derived from `key`
+ * (its workflow id, so a replay finds the same), spread evenly to the second over the policy's spreadMinutes. The
+ * offset never reaches the quiet hours nor the next day: it is cut to the time left before either. A reminder hour
+ * inside the quiet hours gets no offset: its deliveries wait for their end whatever the offset.
+ */
+export function reminderSpreadMs(
+  key: string,
+  policy: Pick<ReminderPolicy, 'hourOfDay' | 'quietHours' | 'spreadMinutes'>,
+): number {
+  const spread = Math.max(0, Math.floor(policy.spreadMinutes ?? DEFAULT_SPREAD_MINUTES));
+  const from = policy.hourOfDay * 60;
+  let minutes = 0;
+  while (minutes < spread && from + minutes < 24 * 60 && !isQuietMinute(from + minutes, policy.quietHours))
+    minutes += 1;
+  return minutes === 0 ? 0 : (fnv1a(key) % (minutes * 60)) * 1000;
+}
+
+/** FNV-1a, 32 bits, over the UTF-16 code units: a stable, evenly spread number from a string (not for secrets). */
+function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i += 1) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return hash;
+}
+
+/** Whether a minute of the day (0–1439, Shanghai) falls in the quiet hours, which may span midnight. */
+function isQuietMinute(minute: number, quietHours: { start: string; end: string }): boolean {
+  const start = minutesOf(quietHours.start);
+  const end = minutesOf(quietHours.end);
+  return start > end ? minute >= start || minute < end : minute >= start && minute < end;
+}
+
+/** The scheduled reminders before the due date, at the reminder hour plus the lifecycle's spread. */
+function scheduledBefore(deadline: DueDeadline, policy: ReminderPolicy, spreadMs: number): Reminder[] {
   return policy.daysBefore.map((days) =>
     reminder(
       deadline,
       days === 0 ? 'due_today' : 'upcoming',
       days,
-      shanghaiInstant(addCalendarDays(deadline.dueDate, -days), policy.hourOfDay),
+      shanghaiInstant(addCalendarDays(deadline.dueDate, -days), policy.hourOfDay) + spreadMs,
     ),
   );
 }
 
-/** The k-th repeat (k ≥ 1) after the overdue notice: due day + 1 + k·interval, at the reminder hour. */
-function overdueRepeat(deadline: DueDeadline, policy: ReminderPolicy, k: number): Reminder {
+/** The k-th repeat (k ≥ 1) after the overdue notice: due day + 1 + k·interval, at the reminder hour plus the spread. */
+function overdueRepeat(deadline: DueDeadline, policy: ReminderPolicy, k: number, spreadMs: number): Reminder {
   const days = 1 + k * policy.overdueEveryDays;
   return reminder(
     deadline,
     'overdue',
     days,
-    shanghaiInstant(addCalendarDays(deadline.dueDate, days), policy.hourOfDay),
+    shanghaiInstant(addCalendarDays(deadline.dueDate, days), policy.hourOfDay) + spreadMs,
   );
 }
 
 /** The first k whose repeat falls strictly after `after`. */
-function firstRepeatAfter(deadline: DueDeadline, policy: ReminderPolicy, after: number): number {
-  const first = overdueRepeat(deadline, policy, 1).at;
+function firstRepeatAfter(deadline: DueDeadline, policy: ReminderPolicy, after: number, spreadMs: number): number {
+  const first = overdueRepeat(deadline, policy, 1, spreadMs).at;
   return after < first ? 1 : Math.floor((after - first) / (policy.overdueEveryDays * DAY_MS)) + 2;
 }
 
-/** The scheduled reminders of one open deadline falling in (after, until], in time order. */
+/**
+ * The scheduled reminders of one open deadline falling in (after, until], in time order; `spreadMs` is the
+ * lifecycle's offset after the reminder hour (reminderSpreadMs; 0 for lifecycles started before it existed).
+ */
 export function remindersBetween(
   deadline: DueDeadline,
   policy: ReminderPolicy,
   after: number,
   until: number,
+  spreadMs = 0,
 ): Reminder[] {
-  const found = scheduledBefore(deadline, policy).filter((r) => r.at > after && r.at <= until);
-  for (let k = firstRepeatAfter(deadline, policy, after); ; k += 1) {
-    const repeat = overdueRepeat(deadline, policy, k);
+  const found = scheduledBefore(deadline, policy, spreadMs).filter((r) => r.at > after && r.at <= until);
+  for (let k = firstRepeatAfter(deadline, policy, after, spreadMs); ; k += 1) {
+    const repeat = overdueRepeat(deadline, policy, k, spreadMs);
     if (repeat.at > until) break;
     found.push(repeat);
   }
@@ -196,11 +242,14 @@ export function remindersBetween(
 }
 
 /** The instant of the deadline's first scheduled reminder strictly after `after`. */
-export function nextReminderAt(deadline: DueDeadline, policy: ReminderPolicy, after: number): number {
-  const upcoming = scheduledBefore(deadline, policy)
+export function nextReminderAt(deadline: DueDeadline, policy: ReminderPolicy, after: number, spreadMs = 0): number {
+  const upcoming = scheduledBefore(deadline, policy, spreadMs)
     .filter((r) => r.at > after)
     .map((r) => r.at);
-  return Math.min(overdueRepeat(deadline, policy, firstRepeatAfter(deadline, policy, after)).at, ...upcoming);
+  return Math.min(
+    overdueRepeat(deadline, policy, firstRepeatAfter(deadline, policy, after, spreadMs), spreadMs).at,
+    ...upcoming,
+  );
 }
 
 /** The Chinese text of a reminder, from the policy's template for its type. */

@@ -32,6 +32,7 @@ import {
 import type { LifecycleInput } from '../contracts/lifecycle';
 import { HttpError, notFound, unavailable } from '../httpError';
 import type { RecommendationDetails } from '../domain/recommendation';
+import { FAN_OUT_CONCURRENCY, forEachConcurrently, type FanOutProgress } from './fanOut';
 
 /** Below the client's 5 s retry pause plus a margin, so the whole call stays under 15 s. */
 const UPDATE_DEADLINE_MS = 8_000;
@@ -167,8 +168,16 @@ export class LifecycleService {
       : this.config.reminderPolicy;
   }
 
-  /** Stores the policy and hands it to every running lifecycle of the procuratorate. Returns how many. */
-  async applyReminderPolicy(procuratorate: string, policy: ReminderPolicy, actor: string): Promise<number> {
+  /**
+   * Stores the policy and hands it to every running lifecycle of the procuratorate, a few at a time
+   * (src/temporal/fanOut.ts), telling `progress` how far it got. Returns how many.
+   */
+  async applyReminderPolicy(
+    procuratorate: string,
+    policy: ReminderPolicy,
+    actor: string,
+    progress?: (report: FanOutProgress) => void,
+  ): Promise<number> {
     await withAuditRetry(this.db, async (tx, audit) => {
       await tx.reminderPolicySetting.upsert({
         where: { procuratorate },
@@ -181,7 +190,12 @@ export class LifecycleService {
       where: { procuratorate, status: { notIn: [...FINAL_STATUSES] } },
       select: { workflowId: true },
     });
-    await Promise.all(rows.map((row) => this.signalIfRunning(row.workflowId, reminderPolicyChangedSignal, policy)));
+    await forEachConcurrently(
+      rows,
+      FAN_OUT_CONCURRENCY,
+      (row) => this.withinDeadline(() => this.signalIfRunning(row.workflowId, reminderPolicyChangedSignal, policy)),
+      progress,
+    );
     return rows.length;
   }
 

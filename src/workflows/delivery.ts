@@ -1,5 +1,5 @@
 import { ActivityFailure, proxyActivities, sleep } from '@temporalio/workflow';
-import type { Activities, PlannedDelivery } from '../activities';
+import type { Activities, DueDelivery } from '../activities';
 
 // Retried with backoff, then given up and logged as failed: a dead endpoint must not hold back anything else.
 export const DELIVERY_RETRY = {
@@ -10,6 +10,15 @@ export const DELIVERY_RETRY = {
 } as const;
 
 const { deliver } = proxyActivities<Activities>({ startToCloseTimeout: '1 minute', retry: DELIVERY_RETRY });
+/** The attempts left after a first one made elsewhere (src/activities/reminding.ts), on the same backoff. */
+const { deliver: deliverAfterFirstAttempt } = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: {
+    ...DELIVERY_RETRY,
+    initialInterval: '1 minute',
+    maximumAttempts: DELIVERY_RETRY.maximumAttempts - 1,
+  },
+});
 const { settleDelivery } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
@@ -20,11 +29,11 @@ const { settleDelivery } = proxyActivities<Activities>({
  * sending, so a reminder whose deadline was met during quiet hours is cancelled instead of sent.
  */
 export async function dispatchDeliveries(
-  planned: readonly PlannedDelivery[],
+  planned: readonly DueDelivery[],
   stillWanted: () => boolean = () => true,
 ): Promise<void> {
   await Promise.all(
-    planned.map(async ({ deliveryId, sendAt }) => {
+    planned.map(async ({ deliveryId, sendAt, firstAttemptFailed }) => {
       const wait = sendAt - Date.now();
       if (wait > 0) await sleep(wait);
       if (!stillWanted()) {
@@ -36,7 +45,7 @@ export async function dispatchDeliveries(
         return;
       }
       try {
-        await deliver({ deliveryId });
+        await (firstAttemptFailed ? deliverAfterFirstAttempt : deliver)({ deliveryId });
       } catch (error) {
         if (!(error instanceof ActivityFailure)) throw error;
         await settleDelivery({ deliveryId, status: 'failed', reason: error.cause?.message ?? error.message });

@@ -86,7 +86,8 @@ export async function startTestEngine(options: TestEngineOptions = {}): Promise<
   const searchAttributes = !options.timeSkipping;
   if (searchAttributes) await ensureSearchAttributes(env.client, 'default');
   const lifecycle = new LifecycleService(db, env.client, {
-    reminderPolicy: DEFAULT_REMINDER_POLICY,
+    // At the hour itself: the real-clock tests keep clear of 09:00 (tests/support/clock.ts), not of the hour after it.
+    reminderPolicy: { ...DEFAULT_REMINDER_POLICY, spreadMinutes: 0 },
     rules: { maxReviewExtensions: 1 },
     taskQueue,
     searchAttributes,

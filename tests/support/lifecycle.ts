@@ -1,6 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Client, WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
+import {
+  Client,
+  WorkflowNotFoundError,
+  type WorkflowHandle,
+  type WorkflowHandleWithFirstExecutionRunId,
+} from '@temporalio/client';
 import type { RecommendationDetails } from '../../src/domain/recommendation';
 import type { ChannelSettings } from '../../src/activities/channels';
 import type { Database } from '../../src/db/client';
@@ -92,6 +97,12 @@ export interface StartOptions {
   reminderPolicy?: ReminderPolicy;
 }
 
+/**
+ * The default policy with the reminders at the hour itself: tests that expect 09:00 to the minute use it, the
+ * spread after the hour (reminderSpreadMs) is tested on its own (tests/workflows/burst.test.ts).
+ */
+export const UNSPREAD_POLICY: ReminderPolicy = { ...DEFAULT_REMINDER_POLICY, spreadMinutes: 0 };
+
 /** The lifecycles the running test started: useLifecycleHarness ends those still running after it. */
 const startedByTest: WorkflowHandle[] = [];
 
@@ -102,7 +113,7 @@ export async function startLifecycle(
   options: StartOptions = {},
 ): Promise<{
   id: string;
-  handle: WorkflowHandle<typeof recommendationLifecycle>;
+  handle: WorkflowHandleWithFirstExecutionRunId<typeof recommendationLifecycle>;
   details: RecommendationDetails;
   initial: RecommendationState;
 }> {
@@ -116,7 +127,7 @@ export async function startLifecycle(
       {
         recommendationId: id,
         actor: ACTOR,
-        reminderPolicy: options.reminderPolicy ?? DEFAULT_REMINDER_POLICY,
+        reminderPolicy: options.reminderPolicy ?? UNSPREAD_POLICY,
         rules: options.rules ?? { maxReviewExtensions: 1 },
         details,
       },

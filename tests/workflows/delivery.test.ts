@@ -252,6 +252,7 @@ describe('reminders reaching people', () => {
 
     const policy = {
       ...DEFAULT_REMINDER_POLICY,
+      spreadMinutes: 0,
       daysBefore: [3],
       hourOfDay: 10,
       templates: {

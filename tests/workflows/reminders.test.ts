@@ -130,7 +130,13 @@ describe('reminders', () => {
     const startedAt = await env.currentTimeMs();
     const { id, handle, initial } = await startLifecycle(env, taskQueue, 'policy', {
       details: { urgent: true },
-      reminderPolicy: { ...DEFAULT_REMINDER_POLICY, daysBefore: [3], overdueEveryDays: 2, hourOfDay: 8 },
+      reminderPolicy: {
+        ...DEFAULT_REMINDER_POLICY,
+        daysBefore: [3],
+        overdueEveryDays: 2,
+        hourOfDay: 8,
+        spreadMinutes: 0,
+      },
     });
     await handle.executeUpdate(actionUpdates.recordSuperiorFiling, {
       args: [{ filedAt: initial.details.servedAt, actor: ACTOR }],

@@ -1,7 +1,9 @@
 import type { Request } from 'express';
 import { z } from 'zod';
 import { principal } from '../../auth/authenticate';
-import { recalculateDeadlines, RecalculationIncomplete } from '../../calendar/recalculate';
+import { recalculateDeadlines, RECALCULATION_CONCURRENCY, RecalculationIncomplete } from '../../calendar/recalculate';
+import type { FanOutProgress } from '../../temporal/fanOut';
+import type { Logger } from 'pino';
 import {
   deleteLocalAdjustment,
   InvalidCalendarInput,
@@ -68,7 +70,7 @@ export const holidayScheduleRoutes: RouteModule = {
       const { year } = parse(z.object({ year: yearParam }), req.params);
       const body = parse(localAdjustmentBody, req.body);
       const saved = await saveLocalAdjustment(db, user.procuratorate, { year, ...body }, user.id).catch(asBadRequest);
-      const recalculating = await recalculateOwn(user.procuratorate, year);
+      const recalculating = await recalculateOwn(user.procuratorate, year, res.locals.log as Logger);
       res.json({ ...adjustmentView(saved), recalculating });
     });
 
@@ -83,14 +85,20 @@ export const holidayScheduleRoutes: RouteModule = {
         procuratorate: user.procuratorate,
         year,
         removed,
-        recalculating: await recalculateOwn(user.procuratorate, year),
+        recalculating: await recalculateOwn(user.procuratorate, year, res.locals.log as Logger),
       });
     });
 
     /** Recomputes the procuratorate's lifecycles only, and counts only them. */
-    async function recalculateOwn(procuratorate: string, year: number): Promise<number> {
+    async function recalculateOwn(procuratorate: string, year: number, log: Logger): Promise<number> {
+      const progress = (report: FanOutProgress) =>
+        log.info({ procuratorate, year, ...report }, 'holiday schedule change reaching running lifecycles');
       try {
-        return (await recalculateDeadlines(db, temporal, { year, procuratorate })).get(procuratorate) ?? 0;
+        const change = { year, procuratorate };
+        return (
+          (await recalculateDeadlines(db, temporal, change, RECALCULATION_CONCURRENCY, progress)).get(procuratorate) ??
+          0
+        );
       } catch (error) {
         if (!(error instanceof RecalculationIncomplete)) throw error;
         const concerned = error.concerned.get(procuratorate) ?? 0;

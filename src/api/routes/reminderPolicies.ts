@@ -4,6 +4,7 @@ import { parse } from '../errors';
 import { ERRORS, json, jsonBody, procuratorateParam } from '../schemas/common';
 import { reminderPolicyResponse, reminderPolicySchema } from '../schemas/reminderPolicies';
 import type { RouteModule } from './routeModule';
+import type { Logger } from 'pino';
 
 /** Each procuratorate's reminder policy; a change reaches its running lifecycles at once. */
 export const reminderPolicyRoutes: RouteModule = {
@@ -21,7 +22,10 @@ export const reminderPolicyRoutes: RouteModule = {
       ownProcuratorate(user, procuratorate);
       requireRole(user, ['admin', 'chief'], 'setting the reminder policy');
       const policy = parse(reminderPolicySchema, req.body);
-      const applied = await lifecycle.applyReminderPolicy(procuratorate, policy, user.id);
+      const log = res.locals.log as Logger;
+      const applied = await lifecycle.applyReminderPolicy(procuratorate, policy, user.id, (report) =>
+        log.info({ procuratorate, ...report }, 'reminder policy reaching running lifecycles'),
+      );
       res.json({ procuratorate, policy, applied });
     });
   },

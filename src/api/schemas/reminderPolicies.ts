@@ -98,6 +98,10 @@ export const reminderPolicySchema = z
           .map(([f, label]) => `{{${f}}} ${label}`)
           .join('，')}`,
       }),
+    spreadMinutes: z.number().int().min(0).max(60).optional().openapi({
+      description:
+        'each lifecycle reminds at its own fixed offset within this many minutes after hourOfDay (never into the quiet hours), so that reminders of one instant are spread; default 60, 0: all at the hour',
+    }),
   })
   .openapi('ReminderPolicy') satisfies z.ZodType<ReminderPolicy>;
 

@@ -1,4 +1,4 @@
-import { ActivityFailure, ApplicationFailure, log, patched } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, log, patched, workflowInfo } from '@temporalio/workflow';
 import { UNRECORDABLE_EVENT } from '../../contracts/failures';
 import type { EventType } from '../../domain/lifecycleEvents';
 import type { LifecycleEvent } from '../../contracts/lifecycle';
@@ -15,12 +15,23 @@ import {
   type LifecycleRules,
   type RecommendationState,
 } from '../../domain/lifecycle';
-import { DEFAULT_REMINDER_POLICY, type ReminderPolicy } from '../../domain/reminders';
-import type { LifecycleInput } from '../../contracts/lifecycle';
-import { computeDeadlines, recordActEvent, recordEvent } from './activities';
+import { DEFAULT_REMINDER_POLICY, reminderSpreadMs, type ReminderPolicy } from '../../domain/reminders';
+import type { ContinuedLifecycle, LifecycleInput, WaitingDelivery } from '../../contracts/lifecycle';
+import type { NotifyInput, PlannedDelivery } from '../../activities';
+import { SYSTEM_ACTOR } from '../../domain/lifecycleEvents';
+import { computeDeadlines, raiseReminder, recordActEvent, recordEvent } from './activities';
 import { SearchIndex } from './searchIndex';
 
 export const DAY_MS = 86_400_000;
+
+/**
+ * A run continues as new once its history holds this many events. A year never replied to costs under 1,000
+ * events (tests/workflows/longRunning.test.ts), so that is about once a year; a replay after an eviction stays
+ * short; and the 1,000 events left below the 2,000 a run may hold cover what happens between the check and the
+ * end of the run (Updates and deliveries in flight are waited for) many times over. Temporal's own suggestion
+ * (continueAsNewSuggested) is heeded too, whichever comes first.
+ */
+export const CONTINUE_AS_NEW_AFTER_EVENTS = 1_000;
 
 /**
  * One running lifecycle: the recommendation's state and the bookkeeping of its reminders, with the few
@@ -33,6 +44,10 @@ export class RecommendationLifecycle {
   policy: ReminderPolicy;
   /** Deliveries wait for their sending window and retry on their own, never holding up the lifecycle. */
   readonly deliveries: Promise<void>[] = [];
+  /** Deliveries planned for a later sending window and not yet attempted: a next run takes them over. */
+  readonly waitingDeliveries = new Map<number, WaitingDelivery>();
+  /** Deliveries being attempted now: a run continues as new only once none is. */
+  sendingDeliveries = 0;
   /**
    * Lifecycles started before approvals existed keep their direct acts; from this release on, the acts
    * in APPROVAL_ACTIONS take effect only through a proposal and the 检察长's decision.
@@ -45,16 +60,56 @@ export class RecommendationLifecycle {
   /** When the review last resumed: its reminders that fell during the suspension are not raised late. */
   reviewResumedAt = 0;
   private readonly searchIndex: SearchIndex;
+  /** Whether this run spreads its reminders after the hour (a run started before the spread existed does not). */
+  private spreads: boolean | undefined;
   /** The state as the last recorded event left it, to undo an act whose event the database refuses. */
   private lastRecorded = { state: '', approvalReminderAt: Infinity, reviewResumedAt: 0 };
 
   constructor(input: LifecycleInput) {
     this.rules = input.rules;
+    const { continued } = input;
+    if (continued) {
+      this.state = continued.state;
+      this.policy = continued.policy;
+      this.approvalsRequired = continued.approvalsRequired;
+      this.approvalReminderAt = continued.approvalReminderAt ?? Infinity;
+      this.reviewResumedAt = continued.reviewResumedAt;
+      this.ready = true;
+      this.searchIndex = new SearchIndex(input.searchAttributes ?? false, continued.searchIndexed);
+      this.remember();
+      return;
+    }
     // Lifecycles started before policies held quiet hours, escalation and templates get the defaults for those.
     this.policy = { ...DEFAULT_REMINDER_POLICY, ...input.reminderPolicy };
     this.state = newRecommendationState(input.recommendationId, input.details, new Date().toISOString());
     this.approvalsRequired = patched('approvals');
     this.searchIndex = new SearchIndex(input.searchAttributes ?? false);
+  }
+
+  /** This lifecycle's offset after the reminder hour (reminderSpreadMs), from its workflow id and the policy. */
+  get spreadMs(): number {
+    this.spreads ??= patched('reminder-spread');
+    return this.spreads ? reminderSpreadMs(workflowInfo().workflowId, this.policy) : 0;
+  }
+
+  /** The run's history is long enough to continue as new (CONTINUE_AS_NEW_AFTER_EVENTS, or Temporal suggests it). */
+  get historyFull(): boolean {
+    const { historyLength, continueAsNewSuggested } = workflowInfo();
+    return continueAsNewSuggested || historyLength >= CONTINUE_AS_NEW_AFTER_EVENTS;
+  }
+
+  /** What the next run starts from; taken once no Update and no delivery attempt is in flight. */
+  continuation(raisedUntil: number): ContinuedLifecycle {
+    return {
+      state: this.state,
+      policy: this.policy,
+      approvalsRequired: this.approvalsRequired,
+      approvalReminderAt: Number.isFinite(this.approvalReminderAt) ? this.approvalReminderAt : null,
+      reviewResumedAt: this.reviewResumedAt,
+      raisedUntil,
+      waitingDeliveries: [...this.waitingDeliveries.values()],
+      searchIndexed: this.searchIndex.shown,
+    };
   }
 
   /** Closed, in litigation or withdrawn: nothing more is due. */
@@ -76,6 +131,21 @@ export class RecommendationLifecycle {
     const event = this.numbered(type, actor, data);
     await recordEvent({ state: this.state, event });
     this.remember();
+  }
+
+  /**
+   * Numbers and records a reminder of the lifecycle's own and notifies of it in one local activity
+   * (src/activities/reminding.ts). Returns the deliveries planned.
+   */
+  async recordReminder(
+    type: EventType,
+    data: Record<string, unknown>,
+    noticeOf: () => NotifyInput,
+  ): Promise<PlannedDelivery[]> {
+    const event = this.numbered(type, SYSTEM_ACTOR, data);
+    const planned = await raiseReminder({ record: { state: this.state, event }, notice: noticeOf() });
+    this.remember();
+    return planned;
   }
 
   /**

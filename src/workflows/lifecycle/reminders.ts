@@ -1,4 +1,4 @@
-import { patched } from '@temporalio/workflow';
+import { patched, sleep } from '@temporalio/workflow';
 import { shanghaiDate } from '../../domain/dates';
 import { addMonthsPeriod } from '../../domain/deadlines';
 import {
@@ -21,7 +21,9 @@ import {
   type Reminder,
 } from '../../domain/reminders';
 import { dispatchDeliveries } from '../delivery';
-import { notify, startLookBack } from './activities';
+import type { DueDelivery, NotifyInput, PlannedDelivery } from '../../activities';
+import type { DeliveryPurpose } from '../../contracts/lifecycle';
+import { deliverFirstAttempts, notify, startLookBack } from './activities';
 import { SYSTEM_ACTOR, type EventType } from '../../domain/lifecycleEvents';
 import { DAY_MS, type RecommendationLifecycle } from './recommendationLifecycle';
 
@@ -48,7 +50,7 @@ export async function raiseDue(lifecycle: RecommendationLifecycle, after: number
   }
   for (const deadline of remindable(lifecycle)) {
     const from = deadline.kind === 'review' ? Math.max(after, lifecycle.reviewResumedAt) : after;
-    for (const reminder of remindersBetween(deadline, lifecycle.policy, from, now)) {
+    for (const reminder of remindersBetween(deadline, lifecycle.policy, from, now, lifecycle.spreadMs)) {
       if (!isOpen(deadline)) break;
       await remind(lifecycle, reminder, 'reminder_raised', {
         deadline: reminder.deadlineKind,
@@ -63,7 +65,7 @@ export async function raiseDue(lifecycle: RecommendationLifecycle, after: number
 /** When the lifecycle must next wake to raise something (Infinity: only a message can change anything). */
 export function nextWakeAt(lifecycle: RecommendationLifecycle, now: number): number {
   const times = remindable(lifecycle).flatMap((d) => [
-    nextReminderAt(d, lifecycle.policy, now),
+    nextReminderAt(d, lifecycle.policy, now, lifecycle.spreadMs),
     d.overdueNoticeRaised ? Infinity : overdueAt(d),
   ]);
   return Math.min(...times.filter((t) => t > now), lifecycle.approvalReminderAt);
@@ -81,13 +83,25 @@ async function remind(
   type: EventType,
   data: Record<string, unknown>,
 ): Promise<void> {
-  const { state } = lifecycle;
+  const { deadlineKind, dueDate } = reminder;
+  const purpose = { deadlineKind, dueDate };
+  // From this release on, one local activity per reminder (src/activities/reminding.ts) instead of three activities.
+  if (patched('reminder-in-one-step')) {
+    const planned = await lifecycle.recordReminder(type, data, () => reminderNotice(lifecycle, reminder));
+    dispatchRaised(lifecycle, planned, purpose);
+    return;
+  }
   await lifecycle.record(type, SYSTEM_ACTOR, data);
   if (!patched('reminder-delivery')) return;
-  const { policy } = lifecycle;
+  dispatch(lifecycle, await notify(reminderNotice(lifecycle, reminder)), purpose);
+}
+
+/** The notice of a deadline reminder, as the state and policy stand once its event is numbered. */
+function reminderNotice(lifecycle: RecommendationLifecycle, reminder: Reminder): NotifyInput {
+  const { state, policy } = lifecycle;
   const { deadlineKind, dueDate } = reminder;
   const acknowledged = state.acknowledgements.some((a) => a.deadlineKind === deadlineKind && a.dueDate === dueDate);
-  const planned = await notify({
+  return {
     recommendationId: state.recommendationId,
     details: { procuratorate: state.details.procuratorate, handler: state.details.handler },
     reminder: { key: reminder.key, type: reminder.type, deadlineKind, dueDate, days: reminder.days },
@@ -96,9 +110,74 @@ async function remind(
     message: reminderMessage(reminder, state.details, policy.templates),
     raisedAt: state.updatedAt,
     window: { quietHours: policy.quietHours, sendOnRestDays: policy.sendOnRestDays },
-  });
-  const stillDue = () => state.deadlines.some((d) => d.kind === deadlineKind && d.dueDate === dueDate && isOpen(d));
-  lifecycle.deliveries.push(dispatchDeliveries(planned, stillDue));
+  };
+}
+
+/** Whether what a delivery announces still holds: its deadline open, or its proposal still pending. */
+function stillWanted({ state }: RecommendationLifecycle, purpose: DeliveryPurpose): boolean {
+  if ('approvalSequence' in purpose) return state.pendingApproval?.sequence === purpose.approvalSequence;
+  return state.deadlines.some((d) => d.kind === purpose.deadlineKind && d.dueDate === purpose.dueDate && isOpen(d));
+}
+
+/**
+ * The deliveries of a reminder just raised: those due at once get their first attempts together in one activity
+ * (a failed one is then retried on its own); the others wait for their time. Whether a delivery is due is read
+ * from the plan (its time against the instant the reminder was raised), never from the clock after the local
+ * activity, which may differ between the run and its replay when the workflow task was renewed meanwhile.
+ */
+function dispatchRaised(
+  lifecycle: RecommendationLifecycle,
+  planned: readonly PlannedDelivery[],
+  purpose: DeliveryPurpose,
+): void {
+  const raisedAt = Date.parse(lifecycle.state.updatedAt);
+  const due = planned.filter((delivery) => delivery.sendAt <= raisedAt);
+  dispatch(
+    lifecycle,
+    planned.filter((delivery) => delivery.sendAt > raisedAt),
+    purpose,
+    true,
+  );
+  if (due.length === 0) return;
+  lifecycle.sendingDeliveries += 1;
+  const firstAttempts = async () => {
+    try {
+      dispatch(lifecycle, await deliverFirstAttempts({ deliveries: due, at: raisedAt }), purpose, true);
+    } finally {
+      lifecycle.sendingDeliveries -= 1;
+    }
+  };
+  lifecycle.deliveries.push(firstAttempts());
+}
+
+/**
+ * Sends each delivery at its time, side by side, never holding up the lifecycle. Until its time it is only
+ * waiting (a next run takes it over when the lifecycle continues as new); from then on it is being sent.
+ */
+export function dispatch(
+  lifecycle: RecommendationLifecycle,
+  planned: readonly DueDelivery[],
+  purpose: DeliveryPurpose,
+  allLater = false,
+): void {
+  for (const delivery of planned) {
+    const { deliveryId } = delivery;
+    lifecycle.waitingDeliveries.set(deliveryId, { ...delivery, purpose });
+    const send = async () => {
+      // `allLater`: every one is for later (dispatchRaised decided it from the plan, not from the clock).
+      const wait = delivery.sendAt - Date.now();
+      if (allLater) await sleep(Math.max(1, wait));
+      else if (wait > 0) await sleep(wait);
+      lifecycle.waitingDeliveries.delete(deliveryId);
+      lifecycle.sendingDeliveries += 1;
+      try {
+        await dispatchDeliveries([delivery], () => stillWanted(lifecycle, purpose));
+      } finally {
+        lifecycle.sendingDeliveries -= 1;
+      }
+    };
+    lifecycle.deliveries.push(send());
+  }
 }
 
 /** Tells the procuratorate's 检察长 that a proposal awaits their decision: when proposed (round 0), then every few days. */
@@ -107,19 +186,28 @@ export async function remindApprover(
   pending: PendingApproval,
   round: number,
 ): Promise<void> {
-  const { state } = lifecycle;
-  const label = ACTION_LABELS[pending.action];
+  const purpose = { approvalSequence: pending.sequence };
   // The proposal's own event stands for the first notice; repeats are events of their own.
-  if (round > 0)
-    await lifecycle.record('approval_reminder_raised', SYSTEM_ACTOR, {
-      action: pending.action,
-      proposal: pending.sequence,
-      round,
-    });
-  const { details } = state;
+  if (round === 0) {
+    dispatch(lifecycle, await notify(approvalNotice(lifecycle, pending, round)), purpose);
+    return;
+  }
+  const data = { action: pending.action, proposal: pending.sequence, round };
+  if (patched('reminder-in-one-step')) {
+    const noticeOf = () => approvalNotice(lifecycle, pending, round);
+    dispatchRaised(lifecycle, await lifecycle.recordReminder('approval_reminder_raised', data, noticeOf), purpose);
+    return;
+  }
+  await lifecycle.record('approval_reminder_raised', SYSTEM_ACTOR, data);
+  dispatch(lifecycle, await notify(approvalNotice(lifecycle, pending, round)), purpose);
+}
+
+function approvalNotice(lifecycle: RecommendationLifecycle, pending: PendingApproval, round: number): NotifyInput {
+  const { details } = lifecycle.state;
   const { policy } = lifecycle;
-  const planned = await notify({
-    recommendationId: state.recommendationId,
+  const label = ACTION_LABELS[pending.action];
+  return {
+    recommendationId: lifecycle.state.recommendationId,
     details: { procuratorate: details.procuratorate, handler: details.handler },
     reminder: {
       key: `approval:${pending.sequence}:${round}`,
@@ -133,10 +221,9 @@ export async function remindApprover(
     exclude: [pending.proposedBy],
     title: `【待审批】${label}：${details.documentNumber}`,
     message: `${pending.proposedBy}提请${label}（检察建议${details.documentNumber}，${details.agency}），提请时间${shanghaiDate(Date.parse(pending.proposedAt))}，待检察长审批。理由：${'reason' in pending.input ? pending.input.reason : ''}`,
-    raisedAt: state.updatedAt,
+    raisedAt: lifecycle.state.updatedAt,
     window: { quietHours: policy.quietHours, sendOnRestDays: policy.sendOnRestDays },
-  });
-  lifecycle.deliveries.push(dispatchDeliveries(planned, () => state.pendingApproval?.sequence === pending.sequence));
+  };
 }
 
 /** 回头看: its own workflow, started by an activity so that it outlives this one, waits the months and reminds the handler. */

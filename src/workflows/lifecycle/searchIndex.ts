@@ -5,10 +5,16 @@ import { SEARCH_ATTRIBUTES } from '../searchAttributes';
 
 /** Keeps the custom search attributes (../searchAttributes.ts) in step with the state, when the lifecycle was asked to. */
 export class SearchIndex {
-  /** What the attributes show now, as `status|next deadline|handler`; empty until the first upsert. */
-  private indexed = '';
+  constructor(
+    private readonly enabled: boolean,
+    /** What the attributes show now, as `status|next deadline|handler`; empty until the first upsert. */
+    private indexed = '',
+  ) {}
 
-  constructor(private readonly enabled: boolean) {}
+  /** What the attributes show, for the next run when the lifecycle continues as new. */
+  get shown(): string {
+    return this.indexed;
+  }
 
   /** Upserts the search attributes when what they show changed: one command, not one per event. */
   update(state: RecommendationState): void {
