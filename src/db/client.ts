@@ -10,21 +10,39 @@ export type Database = PrismaClient;
 /** How long a SQLite connection waits for another process's write lock before the statement fails. */
 const DEFAULT_LOCK_WAIT_MS = 10_000;
 
+/** A statement the client sent: its SQL and parameters (a JSON array), as Prisma's query log gives them. */
+export interface QueryEvent {
+  query: string;
+  params: string;
+  duration: number;
+}
+
 /**
  * A Prisma client over the driver adapter DATABASE_URL calls for: SQLite (file:) or PostgreSQL.
- * `lockWaitMs` (SQLite only) replaces the default wait for another process's write lock.
+ * `lockWaitMs` (SQLite only) replaces the default wait for another process's write lock; `onQuery` hears each
+ * statement (the benchmark explains the statements the API sends).
  */
 export async function openDatabase(
   url = databaseUrl(),
-  { lockWaitMs = DEFAULT_LOCK_WAIT_MS }: { lockWaitMs?: number } = {},
+  { lockWaitMs = DEFAULT_LOCK_WAIT_MS, onQuery }: { lockWaitMs?: number; onQuery?: (event: QueryEvent) => void } = {},
 ): Promise<Database> {
+  const log = onQuery ? [{ emit: 'event' as const, level: 'query' as const }] : [];
+  const listen = (client: Database) => {
+    if (onQuery) (client as unknown as { $on: (e: 'query', f: (q: QueryEvent) => void) => void }).$on('query', onQuery);
+    return client;
+  };
   if (databaseProvider(url) === 'postgresql') {
-    return new PostgresqlPrismaClient({ adapter: new PrismaPg({ connectionString: url }) }) as unknown as Database;
+    return listen(
+      new PostgresqlPrismaClient({ adapter: new PrismaPg({ connectionString: url }), log }) as unknown as Database,
+    );
   }
   // SQLite: wait for the other process's write lock rather than fail at once (API and worker share the file).
-  const db = new PrismaClient({
-    adapter: new PrismaBetterSQLite3({ url: url.replace(/^file:/, ''), timeout: lockWaitMs }),
-  });
+  const db = listen(
+    new PrismaClient({
+      adapter: new PrismaBetterSQLite3({ url: url.replace(/^file:/, ''), timeout: lockWaitMs }),
+      log,
+    }) as unknown as Database,
+  );
   // WAL lets readers (the API) proceed while the worker writes.
   await db.$queryRawUnsafe('PRAGMA journal_mode = WAL');
   return db;
