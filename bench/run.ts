@@ -44,11 +44,17 @@ export interface BenchOptions {
   only?: string[];
   suites?: readonly BenchSuite[];
   /** Where progress and log lines go (stderr). */
-  stream?: NodeJS.WriteStream;
+  stream?: ProgressStream;
+}
+
+/** stderr, or whatever collects the lines (a test). */
+export interface ProgressStream {
+  write: (text: string) => unknown;
+  isTTY?: boolean;
 }
 
 /** A bar redrawn in place on a terminal; elsewhere (CI, a test, a pipe) one plain line when a step starts and ends. */
-export function progressReporter(stream: NodeJS.WriteStream): BenchContext['progress'] {
+export function progressReporter(stream: ProgressStream): BenchContext['progress'] {
   let lastDrawn = 0;
   return (label, done, total) => {
     const finished = done >= total;

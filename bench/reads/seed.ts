@@ -1,6 +1,6 @@
 import { projection } from '../../src/activities';
 import { issueToken } from '../../src/auth/tokens';
-import type { Database } from '../../src/db/client';
+import { providerOf, type Database } from '../../src/db/client';
 import { addCalendarDays, shanghaiDate, type CalendarDate } from '../../src/domain/dates';
 import { addDaysPeriod, addMonthsPeriod, PERIODS, type DeadlineKind } from '../../src/domain/deadlines';
 import {
@@ -263,6 +263,36 @@ function recommendation(office: Office, serial: number, ageDays: number, today: 
   return { row, events };
 }
 
+/**
+ * Bulk inserts: on SQLite one multi-row INSERT through Prisma's raw query (its createMany spends most of a seed's
+ * time building the statement), with values as Prisma stores them; on PostgreSQL, createMany.
+ */
+async function insertRows(
+  db: Database,
+  table: 'Recommendation' | 'RecommendationEvent',
+  rows: Record<string, unknown>[],
+): Promise<void> {
+  if (providerOf(db) === 'postgresql') {
+    if (table === 'Recommendation') await db.recommendation.createMany({ data: rows as never });
+    else await db.recommendationEvent.createMany({ data: rows as never });
+    return;
+  }
+  const columns = Object.keys(rows[0] ?? {});
+  const stored = (value: unknown) =>
+    value instanceof Date
+      ? value.toISOString().replace('Z', '+00:00')
+      : typeof value === 'boolean'
+        ? Number(value)
+        : value !== null && typeof value === 'object'
+          ? JSON.stringify(value)
+          : value;
+  const placeholders = `(${columns.map(() => '?').join(', ')})`;
+  await db.$executeRawUnsafe(
+    `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES ${rows.map(() => placeholders).join(', ')}`,
+    ...rows.flatMap((row) => columns.map((c) => stored(row[c]))),
+  );
+}
+
 /** The age (days) of the n-th of `count` recommendations: served over five years, more of them lately. */
 const ageOf = (random: Random) => Math.floor(5 * 365 * random.next() ** 1.3);
 
@@ -308,10 +338,10 @@ export async function seedProvince(
       const made = Array.from({ length: Math.min(batch, count - from) }, (_, i) =>
         recommendation(office, from + i + 1, ageOf(random), today, random),
       );
-      await db.recommendation.createMany({ data: made.map((m) => m.row) as never });
+      await insertRows(db, 'Recommendation', made.map((m) => m.row));
       const eventRows = made.flatMap((m) => m.events.map((e) => ({ ...e, recommendationId: m.row.id as string })));
       for (let i = 0; i < eventRows.length; i += 2000) {
-        await db.recommendationEvent.createMany({ data: eventRows.slice(i, i + 2000) });
+        await insertRows(db, 'RecommendationEvent', eventRows.slice(i, i + 2000));
       }
       events += eventRows.length;
       const samples = sampleIds.get(office.procuratorate) ?? [];
