@@ -338,7 +338,11 @@ export async function seedProvince(
       const made = Array.from({ length: Math.min(batch, count - from) }, (_, i) =>
         recommendation(office, from + i + 1, ageOf(random), today, random),
       );
-      await insertRows(db, 'Recommendation', made.map((m) => m.row));
+      await insertRows(
+        db,
+        'Recommendation',
+        made.map((m) => m.row),
+      );
       const eventRows = made.flatMap((m) => m.events.map((e) => ({ ...e, recommendationId: m.row.id as string })));
       for (let i = 0; i < eventRows.length; i += 2000) {
         await insertRows(db, 'RecommendationEvent', eventRows.slice(i, i + 2000));
