@@ -174,8 +174,8 @@ export const readsSuite: BenchSuite = {
   evidence: () => lastEvidence,
   async run(context) {
     const [smallSize, largeSize] = context.smoke ? [600, 1500] : [10_000, 100_000];
-    const perTarget = context.smoke ? 3 : 60;
-    const rate = context.smoke ? 80 : 40;
+    const perTarget = context.smoke ? 3 : 30;
+    const rate = context.smoke ? 40 : 8;
     const provinces: Province[] = [];
     const rows: BenchRow[] = [];
     const evidence: string[] = [];
