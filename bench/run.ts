@@ -108,6 +108,31 @@ export async function runBenchmarks(options: BenchOptions): Promise<BenchResults
   const rows: ResultRow[] = [];
   const evidence: BenchResults['evidence'] = [];
   const ran: BenchResults['suites'] = [];
+  const results = (): BenchResults => ({
+    smoke: options.smoke,
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    machine: {
+      node: process.version,
+      platform: `${os.type()} ${os.release()} ${os.arch()}`,
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model ?? '?',
+      memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+      loadAverageBefore,
+      loadAverageAfter: os.loadavg(),
+    },
+    databases: databases.filter((d) => ran.some((r) => r.database === d.kind)),
+    suites: ran,
+    rows,
+    evidence,
+  });
+  // Written after each suite, so that a long run stopped part way keeps what it measured.
+  const write = (written: BenchResults) => {
+    fs.mkdirSync(options.outDir, { recursive: true });
+    fs.writeFileSync(path.join(options.outDir, 'results.json'), `${JSON.stringify(written, null, 2)}\n`);
+    fs.writeFileSync(path.join(options.outDir, 'results.md'), resultsMarkdown(written));
+    return written;
+  };
   for (const suite of suites) {
     for (const database of kinds.filter((kind) => (suite.databases ?? ['sqlite', 'postgresql']).includes(kind))) {
       log(`— ${suite.name} (${database}${options.smoke ? ', smoke' : ''})`);
@@ -124,32 +149,12 @@ export async function runBenchmarks(options: BenchOptions): Promise<BenchResults
       const markdown = suite.evidence?.();
       if (markdown) evidence.push({ suite: suite.name, database, markdown });
       ran.push({ name: suite.name, database, seconds: (performance.now() - started) / 1000, rows: produced.length });
+      write(results());
     }
   }
-
-  const results: BenchResults = {
-    smoke: options.smoke,
-    startedAt,
-    finishedAt: new Date().toISOString(),
-    machine: {
-      node: process.version,
-      platform: `${os.type()} ${os.release()} ${os.arch()}`,
-      cpus: os.cpus().length,
-      cpuModel: os.cpus()[0]?.model ?? '?',
-      memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
-      loadAverageBefore,
-      loadAverageAfter: os.loadavg(),
-    },
-    databases,
-    suites: ran,
-    rows,
-    evidence,
-  };
-  fs.mkdirSync(options.outDir, { recursive: true });
-  fs.writeFileSync(path.join(options.outDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
-  fs.writeFileSync(path.join(options.outDir, 'results.md'), resultsMarkdown(results));
+  const written = write(results());
   log(`results: ${path.join(options.outDir, 'results.md')}, results.json`);
-  return results;
+  return written;
 }
 
 const figure = (value: number | undefined): string =>

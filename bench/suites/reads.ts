@@ -109,6 +109,9 @@ async function startProvince(context: BenchContext, total: number): Promise<Prov
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(0, '127.0.0.1', (error?: Error) => (error ? reject(error) : resolve(s)));
   });
+  // Longer than the client's own idle limit, so that the client, not the server, closes an idle connection (else a
+  // request may go out on a socket the server is closing: ECONNRESET).
+  server.keepAliveTimeout = 60_000;
   const { port } = server.address() as AddressInfo;
   const events = `${Number((seeded.events / 1000).toPrecision(3))}k events`;
   return {
@@ -168,6 +171,8 @@ async function explain(province: Province, statements: QueryEvent[], postgresUrl
 }
 
 let lastEvidence = '';
+/** An index named in a plan: SQLite's `USING [COVERING] INDEX name`, PostgreSQL's `Index [Only] Scan using name`. */
+const INDEX_IN_PLAN = /(?:USING (?:COVERING )?INDEX|Scan (?:Backward )?using|Index Scan on) ("?[\w]+"?)/g;
 
 export const readsSuite: BenchSuite = {
   name: 'reads',
@@ -179,6 +184,7 @@ export const readsSuite: BenchSuite = {
     const provinces: Province[] = [];
     const rows: BenchRow[] = [];
     const evidence: string[] = [];
+    const usedBy = new Map<string, Set<string>>();
     try {
       provinces.push(await startProvince(context, smallSize));
       provinces.push(await startProvince(context, largeSize));
@@ -221,6 +227,12 @@ export const readsSuite: BenchSuite = {
           note: `small office p50 ${smallAtSmaller.median.toFixed(1)} ms with ${smaller.label}, ${smallAtLarger.median.toFixed(1)} ms with ${larger.label} (median/p95/p99 of the latter)`,
         });
         const plans = await explain(larger, larger.capture.statements.splice(0), context.postgresUrl);
+        for (const plan of plans) {
+          for (const [, index] of plan.plan.matchAll(INDEX_IN_PLAN)) {
+            const users = usedBy.get(index as string) ?? new Set<string>();
+            usedBy.set(index as string, users.add(endpoint.what));
+          }
+        }
         if (plans.length > 0) {
           evidence.push(`#### GET ${endpoint.what} (${larger.size}, the large office)`, '');
           for (const plan of plans) {
@@ -240,6 +252,12 @@ export const readsSuite: BenchSuite = {
       context.postgresUrl
         ? 'PostgreSQL: `EXPLAIN (ANALYZE, COSTS OFF)` of each statement the endpoint sent (after ANALYZE of the seeded tables).'
         : 'SQLite: `EXPLAIN QUERY PLAN` of each statement the endpoint sent, and the time it took when run alone (no ANALYZE: as an installation runs).',
+      '',
+      'Each index and the reads whose plans use it:',
+      '',
+      '| index | used by |',
+      '| --- | --- |',
+      ...[...usedBy].sort().map(([index, users]) => `| ${index} | ${[...users].join(', ')} |`),
       '',
       ...evidence,
     ].join('\n');
