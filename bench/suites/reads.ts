@@ -125,10 +125,17 @@ async function startProvince(context: BenchContext, total: number): Promise<Prov
   };
 }
 
+/** Connections reset by the peer and retried (an idempotent GET, as HTTP clients retry it), for the notes. */
+let resets = 0;
+
 async function get(province: Province, office: SeededOffice, endpoint: Endpoint, index: number): Promise<void> {
   const path = endpoint.path(office, index);
-  const res = await fetch(`${province.baseUrl}${path}`, {
-    headers: { authorization: `Bearer ${endpoint.asSupervisor ? office.supervisorToken : office.chiefToken}` },
+  const headers = { authorization: `Bearer ${endpoint.asSupervisor ? office.supervisorToken : office.chiefToken}` };
+  const send = () => fetch(`${province.baseUrl}${path}`, { headers });
+  const res = await send().catch((error: unknown) => {
+    if ((error as { cause?: { code?: string } }).cause?.code !== 'ECONNRESET') throw error;
+    resets += 1;
+    return send();
   });
   const body = await res.text();
   if (res.status !== 200) throw new Error(`GET ${path} answered ${res.status}: ${body.slice(0, 300)}`);
@@ -201,10 +208,12 @@ export const readsSuite: BenchSuite = {
           { province: smaller, office: smaller.seeded.small },
           { province: larger, office: larger.seeded.small },
         ];
+        const resetsBefore = resets;
         const { latencies, maxInFlight } = await interleavedAtFixedRate(targets, perTarget, rate, (t, i) =>
           get(t.province, t.office, endpoint, i),
         );
-        const note = `${rate / targets.length} req/s each, 4 targets interleaved`;
+        const retried = resets - resetsBefore;
+        const note = `${rate / targets.length} req/s each, 4 targets interleaved${retried ? `; ${retried} connection resets retried` : ''}`;
         for (const [i, province] of [smaller, larger].entries()) {
           rows.push({
             what: `GET ${endpoint.what}`,
