@@ -21,11 +21,15 @@ export interface BenchRow {
   note?: string;
 }
 
+export type DatabaseKind = 'sqlite' | 'postgresql';
+
 export interface BenchContext {
   /** `npm run bench -- --smoke`: small sizes, a few seconds, so that the suite never rots (run by the tests). */
   smoke: boolean;
   /** PostgreSQL when TEST_POSTGRES_URL is set; otherwise the embedded default (SQLite). */
   postgresUrl?: string;
+  /** Which of the two this run is on (postgresql exactly when postgresUrl is set). */
+  database: DatabaseKind;
   log: (line: string) => void;
   /** Progress of a long step (seeding): done of total, drawn as a bar on a terminal. */
   progress: (label: string, done: number, total: number) => void;
@@ -33,6 +37,8 @@ export interface BenchContext {
 
 export interface BenchSuite {
   name: string;
+  /** The databases it is run on (default both: SQLite always, PostgreSQL when TEST_POSTGRES_URL is set). */
+  databases?: readonly DatabaseKind[];
   run: (context: BenchContext) => Promise<BenchRow[]>;
   /** Query plans and other evidence the results should show (markdown), filled in by run(). */
   evidence?: () => string;

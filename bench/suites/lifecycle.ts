@@ -250,6 +250,8 @@ async function burstAndFanOut(context: BenchContext): Promise<BenchRow[]> {
 
 export const lifecycleSuite: BenchSuite = {
   name: 'lifecycle',
+  // It picks its own database (the lifecycle harness's) and measures Temporal, not the store: run once.
+  databases: ['sqlite'],
   async run(context) {
     return [...(await historyPerYear(context)), ...(await burstAndFanOut(context))];
   },

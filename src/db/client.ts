@@ -12,29 +12,52 @@ export type Database = PrismaClient;
 /** How long a SQLite connection waits for another process's write lock before the statement fails. */
 const DEFAULT_LOCK_WAIT_MS = 10_000;
 
+/** A statement the client sent: its SQL and parameters (a JSON array), as Prisma's query log gives them. */
+export interface QueryEvent {
+  query: string;
+  params: string;
+  duration: number;
+}
+
 /**
  * A Prisma client over the driver adapter DATABASE_URL calls for: SQLite (file:) or PostgreSQL.
  * `lockWaitMs` (SQLite only) replaces the default wait for another process's write lock; `onStatement` sees
- * every SQL statement sent (the tests and the bench count them).
+ * every SQL statement sent (the tests and the bench count them); `onQuery` hears each statement with its
+ * parameters (the benchmark explains the statements the API sends).
  */
 export async function openDatabase(
   url = databaseUrl(),
-  { lockWaitMs = DEFAULT_LOCK_WAIT_MS, onStatement }: { lockWaitMs?: number; onStatement?: StatementObserver } = {},
+  {
+    lockWaitMs = DEFAULT_LOCK_WAIT_MS,
+    onStatement,
+    onQuery,
+  }: { lockWaitMs?: number; onStatement?: StatementObserver; onQuery?: (event: QueryEvent) => void } = {},
 ): Promise<Database> {
   const observed = <Factory extends object>(factory: Factory) =>
     onStatement ? observeStatements(factory, onStatement) : factory;
+  const log = onQuery ? [{ emit: 'event' as const, level: 'query' as const }] : [];
+  const listen = (client: Database) => {
+    if (onQuery) (client as unknown as { $on: (e: 'query', f: (q: QueryEvent) => void) => void }).$on('query', onQuery);
+    return client;
+  };
   if (databaseProvider(url) === 'postgresql') {
-    return new PostgresqlPrismaClient({
-      adapter: observed(new PrismaPg({ connectionString: url })),
-    }) as unknown as Database;
+    return listen(
+      new PostgresqlPrismaClient({
+        adapter: observed(new PrismaPg({ connectionString: url })),
+        log,
+      }) as unknown as Database,
+    );
   }
   // SQLite: wait for the other process's write lock rather than fail at once (API and worker share the file).
   const turns = new Turns();
-  const db = new PrismaClient({
-    adapter: observed(
-      prepareSqliteAdapter(new PrismaBetterSQLite3({ url: url.replace(/^file:/, ''), timeout: lockWaitMs }), turns),
-    ),
-  });
+  const db = listen(
+    new PrismaClient({
+      adapter: observed(
+        prepareSqliteAdapter(new PrismaBetterSQLite3({ url: url.replace(/^file:/, ''), timeout: lockWaitMs }), turns),
+      ),
+      log,
+    }) as unknown as Database,
+  );
   Object.defineProperty(db, TRANSACTION_TURNS, { value: turns });
   // WAL lets readers (the API) proceed while the worker writes.
   await db.$queryRawUnsafe('PRAGMA journal_mode = WAL');

@@ -79,6 +79,41 @@ function deadlineItem(row: DeadlineRow, deadline: DeadlineState): DeadlineItem {
   };
 }
 
+/** A running deadline as the database lists it: one row per deadline, not the recommendation's whole JSON. */
+export interface DeadlineListing {
+  recommendationId: string;
+  documentNumber: string;
+  agency: string;
+  handler: string;
+  domain: string;
+  deadlineKind: DeadlineKind;
+  dueDate: CalendarDate;
+}
+
+function listedItem(listing: DeadlineListing): DeadlineItem {
+  return {
+    recommendationId: listing.recommendationId,
+    documentNumber: listing.documentNumber,
+    agency: listing.agency,
+    handler: listing.handler,
+    domain: listing.domain,
+    domainLabel: domainLabel(listing.domain),
+    deadlineKind: listing.deadlineKind,
+    deadlineLabel: DEADLINE_LABELS[listing.deadlineKind],
+    dueDate: listing.dueDate,
+  };
+}
+
+export const overdueItemOf = (listing: DeadlineListing, today: CalendarDate): OverdueItem => ({
+  ...listedItem(listing),
+  daysOverdue: daysBetween(listing.dueDate, today),
+});
+
+export const dueItemOf = (listing: DeadlineListing, today: CalendarDate): DueItem => ({
+  ...listedItem(listing),
+  daysLeft: daysBetween(today, listing.dueDate),
+});
+
 /** Each running deadline whose due date has passed. */
 export function overdueItems(rows: readonly DeadlineRow[], today: CalendarDate): OverdueItem[] {
   return rows.flatMap((row) =>
@@ -127,6 +162,20 @@ function tallyBy<K extends string>(
   candidates: readonly (OverdueCandidate & Record<K, string>)[],
   today: CalendarDate,
 ): Map<string, Tally> {
+  const overdue = new Map<string, number>();
+  for (const row of candidates) {
+    if (row.deadlines.some((d) => isOverdue(d, row.status, today)))
+      overdue.set(row[key], (overdue.get(row[key]) ?? 0) + 1);
+  }
+  return tallyOfCounts(key, counts, overdue);
+}
+
+/** The same, the overdue recommendations already counted per group (by the database). */
+function tallyOfCounts<K extends string>(
+  key: K,
+  counts: readonly (StatusCount & Record<K, string>)[],
+  overdue: ReadonlyMap<string, number>,
+): Map<string, Tally> {
   const tallies = new Map<string, Tally>();
   const tallyOf = (group: string): Tally => {
     const found = tallies.get(group);
@@ -142,9 +191,7 @@ function tallyBy<K extends string>(
     if (row.status === 'closed') tally.closed += row.count;
     if (row.status === 'litigation') tally.litigation += row.count;
   }
-  for (const row of candidates) {
-    if (row.deadlines.some((d) => isOverdue(d, row.status, today))) tallyOf(row[key]).overdue += 1;
-  }
+  for (const [group, count] of overdue) tallyOf(group).overdue += count;
   return tallies;
 }
 
@@ -168,6 +215,19 @@ export function handlerSummaries(
   }));
 }
 
+/** handlerSummaries with the overdue recommendations counted per handler by the database. */
+export function handlerSummariesOfCounts(
+  counts: readonly (StatusCount & { handler: string })[],
+  overdue: ReadonlyMap<string, number>,
+): HandlerSummary[] {
+  return [...tallyOfCounts('handler', counts, overdue)].map(([handler, { open, overdue: late, issued }]) => ({
+    handler,
+    open,
+    overdue: late,
+    issued,
+  }));
+}
+
 export interface DomainSummary extends Tally {
   domain: string;
   domainLabel: string;
@@ -179,6 +239,18 @@ export function domainSummaries(
   today: CalendarDate,
 ): DomainSummary[] {
   return [...tallyBy('domain', counts, candidates, today)].map(([domain, tally]) => ({
+    domain,
+    domainLabel: domainLabel(domain),
+    ...tally,
+  }));
+}
+
+/** domainSummaries with the overdue recommendations counted per domain by the database. */
+export function domainSummariesOfCounts(
+  counts: readonly (StatusCount & { domain: string })[],
+  overdue: ReadonlyMap<string, number>,
+): DomainSummary[] {
+  return [...tallyOfCounts('domain', counts, overdue)].map(([domain, tally]) => ({
     domain,
     domainLabel: domainLabel(domain),
     ...tally,
@@ -213,6 +285,17 @@ function replyMissing(reply: DeadlineState, today: CalendarDate): boolean {
   // recommendation ended. One closed or withdrawn while the agency still had time is not a missing reply.
   return reply.cancelled ? reply.overdueNoticeRaised : reply.dueDate < today;
 }
+
+/** An agency's figures as the database counts them: replies, and the sum of their days from service to reply. */
+export interface AgencyCounts extends Omit<AgencySummary, 'averageReplyDays'> {
+  replies: number;
+  replyDays: number;
+}
+
+export const agencySummaryOfCounts = ({ replies, replyDays, ...counts }: AgencyCounts): AgencySummary => ({
+  ...counts,
+  averageReplyDays: replies === 0 ? null : Math.round((replyDays / replies) * 10) / 10,
+});
 
 export function agencySummaries(rows: readonly AgencyRow[], today: CalendarDate): AgencySummary[] {
   const byAgency = new Map<string, { summary: AgencySummary; replyDays: number[] }>();

@@ -5,17 +5,19 @@ import { principal } from '../../auth/authenticate';
 import { addCalendarDays, shanghaiDate } from '../../domain/dates';
 import {
   AGENCY_SORTING,
-  agencySummaries,
+  agencySummaryOfCounts,
   DOMAIN_SORTING,
-  domainSummaries,
+  domainSummariesOfCounts,
   DUE_SORTING,
-  dueItems,
+  dueItemOf,
   HANDLER_SORTING,
-  handlerSummaries,
+  handlerSummariesOfCounts,
   OVERDUE_SORTING,
-  overdueItems,
+  overdueItemOf,
   sortItems,
+  type SortOrder,
 } from '../../domain/oversight';
+import { agencyCounts, deadlineListingsPage, overdueCounts, type OversightScope } from '../../db/oversight';
 import { assignedScope } from '../access';
 import { parse } from '../errors';
 import { errorResponse, json, page } from '../schemas/common';
@@ -31,37 +33,43 @@ import {
   overdueItem,
   overdueQuery,
 } from '../schemas/oversight';
-import { asDeadlines } from '../views/recommendations';
 import type { RouteModule } from './routeModule';
 
-/** The filters every list takes; a year matches the date the recommendation was issued. */
-async function recommendationsWhere(
+/**
+ * Whose recommendations a list reads: what the user sees (their own, their department's, or their procuratorate's),
+ * and the filters it takes; a year matches the date the recommendation was issued.
+ */
+async function oversightScope(
   db: Database,
   res: Response,
-  filters: { procuratorate?: string; handler?: string; agency?: string; domain?: string; year?: number },
-): Promise<Prisma.RecommendationWhereInput> {
-  const { year: issuedIn, ...columns } = filters;
-  // Only what the user sees: their own, their department's, or their procuratorate's.
-  const scope = await assignedScope(db, principal(res));
-  return { AND: [scope, columns, issuedIn === undefined ? {} : { issuedAt: { startsWith: `${issuedIn}-` } }] };
+  filters: OversightScope['filters'],
+): Promise<OversightScope> {
+  const { procuratorate, handler } = await assignedScope(db, principal(res));
+  return { procuratorate, scopeHandler: handler, filters };
 }
 
-const withDeadlines = <R extends { deadlines: Prisma.JsonValue | null }>(rows: R[]) =>
-  rows.map((r) => ({ ...r, deadlines: asDeadlines(r.deadlines) }));
+/** The same as a Prisma filter, for the counts grouped by status. */
+function recommendationsWhere(scope: OversightScope): Prisma.RecommendationWhereInput {
+  const { year: issuedIn, ...columns } = scope.filters;
+  const assigned = {
+    procuratorate: scope.procuratorate,
+    ...(scope.scopeHandler ? { handler: scope.scopeHandler } : {}),
+  };
+  return { AND: [assigned, columns, issuedIn === undefined ? {} : { issuedAt: { startsWith: `${issuedIn}-` } }] };
+}
 
 function pageOf<T>(sorted: T[], { limit, offset }: { limit: number; offset: number }) {
   return { items: sorted.slice(offset, offset + limit), total: sorted.length, limit, offset };
 }
 
-const deadlineRowColumns = {
-  id: true,
-  documentNumber: true,
-  agency: true,
-  handler: true,
-  domain: true,
-  status: true,
-  deadlines: true,
-} as const;
+/**
+ * The due date's order that a deadline list's sort key follows, if it follows one (days overdue run against it);
+ * names sort in pinyin, which the database does not know.
+ */
+function dueDateOrder(key: string, order: SortOrder): SortOrder | undefined {
+  if (key === 'daysOverdue') return order === 'desc' ? 'asc' : 'desc';
+  return key === 'dueDate' || key === 'daysLeft' ? order : undefined;
+}
 
 /** Oversight lists for supervisors: deadlines overdue or due soon, and tallies per handler, agency and domain. */
 export const oversightRoutes: RouteModule = {
@@ -71,74 +79,83 @@ export const oversightRoutes: RouteModule = {
     app.get('/api/oversight/overdue', async (req, res) => {
       const { sort, order, limit, offset, ...filters } = parse(overdueQuery, req.query);
       const now = today();
-      // nextDueAt is the earliest open deadline: only a recommendation with it past can have one overdue.
-      const rows = await db.recommendation.findMany({
-        where: { ...(await recommendationsWhere(db, res, filters)), nextDueAt: { lt: now } },
-        select: deadlineRowColumns,
-      });
-      const items = overdueItems(withDeadlines(rows), now);
-      res.json(pageOf(sortItems(items, OVERDUE_SORTING, sort, order), { limit, offset }));
+      const { items, total } = await deadlineListingsPage(
+        db,
+        await oversightScope(db, res, filters),
+        { before: now },
+        { offset, limit },
+        dueDateOrder(sort, order ?? OVERDUE_SORTING.keys[sort].defaultOrder),
+        (listings) =>
+          sortItems(
+            listings.map((listing) => overdueItemOf(listing, now)),
+            OVERDUE_SORTING,
+            sort,
+            order,
+          ),
+      );
+      res.json({ items, total, limit, offset });
     });
 
     app.get('/api/oversight/due', async (req, res) => {
       const { withinDays, sort, order, limit, offset, ...filters } = parse(dueQuery, req.query);
       const now = today();
-      const rows = await db.recommendation.findMany({
-        where: {
-          ...(await recommendationsWhere(db, res, filters)),
-          nextDueAt: { lte: addCalendarDays(now, withinDays) },
-        },
-        select: deadlineRowColumns,
-      });
-      const items = dueItems(withDeadlines(rows), now, withinDays);
-      res.json(pageOf(sortItems(items, DUE_SORTING, sort, order), { limit, offset }));
+      const { items, total } = await deadlineListingsPage(
+        db,
+        await oversightScope(db, res, filters),
+        { from: now, to: addCalendarDays(now, withinDays) },
+        { offset, limit },
+        dueDateOrder(sort, order ?? DUE_SORTING.keys[sort].defaultOrder),
+        (listings) =>
+          sortItems(
+            listings.map((listing) => dueItemOf(listing, now)),
+            DUE_SORTING,
+            sort,
+            order,
+          ),
+      );
+      res.json({ items, total, limit, offset });
     });
 
     app.get('/api/oversight/handlers', async (req, res) => {
       const { sort, order, limit, offset, ...filters } = parse(handlersQuery, req.query);
-      const now = today();
-      const where = await recommendationsWhere(db, res, filters);
-      // The counts come grouped from the database; only rows that may be overdue are read one by one.
-      const [counts, candidates] = await Promise.all([
-        db.recommendation.groupBy({ by: ['handler', 'status'], where, _count: { _all: true } }),
-        db.recommendation.findMany({
-          where: { ...where, nextDueAt: { lt: now } },
-          select: { handler: true, status: true, deadlines: true },
+      const scope = await oversightScope(db, res, filters);
+      // Counted and grouped by the database: per handler and status, and the overdue per handler.
+      const [counts, overdue] = await Promise.all([
+        db.recommendation.groupBy({
+          by: ['handler', 'status'],
+          where: recommendationsWhere(scope),
+          _count: { _all: true },
         }),
+        overdueCounts(db, scope, 'handler', today()),
       ]);
-      const summaries = handlerSummaries(
+      const summaries = handlerSummariesOfCounts(
         counts.map((c) => ({ handler: c.handler, status: c.status, count: c._count._all })),
-        withDeadlines(candidates),
-        now,
+        overdue,
       );
       res.json(pageOf(sortItems(summaries, HANDLER_SORTING, sort, order), { limit, offset }));
     });
 
     app.get('/api/oversight/agencies', async (req, res) => {
       const { sort, order, limit, offset, ...filters } = parse(agenciesQuery, req.query);
-      const rows = await db.recommendation.findMany({
-        where: await recommendationsWhere(db, res, filters),
-        select: { agency: true, servedAt: true, closeGround: true, deadlines: true },
-      });
-      const summaries = agencySummaries(withDeadlines(rows), today());
+      const counts = await agencyCounts(db, await oversightScope(db, res, filters), today());
+      const summaries = counts.map(agencySummaryOfCounts);
       res.json(pageOf(sortItems(summaries, AGENCY_SORTING, sort, order), { limit, offset }));
     });
 
     app.get('/api/oversight/domains', async (req, res) => {
       const { sort, order, limit, offset, ...filters } = parse(domainsQuery, req.query);
-      const now = today();
-      const where = await recommendationsWhere(db, res, filters);
-      const [counts, candidates] = await Promise.all([
-        db.recommendation.groupBy({ by: ['domain', 'status'], where, _count: { _all: true } }),
-        db.recommendation.findMany({
-          where: { ...where, nextDueAt: { lt: now } },
-          select: { domain: true, status: true, deadlines: true },
+      const scope = await oversightScope(db, res, filters);
+      const [counts, overdue] = await Promise.all([
+        db.recommendation.groupBy({
+          by: ['domain', 'status'],
+          where: recommendationsWhere(scope),
+          _count: { _all: true },
         }),
+        overdueCounts(db, scope, 'domain', today()),
       ]);
-      const summaries = domainSummaries(
+      const summaries = domainSummariesOfCounts(
         counts.map((c) => ({ domain: c.domain, status: c.status, count: c._count._all })),
-        withDeadlines(candidates),
-        now,
+        overdue,
       );
       res.json(pageOf(sortItems(summaries, DOMAIN_SORTING, sort, order), { limit, offset }));
     });

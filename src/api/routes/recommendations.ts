@@ -125,10 +125,7 @@ export const recommendationRoutes: RouteModule = {
           awaitingApproval === undefined ? {} : { awaitingApproval: awaitingApproval ? { not: null } : null },
         ],
       };
-      const [items, total] = await Promise.all([
-        db.recommendation.findMany({ where, orderBy: listOrder(sort), skip: offset, take: limit }),
-        db.recommendation.count({ where }),
-      ]);
+      const [items, total] = await listPage(db, where, sort, { offset, limit });
       const language = languageOf(req, res);
       res.json({
         items: items.map((row) => recommendationView(row, verdicts(row, user), language)),
@@ -245,16 +242,46 @@ async function membersOf(db: Database, procuratorate: string, department: string
 }
 
 /**
- * The list's order: by the key, those without a value last on every database (SQLite would put them first);
- * equal ones in the order they were registered, then by id, so that pages never overlap.
+ * A page of the list in its order: by the key, those without a value last on every database; equal ones in the
+ * order they were registered, then by id, so that pages never overlap. Each part is an index's order (the
+ * recommendations with an open deadline, then those without), so the database reads the page, not the scope.
  */
-function listOrder(
+async function listPage(
+  db: Database,
+  where: Prisma.RecommendationWhereInput,
   sort: z.infer<typeof listRecommendationsQuery>['sort'],
-): Prisma.RecommendationOrderByWithRelationInput[] {
+  { offset, limit }: { offset: number; limit: number },
+): Promise<[Recommendation[], number]> {
   const descending = sort.startsWith('-');
   const key = (descending ? sort.slice(1) : sort) as RecommendationSortKey;
   const direction = descending ? 'desc' : 'asc';
-  const first: Prisma.RecommendationOrderByWithRelationInput =
-    key === 'nextDueAt' ? { nextDueAt: { sort: direction, nulls: 'last' } } : { [key]: direction };
-  return [first, { createdAt: 'asc' }, { id: 'asc' }];
+  const registered: Prisma.RecommendationOrderByWithRelationInput[] = [{ createdAt: 'asc' }, { id: 'asc' }];
+  const total = db.recommendation.count({ where });
+  if (key !== 'nextDueAt') {
+    const items = db.recommendation.findMany({
+      where,
+      orderBy: [{ [key]: direction }, ...registered],
+      skip: offset,
+      take: limit,
+    });
+    return Promise.all([items, total]);
+  }
+  // Rather than ORDER BY (nextDueAt IS NULL), which no index serves: the dated ones, then the undated.
+  const dated = { AND: [where, { nextDueAt: { not: null } }] };
+  const datedPage = await db.recommendation.findMany({
+    where: dated,
+    orderBy: [{ nextDueAt: direction }, ...registered],
+    skip: offset,
+    take: limit,
+  });
+  if (datedPage.length === limit) return [datedPage, await total];
+  // The dated ones end on this page (or before it): how many there are says where the undated ones start.
+  const datedCount = datedPage.length > 0 ? offset + datedPage.length : await db.recommendation.count({ where: dated });
+  const undatedPage = await db.recommendation.findMany({
+    where: { AND: [where, { nextDueAt: null }] },
+    orderBy: registered,
+    skip: Math.max(0, offset - datedCount),
+    take: limit - datedPage.length,
+  });
+  return [[...datedPage, ...undatedPage], await total];
 }
