@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, DatePicker, Form, Input, Modal, Radio, Select, Typography } from 'antd';
+import { App, DatePicker, Form, Input, Modal, Radio, Select, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import { api, ApiError, unwrap, type FieldIssue } from '../api/client';
@@ -7,6 +7,7 @@ import type { ActVerdict, Recommendation } from '../api/queries';
 import { ACT_FORMS, bodyOf, type ActField } from '../forms/actForms';
 import { schemaRule, showIssues } from '../forms/validation';
 import { useT } from '../i18n/language';
+import { RefusalAlert } from './ErrorAlert';
 
 type AllowedVerdict = Extract<ActVerdict, { allowed: true }>;
 
@@ -87,19 +88,7 @@ export function ActionModal({
       {verdict.via === 'proposal' ? (
         <Typography.Paragraph type="secondary">{t('act.via.proposal')}</Typography.Paragraph>
       ) : null}
-      {refusal ? (
-        <Alert
-          type="error"
-          showIcon
-          role="alert"
-          title={refusal.message}
-          description={
-            refusal.issues.length ? refusal.issues.map((i) => `${i.field}: ${i.reason}`).join('；') : undefined
-          }
-          style={{ marginBottom: 16 }}
-          data-testid="act-refusal"
-        />
-      ) : null}
+      {refusal ? <RefusalAlert refusal={refusal} testId="act-refusal" /> : null}
       <Form
         form={form}
         layout="vertical"

@@ -9,6 +9,7 @@ import { showIssues } from '../forms/validation';
 import { useT } from '../i18n/language';
 import { NewPasswordFields } from './NewPasswordFields';
 import { passwordRule } from '../../../src/api/schemas/session';
+import { ErrorAlert } from '../components/ErrorAlert';
 
 /** The activation token, from the link's fragment (#token=…): a fragment never reaches a server's logs. */
 export const activationTokenOf = (hash: string): string | null =>
@@ -51,16 +52,7 @@ export function ActivatePage() {
       ) : (
         <>
           <Typography.Paragraph>{t('activateIntro')}</Typography.Paragraph>
-          {failure ? (
-            <Alert
-              type="error"
-              showIcon
-              role="alert"
-              style={{ marginBottom: 16 }}
-              title={failure}
-              data-testid="activation-error"
-            />
-          ) : null}
+          {failure ? <ErrorAlert title={failure} testId="activation-error" /> : null}
           <Form
             form={form}
             layout="vertical"

@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Alert, Button, Form, Input, Typography } from 'antd';
+import { Button, Form, Input, Typography } from 'antd';
 import { useNavigate } from 'react-router';
 import { api, ApiError, unwrap } from '../api/client';
 import { AuthCard } from '../app/AuthCard';
@@ -9,6 +9,7 @@ import { showIssues } from '../forms/validation';
 import { useT } from '../i18n/language';
 import { NewPasswordFields } from './NewPasswordFields';
 import { newPassword } from '../../../src/api/schemas/session';
+import { ErrorAlert } from '../components/ErrorAlert';
 
 /** 修改密码: required before anything else when the session says the password must change. */
 export function ChangePasswordPage() {
@@ -48,16 +49,7 @@ export function ChangePasswordPage() {
   return (
     <AuthCard title={t('changePassword')}>
       {user.mustChangePassword ? <Typography.Paragraph>{t('changePasswordIntro')}</Typography.Paragraph> : null}
-      {failure ? (
-        <Alert
-          type="error"
-          showIcon
-          role="alert"
-          style={{ marginBottom: 16 }}
-          title={failure}
-          data-testid="change-password-error"
-        />
-      ) : null}
+      {failure ? <ErrorAlert title={failure} testId="change-password-error" /> : null}
       <Form
         form={form}
         layout="vertical"

@@ -1,11 +1,12 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, Button, Divider, Form, Input } from 'antd';
+import { Button, Divider, Form, Input } from 'antd';
 import { useNavigate, useSearchParams } from 'react-router';
 import { api, ApiError, safeReturnTo, unwrap } from '../api/client';
 import { AuthCard } from '../app/AuthCard';
 import { usePageTitle } from '../app/usePageTitle';
 import type { MessageKey } from '../i18n/dictionary';
 import { useT } from '../i18n/language';
+import { ErrorAlert } from '../components/ErrorAlert';
 
 const SSO_ERRORS = new Set(['sso_failed', 'sso_unknown_user']);
 
@@ -35,25 +36,8 @@ export function LoginPage() {
 
   return (
     <AuthCard title={t('signIn')}>
-      {ssoError && SSO_ERRORS.has(ssoError) ? (
-        <Alert
-          type="error"
-          showIcon
-          role="alert"
-          style={{ marginBottom: 16 }}
-          title={t(`sso.${ssoError}` as MessageKey)}
-        />
-      ) : null}
-      {failure ? (
-        <Alert
-          type="error"
-          showIcon
-          role="alert"
-          style={{ marginBottom: 16 }}
-          title={failure}
-          data-testid="sign-in-error"
-        />
-      ) : null}
+      {ssoError && SSO_ERRORS.has(ssoError) ? <ErrorAlert title={t(`sso.${ssoError}` as MessageKey)} /> : null}
+      {failure ? <ErrorAlert title={failure} testId="sign-in-error" /> : null}
       <Form
         layout="vertical"
         name="sign-in"

@@ -27,6 +27,7 @@ import { SectionTitle } from '../components/SectionTitle';
 import { issuesOf, schemaRule, showIssues } from '../forms/validation';
 import type { MessageKey } from '../i18n/dictionary';
 import { useT } from '../i18n/language';
+import { RefusalAlert } from '../components/ErrorAlert';
 
 interface Values {
   documentNumber?: string;
@@ -176,19 +177,7 @@ export function NewRecommendationPage() {
       <Typography.Title level={1} style={{ fontSize: 22, marginTop: 0 }}>
         {t('new.title')}
       </Typography.Title>
-      {refusal ? (
-        <Alert
-          type="error"
-          showIcon
-          role="alert"
-          style={{ marginBottom: 16 }}
-          title={refusal.message}
-          description={
-            refusal.issues.length ? refusal.issues.map((i) => `${i.field}: ${i.reason}`).join('；') : undefined
-          }
-          data-testid="create-refusal"
-        />
-      ) : null}
+      {refusal ? <RefusalAlert refusal={refusal} testId="create-refusal" /> : null}
       <Row gutter={24}>
         <Col xs={24} lg={14}>
           <Card size="small">
