@@ -190,10 +190,12 @@ export class LifecycleService {
       where: { procuratorate, status: { notIn: [...FINAL_STATUSES] } },
       select: { workflowId: true },
     });
+    // What GET answers and new lifecycles start with: a field the stored policy omits takes the configured default.
+    const effective = { ...this.config.reminderPolicy, ...policy };
     await forEachConcurrently(
       rows,
       FAN_OUT_CONCURRENCY,
-      (row) => this.withinDeadline(() => this.signalIfRunning(row.workflowId, reminderPolicyChangedSignal, policy)),
+      (row) => this.withinDeadline(() => this.signalIfRunning(row.workflowId, reminderPolicyChangedSignal, effective)),
       progress,
     );
     return rows.length;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { shanghaiDate } from '../../src/domain/dates';
 import { DEFAULT_REMINDER_POLICY } from '../../src/domain/reminders';
+import { UNSPREAD_POLICY } from '../support/policies';
 import { DIGEST_SCHEDULE_ID, ensureDigestSchedule } from '../../src/temporal/schedules';
 import { approvedToken, callApi, createBody, daysAgo, rand } from '../support/api';
 import { startTestEngine, type TestEngine } from '../support/engine';
@@ -146,7 +147,7 @@ describe('reminder policies', () => {
     const theirs = (await post('/api/recommendations', createBody({ handler: other.handlers[0] }), other.token)).body;
     const procuratorate = await ownProcuratorate(['李检察官']);
     const path = `/api/reminder-policies/${encodeURIComponent(procuratorate)}`;
-    expect((await get(path)).body).toEqual({ procuratorate, policy: DEFAULT_REMINDER_POLICY });
+    expect((await get(path)).body).toEqual({ procuratorate, policy: UNSPREAD_POLICY });
     const ours = (await post('/api/recommendations', createBody({ handler: office.handlers[0] }))).body;
 
     const bad = await put(path, {
@@ -168,13 +169,13 @@ describe('reminder policies', () => {
         .map((i: { field: string }) => i.field)
         .sort(),
     ).toEqual(['daysBefore', 'quietHours.start']);
-    expect((await get(path)).body.policy).toEqual(DEFAULT_REMINDER_POLICY);
+    expect((await get(path)).body.policy).toEqual(UNSPREAD_POLICY);
 
     const changed = await put(path, { daysBefore: [10, 2], quietHours: { start: '21:00', end: '07:30' } });
     expect(changed.status).toBe(200);
     expect(changed.body).toEqual({
       procuratorate,
-      policy: { ...DEFAULT_REMINDER_POLICY, daysBefore: [10, 2], quietHours: { start: '21:00', end: '07:30' } },
+      policy: { ...UNSPREAD_POLICY, daysBefore: [10, 2], quietHours: { start: '21:00', end: '07:30' } },
       applied: 1,
     });
     expect((await get(path)).body.policy).toEqual(changed.body.policy);

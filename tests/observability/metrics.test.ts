@@ -178,13 +178,15 @@ describe('GET /metrics', () => {
     expect(ofThis('notifying')[0]).toMatchObject({
       source: 'temporal',
       workflowId,
-      activityType: 'notify',
+      // A reminder's event and notifications are written by one local activity (src/activities/reminding.ts).
+      activityType: 'raiseReminder',
       type: 'overdue',
     });
     expect(ofThis('delivery attempt failed')[0]).toMatchObject({
       source: 'temporal',
       workflowId,
-      activityType: 'deliver',
+      // The first attempts of the deliveries a reminder raises go together; later ones one by one (`deliver`).
+      activityType: 'deliverFirstAttempts',
       channel: 'email',
       retryable: false,
       level: 40,

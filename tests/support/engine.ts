@@ -8,13 +8,13 @@ import { createApp } from '../../src/api/app';
 import { LifecycleService } from '../../src/temporal/lifecycleService';
 import type { Database } from '../../src/db/client';
 import type { MetricsOptions } from '../../src/observability/metrics';
-import { DEFAULT_REMINDER_POLICY } from '../../src/domain/reminders';
 import { ensureSearchAttributes } from '../../src/temporal/searchAttributes';
 import { createLifecycleWorker } from '../../src/worker/createWorker';
 import { AuditSigner } from '../../src/audit/signing';
 import { AuditVerifier } from '../../src/audit/verify';
 import { TemporalCheckpointKeeper } from '../../src/temporal/auditCheckpoints';
 import { createTestDatabase } from './database';
+import { UNSPREAD_POLICY } from './policies';
 import { useDefaultToken } from './api';
 import { seedUsers, type Tokens } from './users';
 import type { AuthSettings, OidcSettings } from '../../src/config';
@@ -86,8 +86,7 @@ export async function startTestEngine(options: TestEngineOptions = {}): Promise<
   const searchAttributes = !options.timeSkipping;
   if (searchAttributes) await ensureSearchAttributes(env.client, 'default');
   const lifecycle = new LifecycleService(db, env.client, {
-    // At the hour itself: the real-clock tests keep clear of 09:00 (tests/support/clock.ts), not of the hour after it.
-    reminderPolicy: { ...DEFAULT_REMINDER_POLICY, spreadMinutes: 0 },
+    reminderPolicy: UNSPREAD_POLICY,
     rules: { maxReviewExtensions: 1 },
     taskQueue,
     searchAttributes,

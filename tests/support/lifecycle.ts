@@ -21,7 +21,7 @@ import type {
   Proposal,
   RecommendationState,
 } from '../../src/domain/lifecycle';
-import { DEFAULT_REMINDER_POLICY, type ReminderPolicy } from '../../src/domain/reminders';
+import type { ReminderPolicy } from '../../src/domain/reminders';
 import { decideUpdate, proposeUpdate, readyUpdate } from '../../src/workflows/definitions';
 import { recommendationLifecycle } from '../../src/workflows';
 import { createLifecycleWorker } from '../../src/worker/createWorker';
@@ -29,6 +29,7 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { bundleLifecycleWorkflows, createTimeSkippingEnvironment } from './temporal';
 import { createTestDatabase, type TestDatabase } from './database';
+import { UNSPREAD_POLICY } from './policies';
 
 /** Helpers shared by the workflow tests: particulars of a recommendation and starting its lifecycle. */
 
@@ -97,11 +98,7 @@ export interface StartOptions {
   reminderPolicy?: ReminderPolicy;
 }
 
-/**
- * The default policy with the reminders at the hour itself: tests that expect 09:00 to the minute use it, the
- * spread after the hour (reminderSpreadMs) is tested on its own (tests/workflows/burst.test.ts).
- */
-export const UNSPREAD_POLICY: ReminderPolicy = { ...DEFAULT_REMINDER_POLICY, spreadMinutes: 0 };
+export { UNSPREAD_POLICY } from './policies';
 
 /** The lifecycles the running test started: useLifecycleHarness ends those still running after it. */
 const startedByTest: WorkflowHandle[] = [];

@@ -26,7 +26,7 @@ export const reminderPolicyRoutes: RouteModule = {
       const applied = await lifecycle.applyReminderPolicy(procuratorate, policy, user.id, (report) =>
         log.info({ procuratorate, ...report }, 'reminder policy reaching running lifecycles'),
       );
-      res.json({ procuratorate, policy, applied });
+      res.json({ procuratorate, policy: await lifecycle.reminderPolicyOf(procuratorate), applied });
     });
   },
 

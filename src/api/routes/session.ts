@@ -159,7 +159,7 @@ export const consoleSignInRoutes: RouteModule = {
       res.redirect(302, url.href);
     });
 
-    app.get(`${OIDC_PATH}/callback`, async (req, res) => {
+    app.get(`${OIDC_PATH}/callback`, refuseUnstorableText, async (req, res) => {
       const oidc = options?.oidc;
       if (!oidc) throw notFound('sign-in through the SSO (no OIDC_ISSUER_URL is configured): it');
       const transaction = readTransaction(req);
