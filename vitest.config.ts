@@ -8,11 +8,19 @@ import { configDefaults, defineConfig } from 'vitest/config';
 const PURE = ['tests/domain/**/*.test.ts', 'tests/deploy/**/*.test.ts', 'tests/config.test.ts'];
 /** Tests of the built web console: they need web/dist, which the `browser` project's setup builds when stale. */
 const BROWSER = ['tests/browser/**/*.test.ts', 'tests/api/consoleServing.test.ts'];
+/**
+ * Lifecycles over simulated years in the time-skipping server (minutes): what they prove is Temporal's side, so
+ * they run once, on SQLite, and not again in the PostgreSQL pass (`npm run test:database` is the engine project).
+ */
+const SLOW = ['tests/**/*.slow.test.ts'];
 
 export default defineConfig({
   test: {
     // Temporal workers use native threads; separate processes keep them apart.
     pool: 'forks',
+    // Two at a time even on two cores (vitest's default there is one): most of a test's time is spent waiting
+    // on Temporal's timers and servers, and the suite takes about 70 % of the time it takes one at a time.
+    maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 120_000,
     projects: [
@@ -28,10 +36,11 @@ export default defineConfig({
         test: {
           name: 'engine',
           include: ['tests/**/*.test.ts'],
-          exclude: [...configDefaults.exclude, ...PURE, ...BROWSER],
+          exclude: [...configDefaults.exclude, ...PURE, ...BROWSER, ...SLOW],
           globalSetup: ['tests/support/globalSetup.ts'],
         },
       },
+      { extends: true, test: { name: 'slow', include: SLOW, globalSetup: ['tests/support/globalSetup.ts'] } },
       {
         extends: true,
         test: {

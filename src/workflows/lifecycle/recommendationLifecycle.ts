@@ -26,7 +26,7 @@ export const DAY_MS = 86_400_000;
 
 /**
  * A run continues as new once its history holds this many events. A year never replied to costs under 1,000
- * events (tests/workflows/longRunning.test.ts), so that is about once a year; a replay after an eviction stays
+ * events (tests/workflows/longRunning.slow.test.ts), so that is about once a year; a replay after an eviction stays
  * short; and the 1,000 events left below the 2,000 a run may hold cover what happens between the check and the
  * end of the run (Updates and deliveries in flight are waited for) many times over. Temporal's own suggestion
  * (continueAsNewSuggested) is heeded too, whichever comes first.
