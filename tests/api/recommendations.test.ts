@@ -12,6 +12,10 @@ import { clearOfClockBoundaries } from '../support/clock';
 import { actApproved, callApi, createBody, daysAgo, PROCURATORATE, rand, today, type Reply } from '../support/api';
 import { addHandler, OTHER_PROCURATORATE, USERS } from '../support/users';
 import { needsApproval } from '../../src/domain/lifecycle';
+import { workflowIdFor } from '../../src/domain/identifiers';
+import { temporal } from '@temporalio/proto';
+
+const { EventType } = temporal.api.enums.v1;
 
 /** The HTTP API over real HTTP, against a real worker and a real Temporal dev server. */
 
@@ -64,6 +68,16 @@ function expectedDeadlines(
 function passedDeadlines(servedAt: CalendarDate) {
   const d = expectedDeadlines({ servedAt });
   return [d.superiorFiling, d.reply, d.review].filter((deadline) => overdueAt(deadline) <= Date.now());
+}
+
+/** The activity types of the local activities a history recorded (their markers), in order. */
+function localActivitiesOf(events: readonly temporal.api.history.v1.IHistoryEvent[]): string[] {
+  return events.flatMap((e) => {
+    const marker = e.markerRecordedEventAttributes;
+    if (marker?.markerName !== 'core_local_activity') return [];
+    const data = marker.details?.data?.payloads?.[0]?.data;
+    return data ? [(JSON.parse(Buffer.from(data).toString('utf8')) as { activity_type: string }).activity_type] : [];
+  });
 }
 
 /** The events a recommendation registered after the fact starts with. */
@@ -163,6 +177,19 @@ describe('POST /api/recommendations', () => {
     const again = await get(`/api/recommendations/${r.id}`);
     expect(again.status).toBe(200);
     expect(again.body).toEqual(r);
+  });
+
+  it('creates in one workflow task and no activity task: the first event is a local activity of that task', async () => {
+    const r = await create({ servedAt: daysAgo(3) });
+    // Counted from Temporal's own record once the create has answered: nothing timed.
+    const { events = [] } = await engine.env.client.workflow.getHandle(workflowIdFor(r.id)).fetchHistory();
+    const count = (type: number) => (events ?? []).filter((e) => e.eventType === type).length;
+    expect(count(EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED), 'workflow tasks').toBe(1);
+    expect(count(EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED), 'workflow tasks completed').toBe(1);
+    expect(count(EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED), 'activity tasks').toBe(0);
+    expect(count(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED), 'the create completed').toBe(1);
+    expect(localActivitiesOf(events ?? [])).toEqual(['computeDeadlines', 'recordEvent']);
+    expect(r.events.map((e: { type: string }) => e.type)).toEqual(['issued']);
   });
 
   it('takes a client-chosen id; repeating the same create is safe, a different one conflicts', async () => {

@@ -19,6 +19,18 @@ export const { notify, startLookBack } = proxyActivities<Activities>({
 });
 export const { recordEvent } = proxyActivities<Activities>({ ...recording, retry });
 
+/**
+ * recordEvent for the first event, inside the create's first workflow task (./firstEvent.ts). A local activity
+ * cannot heartbeat: a worker that dies while writing holds the workflow task, which Temporal hands to another
+ * worker after the lifecycle's workflow task timeout (5 s, as the heartbeat timeout above); that worker replays
+ * and writes again (the write is idempotent). A write that outlasts most of that timeout keeps the task alive
+ * (the SDK heartbeats the workflow task for its local activities), and retries wait on the same policy.
+ */
+export const { recordEvent: recordEventInTask } = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry,
+});
+
 /** recordEvent for a person's act: an event the database refuses for good is final, and the act is undone. */
 export const { recordEvent: recordActEvent } = proxyActivities<Activities>({
   ...recording,

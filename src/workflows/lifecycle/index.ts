@@ -20,7 +20,7 @@ export async function recommendationLifecycle(input: LifecycleInput): Promise<Re
   } else {
     // Deadlines from the dates, then reminders on durable timers until a final status.
     await lifecycle.refreshDeadlines();
-    await lifecycle.record('issued', input.actor, { details: input.details, deadlines: state.deadlines });
+    await lifecycle.recordFirst(input.actor, { details: input.details, deadlines: state.deadlines });
     after = Date.now();
     // A recommendation entered after the fact is overdue at once: the state-based notices fire here.
     await raiseDue(lifecycle, after, after);

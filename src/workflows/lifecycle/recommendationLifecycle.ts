@@ -19,7 +19,8 @@ import { DEFAULT_REMINDER_POLICY, reminderSpreadMs, type ReminderPolicy } from '
 import type { ContinuedLifecycle, LifecycleInput, WaitingDelivery } from '../../contracts/lifecycle';
 import type { NotifyInput, PlannedDelivery } from '../../activities';
 import { SYSTEM_ACTOR } from '../../domain/lifecycleEvents';
-import { computeDeadlines, raiseReminder, recordActEvent, recordEvent } from './activities';
+import { computeDeadlines, raiseReminder, recordActEvent, recordEvent, recordEventInTask } from './activities';
+import { recordsFirstEventInFirstTask } from './firstEvent';
 import { SearchIndex } from './searchIndex';
 
 export const DAY_MS = 86_400_000;
@@ -130,6 +131,14 @@ export class RecommendationLifecycle {
   async record(type: EventType, actor: string, data: Record<string, unknown>): Promise<void> {
     const event = this.numbered(type, actor, data);
     await recordEvent({ state: this.state, event });
+    this.remember();
+  }
+
+  /** Numbers and records the first event ('issued'), in the first workflow task when the run began on this release. */
+  async recordFirst(actor: string, data: Record<string, unknown>): Promise<void> {
+    const write = recordsFirstEventInFirstTask() ? recordEventInTask : recordEvent;
+    const event = this.numbered('issued', actor, data);
+    await write({ state: this.state, event });
     this.remember();
   }
 
