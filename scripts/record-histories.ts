@@ -2,7 +2,7 @@
  * Records real workflow histories of a released version of the recommendationLifecycle workflow,
  * as fixtures for the replay test (tests/workflows/replay.test.ts):
  *
- *   npx tsx scripts/record-histories.ts <git-rev> <out-dir>
+ *   npx tsx scripts/record-histories.ts <git-rev> <out-dir> [scenario,…]
  *
  * The workflows of <git-rev> are checked out into a temporary git worktree, bundled, and run in the
  * time-skipping test server by a worker with the CURRENT activities against a fresh test database
@@ -252,8 +252,10 @@ async function quiet(handle: Lifecycle): Promise<History> {
 }
 
 async function main(): Promise<void> {
-  const [rev, outArg] = process.argv.slice(2);
-  if (!rev || !outArg) throw new Error('usage: npx tsx scripts/record-histories.ts <git-rev> <out-dir>');
+  const [rev, outArg, only] = process.argv.slice(2);
+  if (!rev || !outArg) throw new Error('usage: npx tsx scripts/record-histories.ts <git-rev> <out-dir> [scenario,…]');
+  // Some scenarios act directly where later releases need an approval: a later release records the others only.
+  const chosen = only ? scenarios.filter((scenario) => only.split(',').includes(scenario.name)) : scenarios;
   const outDir = path.resolve(outArg);
   const short = git('rev-parse', '--short', `${rev}^{commit}`);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'followup-histories-'));
@@ -285,7 +287,7 @@ async function main(): Promise<void> {
         // Terminating needs no time skipping: a plain client, not the time-skipping one.
         const plain = new Client({ connection: env.connection, namespace: 'default' });
         fs.mkdirSync(outDir, { recursive: true });
-        for (const scenario of scenarios) {
+        for (const scenario of chosen) {
           const handle = await scenario.run(env);
           const history = await quiet(handle);
           const file = path.join(outDir, `${short}-${scenario.name}.json`);
