@@ -14,6 +14,7 @@ import {
   bareIdOf,
   bareUpdateWithStart,
   eagerIdOf,
+  todaysWorkflowIdOf,
   type Create,
 } from '../writes/creates';
 import { startBenchEngine, type BenchEngine } from '../writes/engine';
@@ -22,11 +23,19 @@ import { startBenchEngine, type BenchEngine } from '../writes/engine';
  * Writes (issue 14, item 3). Counted, since counts are the same on every machine: SQL statements per recorded
  * event (the one-statement path, and the Prisma steps it replaced, which remain its fallback), and per create the
  * workflow tasks, activities and history events. Timed: creates per second through the API against the bare SDK's
- * update-with-start (bench/writes/creates.ts), closed loop at 1, 8 and 32 clients, the ways taking turns round
- * after round on the same server, so that each ratio compares rounds run side by side.
+ * update-with-start (bench/writes/creates.ts), of the current workflow and of today's workflow (the lifecycle as it
+ * was before its first event moved into the first workflow task, run by a second worker on the same server and
+ * database), closed loop at 1, 8 and 32 clients, the ways taking turns round after round on the same server, so
+ * that each ratio compares rounds run side by side.
  */
 
 const { EventType } = protos.temporal.api.enums.v1;
+
+/**
+ * The bare SDK's update-with-start of the lifecycle as it was before the create path's change (its first event by
+ * an activity and a second workflow task), run by a worker of its own (bench/writes/firstEventAsBefore.ts).
+ */
+const TODAYS_WORKFLOW = "bare SDK update-with-start, today's workflow (before issue 14's create path)";
 
 interface Way {
   what: string;
@@ -104,6 +113,11 @@ async function countsPerCreate(engine: BenchEngine, size: string): Promise<Bench
       id: eagerIdOf,
     },
     { what: 'bare SDK update-with-start', create: bareUpdateWithStart(engine.client, engine.taskQueue), id: bareIdOf },
+    {
+      what: TODAYS_WORKFLOW,
+      create: bareUpdateWithStart(engine.client, engine.todaysWorkflowTaskQueue, todaysWorkflowIdOf),
+      id: todaysWorkflowIdOf,
+    },
   ];
   for (const [i, way] of ways.entries()) {
     const n = 1_000_000 + i;
@@ -170,8 +184,14 @@ async function throughput(engine: BenchEngine, context: BenchContext, size: stri
       create: bareEagerStartThenUpdate(engine.client, engine.taskQueue, eager),
       eager: true,
     },
+    {
+      what: TODAYS_WORKFLOW,
+      create: bareUpdateWithStart(engine.client, engine.todaysWorkflowTaskQueue, todaysWorkflowIdOf),
+    },
     { what: 'bare SDK update-with-start', create: bareUpdateWithStart(engine.client, engine.taskQueue) },
   ];
+  const api = 0;
+  const todays = 2;
   const bare = ways.length - 1;
   const concurrencies = context.smoke ? [1, 8] : [1, 8, 32];
   const repeats = context.smoke ? 1 : 5;
@@ -205,8 +225,22 @@ async function throughput(engine: BenchEngine, context: BenchContext, size: stri
   }
 
   const rows: BenchRow[] = [];
+  /** The median of each round's rate ÷ the rate of the `to` round run beside it. */
+  const ratioOf = (of: number, to: number, clients: number) => {
+    const others = rounds.get(`${to}@${clients}`)!;
+    return round2(median(rounds.get(`${of}@${clients}`)!.map((round, i) => round.rate / others[i]!.rate)));
+  };
   for (const clients of concurrencies) {
-    const bareRounds = rounds.get(`${bare}@${clients}`)!;
+    rows.push({
+      what: `creates/s ratio, API ÷ ${TODAYS_WORKFLOW}`,
+      size,
+      concurrency: clients,
+      unit: 'ratio',
+      ratio: ratioOf(api, todays, clients),
+      note: `target ≥ 1.5 at 8 clients; the median of each API round ÷ the round of today's workflow run beside it`,
+    });
+  }
+  for (const clients of concurrencies) {
     for (const [w, way] of ways.entries()) {
       const own = rounds.get(`${w}@${clients}`)!;
       const rates = own.map((round) => round.rate);
@@ -217,10 +251,13 @@ async function throughput(engine: BenchEngine, context: BenchContext, size: stri
         concurrency: clients,
         median: round2(median(rates)),
         unit: 'creates/s',
-        ratio: w === bare ? undefined : round2(median(own.map((round, i) => round.rate / bareRounds[i]!.rate))),
+        ratio: w === bare ? undefined : ratioOf(w, bare, clients),
         note:
           `${repeats} rounds of ${durationMs / 1000} s, rates ${round2(Math.min(...rates))}–${round2(Math.max(...rates))}` +
-          (w === bare ? '' : '; ratio: the median of each round ÷ the bare round run beside it') +
+          (w === bare
+            ? ''
+            : '; ratio: the median of each round ÷ the bare update-with-start round (current workflow) run beside it') +
+          (w === api ? ' (target ≥ 0.95)' : '') +
           (way.eager ? `; started eagerly: ${eagerAt.get(clients)!.eager} of ${eagerAt.get(clients)!.all}` : ''),
       });
       rows.push({

@@ -45,11 +45,12 @@ export function apiCreate(baseUrl: string, token: string): Create {
 /**
  * The bare SDK's create: the update-with-start of the lifecycle as LifecycleService.startLifecycleOnce sent it
  * at issue 14 (kept here so that the comparison stays with today's call whatever the API later does), without
- * the API's HTTP, authentication, row and reads.
+ * the API's HTTP, authentication, row and reads. On the task queue of the worker it names: the current workflow's,
+ * or today's workflow's (BenchEngine.todaysWorkflowTaskQueue); `idOf` keeps the two apart.
  */
-export function bareUpdateWithStart(client: Client, taskQueue: string): Create {
+export function bareUpdateWithStart(client: Client, taskQueue: string, idOf: (n: number) => string = bareIdOf): Create {
   return async (n) => {
-    const { workflowId, options } = startOf(bareIdOf(n), n, taskQueue);
+    const { workflowId, options } = startOf(idOf(n), n, taskQueue);
     await client.workflow.executeUpdateWithStart(readyUpdate, {
       startWorkflowOperation: new WithStartWorkflowOperation<typeof recommendationLifecycle>(
         'recommendationLifecycle',
@@ -118,3 +119,4 @@ function startOf(id: string, n: number, taskQueue: string) {
 export const apiIdOf = (n: number) => `api-${run}-${n}`;
 export const bareIdOf = (n: number) => `bare-${run}-${n}`;
 export const eagerIdOf = (n: number) => `eager-${run}-${n}`;
+export const todaysWorkflowIdOf = (n: number) => `today-${run}-${n}`;

@@ -33,6 +33,11 @@ export interface BenchEngine {
   databaseUrl: string;
   client: Client;
   taskQueue: string;
+  /**
+   * The queue of a second worker, on the same server and database, running the lifecycle as it was before its
+   * first event moved into the first workflow task (bench/writes/firstEventAsBefore.ts): "today's workflow".
+   */
+  todaysWorkflowTaskQueue: string;
   /** Statements `db` sent so far (the API's and the worker's). */
   statements: { sent: number };
   stop: () => Promise<void>;
@@ -64,6 +69,40 @@ async function freshDatabase(postgresUrl: string | undefined): Promise<{ url: st
   return { url, drop: async () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
+const require = createRequire(import.meta.url);
+const workflowsPath = require.resolve('../../src/workflows/index.ts');
+const firstEventModule = require.resolve('../../src/workflows/lifecycle/firstEvent.ts');
+const ignore = () => undefined;
+const bundlerLogger = {
+  trace: ignore,
+  debug: ignore,
+  info: ignore,
+  warn: console.warn,
+  error: console.error,
+  log: ignore,
+};
+
+/**
+ * The workflows of src/workflows; with `asBefore`, bundled with bench/writes/firstEventAsBefore.ts in place of the
+ * lifecycle's firstEvent module (matched by its path without the extension, as the lifecycle imports it).
+ */
+function bundleWorkflows(asBefore: boolean) {
+  const replaced = firstEventModule.replace(/\.ts$/, '');
+  return bundleWorkflowCode({
+    workflowsPath,
+    logger: bundlerLogger,
+    ...(asBefore && {
+      webpackConfigHook: (config) => ({
+        ...config,
+        resolve: {
+          ...config.resolve,
+          alias: { ...config.resolve?.alias, [replaced]: require.resolve('./firstEventAsBefore.ts') },
+        },
+      }),
+    }),
+  });
+}
+
 async function listen(app: ReturnType<typeof createApp>): Promise<{ server: Server; baseUrl: string }> {
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(0, '127.0.0.1', (error?: Error) => (error ? reject(error) : resolve(s)));
@@ -81,14 +120,12 @@ export async function startBenchEngine(postgresUrl: string | undefined): Promise
     }
   }
   const taskQueue = `bench-writes-${randomBytes(4).toString('hex')}`;
-  const ignore = () => undefined;
-  const [env, database, workflowBundle] = await Promise.all([
+  const todaysWorkflowTaskQueue = `${taskQueue}-todays-workflow`;
+  const [env, database, workflowBundle, todaysWorkflowBundle] = await Promise.all([
     TestWorkflowEnvironment.createLocal({ server: { executable: temporalExecutable('temporal') } }),
     freshDatabase(postgresUrl),
-    bundleWorkflowCode({
-      workflowsPath: createRequire(import.meta.url).resolve('../../src/workflows/index.ts'),
-      logger: { trace: ignore, debug: ignore, info: ignore, warn: console.warn, error: console.error, log: ignore },
-    }),
+    bundleWorkflows(false),
+    bundleWorkflows(true),
   ]);
   const statements = { sent: 0 };
   const db = await openDatabase(database.url, {
@@ -104,7 +141,14 @@ export async function startBenchEngine(postgresUrl: string | undefined): Promise
     db,
     workflowBundle,
   });
-  const running = worker.run();
+  const todaysWorker: Worker = await createLifecycleWorker({
+    connection: env.nativeConnection,
+    namespace: 'default',
+    taskQueue: todaysWorkflowTaskQueue,
+    db,
+    workflowBundle: todaysWorkflowBundle,
+  });
+  const running = Promise.all([worker.run(), todaysWorker.run()]);
   const client = new Client({ connection: env.nativeConnection, namespace: 'default' });
   await ensureSearchAttributes(client, 'default');
   const lifecycleOptions = {
@@ -130,11 +174,13 @@ export async function startBenchEngine(postgresUrl: string | undefined): Promise
     databaseUrl: database.url,
     client,
     taskQueue,
+    todaysWorkflowTaskQueue,
     statements,
     stop: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       worker.shutdown();
+      todaysWorker.shutdown();
       await running;
       await db.$disconnect();
       await env.teardown();
