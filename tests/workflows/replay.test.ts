@@ -23,6 +23,8 @@ import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkflowBundle
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bundleLifecycleWorkflows } from '../support/temporal';
+import type { LifecycleInput } from '../../src/contracts/lifecycle';
+import { workflowIdFor } from '../../src/domain/identifiers';
 import type * as TemporalProto from '@temporalio/proto';
 import type * as PatchProtobufRoot from '@temporalio/proto/lib/patch-protobuf-root';
 
@@ -63,8 +65,23 @@ function loadHistory(file: string): History {
   }
 }
 
-/** Histories hold no workflow id; the lifecycle does not read it, so the file name serves. */
-const workflowIdOf = (file: string) => path.basename(file, '.json');
+/**
+ * The workflow id the history ran under, from the recommendation id of its recorded input: histories hold no
+ * workflow id, and the lifecycle reads it (its reminders' spread after the hour, 'reminder-spread'), so replaying
+ * under any other id would fail where the run spread its reminders.
+ */
+function workflowIdOf(history: History): string {
+  const input = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0]?.data;
+  if (!input) throw new TypeError('the history does not begin with the workflow input');
+  const { recommendationId } = JSON.parse(Buffer.from(input).toString('utf8')) as LifecycleInput;
+  return workflowIdFor(recommendationId);
+}
+
+/** Replays a recorded history with the given workflow code. */
+function replay(workflowBundle: WorkflowBundleOption, file: string): Promise<void> {
+  const history = loadHistory(file);
+  return Worker.runReplayHistory({ workflowBundle }, history, workflowIdOf(history));
+}
 
 const ignore = () => undefined;
 const quietLogger = {
@@ -97,17 +114,11 @@ describe('replay of recorded lifecycle histories', () => {
   });
 
   it.each(files)('%s replays with the current workflow code', async (file) => {
-    await expect(
-      Worker.runReplayHistory({ workflowBundle: current }, loadHistory(file), workflowIdOf(file)),
-    ).resolves.toBeUndefined();
+    await expect(replay(current, file)).resolves.toBeUndefined();
   });
 
   it.each(files)('%s fails against an incompatible workflow (negative control)', async (file) => {
-    const outcome = await Worker.runReplayHistory(
-      { workflowBundle: incompatible },
-      loadHistory(file),
-      workflowIdOf(file),
-    ).then(
+    const outcome = await replay(incompatible, file).then(
       () => undefined,
       (error: unknown) => error,
     );
