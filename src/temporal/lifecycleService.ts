@@ -72,48 +72,58 @@ export class LifecycleService {
     sees: (existing: { procuratorate: string; handler: string }) => Promise<boolean>,
   ): Promise<{ id: string; created: boolean }> {
     const requestHash = hashDetails(details);
-    const existing = await this.findExisting(requestedId, details);
-    if (existing) {
-      if (!(await sees(existing))) {
-        throw existing.id === requestedId
-          ? unavailable({ en: `id ${requestedId}`, zh: `ID ${requestedId} ` })
-          : new HttpError(409, 'conflict', {
-              en: `documentNumber ${details.documentNumber} is already used in ${details.procuratorate}`,
-              zh: `文号${details.documentNumber}在${details.procuratorate}已被使用`,
-            });
-      }
-      if (existing.requestHash !== requestHash) {
-        const byId = existing.id === requestedId;
-        const clash = byId ? `id ${existing.id}` : `documentNumber ${details.documentNumber}`;
-        throw new HttpError(409, 'conflict', {
-          en: `${clash} is already used by recommendation ${existing.id} with different particulars`,
-          zh: `${byId ? `ID ${existing.id} ` : `文号${details.documentNumber}`}已被内容不同的检察建议 ${existing.id} 使用`,
-        });
-      }
-      // The same 文号 under another client-chosen id is not a repeat of this create: answering with the
-      // other recommendation would hand the client an id it never chose (and a 404 on the one it did).
-      if (requestedId !== undefined && existing.id !== requestedId) {
-        throw new HttpError(409, 'conflict', {
-          en: `documentNumber ${details.documentNumber} is already used by recommendation ${existing.id}`,
-          zh: `文号${details.documentNumber}已被检察建议 ${existing.id} 使用`,
-        });
-      }
-      if (existing.sequence === 0) await this.startLifecycle(existing.id, details, actor);
-      return { id: existing.id, created: false };
-    }
-
     const id = requestedId ?? randomUUID();
+    // Written at once: the unique id and 文号 tell a repeat or a conflict, so a new create (nearly every one)
+    // costs no look-up first.
     try {
       await this.db.recommendation.create({
         data: { id, workflowId: workflowIdFor(id), requestHash, ...details, status: 'awaiting_reply' },
       });
     } catch (error) {
-      // A concurrent identical create won the race: answer as its repeat.
-      if (isUniqueViolation(error)) return this.create(requestedId, details, actor, sees);
-      throw error;
+      if (!isUniqueViolation(error)) throw error;
+      return this.createTaken(requestedId, details, actor, sees, requestHash);
     }
     await this.startLifecycle(id, details, actor);
     return { id, created: true };
+  }
+
+  /** The id or the 文号 of a create is taken: a repeat of an earlier create (completed if interrupted), or a conflict. */
+  private async createTaken(
+    requestedId: string | undefined,
+    details: RecommendationDetails,
+    actor: string,
+    sees: (existing: { procuratorate: string; handler: string }) => Promise<boolean>,
+    requestHash: string,
+  ): Promise<{ id: string; created: boolean }> {
+    const existing = await this.findExisting(requestedId, details);
+    // Rows are never deleted; should the one in the way be gone, the create is simply tried again.
+    if (!existing) return this.create(requestedId, details, actor, sees);
+    if (!(await sees(existing))) {
+      throw existing.id === requestedId
+        ? unavailable({ en: `id ${requestedId}`, zh: `ID ${requestedId} ` })
+        : new HttpError(409, 'conflict', {
+            en: `documentNumber ${details.documentNumber} is already used in ${details.procuratorate}`,
+            zh: `文号${details.documentNumber}在${details.procuratorate}已被使用`,
+          });
+    }
+    if (existing.requestHash !== requestHash) {
+      const byId = existing.id === requestedId;
+      const clash = byId ? `id ${existing.id}` : `documentNumber ${details.documentNumber}`;
+      throw new HttpError(409, 'conflict', {
+        en: `${clash} is already used by recommendation ${existing.id} with different particulars`,
+        zh: `${byId ? `ID ${existing.id} ` : `文号${details.documentNumber}`}已被内容不同的检察建议 ${existing.id} 使用`,
+      });
+    }
+    // The same 文号 under another client-chosen id is not a repeat of this create: answering with the
+    // other recommendation would hand the client an id it never chose (and a 404 on the one it did).
+    if (requestedId !== undefined && existing.id !== requestedId) {
+      throw new HttpError(409, 'conflict', {
+        en: `documentNumber ${details.documentNumber} is already used by recommendation ${existing.id}`,
+        zh: `文号${details.documentNumber}已被检察建议 ${existing.id} 使用`,
+      });
+    }
+    if (existing.sequence === 0) await this.startLifecycle(existing.id, details, actor);
+    return { id: existing.id, created: false };
   }
 
   /** The rules new lifecycles start with; the API asks them what a user may do (allowedActions). */
