@@ -122,7 +122,10 @@ export class LifecycleService {
         zh: `文号${details.documentNumber}已被检察建议 ${existing.id} 使用`,
       });
     }
+    // A repeat answers with the lifecycle's whole first step: its start completed if it was interrupted, or else
+    // awaited while the lifecycle is still setting up (its first event may be written before the notices due at once).
     if (existing.sequence === 0) await this.startLifecycle(existing.id, details, actor);
+    else if (!FINAL_STATUSES.has(existing.status as Status)) await this.untilReady(existing.id, existing.workflowId);
     return { id: existing.id, created: false };
   }
 
@@ -249,11 +252,26 @@ export class LifecycleService {
 
   /** Concurrent repeats of one create share its start: a workflow accepts only a few Updates in flight. */
   private startLifecycle(id: string, details: RecommendationDetails, actor: string): Promise<void> {
+    return this.sharedStart(id, () => this.startLifecycleOnce(id, details, actor));
+  }
+
+  /** Returns once the running lifecycle is set up (at once when it is); one that has ended has nothing to wait for. */
+  private untilReady(id: string, workflowId: string): Promise<void> {
+    return this.sharedStart(id, async () => {
+      try {
+        await this.withinDeadline(() => this.client.workflow.getHandle(workflowId).executeUpdate(readyUpdate));
+      } catch (error) {
+        if (!(error instanceof WorkflowNotFoundError)) throw error;
+      }
+    });
+  }
+
+  private sharedStart(id: string, start: () => Promise<void>): Promise<void> {
     const running = this.starting.get(id);
     if (running) return running;
-    const start = this.startLifecycleOnce(id, details, actor).finally(() => this.starting.delete(id));
-    this.starting.set(id, start);
-    return start;
+    const started = start().finally(() => this.starting.delete(id));
+    this.starting.set(id, started);
+    return started;
   }
 
   private async startLifecycleOnce(id: string, details: RecommendationDetails, actor: string): Promise<void> {

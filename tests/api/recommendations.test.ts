@@ -8,6 +8,7 @@ import { addCalendarDays, type CalendarDate } from '../../src/domain/dates';
 import { addMonthsPeriod, computeDeadlines, type DeadlineInput } from '../../src/domain/deadlines';
 import { overdueAt } from '../../src/domain/reminders';
 import { startTestEngine, type TestEngine } from '../support/engine';
+import { localActivitiesOf } from '../support/temporal';
 import { clearOfClockBoundaries } from '../support/clock';
 import { actApproved, callApi, createBody, daysAgo, PROCURATORATE, rand, today, type Reply } from '../support/api';
 import { addHandler, OTHER_PROCURATORATE, USERS } from '../support/users';
@@ -68,16 +69,6 @@ function expectedDeadlines(
 function passedDeadlines(servedAt: CalendarDate) {
   const d = expectedDeadlines({ servedAt });
   return [d.superiorFiling, d.reply, d.review].filter((deadline) => overdueAt(deadline) <= Date.now());
-}
-
-/** The activity types of the local activities a history recorded (their markers), in order. */
-function localActivitiesOf(events: readonly temporal.api.history.v1.IHistoryEvent[]): string[] {
-  return events.flatMap((e) => {
-    const marker = e.markerRecordedEventAttributes;
-    if (marker?.markerName !== 'core_local_activity') return [];
-    const data = marker.details?.data?.payloads?.[0]?.data;
-    return data ? [(JSON.parse(Buffer.from(data).toString('utf8')) as { activity_type: string }).activity_type] : [];
-  });
 }
 
 /** The events a recommendation registered after the fact starts with. */
@@ -188,7 +179,7 @@ describe('POST /api/recommendations', () => {
     expect(count(EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED), 'workflow tasks completed').toBe(1);
     expect(count(EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED), 'activity tasks').toBe(0);
     expect(count(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED), 'the create completed').toBe(1);
-    expect(localActivitiesOf(events ?? [])).toEqual(['computeDeadlines', 'recordEvent']);
+    expect(localActivitiesOf(events ?? []).map((a) => a.type)).toEqual(['computeDeadlines', 'recordEvent']);
     expect(r.events.map((e: { type: string }) => e.type)).toEqual(['issued']);
   });
 

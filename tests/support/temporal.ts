@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type WorkflowBundleOption } from '@temporalio/worker';
+import type { temporal } from '@temporalio/proto';
 import { temporalExecutable } from '../../src/temporal/binaries';
 
 /** The lifecycle workflows bundled once per run by tests/support/globalSetup.ts: the bundle's file. */
@@ -40,3 +41,23 @@ const quietLogger = {
   error: console.error,
   log: ignore,
 };
+
+/** A local activity as its marker in a history records it: its type and the attempt that completed it. */
+export interface RecordedLocalActivity {
+  type: string;
+  attempt: number;
+}
+
+/** The local activities a history recorded (their markers, written by the SDK's core), in order. */
+export function localActivitiesOf(events: readonly temporal.api.history.v1.IHistoryEvent[]): RecordedLocalActivity[] {
+  return events.flatMap((e) => {
+    const marker = e.markerRecordedEventAttributes;
+    const data = marker?.markerName === 'core_local_activity' ? marker.details?.data?.payloads?.[0]?.data : undefined;
+    if (!data) return [];
+    const { activity_type, attempt } = JSON.parse(Buffer.from(data).toString('utf8')) as {
+      activity_type: string;
+      attempt: number;
+    };
+    return [{ type: activity_type, attempt }];
+  });
+}
