@@ -30,6 +30,9 @@ import { startBenchEngine, type BenchEngine } from '../writes/engine';
  */
 
 const { EventType } = protos.temporal.api.enums.v1;
+/** The markers the SDK's core records for a local activity's result and for a patch. */
+const LOCAL_ACTIVITY_MARKER = 'core_local_activity';
+const PATCH_MARKER = 'core_patch';
 
 /**
  * The bare SDK's update-with-start of the lifecycle as it was before the create path's change (its first event by
@@ -131,7 +134,15 @@ async function countsPerCreate(engine: BenchEngine, size: string): Promise<Bench
     const counts: [string, number, string?][] = [
       ['workflow tasks per create', count(EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED)],
       ['activities per create', count(EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)],
-      ['local activities per create', count(EventType.EVENT_TYPE_MARKER_RECORDED)],
+      [
+        'local activities per create',
+        events.filter((e) => e.markerRecordedEventAttributes?.markerName === LOCAL_ACTIVITY_MARKER).length,
+      ],
+      [
+        'patch markers per create',
+        events.filter((e) => e.markerRecordedEventAttributes?.markerName === PATCH_MARKER).length,
+        'one per patched() a new run passes',
+      ],
       ['history events per create', events.length, 'when the create has answered'],
       [
         'SQL statements per create',
