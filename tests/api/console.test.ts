@@ -389,6 +389,7 @@ describe('GET /api/recommendations: search, department, sort, due range', () => 
   const ids = (res: Reply) => res.body.items.map((i: { id: string }) => i.id);
   const list = (query: string, who: UserKey = 'chief') => as(who, 'GET', `/api/recommendations?${query}`);
   const mine = (query = '') => list(`handler=${encodeURIComponent(handler)}&${query}`);
+  const q = async (text: string) => ids(await mine(`q=${encodeURIComponent(text)}`));
 
   beforeAll(async () => {
     await addHandler(engine.db, handler);
@@ -418,7 +419,6 @@ describe('GET /api/recommendations: search, department, sort, due range', () => 
   }, 60_000);
 
   it('searches 文号, title and agency, letters in either case, Chinese as written, wildcards as themselves', async () => {
-    const q = async (text: string) => ids(await mine(`q=${encodeURIComponent(text)}`));
     expect(await q(`water ${tag}`)).toEqual([rs[0]!.id]);
     expect(await q(`WATER ${tag.toUpperCase()}`)).toEqual([rs[0]!.id]);
     expect(await q(`abc局${tag}`)).toEqual([rs[1]!.id]);
@@ -437,6 +437,27 @@ describe('GET /api/recommendations: search, department, sort, due range', () => 
     expect(ids(all)).toEqual([rs[0]!.id, rs[4]!.id]);
     expect(all.body.total).toBe(2);
     expect(ids(await list(`q=${encodeURIComponent(`Water ${tag}`)}`, 'supervisor'))).toEqual([rs[0]!.id]);
+  });
+
+  it('finds by free text of one, two or more characters what a scan of the fields finds, in the list order', async () => {
+    const all: { id: string; documentNumber: string; title: string; agency: string }[] = (await mine('limit=100')).body
+      .items;
+    const foldAscii = (text: string) => text.replace(/[A-Z]/g, (c) => c.toLowerCase());
+    const scan = (text: string) =>
+      all
+        .filter((i) => [i.documentNumber, i.title, i.agency].some((f) => foldAscii(f).includes(foldAscii(text))))
+        .map((i) => i.id);
+    const texts = ['号', '文号', '河', '河道', '赤水', 'c局', 'C局', '\\分', '-文', `-${tag}-`, 'ATER', '检察建议'];
+    for (const text of [...texts, '"', '"赤水河"', '%_', '0%', '局%', '〕', '不']) {
+      expect(await q(text), text).toEqual(scan(text));
+    }
+    expect(scan('文号')).toHaveLength(4);
+    expect(scan('河')).toEqual([rs[0]!.id, rs[1]!.id, rs[3]!.id]);
+    expect(scan('c局')).toEqual([rs[1]!.id]);
+    // Paged and counted like the rest of the list.
+    const page = await mine(`q=${encodeURIComponent('文号')}&limit=2&offset=1&sort=-servedAt`);
+    expect(page.body.total).toBe(4);
+    expect(ids(page)).toEqual([rs[1]!.id, rs[0]!.id]);
   });
 
   it('filters by the department of the handler, within what the caller sees', async () => {
@@ -462,13 +483,13 @@ describe('GET /api/recommendations: search, department, sort, due range', () => 
     expect(ids(await mine(`dueAfter=${due2}&dueBefore=${due0}`))).toEqual([r2, r0, r1]);
   });
 
-  it('sorts by a key either way, those without a deadline last, equal ones in the order registered', async () => {
+  it('sorts by a key either way, those without a deadline last, equal ones in the order registered (reversed when descending)', async () => {
     const [r0, r1, r2, r3] = rs.map((r) => r.id);
     expect(ids(await mine())).toEqual([r2, r0, r1, r3]);
     expect(ids(await mine('sort=nextDueAt'))).toEqual([r2, r0, r1, r3]);
-    expect(ids(await mine('sort=-nextDueAt'))).toEqual([r0, r1, r2, r3]);
+    expect(ids(await mine('sort=-nextDueAt'))).toEqual([r1, r0, r2, r3]);
     expect(ids(await mine('sort=servedAt'))).toEqual([r2, r0, r1, r3]);
-    expect(ids(await mine('sort=-servedAt'))).toEqual([r3, r0, r1, r2]);
+    expect(ids(await mine('sort=-servedAt'))).toEqual([r3, r1, r0, r2]);
     expect(ids(await mine('sort=documentNumber'))).toEqual([r1, r2, r0, r3]);
     expect(ids(await mine('sort=-documentNumber'))).toEqual([r3, r0, r2, r1]);
     // r3 changed last (withdrawn); then acting on r1 makes it the latest.
