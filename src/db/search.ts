@@ -48,8 +48,9 @@ function inList(column: string, values: string[]): Prisma.Sql {
   return values.length === 0 ? Prisma.sql`1 = 0` : Prisma.sql`${r(column)} IN (${Prisma.join(values)})`;
 }
 
-function criteriaSql({ scope, filters, handlers, dueAfter, dueBefore, awaitingApproval }: ListCriteria): Prisma.Sql {
-  const conditions = [Prisma.sql`${r('procuratorate')} = ${scope.procuratorate}`];
+/** The criteria as SQL conditions on r (the recommendation), but for the scope's procuratorate (the caller's). */
+function criteriaSql({ scope, filters, handlers, dueAfter, dueBefore, awaitingApproval }: ListCriteria): Prisma.Sql[] {
+  const conditions: Prisma.Sql[] = [];
   if (typeof scope.handler === 'string') conditions.push(Prisma.sql`${r('handler')} = ${scope.handler}`);
   else if (scope.handler) conditions.push(inList('handler', scope.handler.in));
   for (const column of ['status', 'domain', 'agency', 'handler', 'procuratorate'] as const) {
@@ -61,7 +62,7 @@ function criteriaSql({ scope, filters, handlers, dueAfter, dueBefore, awaitingAp
   if (dueBefore) conditions.push(Prisma.sql`${r('nextDueAt')} <= ${dueBefore}`);
   if (awaitingApproval !== undefined)
     conditions.push(Prisma.raw(`r."awaitingApproval" IS ${awaitingApproval ? 'NOT ' : ''}NULL`));
-  return Prisma.join(conditions, ' AND ');
+  return conditions;
 }
 
 /** An FTS5 string (a phrase, or a term of the index), quoted. */
@@ -81,32 +82,68 @@ async function candidatesQuery(db: Database, text: string): Promise<string | nul
 }
 
 /**
- * On SQLite, a page of the recommendations meeting `criteria` whose 文号, title or agency contains `text` as
- * written, letters A-Z in either case (as LIKE and lower() fold them), in the list's order, and how many there are.
- * The trigram index of migration 0011_text_search gives the candidates, so the cost follows the matches, not the
- * scope; each candidate is then checked with instr(), so the index only narrows and `%` and `_` are plain text.
+ * On SQLite, Prisma's `contains` (LIKE, which folds A-Z) on the 文号, title and agency: the same match as the
+ * trigram search's, for a text without `%` or `_` (SQLite's LIKE has no escape, so those would be wildcards).
  */
-export async function sqliteMatchingPage(
-  db: Database,
-  criteria: ListCriteria,
-  text: string,
-  order: { key: string; direction: 'asc' | 'desc' },
-  { offset, limit }: { offset: number; limit: number },
-): Promise<{ ids: string[]; total: number }> {
+export function sqliteContaining(text: string): Prisma.RecommendationWhereInput | null {
+  if (/[%_]/.test(text)) return null;
+  return {
+    OR: [{ documentNumber: { contains: text } }, { title: { contains: text } }, { agency: { contains: text } }],
+  };
+}
+
+/** The free text's matches within the list's criteria on SQLite: how many, and a page of them in the list's order. */
+export interface SqliteTextSearch {
+  total: number;
+  /** How many recommendations the office has had (its range of keys), to weigh reading every match for a page. */
+  officeRows: number;
+  /** The ids of a page of the matches in the list's order. */
+  page(order: { key: string; direction: 'asc' | 'desc' }, page: { offset: number; limit: number }): Promise<string[]>;
+}
+
+/**
+ * The recommendations meeting `criteria` whose 文号, title or agency contains `text` as written, letters A-Z in
+ * either case (as LIKE and lower() fold them), on SQLite. The trigram index of migration 0011_text_search gives the
+ * candidates of the caller's office, so the cost follows the office's matches, neither its size nor the province's;
+ * each candidate is then checked with instr(), so the index only narrows and `%` and `_` are plain text.
+ */
+export async function sqliteTextSearch(db: Database, criteria: ListCriteria, text: string): Promise<SqliteTextSearch> {
+  const none: SqliteTextSearch = { total: 0, officeRows: 0, page: () => Promise.resolve([]) };
+  const [office] = await db.$queryRaw<{ number: bigint | number }[]>`SELECT "number" FROM "RecommendationSearchOffice"
+    WHERE "procuratorate" = ${criteria.scope.procuratorate}`;
   const candidates = await candidatesQuery(db, text);
-  if (candidates === null) return { ids: [], total: 0 };
-  const contains = (column: string) => Prisma.sql`instr(lower(${r(column)}), lower(${text})) > 0`;
-  const matching = Prisma.sql`FROM "RecommendationSearchText" t
-    JOIN "RecommendationSearch" s ON s."key" = t."rowid" JOIN "Recommendation" r ON r."id" = s."recommendationId"
-    WHERE "RecommendationSearchText" MATCH ${candidates} AND ${criteriaSql(criteria)}
-      AND (${contains('documentNumber')} OR ${contains('title')} OR ${contains('agency')})`;
-  const direction = Prisma.raw(order.direction === 'desc' ? 'DESC' : 'ASC');
-  // The list's order (src/api/routes/recommendations.ts listPage): those without a value last.
-  const orderBy = Prisma.sql`${r(order.key)} IS NULL, ${r(order.key)} ${direction}, ${r('createdAt')} ${direction},
-    ${r('id')} ${direction}`;
-  const [page, totals] = await Promise.all([
-    db.$queryRaw<{ id: string }[]>`SELECT r."id" ${matching} ORDER BY ${orderBy} LIMIT ${limit} OFFSET ${offset}`,
-    db.$queryRaw<{ n: bigint | number }[]>`SELECT COUNT(*) AS n ${matching}`,
+  if (office === undefined || candidates === null) return none;
+  // The office's range of keys (migration 0011_text_search): the index reads its entries only.
+  const low = BigInt(office.number) * 2n ** 32n;
+  const high = low + 2n ** 32n - 1n;
+  // Checked on the indexed text, whose fields a U+0001 separates (unless the text holds one: then on the fields).
+  const contains = (column: Prisma.Sql) => Prisma.sql`instr(lower(${column}), lower(${text})) > 0`;
+  const onFields = text.includes('\u0001');
+  const check = onFields
+    ? Prisma.sql`(${contains(r('documentNumber'))} OR ${contains(r('title'))} OR ${contains(r('agency'))})`
+    : contains(Prisma.raw('t."text"'));
+  const conditions = criteriaSql(criteria);
+  const matching = (withRows: boolean) => Prisma.sql`FROM "RecommendationSearchText" t
+    ${withRows ? Prisma.raw(`JOIN "RecommendationSearch" s ON s."key" = t."rowid" JOIN "Recommendation" r ON r."id" = s."recommendationId"`) : Prisma.empty}
+    WHERE "RecommendationSearchText" MATCH ${candidates} AND t."rowid" BETWEEN ${low} AND ${high}
+      AND ${Prisma.join([check, ...conditions], ' AND ')}`;
+  const [[counted], [last]] = await Promise.all([
+    // From the index alone when nothing but the office and the text narrows the list.
+    db.$queryRaw<{ n: bigint | number }[]>`SELECT COUNT(*) AS n ${matching(onFields || conditions.length > 0)}`,
+    db.$queryRaw<{ key: bigint | number | null }[]>`SELECT MAX("key") AS "key" FROM "RecommendationSearch"
+      WHERE "key" BETWEEN ${low} AND ${high}`,
   ]);
-  return { ids: page.map((row) => row.id), total: Number(totals[0]?.n ?? 0) };
+  return {
+    total: Number(counted?.n ?? 0),
+    officeRows: last?.key == null ? 0 : Number(BigInt(last.key) - low),
+    async page(order, { offset, limit }) {
+      const direction = Prisma.raw(order.direction === 'desc' ? 'DESC' : 'ASC');
+      // The list's order (src/api/routes/recommendations.ts listPage): those without a value last.
+      const orderBy = Prisma.sql`${r(order.key)} IS NULL, ${r(order.key)} ${direction}, s."createdAt" ${direction},
+        s."recommendationId" ${direction}`;
+      const rows = await db.$queryRaw<{ id: string }[]>`SELECT s."recommendationId" AS id ${matching(true)}
+        ORDER BY ${orderBy} LIMIT ${limit} OFFSET ${offset}`;
+      return rows.map((row) => row.id);
+    },
+  };
 }

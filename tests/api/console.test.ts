@@ -460,6 +460,27 @@ describe('GET /api/recommendations: search, department, sort, due range', () => 
     expect(ids(page)).toEqual([rs[1]!.id, rs[0]!.id]);
   });
 
+  it('pages free text of many matches as the list pages, however the page is found', async () => {
+    const everything: { id: string; documentNumber: string; title: string; agency: string }[] = [];
+    for (let offset = 0; ; offset += 100) {
+      const page = (await list(`limit=100&offset=${offset}`)).body;
+      everything.push(...page.items);
+      if (page.items.length === 0 || everything.length >= page.total) break;
+    }
+    const expected = everything.filter((i) => [i.documentNumber, i.title, i.agency].some((f) => f.includes('号')));
+    const byText = await list(`q=${encodeURIComponent('号')}&limit=2&offset=1`);
+    expect(byText.body.total).toBe(expected.length);
+    // So many matches that on SQLite the page is found by walking the list's index (src/api/routes listPage).
+    expect(3 * everything.length).toBeLessThan(expected.length ** 2);
+    expect(ids(byText)).toEqual(expected.slice(1, 3).map((i) => i.id));
+    const descending = (await list('limit=100&sort=-documentNumber')).body.items.filter(
+      (i: { documentNumber: string }) => i.documentNumber.includes('号'),
+    );
+    expect(ids(await list(`q=${encodeURIComponent('号')}&limit=3&sort=-documentNumber`))).toEqual(
+      descending.slice(0, 3).map((i: { id: string }) => i.id),
+    );
+  });
+
   it('filters by the department of the handler, within what the caller sees', async () => {
     const water = `q=${encodeURIComponent(`Water ${tag}`)}`;
     expect(ids(await list(`${water}&department=${encodeURIComponent('第一检察部')}`))).toEqual([rs[4]!.id]);

@@ -3,7 +3,13 @@ import type { z } from 'zod';
 import type { Prisma, Recommendation } from '../../generated/prisma/client';
 import { principal, type Principal } from '../../auth/authenticate';
 import { providerOf, type Database } from '../../db/client';
-import { listWhere, postgresqlContaining, sqliteMatchingPage, type ListCriteria } from '../../db/search';
+import {
+  listWhere,
+  postgresqlContaining,
+  sqliteContaining,
+  sqliteTextSearch,
+  type ListCriteria,
+} from '../../db/search';
 import { allowedActions } from '../../domain/allowedActions';
 import { shanghaiDate } from '../../domain/dates';
 import { needsApproval, type ActionName, type RecommendationState } from '../../domain/lifecycle';
@@ -254,19 +260,26 @@ async function listPage(
   const descending = sort.startsWith('-');
   const key = (descending ? sort.slice(1) : sort) as RecommendationSortKey;
   const direction = descending ? 'desc' : 'asc';
-  const postgres = providerOf(db) === 'postgresql';
-  if (q && !postgres) {
-    // Free text on SQLite: the page's ids from the trigram index (src/db/search.ts), then their rows.
-    const { ids, total } = await sqliteMatchingPage(db, criteria, q, { key, direction }, { offset, limit });
-    const rows = await db.recommendation.findMany({ where: { id: { in: ids } } });
-    const byId = new Map(rows.map((row) => [row.id, row]));
-    return [ids.flatMap((id) => byId.get(id) ?? []), total];
+  let text: Prisma.RecommendationWhereInput = {};
+  let knownTotal: number | undefined;
+  if (q && providerOf(db) === 'postgresql') text = postgresqlContaining(q);
+  else if (q) {
+    // SQLite: counted from the trigram index (src/db/search.ts). The page too, unless the matches are so many that
+    // walking the list's index and checking each row (about (offset + limit) × officeRows ÷ total rows) reads less.
+    const search = await sqliteTextSearch(db, criteria, q);
+    const like = sqliteContaining(q);
+    if (like === null || search.total === 0 || (offset + limit) * search.officeRows >= search.total ** 2) {
+      const ids = await search.page({ key, direction }, { offset, limit });
+      const rows = await db.recommendation.findMany({ where: { id: { in: ids } } });
+      const byId = new Map(rows.map((row) => [row.id, row]));
+      return [ids.flatMap((id) => byId.get(id) ?? []), search.total];
+    }
+    text = like;
+    knownTotal = search.total;
   }
-  const where: Prisma.RecommendationWhereInput = {
-    AND: [listWhere(criteria), q ? postgresqlContaining(q) : {}],
-  };
+  const where: Prisma.RecommendationWhereInput = { AND: [listWhere(criteria), text] };
   const registered: Prisma.RecommendationOrderByWithRelationInput[] = [{ createdAt: direction }, { id: direction }];
-  const total = db.recommendation.count({ where });
+  const total = knownTotal ?? db.recommendation.count({ where });
   if (key !== 'nextDueAt') {
     const items = db.recommendation.findMany({
       where,
