@@ -92,11 +92,11 @@ export function sqliteContaining(text: string): Prisma.RecommendationWhereInput 
   };
 }
 
-/** The free text's matches within the list's criteria on SQLite: how many, and a page of them in the list's order. */
-export interface SqliteTextSearch {
+/** The free text's matches within the list's criteria: how many, and a page of them in the list's order. */
+export interface TextSearch {
   total: number;
-  /** How many recommendations the office has had (its range of keys), to weigh reading every match for a page. */
-  officeRows: number;
+  /** SQLite: how many recommendations the office has had (its range of keys), to weigh reading every match. */
+  officeRows?: number;
   /** The ids of a page of the matches in the list's order. */
   page(order: { key: string; direction: 'asc' | 'desc' }, page: { offset: number; limit: number }): Promise<string[]>;
 }
@@ -107,8 +107,8 @@ export interface SqliteTextSearch {
  * candidates of the caller's office, so the cost follows the office's matches, neither its size nor the province's;
  * each candidate is then checked with instr(), so the index only narrows and `%` and `_` are plain text.
  */
-export async function sqliteTextSearch(db: Database, criteria: ListCriteria, text: string): Promise<SqliteTextSearch> {
-  const none: SqliteTextSearch = { total: 0, officeRows: 0, page: () => Promise.resolve([]) };
+export async function sqliteTextSearch(db: Database, criteria: ListCriteria, text: string): Promise<TextSearch> {
+  const none: TextSearch = { total: 0, officeRows: 0, page: () => Promise.resolve([]) };
   const [office] = await db.$queryRaw<{ number: bigint | number }[]>`SELECT "number" FROM "RecommendationSearchOffice"
     WHERE "procuratorate" = ${criteria.scope.procuratorate}`;
   const candidates = await candidatesQuery(db, text);
@@ -143,6 +143,34 @@ export async function sqliteTextSearch(db: Database, criteria: ListCriteria, tex
         s."recommendationId" ${direction}`;
       const rows = await db.$queryRaw<{ id: string }[]>`SELECT s."recommendationId" AS id ${matching(true)}
         ORDER BY ${orderBy} LIMIT ${limit} OFFSET ${offset}`;
+      return rows.map((row) => row.id);
+    },
+  };
+}
+
+/**
+ * On PostgreSQL, the matches of a text of one or two characters, which has no trigram for pg_trgm to look up: the
+ * GIN index of each row's characters and pairs of characters (migration 0011_text_search) finds the candidates,
+ * ILIKE (as postgresqlContaining) rechecks them. Texts of three characters or more go through Prisma's filter.
+ */
+export async function postgresqlShortTextSearch(
+  db: Database,
+  criteria: ListCriteria,
+  text: string,
+): Promise<TextSearch> {
+  const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const matching = Prisma.sql`FROM "Recommendation" r
+    WHERE followup_short_grams(r."documentNumber", r."title", r."agency") @> ARRAY[lower(${text})]
+      AND ${Prisma.join([Prisma.sql`r."procuratorate" = ${criteria.scope.procuratorate}`, ...criteriaSql(criteria)], ' AND ')}
+      AND (r."documentNumber" ILIKE ${pattern} OR r."title" ILIKE ${pattern} OR r."agency" ILIKE ${pattern})`;
+  const [counted] = await db.$queryRaw<{ n: bigint | number }[]>`SELECT COUNT(*) AS n ${matching}`;
+  return {
+    total: Number(counted?.n ?? 0),
+    async page(order, { offset, limit }) {
+      const direction = Prisma.raw(order.direction === 'desc' ? 'DESC' : 'ASC');
+      const rows = await db.$queryRaw<{ id: string }[]>`SELECT r."id" ${matching}
+        ORDER BY ${r(order.key)} IS NULL, ${r(order.key)} ${direction}, ${r('createdAt')} ${direction}, ${r('id')} ${direction}
+        LIMIT ${limit} OFFSET ${offset}`;
       return rows.map((row) => row.id);
     },
   };

@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { providerOf } from '../../src/db/client';
-import { postgresqlContaining, sqliteTextSearch, type ListCriteria } from '../../src/db/search';
+import {
+  postgresqlContaining,
+  postgresqlShortTextSearch,
+  sqliteTextSearch,
+  type ListCriteria,
+} from '../../src/db/search';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 
 /**
@@ -42,12 +47,15 @@ function row(id: string, procuratorate: string, documentNumber: string, title: s
 async function found(procuratorate: string, text: string): Promise<{ ids: string[]; total: number }> {
   const db = database.db;
   const criteria: ListCriteria = { scope: { procuratorate }, filters: {} };
-  if (providerOf(db) === 'postgresql') {
+  const postgres = providerOf(db) === 'postgresql';
+  if (postgres && [...text].length >= 3) {
     const where = { AND: [{ procuratorate }, postgresqlContaining(text)] };
     const rows = await db.recommendation.findMany({ where, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
     return { ids: rows.map((r) => r.id), total: rows.length };
   }
-  const search = await sqliteTextSearch(db, criteria, text);
+  const search = postgres
+    ? await postgresqlShortTextSearch(db, criteria, text)
+    : await sqliteTextSearch(db, criteria, text);
   return {
     ids: await search.page({ key: 'nextDueAt', direction: 'asc' }, { offset: 0, limit: 100 }),
     total: search.total,

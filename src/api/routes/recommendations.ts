@@ -6,6 +6,7 @@ import { providerOf, type Database } from '../../db/client';
 import {
   listWhere,
   postgresqlContaining,
+  postgresqlShortTextSearch,
   sqliteContaining,
   sqliteTextSearch,
   type ListCriteria,
@@ -262,13 +263,18 @@ async function listPage(
   const direction = descending ? 'desc' : 'asc';
   let text: Prisma.RecommendationWhereInput = {};
   let knownTotal: number | undefined;
-  if (q && providerOf(db) === 'postgresql') text = postgresqlContaining(q);
+  const postgres = providerOf(db) === 'postgresql';
+  if (q && postgres && [...q].length >= 3) text = postgresqlContaining(q);
   else if (q) {
-    // SQLite: counted from the trigram index (src/db/search.ts). The page too, unless the matches are so many that
+    // Counted from the text's index (src/db/search.ts). The page too, unless (SQLite) the matches are so many that
     // walking the list's index and checking each row (about (offset + limit) × officeRows ÷ total rows) reads less.
-    const search = await sqliteTextSearch(db, criteria, q);
-    const like = sqliteContaining(q);
-    if (like === null || search.total === 0 || (offset + limit) * search.officeRows >= search.total ** 2) {
+    const search = postgres
+      ? await postgresqlShortTextSearch(db, criteria, q)
+      : await sqliteTextSearch(db, criteria, q);
+    const like = postgres ? null : sqliteContaining(q);
+    const { total, officeRows } = search;
+    const walk = like !== null && officeRows !== undefined && total > 0 && (offset + limit) * officeRows < total ** 2;
+    if (!walk) {
       const ids = await search.page({ key, direction }, { offset, limit });
       const rows = await db.recommendation.findMany({ where: { id: { in: ids } } });
       const byId = new Map(rows.map((row) => [row.id, row]));
