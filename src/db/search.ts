@@ -121,11 +121,12 @@ export async function sqliteTextSearch(db: Database, criteria: ListCriteria, tex
   const onFields = text.includes('\u0001');
   const check = onFields
     ? Prisma.sql`(${contains(r('documentNumber'))} OR ${contains(r('title'))} OR ${contains(r('agency'))})`
-    : contains(Prisma.raw('t."text"'));
+    : contains(Prisma.raw('"RecommendationSearchText"."text"'));
   const conditions = criteriaSql(criteria);
-  const matching = (withRows: boolean) => Prisma.sql`FROM "RecommendationSearchText" t
-    ${withRows ? Prisma.raw(`JOIN "RecommendationSearch" s ON s."key" = t."rowid" JOIN "Recommendation" r ON r."id" = s."recommendationId"`) : Prisma.empty}
-    WHERE "RecommendationSearchText" MATCH ${candidates} AND t."rowid" BETWEEN ${low} AND ${high}
+  // Unaliased, so that the plans name the index (the bench's evidence lists the reads each index serves).
+  const matching = (withRows: boolean) => Prisma.sql`FROM "RecommendationSearchText"
+    ${withRows ? Prisma.raw(`JOIN "RecommendationSearch" s ON s."key" = "RecommendationSearchText"."rowid" JOIN "Recommendation" r ON r."id" = s."recommendationId"`) : Prisma.empty}
+    WHERE "RecommendationSearchText" MATCH ${candidates} AND "RecommendationSearchText"."rowid" BETWEEN ${low} AND ${high}
       AND ${Prisma.join([check, ...conditions], ' AND ')}`;
   const [[counted], [last]] = await Promise.all([
     // From the index alone when nothing but the office and the text narrows the list.
