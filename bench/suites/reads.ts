@@ -178,8 +178,12 @@ async function explain(province: Province, statements: QueryEvent[], postgresUrl
 }
 
 let lastEvidence = '';
-/** An index named in a plan: SQLite's `USING [COVERING] INDEX name`, PostgreSQL's `Index [Only] Scan using name`. */
-const INDEX_IN_PLAN = /(?:USING (?:COVERING )?INDEX|Scan (?:Backward )?using|Index Scan on) ("?[\w]+"?)/g;
+/**
+ * An index named in a plan: SQLite's `USING [COVERING] INDEX name` and full-text table (`SCAN name VIRTUAL TABLE`,
+ * not json_each's), PostgreSQL's `Index [Only] Scan using name` and `Bitmap Index Scan on name`.
+ */
+const INDEX_IN_PLAN =
+  /(?:USING (?:COVERING )?INDEX|Scan (?:Backward )?using|Index Scan on|SCAN(?= Recommendation\w* VIRTUAL TABLE)) ("?[\w]+"?)/g;
 
 export const readsSuite: BenchSuite = {
   name: 'reads',

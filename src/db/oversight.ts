@@ -136,11 +136,13 @@ export async function overdueCounts(
   today: CalendarDate,
 ): Promise<Map<string, number>> {
   const { deadlinesOfRow, field, running } = dialect(db);
+  // The overdue ones found first, by the index on nextDueAt: grouping the scope directly, SQLite walks the whole
+  // scope in the group's index order instead (210 ms against 3 ms for the large office at 100k).
   const rows = await db.$queryRaw<{ group: string; n: bigint | number }[]>`
-    SELECT ${r(by)} AS "group", COUNT(*) AS n FROM "Recommendation" r
-    WHERE ${scopeCondition(scope)} AND ${r('nextDueAt')} < ${today}
-      AND EXISTS (SELECT 1 FROM ${deadlinesOfRow} WHERE ${running} AND ${field('dueDate')} < ${today})
-    GROUP BY ${r(by)}`;
+    WITH overdue AS MATERIALIZED (SELECT ${r(by)} AS "group" FROM "Recommendation" r
+      WHERE ${scopeCondition(scope)} AND ${r('nextDueAt')} < ${today}
+        AND EXISTS (SELECT 1 FROM ${deadlinesOfRow} WHERE ${running} AND ${field('dueDate')} < ${today}))
+    SELECT "group", COUNT(*) AS n FROM overdue GROUP BY "group"`;
   return new Map(rows.map((row) => [row.group, Number(row.n)]));
 }
 

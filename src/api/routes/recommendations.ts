@@ -2,8 +2,15 @@ import type { Request, Response } from 'express';
 import type { z } from 'zod';
 import type { Prisma, Recommendation } from '../../generated/prisma/client';
 import { principal, type Principal } from '../../auth/authenticate';
-import type { Database } from '../../db/client';
-import { recommendationsContaining } from '../../db/search';
+import { providerOf, type Database } from '../../db/client';
+import {
+  listWhere,
+  postgresqlContaining,
+  postgresqlShortTextSearch,
+  sqliteContaining,
+  sqliteTextSearch,
+  type ListCriteria,
+} from '../../db/search';
 import { allowedActions } from '../../domain/allowedActions';
 import { shanghaiDate } from '../../domain/dates';
 import { needsApproval, type ActionName, type RecommendationState } from '../../domain/lifecycle';
@@ -114,18 +121,15 @@ export const recommendationRoutes: RouteModule = {
         listRecommendationsQuery,
         req.query,
       );
-      const where: Prisma.RecommendationWhereInput = {
-        AND: [
-          await assignedScope(db, user),
-          filters,
-          q ? await recommendationsContaining(db, user.procuratorate, q) : {},
-          department ? { handler: { in: await membersOf(db, user.procuratorate, department) } } : {},
-          dueAfter ? { nextDueAt: { gte: dueAfter } } : {},
-          dueBefore ? { nextDueAt: { lte: dueBefore } } : {},
-          awaitingApproval === undefined ? {} : { awaitingApproval: awaitingApproval ? { not: null } : null },
-        ],
+      const criteria: ListCriteria = {
+        scope: await assignedScope(db, user),
+        filters,
+        handlers: department ? await membersOf(db, user.procuratorate, department) : undefined,
+        dueAfter,
+        dueBefore,
+        awaitingApproval,
       };
-      const [items, total] = await listPage(db, where, sort, { offset, limit });
+      const [items, total] = await listPage(db, criteria, q, sort, { offset, limit });
       const language = languageOf(req, res);
       res.json({
         items: items.map((row) => recommendationView(row, verdicts(row, user), language)),
@@ -243,20 +247,45 @@ async function membersOf(db: Database, procuratorate: string, department: string
 
 /**
  * A page of the list in its order: by the key, those without a value last on every database; equal ones in the
- * order they were registered, then by id, so that pages never overlap. Each part is an index's order (the
- * recommendations with an open deadline, then those without), so the database reads the page, not the scope.
+ * order they were registered (the reverse when descending), then by id, so that pages never overlap. The whole
+ * order runs one way, so the database walks an index (forwards or backwards) for each part (the recommendations
+ * with an open deadline, then those without) and reads the page, not the scope.
  */
 async function listPage(
   db: Database,
-  where: Prisma.RecommendationWhereInput,
+  criteria: ListCriteria,
+  q: string | undefined,
   sort: z.infer<typeof listRecommendationsQuery>['sort'],
   { offset, limit }: { offset: number; limit: number },
 ): Promise<[Recommendation[], number]> {
   const descending = sort.startsWith('-');
   const key = (descending ? sort.slice(1) : sort) as RecommendationSortKey;
   const direction = descending ? 'desc' : 'asc';
-  const registered: Prisma.RecommendationOrderByWithRelationInput[] = [{ createdAt: 'asc' }, { id: 'asc' }];
-  const total = db.recommendation.count({ where });
+  let text: Prisma.RecommendationWhereInput = {};
+  let knownTotal: number | undefined;
+  const postgres = providerOf(db) === 'postgresql';
+  if (q && postgres && [...q].length >= 3) text = postgresqlContaining(q);
+  else if (q) {
+    // Counted from the text's index (src/db/search.ts). The page too, unless (SQLite) the matches are so many that
+    // walking the list's index and checking each row (about (offset + limit) × officeRows ÷ total rows) reads less.
+    const search = postgres
+      ? await postgresqlShortTextSearch(db, criteria, q)
+      : await sqliteTextSearch(db, criteria, q);
+    const like = postgres ? null : sqliteContaining(q);
+    const { total, officeRows } = search;
+    const walk = like !== null && officeRows !== undefined && total > 0 && (offset + limit) * officeRows < total ** 2;
+    if (!walk) {
+      const ids = await search.page({ key, direction }, { offset, limit });
+      const rows = await db.recommendation.findMany({ where: { id: { in: ids } } });
+      const byId = new Map(rows.map((row) => [row.id, row]));
+      return [ids.flatMap((id) => byId.get(id) ?? []), search.total];
+    }
+    text = like;
+    knownTotal = search.total;
+  }
+  const where: Prisma.RecommendationWhereInput = { AND: [listWhere(criteria), text] };
+  const registered: Prisma.RecommendationOrderByWithRelationInput[] = [{ createdAt: direction }, { id: direction }];
+  const total = knownTotal ?? db.recommendation.count({ where });
   if (key !== 'nextDueAt') {
     const items = db.recommendation.findMany({
       where,

@@ -164,7 +164,7 @@ export const listRecommendationsQuery = z
     dueBefore: calendarDate.optional().openapi({ description: 'next open deadline on or before this date' }),
     sort: z.enum(SORTS).default('nextDueAt').openapi({
       description:
-        'the order: a key, or -key for descending; equal ones in the order they were registered. nextDueAt (the default): those without an open deadline last',
+        'the order: a key, or -key for descending; equal ones in the order they were registered (the reverse when descending). nextDueAt (the default): those without an open deadline last, either way',
     }),
     ...pageQuery,
   })
