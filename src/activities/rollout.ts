@@ -23,17 +23,21 @@ export function createRolloutActivities(db: Database, temporal?: Client) {
     },
 
     /**
-     * Tells the open lifecycles concerned among the next ROLLOUT_PAGE_SIZE after `after` (in id order),
+     * Tells the open lifecycles concerned among the next `pageSize` after `after` (in id order),
      * FAN_OUT_CONCURRENCY at a time. A policy is read when the page is told, so a rollout overtaken by a later
      * change hands out the later one. Idempotent: a lifecycle told twice does the same thing twice.
      */
-    async tellRolloutPage(change: RolloutChange, after: string | null): Promise<RolloutPage> {
+    async tellRolloutPage(
+      change: RolloutChange,
+      after: string | null,
+      pageSize = ROLLOUT_PAGE_SIZE,
+    ): Promise<RolloutPage> {
       if (!temporal) throw ApplicationFailure.nonRetryable('this worker was created without a Temporal client');
       const rows = await db.recommendation.findMany({
         where: { ...open(change), ...(after === null ? {} : { id: { gt: after } }) },
         select: { id: true, workflowId: true, deadlines: true },
         orderBy: { id: 'asc' },
-        take: ROLLOUT_PAGE_SIZE,
+        take: pageSize,
       });
       if (rows.length === 0) return { told: 0, last: null };
       let concerned = rows;

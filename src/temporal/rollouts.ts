@@ -3,7 +3,7 @@ import { WorkflowNotFoundError } from '@temporalio/common';
 import type { RolloutChange, RolloutProgress } from '../contracts/rollout';
 import { rolloutWorkflowIdFor } from '../domain/identifiers';
 import { rolloutProgressQuery, rolloutRequestedSignal } from '../workflows/definitions';
-import type { lifecycleRollout } from '../workflows/rollout';
+import type { lifecycleRollout, RolloutInput } from '../workflows/rollout';
 
 /** What a client polls: the rollout's progress and whether it is still running. */
 export interface RolloutStatus extends Omit<RolloutProgress, 'after'> {
@@ -14,11 +14,16 @@ export interface RolloutStatus extends Omit<RolloutProgress, 'after'> {
  * Starts handing the change to the lifecycles it concerns (the lifecycleRollout workflow) and returns at once.
  * One already running for the same policy or year starts over (it may have passed some lifecycles already).
  */
-export async function startRollout(client: Client, taskQueue: string, change: RolloutChange): Promise<RolloutStatus> {
+export async function startRollout(
+  client: Client,
+  taskQueue: string,
+  change: RolloutChange,
+  limits?: RolloutInput['limits'],
+): Promise<RolloutStatus> {
   await client.workflow.signalWithStart<typeof lifecycleRollout, []>('lifecycleRollout', {
     workflowId: rolloutWorkflowIdFor(change),
     taskQueue,
-    args: [{ change }],
+    args: [{ change, ...(limits ? { limits } : {}) }],
     signal: rolloutRequestedSignal,
   });
   return { state: 'running', total: null, told: 0, startedAt: new Date().toISOString(), finishedAt: null };

@@ -17,6 +17,8 @@ export interface RolloutInput {
   change: RolloutChange;
   /** Where the previous run stopped (continue-as-new); absent on the first. */
   progress?: RolloutProgress;
+  /** Recommendations per page (default ROLLOUT_PAGE_SIZE) and pages per run (default PAGES_PER_RUN). */
+  limits?: { pageSize?: number; pagesPerRun?: number };
 }
 
 /**
@@ -25,7 +27,7 @@ export interface RolloutInput {
  * answers at once and a restart of the engine resumes at the page it was on. Its progress is the rolloutProgress
  * query while it runs and its result when done. The change made again meanwhile (rolloutRequested) starts it over.
  */
-export async function lifecycleRollout({ change, progress: carried }: RolloutInput): Promise<RolloutProgress> {
+export async function lifecycleRollout({ change, progress: carried, limits }: RolloutInput): Promise<RolloutProgress> {
   const fresh = (): RolloutProgress => ({
     total: null,
     told: 0,
@@ -46,10 +48,10 @@ export async function lifecycleRollout({ change, progress: carried }: RolloutInp
       progress = fresh();
     }
     if (progress.total === null) progress = { ...progress, total: await countRolloutTargets(change) };
-    if (pages >= PAGES_PER_RUN || workflowInfo().continueAsNewSuggested) {
-      return continueAsNew<typeof lifecycleRollout>({ change, progress });
+    if (pages >= (limits?.pagesPerRun ?? PAGES_PER_RUN) || workflowInfo().continueAsNewSuggested) {
+      return continueAsNew<typeof lifecycleRollout>({ change, progress, limits });
     }
-    const page = await tellRolloutPage(change, progress.after);
+    const page = await tellRolloutPage(change, progress.after, limits?.pageSize);
     if (restart) continue;
     if (page.last === null) {
       progress = { ...progress, finishedAt: new Date().toISOString() };
