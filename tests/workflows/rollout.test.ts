@@ -112,4 +112,34 @@ describe('a policy rollout', () => {
       await second.stopped;
     }
   });
+
+  it('made again while its rollout runs, starts over: every lifecycle ends with the later policy, those told the earlier one too', async () => {
+    const running = startWorker();
+    try {
+      const procuratorate = `某区人民检察院-${uniqueId('again')}`;
+      const ours = await Promise.all(
+        Array.from({ length: 9 }, () => startLifecycle(env, taskQueue, 'again', { details: { procuratorate } })),
+      );
+      await database.db.reminderPolicySetting.create({ data: { procuratorate, policy: { overdueEveryDays: 9 } } });
+      const change = { kind: 'reminder_policy' as const, procuratorate, defaults: UNSPREAD_POLICY };
+      await startRollout(env.client, taskQueue, change, { pageSize: 3 });
+      await eventually(
+        () => rolloutStatus(env.client, change),
+        (status) => (status?.told ?? 0) >= 3,
+      );
+      await database.db.reminderPolicySetting.update({
+        where: { procuratorate },
+        data: { policy: { overdueEveryDays: 4 } },
+      });
+      await startRollout(env.client, taskQueue, change, { pageSize: 3 });
+      await env.client.workflow.getHandle(rolloutWorkflowIdFor(change)).result();
+      const handed = await Promise.all(ours.map(({ id }) => policiesHanded(id)));
+      for (const policies of handed) expect(policies.at(-1)).toEqual({ ...UNSPREAD_POLICY, overdueEveryDays: 4 });
+      // The first page was told before the change was made again, and told again after.
+      expect(handed.filter((policies) => policies.length === 2).length).toBeGreaterThanOrEqual(3);
+    } finally {
+      (await running.worker).shutdown();
+      await running.stopped;
+    }
+  });
 });
