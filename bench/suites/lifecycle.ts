@@ -340,7 +340,9 @@ async function queryEach(env: TestWorkflowEnvironment, ids: readonly string[]): 
  */
 async function memoryPerCachedWorkflow(context: BenchContext): Promise<BenchRow[]> {
   const count = context.smoke ? 30 : Number(process.env.BENCH_MEMORY_LIFECYCLES ?? 10_000);
-  const sizes = context.smoke ? [5, 15, count] : [100, 500, 2_500, count];
+  // BENCH_MEMORY_CACHE_SIZES=100,500 (say) sweeps those cache sizes only; empty: the default settings alone.
+  const sweep = process.env.BENCH_MEMORY_CACHE_SIZES?.split(',').filter(Boolean).map(Number);
+  const sizes = context.smoke ? [5, 15, count] : (sweep ?? [100, 500, 2_500, count]);
   const defaultCache = loadConfig({}).worker.maxCachedWorkflows;
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   const [env, database] = await Promise.all([createDevServerEnvironment(), createTestDatabase()]);
@@ -427,6 +429,7 @@ async function memoryPerCachedWorkflow(context: BenchContext): Promise<BenchRow[
       }
       await stopProcess(worker.child);
     }
+    if (points.length < 2) return rows;
     // Least squares of RSS over the workflows cached.
     const meanX = points.reduce((a, p) => a + p.cached, 0) / points.length;
     const meanY = points.reduce((a, p) => a + p.rss, 0) / points.length;
