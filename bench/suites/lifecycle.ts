@@ -3,17 +3,25 @@
  * history events a year never replied to (deterministic: comparable across machines), the 09:00 burst of lifecycles
  * served on the same day (how long until every reminder of the hour is raised, and how spread they are), and the
  * fan-out of a reminder-policy change and a holiday-schedule change to every one of them (src/temporal/fanOut.ts).
- * BENCH_LIFECYCLES sets the burst's size (default 10,000; the smoke run takes 20).
+ * BENCH_LIFECYCLES sets the burst's size (default 10,000; the smoke run takes 20). Then memory (item 6): a worker
+ * process's RSS with N open lifecycles (BENCH_MEMORY_LIFECYCLES, default 10,000) at several cache sizes.
  */
-import { Client, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
+import fs from 'node:fs';
+import { Client, WithStartWorkflowOperation, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import type { BenchContext, BenchRow, BenchSuite } from '../suite';
 import { createTestDatabase, type TestDatabase } from '../../tests/support/database';
-import { bundleCurrentWorkflows, createTimeSkippingEnvironment } from '../../tests/support/temporal';
+import {
+  bundleCurrentWorkflows,
+  createDevServerEnvironment,
+  createTimeSkippingEnvironment,
+} from '../../tests/support/temporal';
+import { startProcess, stopProcess } from '../../tests/support/processes';
+import { loadConfig } from '../../src/config';
 import { createLifecycleWorker } from '../../src/worker/createWorker';
 import { recommendationLifecycle } from '../../src/workflows';
-import { readyUpdate } from '../../src/workflows/definitions';
+import { readyUpdate, stateQuery } from '../../src/workflows/definitions';
 import { workflowIdFor } from '../../src/domain/identifiers';
 import { addCalendarDays, shanghaiDate } from '../../src/domain/dates';
 import { WorkingCalendar } from '../../src/domain/calendar';
@@ -21,10 +29,13 @@ import { DEFAULT_REMINDER_POLICY, nextReminderAt } from '../../src/domain/remind
 import type { RecommendationDetails } from '../../src/domain/recommendation';
 import type { RecommendationState } from '../../src/domain/lifecycle';
 import { LifecycleService } from '../../src/temporal/lifecycleService';
-import { recalculateDeadlines, RECALCULATION_CONCURRENCY } from '../../src/calendar/recalculate';
-import { FAN_OUT_CONCURRENCY } from '../../src/temporal/fanOut';
+import { FAN_OUT_CONCURRENCY, forEachConcurrently } from '../../src/temporal/fanOut';
+import type { RolloutStatus } from '../../src/temporal/rollouts';
 
 const TASK_QUEUE = 'bench-lifecycle';
+const MEMORY_TASK_QUEUE = 'bench-memory';
+/** Lifecycles started at once while seeding: as fast as the server and the one worker allow. */
+const SEED_CONCURRENCY = 32;
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
 
@@ -99,10 +110,10 @@ async function startLifecycles(
   }
   const servedAt = shanghaiDate(await env.currentTimeMs());
   const started: Started[] = [];
-  const parallel = 16;
-  for (let i = 0; i < count; i += parallel) {
-    const batch = Array.from({ length: Math.min(parallel, count - i) }, async (_, k): Promise<Started> => {
-      const id = `${prefix}-${i + k}`;
+  await forEachConcurrently(
+    Array.from({ length: count }, (_, i) => `${prefix}-${i}`),
+    SEED_CONCURRENCY,
+    async (id) => {
       const handle = await env.client.workflow.start(recommendationLifecycle, {
         taskQueue: TASK_QUEUE,
         workflowId: workflowIdFor(id),
@@ -116,11 +127,11 @@ async function startLifecycles(
           },
         ],
       });
-      return { id, handle, initial: await handle.executeUpdate(readyUpdate) };
-    });
-    started.push(...(await Promise.all(batch)));
-    context.progress(`starting ${count} lifecycles`, started.length, count);
-  }
+      started.push({ id, handle, initial: await handle.executeUpdate(readyUpdate) });
+      if (started.length % 100 === 0 || started.length === count)
+        context.progress(`starting ${count} lifecycles`, started.length, count);
+    },
+  );
   return { started, procuratorate };
 }
 
@@ -194,7 +205,13 @@ async function burstAndFanOut(context: BenchContext): Promise<BenchRow[]> {
     }
     const size = `${count} lifecycles served the same day`;
     const rows: BenchRow[] = [
-      { what: 'starting the lifecycles, 16 at a time', size, concurrency: 16, unit: 'ms', median: seedMs },
+      {
+        what: `starting the lifecycles, ${SEED_CONCURRENCY} at a time`,
+        size,
+        concurrency: SEED_CONCURRENCY,
+        unit: 'ms',
+        median: seedMs,
+      },
       {
         what: 'the 09:00 hour: wall time until every reminder of the hour is raised',
         size,
@@ -212,7 +229,7 @@ async function burstAndFanOut(context: BenchContext): Promise<BenchRow[]> {
       },
     ];
 
-    // The fan-outs, each through the shared pool.
+    // The fan-outs, each through the rollout workflow (src/workflows/rollout.ts) as the API starts them.
     const service = new LifecycleService(database.db, env.client, {
       reminderPolicy: DEFAULT_REMINDER_POLICY,
       rules: { maxReviewExtensions: 1 },
@@ -220,25 +237,40 @@ async function burstAndFanOut(context: BenchContext): Promise<BenchRow[]> {
     });
     let fanOutStarted = Date.now();
     const changed = { ...DEFAULT_REMINDER_POLICY, overdueEveryDays: 5 };
-    const applied = await service.applyReminderPolicy(procuratorate, changed, 'bench', (p) =>
-      context.progress('policy change reaching lifecycles', p.done, p.total),
+    const accepted = await service.applyReminderPolicy(procuratorate, changed, 'bench');
+    const answeredMs = Date.now() - fanOutStarted;
+    const policyRollout = await untilRolledOut(
+      () => service.reminderPolicyRollout(procuratorate),
+      (told, total) => context.progress('policy change reaching lifecycles', told, total),
     );
-    rows.push({
-      what: 'reminder-policy change reaching every open lifecycle (PUT /api/reminder-policies)',
-      size: `${applied} open lifecycles`,
-      concurrency: FAN_OUT_CONCURRENCY,
-      unit: 'ms',
-      median: Date.now() - fanOutStarted,
-    });
+    rows.push(
+      {
+        what: 'reminder-policy change: the request answered (202, the rollout started)',
+        size,
+        concurrency: 1,
+        unit: 'ms',
+        median: answeredMs,
+        note: `answered with state ${accepted.state}`,
+      },
+      {
+        what: 'reminder-policy change reaching every open lifecycle (the rollout workflow)',
+        size: `${policyRollout.told} open lifecycles`,
+        concurrency: FAN_OUT_CONCURRENCY,
+        unit: 'ms',
+        median: Date.now() - fanOutStarted,
+      },
+    );
     const year = Number(started[0]!.initial.deadlines.at(-1)!.dueDate.slice(0, 4));
     fanOutStarted = Date.now();
-    const asked = await recalculateDeadlines(database.db, env.client, { year }, RECALCULATION_CONCURRENCY, (p) =>
-      context.progress('holiday-schedule change reaching lifecycles', p.done, p.total),
+    await service.startCalendarRollout({ year, procuratorate });
+    const calendarRollout = await untilRolledOut(
+      () => service.calendarRollout({ year, procuratorate }),
+      (told, total) => context.progress('holiday-schedule change reaching lifecycles', told, total),
     );
     rows.push({
-      what: 'holiday-schedule change reaching every open lifecycle concerned',
-      size: `${[...asked.values()].reduce((a, b) => a + b, 0)} open lifecycles`,
-      concurrency: RECALCULATION_CONCURRENCY,
+      what: 'holiday-schedule change reaching every open lifecycle concerned (the rollout workflow)',
+      size: `${calendarRollout.told} open lifecycles`,
+      concurrency: FAN_OUT_CONCURRENCY,
       unit: 'ms',
       median: Date.now() - fanOutStarted,
     });
@@ -248,11 +280,189 @@ async function burstAndFanOut(context: BenchContext): Promise<BenchRow[]> {
   }
 }
 
+/** Polls the rollout as a client of the API would, until it is done. */
+async function untilRolledOut(
+  read: () => Promise<RolloutStatus | null>,
+  progress: (told: number, total: number) => void,
+): Promise<RolloutStatus> {
+  for (;;) {
+    const status = await read();
+    if (status) progress(status.told, status.total ?? status.told);
+    if (status?.state === 'completed') return status;
+    if (status?.state === 'failed') throw new Error('the rollout failed');
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/** The worker process's resident set, from /proc (Linux): the engine's own memory, not the bench's. */
+function residentMiB(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) / 1024;
+}
+
+/** `npm run worker` as a deployment runs it, with its real defaults and only the given settings changed. */
+function startWorkerProcess(env: TestWorkflowEnvironment, databaseUrl: string, settings: Record<string, string>) {
+  return startProcess(
+    'src/worker/main.ts',
+    {
+      TEMPORAL_ADDRESS: env.address,
+      TEMPORAL_TASK_QUEUE: MEMORY_TASK_QUEUE,
+      DATABASE_URL: databaseUrl,
+      // 'worker running' is an info line: it says the worker polls.
+      LOG_LEVEL: 'info',
+      METRICS: 'off',
+      // node_modules may be a symlink (shared worktrees): resolve the SDK's packages as one.
+      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --preserve-symlinks`.trim(),
+      ...settings,
+    },
+    /worker running/,
+  );
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+
+/** Queries each lifecycle once, 16 at a time (each runs a workflow task: a replay unless cached); latencies in ms. */
+async function queryEach(env: TestWorkflowEnvironment, ids: readonly string[]): Promise<number[]> {
+  const latencies: number[] = [];
+  await forEachConcurrently(ids, FAN_OUT_CONCURRENCY, async (id) => {
+    const asked = performance.now();
+    await env.client.workflow.getHandle(workflowIdFor(id)).query(stateQuery);
+    latencies.push(performance.now() - asked);
+  });
+  return latencies;
+}
+
+/**
+ * Memory (issue 14, item 6): N open lifecycles on one worker process (`npm run worker`, the dev server as
+ * `npm start` embeds it), its RSS with the default settings, and at several cache sizes: each lifecycle queried
+ * once fills the cache; the slope of RSS over the workflows cached is the cost of one; a query of an evicted
+ * lifecycle (a replay) against one cached is the cost of waking it.
+ */
+async function memoryPerCachedWorkflow(context: BenchContext): Promise<BenchRow[]> {
+  const count = context.smoke ? 30 : Number(process.env.BENCH_MEMORY_LIFECYCLES ?? 10_000);
+  // BENCH_MEMORY_CACHE_SIZES=100,500 (say) sweeps those cache sizes only; empty: the default settings alone.
+  const sweep = process.env.BENCH_MEMORY_CACHE_SIZES?.split(',').filter(Boolean).map(Number);
+  const sizes = context.smoke ? [5, 15, count] : (sweep ?? [100, 500, 2_500, count]);
+  const defaultCache = loadConfig({}).worker.maxCachedWorkflows;
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  const [env, database] = await Promise.all([createDevServerEnvironment(), createTestDatabase()]);
+  const rows: BenchRow[] = [];
+  const size = `${count} open lifecycles, one worker process`;
+  let worker = await startWorkerProcess(env, database.url, {});
+  try {
+    const procuratorate = '某区人民检察院-memory';
+    const servedAt = shanghaiDate(await env.currentTimeMs());
+    const ids = Array.from({ length: count }, (_, i) => `memory-${i}`);
+    const seedStarted = Date.now();
+    let started = 0;
+    await forEachConcurrently(ids, SEED_CONCURRENCY, async (id) => {
+      await env.client.workflow.executeUpdateWithStart(readyUpdate, {
+        startWorkflowOperation: new WithStartWorkflowOperation(recommendationLifecycle, {
+          taskQueue: MEMORY_TASK_QUEUE,
+          workflowId: workflowIdFor(id),
+          workflowIdConflictPolicy: 'USE_EXISTING',
+          args: [
+            {
+              recommendationId: id,
+              actor: 'bench',
+              reminderPolicy: DEFAULT_REMINDER_POLICY,
+              rules: { maxReviewExtensions: 1 },
+              details: detailsOf(id, procuratorate, 'handler-memory', servedAt),
+            },
+          ],
+        }),
+      });
+      started += 1;
+      if (started % 100 === 0 || started === count) context.progress(`starting ${count} lifecycles`, started, count);
+    });
+    const seedMs = Date.now() - seedStarted;
+    // Every lifecycle ran its first workflow tasks on this worker: the cache holds the latest of them, full.
+    const afterSeeding = residentMiB(worker.child.pid!);
+    rows.push(
+      {
+        what: `starting the lifecycles (update-with-start), ${SEED_CONCURRENCY} at a time, against a worker process`,
+        size,
+        concurrency: SEED_CONCURRENCY,
+        unit: 'ms',
+        median: seedMs,
+      },
+      {
+        what: `worker RSS with the default settings (cache ${defaultCache}), every lifecycle started on it`,
+        size,
+        concurrency: SEED_CONCURRENCY,
+        unit: 'MiB',
+        median: Math.round(afterSeeding),
+        note: 'target < 800 MiB; before issue 14: 967 MiB',
+      },
+    );
+    await stopProcess(worker.child);
+
+    const points: { cached: number; rss: number }[] = [];
+    for (const cache of sizes) {
+      worker = await startWorkerProcess(env, database.url, { WORKER_MAX_CACHED_WORKFLOWS: String(cache) });
+      const idle = residentMiB(worker.child.pid!);
+      // Enough lifecycles to fill the cache and to see replays (every one of them, when all are cached).
+      const woken = ids.slice(0, Math.min(count, Math.max(cache * 2, 1_000)));
+      const replayed = await queryEach(env, woken);
+      const rss = residentMiB(worker.child.pid!);
+      const cachedIds = woken.slice(-Math.min(cache, woken.length));
+      const cachedLatency = await queryEach(env, cachedIds);
+      const cached = Math.min(cache, count);
+      points.push({ cached, rss });
+      rows.push({
+        what: `worker RSS with WORKER_MAX_CACHED_WORKFLOWS=${cache}, the cache full`,
+        size: `${count} open lifecycles, ${woken.length} woken`,
+        concurrency: FAN_OUT_CONCURRENCY,
+        unit: 'MiB',
+        median: Math.round(rss),
+        note: `${Math.round(idle)} MiB idle; a query: ${median(replayed).toFixed(1)} ms replaying, ${median(cachedLatency).toFixed(1)} ms cached (median)`,
+      });
+      if (cache === sizes.at(-1)) {
+        rows.push({
+          what: 'waking an evicted lifecycle (a query that replays it) ÷ one cached',
+          size: `${woken.length} lifecycles`,
+          concurrency: FAN_OUT_CONCURRENCY,
+          unit: 'ratio',
+          ratio: median(replayed) / median(cachedLatency),
+          note: `median ${median(replayed).toFixed(1)} ms replaying vs ${median(cachedLatency).toFixed(1)} ms cached`,
+        });
+      }
+      await stopProcess(worker.child);
+    }
+    if (points.length < 2) return rows;
+    // Least squares of RSS over the workflows cached.
+    const meanX = points.reduce((a, p) => a + p.cached, 0) / points.length;
+    const meanY = points.reduce((a, p) => a + p.rss, 0) / points.length;
+    const slope =
+      points.reduce((a, p) => a + (p.cached - meanX) * (p.rss - meanY), 0) /
+      points.reduce((a, p) => a + (p.cached - meanX) ** 2, 0);
+    rows.push({
+      what: 'worker RSS per cached workflow (slope over the cache sizes)',
+      size,
+      concurrency: FAN_OUT_CONCURRENCY,
+      unit: 'KiB',
+      median: Math.round(slope * 1024),
+      note: `intercept ${Math.round(meanY - slope * meanX)} MiB; before issue 14: ≈250 KB`,
+    });
+    return rows;
+  } finally {
+    await stopProcess(worker.child);
+    await env.teardown();
+    await database.cleanup();
+  }
+}
+
 export const lifecycleSuite: BenchSuite = {
   name: 'lifecycle',
   // It picks its own database (the lifecycle harness's) and measures Temporal, not the store: run once.
   databases: ['sqlite'],
   async run(context) {
-    return [...(await historyPerYear(context)), ...(await burstAndFanOut(context))];
+    // BENCH_LIFECYCLE_PARTS=memory (say) runs that part alone: each takes minutes at full size.
+    const parts = process.env.BENCH_LIFECYCLE_PARTS?.split(',') ?? ['history', 'burst', 'memory'];
+    const rows: BenchRow[] = [];
+    if (parts.includes('history')) rows.push(...(await historyPerYear(context)));
+    if (parts.includes('burst')) rows.push(...(await burstAndFanOut(context)));
+    if (parts.includes('memory')) rows.push(...(await memoryPerCachedWorkflow(context)));
+    return rows;
   },
 };

@@ -16,6 +16,7 @@ import { writeEvent } from './eventWrite';
 
 export { projection } from './eventWrite';
 import { createReminderActivities } from './reminding';
+import { createRolloutActivities } from './rollout';
 
 export type { PlannedDelivery, NotifyInput, DigestInput, ScheduleLookBackInput } from './notifications';
 export type { DueDelivery } from './reminding';
@@ -34,6 +35,7 @@ export function createActivities(db: Database, channels: ChannelSettings = {}, t
   const activities = {
     ...createNotificationActivities(db),
     ...createDeliveryActivities(db, channels),
+    ...createRolloutActivities(db, temporal),
 
     /**
      * Starts the look-back (回头看) workflow of a closed recommendation on this task queue. Not a child:

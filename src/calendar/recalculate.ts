@@ -1,16 +1,12 @@
 import type { Client } from '@temporalio/client';
-import { WorkflowNotFoundError } from '@temporalio/common';
 import type { Database } from '../db/client';
 import { FINAL_STATUSES, type DeadlineState } from '../domain/lifecycle';
-import { recalculateDeadlinesSignal } from '../workflows/definitions';
-import { FAN_OUT_CONCURRENCY, forEachConcurrently, type FanOutProgress } from '../temporal/fanOut';
+import { askToRecalculate, FAN_OUT_CONCURRENCY, forEachConcurrently, type FanOutProgress } from '../temporal/fanOut';
 
 export { forEachConcurrently };
 
 /** How many lifecycles are told at once (the shared fan-out's pool, src/temporal/fanOut.ts). */
 export const RECALCULATION_CONCURRENCY = FAN_OUT_CONCURRENCY;
-/** Each signal answers within this, so an unreachable cluster fails the change's recomputation instead of hanging. */
-const SIGNAL_DEADLINE_MS = 8_000;
 
 /** The calendar of `year` changed, nationally or (with `procuratorate`) for that procuratorate alone. */
 export interface CalendarChange {
@@ -60,17 +56,23 @@ export async function recalculateDeadlines(
 }
 
 /** A period ending in the year, or a due date moved into it: the year's rest days decide where it ends. */
-function touchesYear(deadlines: readonly DeadlineState[], year: number): boolean {
+export function touchesYear(deadlines: readonly DeadlineState[], year: number): boolean {
   return deadlines.some((d) => [d.periodEnd, d.dueDate].some((date) => date.startsWith(`${year}-`)));
 }
 
-/** A lifecycle that ended meanwhile has nothing to recompute. */
-async function askToRecalculate(client: Client, workflowId: string): Promise<void> {
-  try {
-    await client.withDeadline(Date.now() + SIGNAL_DEADLINE_MS, () =>
-      client.workflow.getHandle(workflowId).signal(recalculateDeadlinesSignal),
-    );
-  } catch (error) {
-    if (!(error instanceof WorkflowNotFoundError)) throw error;
+/** How many running lifecycles the change concerns, in each procuratorate (the read model's deadlines). */
+export async function countConcerned(db: Database, change: CalendarChange): Promise<Map<string, number>> {
+  const rows = await db.recommendation.findMany({
+    where: {
+      status: { notIn: [...FINAL_STATUSES] },
+      ...(change.procuratorate === undefined ? {} : { procuratorate: change.procuratorate }),
+    },
+    select: { procuratorate: true, deadlines: true },
+  });
+  const counts = new Map<string, number>();
+  for (const row of rows) {
+    if (touchesYear((row.deadlines as DeadlineState[] | null) ?? [], change.year))
+      counts.set(row.procuratorate, (counts.get(row.procuratorate) ?? 0) + 1);
   }
+  return counts;
 }

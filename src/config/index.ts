@@ -61,7 +61,7 @@ export const configSchema = z
     TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
     TEMPORAL_API_KEY: z.string().min(1).optional(),
     /** Worker tuning. */
-    WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(1000),
+    WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(250),
     WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).max(10_000).default(100),
     WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(2).max(10_000).default(40),
     /** Prometheus metrics on GET /metrics (business gauges, API latency, and the SDK's own). */

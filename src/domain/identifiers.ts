@@ -7,3 +7,16 @@ export function workflowIdFor(recommendationId: string): string {
 export function lookBackWorkflowIdFor(recommendationId: string): string {
   return `look-back-${recommendationId}`;
 }
+
+/**
+ * The rollout of a change to the open lifecycles it concerns: one per procuratorate's policy, one per calendar year
+ * and procuratorate (or the nation), so a change made again finds the rollout of the one before.
+ */
+export function rolloutWorkflowIdFor(
+  change:
+    { kind: 'reminder_policy'; procuratorate: string } | { kind: 'calendar'; year: number; procuratorate?: string },
+): string {
+  return change.kind === 'reminder_policy'
+    ? `rollout-reminder-policy-${change.procuratorate}`
+    : `rollout-calendar-${change.year}-${change.procuratorate ?? 'national'}`;
+}

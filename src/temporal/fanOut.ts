@@ -1,16 +1,24 @@
+import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type SignalDefinition } from '@temporalio/common';
+import { recalculateDeadlinesSignal, reminderPolicyChangedSignal } from '../workflows/definitions';
+import type { ReminderPolicy } from '../domain/reminders';
+
 /**
- * Telling every open lifecycle of a change (a holiday schedule, a reminder policy): a pool of a few signals at a
- * time rather than one per lifecycle at once, so that 10,000 open lifecycles never put 10,000 requests on the
- * Temporal frontend together, and a caller sees how far it got.
+ * Telling open lifecycles of a change (a holiday schedule, a reminder policy): a pool of a few signals at a time
+ * rather than one per lifecycle at once, so that 10,000 open lifecycles never put 10,000 requests on the Temporal
+ * frontend together. The API's changes go through the lifecycleRollout workflow (src/workflows/rollout.ts), which
+ * hands out pages of them to an activity using this pool: durable across restarts, its progress queryable.
  *
- * Why a pool here and not a Temporal batch operation or a fan-out workflow: the lifecycles concerned are chosen from
- * the read model (their deadlines in the year, their procuratorate), not by a visibility query a batch could take;
- * each signal is one cheap request that Temporal makes durable at once; and the change itself is stored before the
- * fan-out, so one interrupted is completed by repeating it (each lifecycle takes the same signal twice harmlessly).
+ * Why not a Temporal batch operation: the lifecycles concerned are chosen from the read model (their deadlines in
+ * the year, their procuratorate), not by a visibility query a batch could take; and each lifecycle takes the same
+ * signal twice harmlessly, so a page retried after a crash does no harm.
  */
 
 /** How many lifecycles are told at once: enough to be quick, few enough not to flood the Temporal frontend. */
 export const FAN_OUT_CONCURRENCY = 16;
+
+/** Each signal answers within this, so an unreachable cluster fails the page instead of hanging. */
+const SIGNAL_DEADLINE_MS = 8_000;
 
 /** How far a fan-out got: reported every PROGRESS_EVERY items and at the end. */
 export interface FanOutProgress {
@@ -48,3 +56,27 @@ export async function forEachConcurrently<T>(
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane));
   if (failure) throw failure.error;
 }
+
+/** A lifecycle that has ended needs no news: its signal is dropped, not an error. */
+export async function signalIfRunning<Args extends unknown[]>(
+  client: Client,
+  workflowId: string,
+  signal: SignalDefinition<Args>,
+  ...args: Args
+): Promise<void> {
+  try {
+    await client.withDeadline(Date.now() + SIGNAL_DEADLINE_MS, () =>
+      client.workflow.getHandle(workflowId).signal(signal, ...args),
+    );
+  } catch (error) {
+    if (!(error instanceof WorkflowNotFoundError)) throw error;
+  }
+}
+
+/** The calendar changed: the lifecycle recomputes its deadlines. */
+export const askToRecalculate = (client: Client, workflowId: string) =>
+  signalIfRunning(client, workflowId, recalculateDeadlinesSignal);
+
+/** The policy changed: the lifecycle reminds by `policy` from now on. */
+export const handPolicy = (client: Client, workflowId: string, policy: ReminderPolicy) =>
+  signalIfRunning(client, workflowId, reminderPolicyChangedSignal, policy);

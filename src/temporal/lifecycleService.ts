@@ -3,7 +3,7 @@ import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import { withAuditRetry } from '../audit/log';
 import type { Database } from '../db/client';
 import { workflowIdFor } from '../domain/identifiers';
-import { WorkflowNotFoundError, type SignalDefinition, type UpdateDefinition } from '@temporalio/common';
+import type { UpdateDefinition } from '@temporalio/common';
 import {
   FINAL_STATUSES,
   finishedReason,
@@ -27,12 +27,13 @@ import {
   proposeUpdate,
   reassignUpdate,
   readyUpdate,
-  reminderPolicyChangedSignal,
 } from '../workflows/definitions';
 import type { LifecycleInput } from '../contracts/lifecycle';
 import { HttpError, notFound, unavailable } from '../httpError';
 import type { RecommendationDetails } from '../domain/recommendation';
-import { FAN_OUT_CONCURRENCY, forEachConcurrently, type FanOutProgress } from './fanOut';
+import type { CalendarChange } from '../calendar/recalculate';
+import { signalIfRunning } from './fanOut';
+import { rolloutStatus, startRollout, type RolloutStatus } from './rollouts';
 
 /** Below the client's 5 s retry pause plus a margin, so the whole call stays under 15 s. */
 const UPDATE_DEADLINE_MS = 8_000;
@@ -182,15 +183,10 @@ export class LifecycleService {
   }
 
   /**
-   * Stores the policy and hands it to every running lifecycle of the procuratorate, a few at a time
-   * (src/temporal/fanOut.ts), telling `progress` how far it got. Returns how many.
+   * Stores the policy and starts handing it to every running lifecycle of the procuratorate (the lifecycleRollout
+   * workflow, src/workflows/rollout.ts): returns at once, with the rollout's progress to poll.
    */
-  async applyReminderPolicy(
-    procuratorate: string,
-    policy: ReminderPolicy,
-    actor: string,
-    progress?: (report: FanOutProgress) => void,
-  ): Promise<number> {
+  async applyReminderPolicy(procuratorate: string, policy: ReminderPolicy, actor: string): Promise<RolloutStatus> {
     await withAuditRetry(this.db, async (tx, audit) => {
       await tx.reminderPolicySetting.upsert({
         where: { procuratorate },
@@ -199,37 +195,33 @@ export class LifecycleService {
       });
       await audit({ type: 'reminder_policy_set', actor, payload: { procuratorate, policy } });
     });
-    const rows = await this.db.recommendation.findMany({
-      where: { procuratorate, status: { notIn: [...FINAL_STATUSES] } },
-      select: { workflowId: true },
-    });
-    // What GET answers and new lifecycles start with: a field the stored policy omits takes the configured default.
-    const effective = { ...this.config.reminderPolicy, ...policy };
-    await forEachConcurrently(
-      rows,
-      FAN_OUT_CONCURRENCY,
-      (row) => this.withinDeadline(() => this.signalIfRunning(row.workflowId, reminderPolicyChangedSignal, effective)),
-      progress,
+    return this.withinDeadline(() =>
+      startRollout(this.client, this.config.taskQueue, {
+        kind: 'reminder_policy',
+        procuratorate,
+        defaults: this.config.reminderPolicy,
+      }),
     );
-    return rows.length;
+  }
+
+  /** How far the latest policy change of the procuratorate has reached its lifecycles (null: there was none). */
+  reminderPolicyRollout(procuratorate: string): Promise<RolloutStatus | null> {
+    return this.withinDeadline(() => rolloutStatus(this.client, { kind: 'reminder_policy', procuratorate }));
+  }
+
+  /** Starts telling the lifecycles a calendar change concerns to recompute their deadlines; returns at once. */
+  startCalendarRollout(change: CalendarChange): Promise<RolloutStatus> {
+    return this.withinDeadline(() => startRollout(this.client, this.config.taskQueue, { kind: 'calendar', ...change }));
+  }
+
+  /** How far the latest change of the calendar of the year has reached the lifecycles (null: there was none). */
+  calendarRollout(change: CalendarChange): Promise<RolloutStatus | null> {
+    return this.withinDeadline(() => rolloutStatus(this.client, { kind: 'calendar', ...change }));
   }
 
   /** Tells the lifecycle an overdue notice was read, so its repeats stop going up the chain. */
   async acknowledgeOverdue(recommendationId: string, acknowledgement: OverdueAcknowledgement): Promise<void> {
-    await this.signalIfRunning(workflowIdFor(recommendationId), overdueAcknowledgedSignal, acknowledgement);
-  }
-
-  /** A lifecycle that has ended needs no news: its signal is dropped, not an error. */
-  private async signalIfRunning<Args extends unknown[]>(
-    workflowId: string,
-    signal: SignalDefinition<Args>,
-    ...args: Args
-  ): Promise<void> {
-    try {
-      await this.client.workflow.getHandle(workflowId).signal(signal, ...args);
-    } catch (error) {
-      if (!(error instanceof WorkflowNotFoundError)) throw error;
-    }
+    await signalIfRunning(this.client, workflowIdFor(recommendationId), overdueAcknowledgedSignal, acknowledgement);
   }
 
   /** The recommendation holding the id, else the one holding the 文号 in the procuratorate: one query for both. */

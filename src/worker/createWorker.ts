@@ -6,6 +6,7 @@ import { createAuditActivities } from '../activities/audit';
 import type { AuditSigner } from '../audit/signing';
 import type { ChannelSettings } from '../activities/channels';
 import type { Database } from '../db/client';
+import { bundleWorkflowsApart } from './bundle';
 import { heartbeatWhileRunning } from './heartbeats';
 
 const workflowsPath = createRequire(import.meta.url).resolve('../workflows/index.ts');
@@ -26,7 +27,7 @@ export interface LifecycleWorkerOptions {
   channels?: ChannelSettings;
   /** Signs the audit checkpoints (auditCheckpoints workflow); absent: its activity fails, naming the missing key. */
   auditSigner?: AuditSigner;
-  /** A pre-built bundle (tests build it once); otherwise the workflows are bundled at start. */
+  /** A pre-built bundle (tests build it once); otherwise the workflows are bundled at start, in a child process. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Cache and concurrency limits (WORKER_* settings); the SDK's defaults otherwise. */
   tuning?: WorkerTuning;
@@ -55,7 +56,8 @@ function workerTuningOptions(
 }
 
 /** A worker running the recommendationLifecycle, recommendationLookBack, dailyDigest and auditCheckpoints workflows and their activities. */
-export function createLifecycleWorker(options: LifecycleWorkerOptions): Promise<Worker> {
+export async function createLifecycleWorker(options: LifecycleWorkerOptions): Promise<Worker> {
+  const workflowBundle = options.workflowBundle ?? { code: await bundleWorkflowsApart(workflowsPath) };
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
@@ -69,7 +71,7 @@ export function createLifecycleWorker(options: LifecycleWorkerOptions): Promise<
       ),
       ...createAuditActivities(options.db, options.auditSigner),
     },
-    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
+    workflowBundle,
     stickyQueueScheduleToStartTimeout: STICKY_QUEUE_SCHEDULE_TO_START_MS,
     interceptors: { activity: [heartbeatWhileRunning] },
     ...(options.tuning ? workerTuningOptions(options.tuning) : {}),

@@ -9,6 +9,7 @@ import type {
   RecommendationState,
 } from '../domain/lifecycle';
 import type { ReminderPolicy } from '../domain/reminders';
+import type { RolloutProgress } from '../contracts/rollout';
 
 /** The messages the recommendationLifecycle workflow answers; it is started with a LifecycleInput (src/contracts). */
 
@@ -49,3 +50,9 @@ export const decideUpdate = defineUpdate<RecommendationState, [ApprovalDecision]
 
 /** Hands the recommendation to another handler. */
 export const reassignUpdate = defineUpdate<RecommendationState, [ReassignInput]>('reassign');
+
+/** The lifecycleRollout workflow: how far it got. */
+export const rolloutProgressQuery = defineQuery<RolloutProgress>('rolloutProgress');
+
+/** The change was made again while its rollout ran: start over, so no lifecycle keeps what it was told before. */
+export const rolloutRequestedSignal = defineSignal('rolloutRequested');

@@ -275,7 +275,7 @@ describe('POST /api/deadlines/preview', () => {
       restDays: [replyDue],
       reason: '台风过境，区政府决定停工',
     });
-    expect(adjusted.status, JSON.stringify(adjusted.body)).toBe(200);
+    expect(adjusted.status, JSON.stringify(adjusted.body)).toBe(202);
     try {
       const local = await preview({ servedAt });
       expect(local.body.deadlines[1].dueDate > replyDue).toBe(true);
@@ -351,7 +351,7 @@ describe('GET /api/calendar/:year', () => {
       workdays: ['2031-07-19'],
       reason: '台风过境',
     });
-    expect(adjusted.status, JSON.stringify(adjusted.body)).toBe(200);
+    expect(adjusted.status, JSON.stringify(adjusted.body)).toBe(202);
     try {
       const ours = await as('supervisor', 'GET', '/api/calendar/2031');
       expect(ours.body).toMatchObject({

@@ -75,6 +75,15 @@ async function concerned(procuratorate: string, year: number): Promise<number> {
   ).length;
 }
 
+/** Polls the rollout of the caller's procuratorate's latest change of the year until it is done. */
+async function rolledOut(who: UserKey, year: number) {
+  const done = await eventually(
+    () => as(who, 'GET', `/api/holiday-schedules/${year}/local/rollout`),
+    (r) => r.body.state === 'completed',
+  );
+  return done.body;
+}
+
 describe('the national schedule', () => {
   it('is refused to every role of every procuratorate, by PUT and DELETE, and nothing moves', async () => {
     const ours = await create('ours', '2027-03-10');
@@ -109,7 +118,9 @@ describe('local adjustments', () => {
       restDays: [REST_DAY],
       reason: '台风过境，区政府决定停工',
     });
-    expect(put.status, JSON.stringify(put.body)).toBe(200);
+    // Stored at once; the lifecycles are asked to recompute in the background, the progress polled at …/rollout.
+    expect(put.status, JSON.stringify(put.body)).toBe(202);
+    expect(put.headers.get('location')).toBe('/api/holiday-schedules/2027/local/rollout');
     expect(put.body).toEqual({
       procuratorate: OTHER_PROCURATORATE,
       year: 2027,
@@ -120,8 +131,12 @@ describe('local adjustments', () => {
       updatedAt: expect.any(String),
       // Their one lifecycle, though ours have deadlines in 2027 too.
       recalculating: 1,
+      rollout: { state: 'running', total: null, told: 0, startedAt: expect.any(String), finishedAt: null },
     });
     expect(await concerned(PROCURATORATE, 2027)).toBeGreaterThanOrEqual(2);
+    expect(await rolledOut('outsiderChief', 2027)).toMatchObject({ state: 'completed', total: 1, told: 1 });
+    // Ours has no change of 2027 to follow.
+    expect((await as('chief', 'GET', '/api/holiday-schedules/2027/local/rollout')).status).toBe(404);
 
     await becomes(theirs, '2027-04-15');
     for (const id of ours) {
@@ -163,7 +178,15 @@ describe('local adjustments', () => {
 
     // Their removal moves theirs back, counts theirs, and still leaves ours alone.
     const removed = await as('outsiderAdmin', 'DELETE', '/api/holiday-schedules/2027/local');
-    expect(removed.body).toEqual({ procuratorate: OTHER_PROCURATORATE, year: 2027, removed: true, recalculating: 2 });
+    expect(removed.status).toBe(202);
+    expect(removed.body).toEqual({
+      procuratorate: OTHER_PROCURATORATE,
+      year: 2027,
+      removed: true,
+      recalculating: 2,
+      rollout: expect.objectContaining({ state: 'running' }),
+    });
+    expect(await rolledOut('outsiderAdmin', 2027)).toMatchObject({ state: 'completed', total: 2, told: 2 });
     await becomes(theirs, REST_DAY);
     for (const id of ours) expect(await signalsOf(id)).toEqual([]);
     expect(
@@ -187,7 +210,7 @@ describe('local adjustments', () => {
       restDays: [REST_DAY, REST_DAY],
       workdays: [SATURDAY],
     });
-    expect(put.status, JSON.stringify(put.body)).toBe(200);
+    expect(put.status, JSON.stringify(put.body)).toBe(202);
     expect(put.body).toMatchObject({
       restDays: [REST_DAY],
       workdays: [SATURDAY],
@@ -202,7 +225,7 @@ describe('local adjustments', () => {
 
     // A correction replaces the adjustment: the first rest day and the make-up Saturday count as before.
     const corrected = await as('chief', 'PUT', '/api/holiday-schedules/2027/local', { restDays: [CORRECTED_REST_DAY] });
-    expect(corrected.status).toBe(200);
+    expect(corrected.status).toBe(202);
     await becomes(weekday, REST_DAY);
     await becomes(saturday, '2027-05-24');
 
@@ -215,7 +238,7 @@ describe('local adjustments', () => {
 
     // Removing what is not there changes nothing and says so.
     const again = await as('chief', 'DELETE', '/api/holiday-schedules/2027/local');
-    expect(again.status).toBe(200);
+    expect(again.status).toBe(202);
     expect(again.body).toMatchObject({ removed: false });
   });
 

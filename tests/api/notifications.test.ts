@@ -171,14 +171,30 @@ describe('reminder policies', () => {
     ).toEqual(['daysBefore', 'quietHours.start']);
     expect((await get(path)).body.policy).toEqual(UNSPREAD_POLICY);
 
+    expect((await get(`${path}/rollout`)).status).toBe(404);
     const changed = await put(path, { daysBefore: [10, 2], quietHours: { start: '21:00', end: '07:30' } });
-    expect(changed.status).toBe(200);
+    // Stored at once; the running lifecycles are handed it in the background, the progress polled at …/rollout.
+    expect(changed.status).toBe(202);
+    expect(changed.headers.get('location')).toBe(`${path}/rollout`);
     expect(changed.body).toEqual({
       procuratorate,
       policy: { ...UNSPREAD_POLICY, daysBefore: [10, 2], quietHours: { start: '21:00', end: '07:30' } },
-      applied: 1,
+      rollout: { state: 'running', total: null, told: 0, startedAt: expect.any(String), finishedAt: null },
     });
     expect((await get(path)).body.policy).toEqual(changed.body.policy);
+    const rollout = await eventually(
+      () => get(`${path}/rollout`),
+      (r) => r.body.state === 'completed',
+    );
+    // Exactly ours: the other procuratorate's running lifecycle is not among them.
+    expect(rollout.body).toEqual({
+      state: 'completed',
+      total: 1,
+      told: 1,
+      startedAt: expect.any(String),
+      finishedAt: expect.any(String),
+    });
+    expect((await get(`${path}/rollout`, other.token)).status).toBe(404);
 
     const events = await eventually(
       () =>
@@ -292,6 +308,7 @@ describe('the OpenAPI document', () => {
       expect(Object.keys(paths)).toContain(path);
     }
     expect(Object.keys(paths['/api/reminder-policies/{procuratorate}'])).toEqual(['get', 'put']);
+    expect(Object.keys(paths['/api/reminder-policies/{procuratorate}/rollout'])).toEqual(['get']);
     // A delivery's address is there only for those who may see the recipient's channels.
     const { Delivery } = (await get('/api/openapi.json')).body.components.schemas;
     expect(Delivery.required).not.toContain('address');

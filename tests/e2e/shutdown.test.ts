@@ -211,7 +211,7 @@ describe.skipIf(!!process.env.TEST_POSTGRES_URL).concurrent('graceful shutdown',
           quietHours: { start: '00:00', end: '00:00' },
         })
       ).status,
-    ).toBe(200);
+    ).toBe(202);
     const person = {
       name: '周检察官',
       procuratorate,

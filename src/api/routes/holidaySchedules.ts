@@ -1,8 +1,8 @@
 import type { Request } from 'express';
 import { z } from 'zod';
 import { principal } from '../../auth/authenticate';
-import { recalculateDeadlines, RECALCULATION_CONCURRENCY, RecalculationIncomplete } from '../../calendar/recalculate';
-import type { FanOutProgress } from '../../temporal/fanOut';
+import { countConcerned } from '../../calendar/recalculate';
+import type { RolloutStatus } from '../../temporal/rollouts';
 import type { Logger } from 'pino';
 import {
   deleteLocalAdjustment,
@@ -12,10 +12,10 @@ import {
   saveLocalAdjustment,
 } from '../../calendar/store';
 import type { CalendarProblem } from '../../domain/calendar';
-import { HttpError } from '../../httpError';
+import { HttpError, notFound } from '../../httpError';
 import { forbidden, requireRole } from '../access';
 import { invalidInput, parse } from '../errors';
-import { ERRORS, errorResponse, json } from '../schemas/common';
+import { ERRORS, errorResponse, json, rolloutResponse } from '../schemas/common';
 import {
   holidaySchedulesResponse,
   localAdjustmentBody,
@@ -33,14 +33,18 @@ const yearPath = z.object({ year: z.string().openapi({ example: '2027' }) });
 const recalculating = z
   .number()
   .int()
-  .openapi({ description: "the caller's procuratorate's running lifecycles asked to recompute their deadlines" });
+  .openapi({ description: "the caller's procuratorate's running lifecycles the change concerns" });
+const rollout = rolloutResponse.openapi({
+  description: 'their being asked to recompute their deadlines, in the background: polled at …/local/rollout',
+});
+const ROLLOUT_LOCATION = "the rollout's progress: GET /api/holiday-schedules/{year}/local/rollout";
 
 /**
  * The calendars: everyone reads the national schedules and their own procuratorate's adjustments; a 检察长 or
  * administrator changes their own procuratorate's, which moves its lifecycles' deadlines and no other's.
  */
 export const holidayScheduleRoutes: RouteModule = {
-  register(app, { db, temporal }) {
+  register(app, { db, lifecycle }) {
     app.get('/api/holiday-schedules', async (_req, res) => {
       const user = principal(res);
       const [national, local] = await Promise.all([
@@ -70,8 +74,11 @@ export const holidayScheduleRoutes: RouteModule = {
       const { year } = parse(z.object({ year: yearParam }), req.params);
       const body = parse(localAdjustmentBody, req.body);
       const saved = await saveLocalAdjustment(db, user.procuratorate, { year, ...body }, user.id).catch(asBadRequest);
-      const recalculating = await recalculateOwn(user.procuratorate, year, res.locals.log as Logger);
-      res.json({ ...adjustmentView(saved), recalculating });
+      const recalculation = await recalculateOwn(user.procuratorate, year, res.locals.log as Logger);
+      res
+        .status(202)
+        .location(rolloutPath(year))
+        .json({ ...adjustmentView(saved), ...recalculation });
     });
 
     app.delete('/api/holiday-schedules/:year/local', async (req: Request<{ year: string }>, res) => {
@@ -81,30 +88,43 @@ export const holidayScheduleRoutes: RouteModule = {
       // Idempotent, and recomputing even when there was nothing to remove: repeating a removal whose
       // recomputation was cut short (503) completes it.
       const removed = await deleteLocalAdjustment(db, user.procuratorate, year, user.id);
-      res.json({
-        procuratorate: user.procuratorate,
-        year,
-        removed,
-        recalculating: await recalculateOwn(user.procuratorate, year, res.locals.log as Logger),
-      });
+      const recalculation = await recalculateOwn(user.procuratorate, year, res.locals.log as Logger);
+      res
+        .status(202)
+        .location(rolloutPath(year))
+        .json({ procuratorate: user.procuratorate, year, removed, ...recalculation });
     });
 
-    /** Recomputes the procuratorate's lifecycles only, and counts only them. */
-    async function recalculateOwn(procuratorate: string, year: number, log: Logger): Promise<number> {
-      const progress = (report: FanOutProgress) =>
-        log.info({ procuratorate, year, ...report }, 'holiday schedule change reaching running lifecycles');
+    app.get('/api/holiday-schedules/:year/local/rollout', async (req: Request<{ year: string }>, res) => {
+      const user = principal(res);
+      const { year } = parse(z.object({ year: yearParam }), req.params);
+      const status = await lifecycle.calendarRollout({ year, procuratorate: user.procuratorate });
+      if (!status) throw notFound({ en: `a local change of ${year}`, zh: `${year}年的本院调整` });
+      res.json(status);
+    });
+
+    const rolloutPath = (year: number) => `/api/holiday-schedules/${year}/local/rollout`;
+
+    /**
+     * Counts the procuratorate's lifecycles the change concerns, and starts asking them (only them) to recompute
+     * their deadlines, in the background (the lifecycleRollout workflow).
+     */
+    async function recalculateOwn(
+      procuratorate: string,
+      year: number,
+      log: Logger,
+    ): Promise<{ recalculating: number; rollout: RolloutStatus }> {
+      const change = { year, procuratorate };
+      const recalculating = (await countConcerned(db, change)).get(procuratorate) ?? 0;
       try {
-        const change = { year, procuratorate };
-        return (
-          (await recalculateDeadlines(db, temporal, change, RECALCULATION_CONCURRENCY, progress)).get(procuratorate) ??
-          0
-        );
+        const rollout = await lifecycle.startCalendarRollout(change);
+        log.info({ procuratorate, year, recalculating }, 'holiday schedule change rolling out to running lifecycles');
+        return { recalculating, rollout };
       } catch (error) {
-        if (!(error instanceof RecalculationIncomplete)) throw error;
-        const concerned = error.concerned.get(procuratorate) ?? 0;
+        log.warn({ err: error, procuratorate, year }, 'the holiday schedule change could not start its rollout');
         throw new HttpError(503, 'recalculation_incomplete', {
-          en: `the change is saved, but not all of the ${concerned} running lifecycles it concerns could be asked to recompute their deadlines: repeat the request shortly`,
-          zh: `更改已保存，但涉及的${concerned}个办理中流程未能全部重新计算期限：请稍后重复此请求`,
+          en: `the change is saved, but the ${recalculating} running lifecycles it concerns could not be asked to recompute their deadlines: repeat the request shortly`,
+          zh: `更改已保存，但涉及的${recalculating}个办理中流程未能开始重新计算期限：请稍后重复此请求`,
         });
       }
     }
@@ -136,10 +156,10 @@ export const holidayScheduleRoutes: RouteModule = {
         body: { content: { 'application/json': { schema: localAdjustmentBody } } },
       },
       responses: {
-        200: json(localAdjustmentResponse.extend({ recalculating }), 'stored'),
+        202: json(localAdjustmentResponse.extend({ recalculating, rollout }), `stored; ${ROLLOUT_LOCATION}`),
         400: ERRORS[400],
         403: ERRORS[403],
-        503: json(errorResponse, 'stored, but not every lifecycle could be told: repeat the request'),
+        503: json(errorResponse, 'stored, but its rollout to the lifecycles could not be started: repeat the request'),
       },
     });
     registry.registerPath({
@@ -149,18 +169,27 @@ export const holidayScheduleRoutes: RouteModule = {
         "remove the caller's procuratorate's adjustment of a year; its running lifecycles recompute their deadlines",
       request: { params: yearPath },
       responses: {
-        200: json(
+        202: json(
           z.object({
             procuratorate: z.string(),
             year: z.number().int(),
             removed: z.boolean().openapi({ description: 'false: there was no adjustment of that year' }),
             recalculating,
+            rollout,
           }),
-          'removed',
+          `removed; ${ROLLOUT_LOCATION}`,
         ),
         403: ERRORS[403],
-        503: json(errorResponse, 'removed, but not every lifecycle could be told: repeat the request'),
+        503: json(errorResponse, 'removed, but its rollout to the lifecycles could not be started: repeat the request'),
       },
+    });
+    registry.registerPath({
+      method: 'get',
+      path: '/api/holiday-schedules/{year}/local/rollout',
+      summary:
+        "how far the latest change of the caller's procuratorate's adjustment of the year has reached its lifecycles",
+      request: { params: yearPath },
+      responses: { 200: json(rolloutResponse, 'its progress'), 404: json(errorResponse, 'no change of that year') },
     });
   },
 };

@@ -1,12 +1,13 @@
 import { principal } from '../../auth/authenticate';
 import { ownProcuratorate, requireRole } from '../access';
 import { parse } from '../errors';
-import { ERRORS, json, jsonBody, procuratorateParam } from '../schemas/common';
+import { ERRORS, errorResponse, json, jsonBody, procuratorateParam, rolloutResponse } from '../schemas/common';
+import { notFound } from '../../httpError';
 import { reminderPolicyResponse, reminderPolicySchema } from '../schemas/reminderPolicies';
 import type { RouteModule } from './routeModule';
 import type { Logger } from 'pino';
 
-/** Each procuratorate's reminder policy; a change reaches its running lifecycles at once. */
+/** Each procuratorate's reminder policy; a change reaches its running lifecycles through a rollout one can poll. */
 export const reminderPolicyRoutes: RouteModule = {
   register(app, { lifecycle }) {
     app.get('/api/reminder-policies/:procuratorate', async (req, res) => {
@@ -15,18 +16,28 @@ export const reminderPolicyRoutes: RouteModule = {
       res.json({ procuratorate, policy: await lifecycle.reminderPolicyOf(procuratorate) });
     });
 
-    // Replaces the policy (omitted fields take their defaults) and applies it to running lifecycles at once.
+    // Replaces the policy (omitted fields take their defaults); running lifecycles are handed it by a rollout
+    // workflow, so the request answers at once whatever their number.
     app.put('/api/reminder-policies/:procuratorate', async (req, res) => {
       const user = principal(res);
       const { procuratorate } = parse(procuratorateParam, req.params);
       ownProcuratorate(user, procuratorate);
       requireRole(user, ['admin', 'chief'], 'setting the reminder policy');
       const policy = parse(reminderPolicySchema, req.body);
-      const log = res.locals.log as Logger;
-      const applied = await lifecycle.applyReminderPolicy(procuratorate, policy, user.id, (report) =>
-        log.info({ procuratorate, ...report }, 'reminder policy reaching running lifecycles'),
-      );
-      res.json({ procuratorate, policy: await lifecycle.reminderPolicyOf(procuratorate), applied });
+      const rollout = await lifecycle.applyReminderPolicy(procuratorate, policy, user.id);
+      (res.locals.log as Logger).info({ procuratorate }, 'reminder policy rolling out to running lifecycles');
+      res
+        .status(202)
+        .location(`/api/reminder-policies/${encodeURIComponent(procuratorate)}/rollout`)
+        .json({ procuratorate, policy: await lifecycle.reminderPolicyOf(procuratorate), rollout });
+    });
+
+    app.get('/api/reminder-policies/:procuratorate/rollout', async (req, res) => {
+      const { procuratorate } = parse(procuratorateParam, req.params);
+      ownProcuratorate(principal(res), procuratorate);
+      const rollout = await lifecycle.reminderPolicyRollout(procuratorate);
+      if (!rollout) throw notFound({ en: `a policy change of ${procuratorate}`, zh: `${procuratorate}的提醒规则变更` });
+      res.json(rollout);
     });
   },
 
@@ -40,9 +51,26 @@ export const reminderPolicyRoutes: RouteModule = {
     registry.registerPath({
       method: 'put',
       path: '/api/reminder-policies/{procuratorate}',
-      summary: 'replace the reminder policy (omitted fields take their defaults); running lifecycles follow it at once',
+      summary:
+        'replace the reminder policy (omitted fields take their defaults); running lifecycles are handed it in the background',
       request: { params: procuratorateParam, ...jsonBody(reminderPolicySchema) },
-      responses: { 200: json(reminderPolicyResponse, 'stored and applied'), 400: ERRORS[400] },
+      responses: {
+        202: json(
+          reminderPolicyResponse,
+          'stored; its rollout to the running lifecycles started (Location: …/rollout)',
+        ),
+        400: ERRORS[400],
+      },
+    });
+    registry.registerPath({
+      method: 'get',
+      path: '/api/reminder-policies/{procuratorate}/rollout',
+      summary: 'how far the latest policy change has reached the running lifecycles',
+      request: { params: procuratorateParam },
+      responses: {
+        200: json(rolloutResponse, 'its progress'),
+        404: json(errorResponse, 'the policy was never changed'),
+      },
     });
   },
 };

@@ -150,3 +150,16 @@ export const ERRORS = {
     }),
   },
 };
+
+/** A change on its way to the open lifecycles it concerns (the lifecycleRollout workflow): what a client polls. */
+export const rolloutResponse = z
+  .object({
+    state: z.enum(['running', 'completed', 'failed']).openapi({
+      description: 'failed only if an operator ended it; a change made again while it runs starts it over',
+    }),
+    total: z.number().int().nullable().openapi({ description: 'open lifecycles concerned (null until counted)' }),
+    told: z.number().int().openapi({ description: 'lifecycles handed the change so far' }),
+    startedAt: z.string(),
+    finishedAt: z.string().nullable(),
+  })
+  .openapi('Rollout');

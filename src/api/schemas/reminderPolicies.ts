@@ -10,7 +10,7 @@ import {
   unknownTemplateFields,
   type ReminderPolicy,
 } from '../../domain/reminders';
-import { text } from './common';
+import { rolloutResponse, text } from './common';
 
 /** Each procuratorate's reminder policy: who is reminded of what, when and how. */
 
@@ -109,6 +109,8 @@ export const reminderPolicyResponse = z
   .object({
     procuratorate: z.string(),
     policy: reminderPolicySchema,
-    applied: z.number().int().optional().openapi({ description: 'running lifecycles handed the new policy' }),
+    rollout: rolloutResponse
+      .optional()
+      .openapi({ description: 'answering a change: its way to the running lifecycles, polled at …/rollout' }),
   })
   .openapi('ReminderPolicySetting');
