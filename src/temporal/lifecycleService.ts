@@ -3,7 +3,7 @@ import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import { withAuditRetry } from '../audit/log';
 import type { Database } from '../db/client';
 import { workflowIdFor } from '../domain/identifiers';
-import type { UpdateDefinition } from '@temporalio/common';
+import { WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/common';
 import {
   FINAL_STATUSES,
   finishedReason,
