@@ -22,7 +22,10 @@ import { historyFromJSON, type History } from '@temporalio/common/lib/proto-util
 import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { defaultPayloadConverter } from '@temporalio/common';
 import { bundleLifecycleWorkflows } from '../support/temporal';
+import { workflowIdFor } from '../../src/domain/identifiers';
+import type { LifecycleInput } from '../../src/contracts/lifecycle';
 import type * as TemporalProto from '@temporalio/proto';
 import type * as PatchProtobufRoot from '@temporalio/proto/lib/patch-protobuf-root';
 
@@ -63,8 +66,16 @@ function loadHistory(file: string): History {
   }
 }
 
-/** Histories hold no workflow id; the lifecycle does not read it, so the file name serves. */
-const workflowIdOf = (file: string) => path.basename(file, '.json');
+/**
+ * Histories hold no workflow id, but the lifecycle reads its own (reminderSpreadMs, from 'reminder-spread' on): the
+ * one it ran under, from the recommendation it was started for (workflowIdFor); the file name for other workflows.
+ */
+function workflowIdOf(file: string, history: History): string {
+  const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
+  const payload = started?.input?.payloads?.[0];
+  if (started?.workflowType?.name !== 'recommendationLifecycle' || !payload) return path.basename(file, '.json');
+  return workflowIdFor(defaultPayloadConverter.fromPayload<LifecycleInput>(payload).recommendationId);
+}
 
 const ignore = () => undefined;
 const quietLogger = {
@@ -97,16 +108,18 @@ describe('replay of recorded lifecycle histories', () => {
   });
 
   it.each(files)('%s replays with the current workflow code', async (file) => {
+    const history = loadHistory(file);
     await expect(
-      Worker.runReplayHistory({ workflowBundle: current }, loadHistory(file), workflowIdOf(file)),
+      Worker.runReplayHistory({ workflowBundle: current }, history, workflowIdOf(file, history)),
     ).resolves.toBeUndefined();
   });
 
   it.each(files)('%s fails against an incompatible workflow (negative control)', async (file) => {
+    const history = loadHistory(file);
     const outcome = await Worker.runReplayHistory(
       { workflowBundle: incompatible },
-      loadHistory(file),
-      workflowIdOf(file),
+      history,
+      workflowIdOf(file, history),
     ).then(
       () => undefined,
       (error: unknown) => error,
