@@ -7,3 +7,11 @@ export function workflowIdFor(recommendationId: string): string {
 export function lookBackWorkflowIdFor(recommendationId: string): string {
   return `look-back-${recommendationId}`;
 }
+
+/**
+ * The workflow sending the deliveries of one reminder: the lifecycle's workflow id and the sequence of the event
+ * that raised it (for a proposal's first notice, the proposal's), so a retried raise finds the one it started.
+ */
+export function deliveriesWorkflowIdFor(lifecycleWorkflowId: string, sequence: number): string {
+  return `${lifecycleWorkflowId}:deliveries:${sequence}`;
+}

@@ -2,3 +2,4 @@ export { recommendationLifecycle } from './lifecycle';
 export { recommendationLookBack } from './lookBack';
 export { dailyDigest } from './dailyDigest';
 export { auditCheckpoints } from './auditCheckpoints';
+export { reminderDeliveries } from './delivery';
