@@ -2,7 +2,7 @@
  * Records real workflow histories of a released version of the recommendationLifecycle workflow,
  * as fixtures for the replay test (tests/workflows/replay.test.ts):
  *
- *   npx tsx scripts/record-histories.ts <git-rev> <out-dir> [scenario,…]
+ *   npx tsx scripts/record-histories.ts <git-rev> <out-dir> [scenario,scenario…]
  *
  * The workflows of <git-rev> are checked out into a temporary git worktree, bundled, and run in the
  * time-skipping test server by a worker with the CURRENT activities against a fresh test database
@@ -31,8 +31,10 @@ import {
 } from '../src/domain/dates';
 import { workflowIdFor } from '../src/domain/identifiers';
 import { deadlineOf, type LifecycleRules, type RecommendationState } from '../src/domain/lifecycle';
-import { actionUpdates, readyUpdate } from '../src/workflows/definitions';
+import { actionUpdates, decideUpdate, proposeUpdate, readyUpdate } from '../src/workflows/definitions';
+import type { Database } from '../src/db/client';
 import { createTestDatabase } from '../tests/support/database';
+import { LOOPBACK_ALLOWED, startHttpReceiver, type HttpReceiver } from '../tests/support/receivers';
 import { createTimeSkippingEnvironment } from '../tests/support/temporal';
 import type * as TemporalProto from '@temporalio/proto';
 import type * as PatchProtobufRoot from '@temporalio/proto/lib/patch-protobuf-root';
@@ -79,7 +81,13 @@ type Lifecycle = WorkflowHandle<(input: RecordedLifecycleInput) => Promise<Recom
 interface Scenario {
   name: string;
   /** Starts and drives one lifecycle; returns its handle once nothing more is due to happen at once. */
-  run(env: TestWorkflowEnvironment): Promise<Lifecycle>;
+  run(env: TestWorkflowEnvironment, people: People): Promise<Lifecycle>;
+}
+
+/** Puts people of the recorded office on channels, reached at the loopback receiver. */
+interface People {
+  db: Database;
+  receiver: HttpReceiver;
 }
 
 /**
@@ -110,14 +118,14 @@ function git(...args: string[]): string {
   return execFileSync('git', args, { cwd: repoRoot, encoding: 'utf8' }).trim();
 }
 
-function detailsFor(id: string, servedAt: CalendarDate): RecordedDetails {
+function detailsFor(id: string, servedAt: CalendarDate, handler = '李检察官'): RecordedDetails {
   return {
     documentNumber: `某区检行公建〔${servedAt.slice(0, 4)}〕${id}号`,
     caseNumber: `某区检行公立〔${servedAt.slice(0, 4)}〕${id}号`,
     procuratorate: '某区人民检察院',
     domain: 'ecology_environment',
     agency: '某区生态环境局',
-    handler: '李检察官',
+    handler,
     title: '关于督促整治河道非法倾倒的检察建议',
     measures: ['清理倾倒垃圾', '建立巡查制度'],
     issuedAt: addCalendarDays(servedAt, -1),
@@ -137,10 +145,10 @@ async function sleepUntil(env: TestWorkflowEnvironment, instant: number): Promis
 }
 
 /** Starts a lifecycle with the input of the released version and waits until it is ready. */
-async function start(env: TestWorkflowEnvironment, id: string, servedAt?: CalendarDate) {
+async function start(env: TestWorkflowEnvironment, id: string, servedAt?: CalendarDate, handler?: string) {
   const input: RecordedLifecycleInput = {
     recommendationId: id,
-    details: detailsFor(id, servedAt ?? (await todayIn(env))),
+    details: detailsFor(id, servedAt ?? (await todayIn(env)), handler),
     actor: ACTOR,
     reminderPolicy: { daysBefore: [7, 1, 0], overdueEveryDays: 7, hourOfDay: 9 },
     rules: { maxReviewExtensions: 1 },
@@ -154,6 +162,35 @@ async function start(env: TestWorkflowEnvironment, id: string, servedAt?: Calend
   });
   const initial = await handle.executeUpdate(readyUpdate);
   return { handle, initial, details: input.details };
+}
+
+/**
+ * A handler on a webhook that answers and one that keeps failing, their department head on a WeCom robot and the
+ * 检察长 on a webhook, in the office detailsFor names. Returns their ids.
+ */
+async function officeOnChannels({ db, receiver }: People, tag: string) {
+  const ids = { handler: `handler-${tag}`, supervisor: `supervisor-${tag}`, chief: `chief-${tag}` };
+  const channels = {
+    handler: [
+      { kind: 'webhook', address: `${receiver.url}/hooks/${tag}`, secret: 'webhook-secret-0123456789' },
+      { kind: 'webhook', address: `${receiver.url}/broken/${tag}`, secret: 'webhook-secret-0123456789' },
+    ],
+    supervisor: [{ kind: 'wecom', address: `${receiver.url}/cgi-bin/webhook/send?key=${tag}` }],
+    chief: [{ kind: 'webhook', address: `${receiver.url}/chief/${tag}`, secret: 'webhook-secret-0123456789' }],
+  };
+  for (const role of ['handler', 'supervisor', 'chief'] as const) {
+    await db.person.create({
+      data: {
+        id: ids[role],
+        name: ids[role],
+        role,
+        department: '第五检察部',
+        procuratorate: '某区人民检察院',
+        channels: { create: channels[role] },
+      },
+    });
+  }
+  return ids;
 }
 
 const scenarios: Scenario[] = [
@@ -220,6 +257,28 @@ const scenarios: Scenario[] = [
     },
   },
   {
+    // Three people on channels: deliveries sent at once, after quiet hours, retried until given up; the reply comes
+    // while the overdue notice's deliveries wait for 08:00 (cancelled); then a withdrawal waits a week for the
+    // 检察长 (told at once, reminded every two days) and is approved: the workflow completes.
+    name: 'channels',
+    async run(env, people) {
+      const ids = await officeOnChannels(people, 'replay-channels');
+      const { handle, initial } = await start(env, 'replay-channels', undefined, ids.handler);
+      await sleepUntil(env, shanghaiInstant(addCalendarDays(deadlineOf(initial, 'reply').dueDate, 1), 3));
+      await handle.executeUpdate(actionUpdates.recordReply, {
+        args: [{ receivedAt: await todayIn(env), content: '已清理倾倒垃圾', actor: ACTOR }],
+      });
+      await env.sleep(2 * DAY);
+      await handle.executeUpdate(proposeUpdate, {
+        args: [{ action: 'withdraw', input: { reason: '行政机关已全面整改，撤回检察建议' }, actor: ACTOR }],
+      });
+      await env.sleep(7 * DAY);
+      await handle.executeUpdate(decideUpdate, { args: [{ approve: true, reason: '同意撤回', actor: ids.chief }] });
+      await env.sleep(DAY);
+      return handle;
+    },
+  },
+  {
     // Entered after the fact: served three months ago, overdue at once, then one weekly repeat.
     name: 'backdated',
     async run(env) {
@@ -253,9 +312,9 @@ async function quiet(handle: Lifecycle): Promise<History> {
 
 async function main(): Promise<void> {
   const [rev, outArg, only] = process.argv.slice(2);
-  if (!rev || !outArg) throw new Error('usage: npx tsx scripts/record-histories.ts <git-rev> <out-dir> [scenario,…]');
-  // Some scenarios act directly where later releases need an approval: a later release records the others only.
-  const chosen = only ? scenarios.filter((scenario) => only.split(',').includes(scenario.name)) : scenarios;
+  // Later releases refuse some older scenarios' acts (a closure needs the 检察长's approval): name those that apply.
+  const chosen = only ? scenarios.filter((s) => only.split(',').includes(s.name)) : scenarios;
+  if (!rev || !outArg) throw new Error('usage: npx tsx scripts/record-histories.ts <git-rev> <out-dir>');
   const outDir = path.resolve(outArg);
   const short = git('rev-parse', '--short', `${rev}^{commit}`);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'followup-histories-'));
@@ -266,14 +325,20 @@ async function main(): Promise<void> {
     fs.symlinkSync(path.join(repoRoot, 'node_modules'), path.join(worktree, 'node_modules'), 'dir');
     Runtime.install({ logger: new DefaultLogger('WARN') });
     const ignore = () => undefined;
-    const [workflowBundle, env, database] = await Promise.all([
+    const [workflowBundle, env, database, receiver] = await Promise.all([
       bundleWorkflowCode({
         workflowsPath: path.join(worktree, 'src', 'workflows', 'index.ts'),
         logger: { trace: ignore, debug: ignore, info: ignore, warn: console.warn, error: console.error, log: ignore },
       }),
       createTimeSkippingEnvironment(),
       createTestDatabase(),
+      startHttpReceiver(),
     ]);
+    receiver.respondWith((req) =>
+      req.path.startsWith('/broken/')
+        ? { status: 503, body: 'down for maintenance' }
+        : { status: 200, body: { errcode: 0, errmsg: 'ok' } },
+    );
     try {
       const worker = await Worker.create({
         connection: env.nativeConnection,
@@ -281,14 +346,14 @@ async function main(): Promise<void> {
         taskQueue: TASK_QUEUE,
         workflowBundle,
         // The client lets the look-back activity of later versions start its workflow.
-        activities: createActivities(database.db, {}, env.client),
+        activities: createActivities(database.db, { outbound: LOOPBACK_ALLOWED }, env.client),
       });
       await worker.runUntil(async () => {
         // Terminating needs no time skipping: a plain client, not the time-skipping one.
         const plain = new Client({ connection: env.connection, namespace: 'default' });
         fs.mkdirSync(outDir, { recursive: true });
         for (const scenario of chosen) {
-          const handle = await scenario.run(env);
+          const handle = await scenario.run(env, { db: database.db, receiver });
           const history = await quiet(handle);
           const file = path.join(outDir, `${short}-${scenario.name}.json`);
           fs.writeFileSync(file, `${historyJSON(history)}\n`);
@@ -304,6 +369,7 @@ async function main(): Promise<void> {
     } finally {
       await env.teardown();
       await database.cleanup();
+      await receiver.close();
     }
   } finally {
     git('worktree', 'remove', '--force', worktree);

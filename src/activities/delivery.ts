@@ -1,5 +1,11 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { Database } from '../db/client';
+import {
+  NO_LONGER_ANNOUNCED,
+  stillAnnounced,
+  type DeliveryPurpose,
+  type RecommendationState,
+} from '../domain/lifecycle';
 import { activityLog } from '../observability/activityLog';
 import { ChannelError, sendOnChannel, type ChannelKind, type ChannelSettings } from './channels';
 
@@ -34,15 +40,38 @@ export function createDeliveryActivities(db: Database, settings: ChannelSettings
     });
   }
 
+  /** The recommendation's state as its last recorded event left it; a row without one yet announces what it was asked. */
+  async function stillAnnouncedByReadModel(recommendationId: string | null, purpose: DeliveryPurpose) {
+    if (!recommendationId) return true;
+    const row = await db.recommendation.findUnique({ where: { id: recommendationId }, select: { state: true } });
+    const state = row?.state as unknown as RecommendationState | null | undefined;
+    return !state || stillAnnounced(state, purpose);
+  }
+
   return {
     /**
      * One attempt to send a delivery. Throws to let Temporal retry (backoff, capped attempts);
      * an error the remote side will repeat (bad address, rejected key) is not retried.
+     * `announces`: what it announces is read from the read model first (recordEvent updates it in the transaction
+     * of each event); a delivery whose announcement no longer holds is cancelled unsent.
      */
-    async deliver({ deliveryId }: { deliveryId: number }): Promise<'sent' | 'already_settled'> {
+    async deliver({
+      deliveryId,
+      announces,
+    }: {
+      deliveryId: number;
+      announces?: DeliveryPurpose;
+    }): Promise<'sent' | 'already_settled' | 'cancelled'> {
       const delivery = await db.delivery.findUnique({ where: { id: deliveryId }, include: { notification: true } });
       if (!delivery) throw ApplicationFailure.nonRetryable(`delivery ${deliveryId} does not exist`);
       if (delivery.status !== 'pending') return 'already_settled';
+      if (announces && !(await stillAnnouncedByReadModel(delivery.notification.recommendationId, announces))) {
+        await db.delivery.updateMany({
+          where: { id: deliveryId, status: 'pending' },
+          data: { status: 'cancelled', lastError: NO_LONGER_ANNOUNCED },
+        });
+        return 'cancelled';
+      }
       const channel = await db.contactChannel.findUnique({ where: { id: delivery.channelId } });
       if (!channel) {
         await db.delivery.updateMany({

@@ -1,12 +1,17 @@
 import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Database } from '../db/client';
 import { computeDeadlines, type DeadlineInput, type Deadlines } from '../domain/deadlines';
 import type { RecommendationState } from '../domain/lifecycle';
 import { lookBackWorkflowIdFor } from '../domain/identifiers';
 import type { LifecycleEvent } from '../contracts/lifecycle';
 import type { LookBackInput } from '../contracts/lookBack';
+import {
+  REMINDER_DELIVERIES_WORKFLOW,
+  type DeliveryHandOver,
+  type ReminderDeliveriesInput,
+} from '../contracts/deliveries';
 import { permanentRefusal, unrecordable, unstorableIn } from './recordability';
 import { loadCalendar } from './calendar';
 import type { ChannelSettings } from './channels';
@@ -19,7 +24,7 @@ import { createReminderActivities } from './reminding';
 import { createRolloutActivities } from './rollout';
 
 export type { PlannedDelivery, NotifyInput, DigestInput, ScheduleLookBackInput } from './notifications';
-export type { DueDelivery } from './reminding';
+export type { DueDelivery, RaiseNoticeInput } from './reminding';
 
 export interface RecordInput {
   state: RecommendationState;
@@ -49,6 +54,31 @@ export function createActivities(db: Database, channels: ChannelSettings = {}, t
         args: [input],
         workflowIdConflictPolicy: 'USE_EXISTING',
       });
+    },
+
+    /**
+     * Starts the workflow that sends a reminder's deliveries (src/workflows/delivery.ts), on the lifecycle's task queue. Not a
+     * child: it costs the lifecycle's history nothing and may outlive it. Idempotent: a retry finds the one started,
+     * running or finished (never a second one under the same id). Retried while the worker has no client: a
+     * reminder must not fail its lifecycle over a worker's configuration.
+     */
+    async startDeliveries({
+      workflowId,
+      taskQueue,
+      ...input
+    }: ReminderDeliveriesInput & Omit<DeliveryHandOver, 'announces'>): Promise<void> {
+      if (!temporal) throw new Error('this worker was created without a Temporal client');
+      try {
+        await temporal.workflow.start(REMINDER_DELIVERIES_WORKFLOW, {
+          workflowId,
+          taskQueue,
+          args: [input],
+          workflowIdConflictPolicy: 'USE_EXISTING',
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        });
+      } catch (error) {
+        if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+      }
     },
 
     /**

@@ -2,8 +2,7 @@ import type { EventType } from '../domain/lifecycleEvents';
 import type { LifecycleRules } from '../domain/lifecycle';
 import type { RecommendationDetails } from '../domain/recommendation';
 import type { ReminderPolicy } from '../domain/reminders';
-import type { RecommendationState } from '../domain/lifecycle';
-import type { DeadlineKind } from '../domain/deadlines';
+import type { DeliveryPurpose, RecommendationState } from '../domain/lifecycle';
 
 /**
  * What the recommendationLifecycle workflow is started with and what it hands its activities. Shared by
@@ -23,8 +22,8 @@ export interface LifecycleInput {
   continued?: ContinuedLifecycle;
 }
 
-/** What a delivery waits for to still be sent: its deadline still open, or its proposal still pending. */
-export type DeliveryPurpose = { deadlineKind: DeadlineKind; dueDate: string } | { approvalSequence: number };
+/** What a delivery waits for to still be sent (src/domain/lifecycle.ts, stillAnnounced). */
+export type { DeliveryPurpose };
 
 /** A delivery planned for a later sending window, not yet attempted. */
 export interface WaitingDelivery {

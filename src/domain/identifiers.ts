@@ -20,3 +20,11 @@ export function rolloutWorkflowIdFor(
     ? `rollout-reminder-policy-${change.procuratorate}`
     : `rollout-calendar-${change.year}-${change.procuratorate ?? 'national'}`;
 }
+
+/**
+ * The workflow sending the deliveries of one reminder: the lifecycle's workflow id and the sequence of the event
+ * that raised it (for a proposal's first notice, the proposal's), so a retried raise finds the one it started.
+ */
+export function deliveriesWorkflowIdFor(lifecycleWorkflowId: string, sequence: number): string {
+  return `${lifecycleWorkflowId}:deliveries:${sequence}`;
+}

@@ -312,6 +312,21 @@ export function isOpen(deadline: DeadlineState): boolean {
   return deadline.metOn === null && !deadline.cancelled;
 }
 
+/** What a reminder's delivery announces: a deadline (by its due date) or a proposal awaiting the 检察长's decision. */
+export type DeliveryPurpose = { deadlineKind: DeadlineKind; dueDate: string } | { approvalSequence: number };
+
+/** Why a delivery is given up unsent when what it announced no longer holds. */
+export const NO_LONGER_ANNOUNCED = 'what it announced no longer holds (deadline met or moved)';
+
+/** Whether what a delivery announces still holds: its deadline open (and not moved), or its proposal still pending. */
+export function stillAnnounced(
+  state: Pick<RecommendationState, 'deadlines' | 'pendingApproval'>,
+  purpose: DeliveryPurpose,
+): boolean {
+  if ('approvalSequence' in purpose) return state.pendingApproval?.sequence === purpose.approvalSequence;
+  return state.deadlines.some((d) => d.kind === purpose.deadlineKind && d.dueDate === purpose.dueDate && isOpen(d));
+}
+
 /**
  * Open, and its clock runs: the review of a suspended recommendation stands still ([R]78), so it is
  * neither reminded of, nor due, nor overdue.

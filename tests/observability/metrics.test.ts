@@ -184,9 +184,10 @@ describe('GET /metrics', () => {
     });
     expect(ofThis('delivery attempt failed')[0]).toMatchObject({
       source: 'temporal',
-      workflowId,
-      // The first attempts of the deliveries a reminder raises go together; later ones one by one (`deliver`).
-      activityType: 'deliverFirstAttempts',
+      // A reminder's deliveries are sent by a workflow of their own, named after the lifecycle's and the event's.
+      workflowId: expect.stringMatching(new RegExp(`^${workflowId}:deliveries:\\d+$`)),
+      workflowType: 'reminderDeliveries',
+      activityType: 'deliver',
       channel: 'email',
       retryable: false,
       level: 40,

@@ -3,7 +3,15 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
 import type { TestDatabase } from '../support/database';
-import { ACTOR, eventsOf, startLifecycle, todayIn, uniqueId, useLifecycleHarness } from '../support/lifecycle';
+import {
+  ACTOR,
+  eventsOf,
+  eventually,
+  startLifecycle,
+  todayIn,
+  uniqueId,
+  useLifecycleHarness,
+} from '../support/lifecycle';
 import { startSmtpReceiver, type SmtpReceiver } from '../support/receivers';
 import { actionUpdates, decideUpdate, proposeUpdate, stateQuery } from '../../src/workflows/definitions';
 import { CONTINUE_AS_NEW_AFTER_EVENTS } from '../../src/workflows/lifecycle/recommendationLifecycle';
@@ -105,7 +113,7 @@ async function expectStateCarriedOver(workflowId: string, runs: Run[]): Promise<
 
 describe('lifecycles that run for years', () => {
   it(
-    `never replied to for ${YEARS} years, three people on channels: short runs, ≤ 1,700 events a year, every reminder on its day`,
+    `never replied to for ${YEARS} years, three people on channels: short runs, ≤ 1,000 events a year, every reminder on its day`,
     { timeout: 900_000 },
     async () => {
       const { procuratorate, people } = await office();
@@ -123,7 +131,7 @@ describe('lifecycles that run for years', () => {
       const runs = await runsOf(silentId, silent.handle.firstExecutionRunId);
       const lengths = runs.map((run) => run.events.length);
       console.log(`never replied to, ${YEARS} years: ${runs.length} runs of ${lengths.join(', ')} events`);
-      expect(runs.length).toBeGreaterThanOrEqual(YEARS - 1);
+      expect(runs.length).toBeGreaterThan(1);
       for (const length of lengths) expect(length).toBeLessThanOrEqual(2_000);
       for (const run of runs.slice(0, -1))
         expect(run.events.length).toBeGreaterThanOrEqual(CONTINUE_AS_NEW_AFTER_EVENTS);
@@ -133,10 +141,10 @@ describe('lifecycles that run for years', () => {
         if (year < YEARS) perYear[year]! += 1;
       }
       console.log(`history events per year: ${perYear.join(', ')}`);
-      // 4,397 a year before issue 14. The issue's 1,000 was met (748) with each delivery's first attempt inside the
-      // reminder's local activity; that held workflow tasks open while channels answered, and a task that timed out
-      // meanwhile replayed differently, so sending moved to one regular activity per reminder: about 1,630.
-      for (const count of perYear) expect(count).toBeLessThanOrEqual(1_700);
+      // 4,397 a year before issue 14; about 1,630 while the lifecycle sent its reminders' deliveries itself (one
+      // activity per reminder, a timer and activities more for each that waited). Their deliveries are sent by
+      // workflows of their own now (reminderDeliveries), whose events are not the lifecycle's.
+      for (const count of perYear) expect(count).toBeLessThanOrEqual(1_000);
 
       await expectStateCarriedOver(silentId, runs);
 
@@ -146,10 +154,15 @@ describe('lifecycles that run for years', () => {
         { key: `${deadline.kind}:${deadline.dueDate}:overdue:1`, at: overdueAt(deadline) },
         ...remindersBetween(deadline, DEFAULT_REMINDER_POLICY, startedAt, until, offset),
       ]);
-      const notifications = await database.db.notification.findMany({
-        where: { recommendationId: silent.id },
-        include: { deliveries: true },
-      });
+      // The last reminders' delivery workflows may still be sending as the clock stops.
+      const notifications = await eventually(
+        () =>
+          database.db.notification.findMany({
+            where: { recommendationId: silent.id },
+            include: { deliveries: true },
+          }),
+        (found) => found.every((n) => n.deliveries.every((d) => d.status !== 'pending')),
+      );
       const raised = new Map<string, number>();
       for (const n of notifications) raised.set(n.reminderKey!, n.raisedAt.getTime());
       expect([...raised.keys()].sort()).toEqual(expected.map((r) => r.key).sort());

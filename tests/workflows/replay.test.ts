@@ -22,9 +22,10 @@ import { historyFromJSON, type History } from '@temporalio/common/lib/proto-util
 import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { defaultPayloadConverter } from '@temporalio/common';
 import { bundleLifecycleWorkflows } from '../support/temporal';
-import type { LifecycleInput } from '../../src/contracts/lifecycle';
 import { workflowIdFor } from '../../src/domain/identifiers';
+import type { LifecycleInput } from '../../src/contracts/lifecycle';
 import type * as TemporalProto from '@temporalio/proto';
 import type * as PatchProtobufRoot from '@temporalio/proto/lib/patch-protobuf-root';
 
@@ -66,21 +67,14 @@ function loadHistory(file: string): History {
 }
 
 /**
- * The workflow id the history ran under, from the recommendation id of its recorded input: histories hold no
- * workflow id, and the lifecycle reads it (its reminders' spread after the hour, 'reminder-spread'), so replaying
- * under any other id would fail where the run spread its reminders.
+ * Histories hold no workflow id, but the lifecycle reads its own (reminderSpreadMs, from 'reminder-spread' on): the
+ * one it ran under, from the recommendation it was started for (workflowIdFor); the file name for other workflows.
  */
-function workflowIdOf(history: History): string {
-  const input = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0]?.data;
-  if (!input) throw new TypeError('the history does not begin with the workflow input');
-  const { recommendationId } = JSON.parse(Buffer.from(input).toString('utf8')) as LifecycleInput;
-  return workflowIdFor(recommendationId);
-}
-
-/** Replays a recorded history with the given workflow code. */
-function replay(workflowBundle: WorkflowBundleOption, file: string): Promise<void> {
-  const history = loadHistory(file);
-  return Worker.runReplayHistory({ workflowBundle }, history, workflowIdOf(history));
+function workflowIdOf(file: string, history: History): string {
+  const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
+  const payload = started?.input?.payloads?.[0];
+  if (started?.workflowType?.name !== 'recommendationLifecycle' || !payload) return path.basename(file, '.json');
+  return workflowIdFor(defaultPayloadConverter.fromPayload<LifecycleInput>(payload).recommendationId);
 }
 
 const ignore = () => undefined;
@@ -114,11 +108,19 @@ describe('replay of recorded lifecycle histories', () => {
   });
 
   it.each(files)('%s replays with the current workflow code', async (file) => {
-    await expect(replay(current, file)).resolves.toBeUndefined();
+    const history = loadHistory(file);
+    await expect(
+      Worker.runReplayHistory({ workflowBundle: current }, history, workflowIdOf(file, history)),
+    ).resolves.toBeUndefined();
   });
 
   it.each(files)('%s fails against an incompatible workflow (negative control)', async (file) => {
-    const outcome = await replay(incompatible, file).then(
+    const history = loadHistory(file);
+    const outcome = await Worker.runReplayHistory(
+      { workflowBundle: incompatible },
+      history,
+      workflowIdOf(file, history),
+    ).then(
       () => undefined,
       (error: unknown) => error,
     );

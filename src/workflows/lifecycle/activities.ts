@@ -46,9 +46,13 @@ export const { computeDeadlines } = proxyLocalActivities<Activities>({
  * A reminder in one step (src/activities/reminding.ts): one marker in the history instead of two activities and
  * their workflow tasks. A local activity fits: database work only (an event and its notifications, milliseconds),
  * idempotent, needing nothing this worker lacks; a worker that dies during it loses the workflow task, and the next
- * worker runs it again. Sending stays out of it: a slow channel must never hold a workflow task open.
+ * worker runs it again. Sending stays out of it: a slow channel must never hold a workflow task open. From
+ * 'deliveries-of-their-own' on, it also starts the workflow that sends the deliveries (one call to Temporal).
  */
-export const { raiseReminder } = proxyLocalActivities<Activities>({ startToCloseTimeout: '30 seconds', retry });
+export const { raiseReminder, raiseNotice } = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry,
+});
 
 /** The first attempts of a reminder's deliveries due now, in one activity (src/activities/reminding.ts). */
 export const { deliverFirstAttempts } = proxyActivities<Activities>({ startToCloseTimeout: '1 minute', retry });

@@ -17,9 +17,11 @@ import {
 } from '../../domain/lifecycle';
 import { DEFAULT_REMINDER_POLICY, reminderSpreadMs, type ReminderPolicy } from '../../domain/reminders';
 import type { ContinuedLifecycle, LifecycleInput, WaitingDelivery } from '../../contracts/lifecycle';
-import type { NotifyInput, PlannedDelivery } from '../../activities';
+import type { NotifyInput, PlannedDelivery, RaiseNoticeInput } from '../../activities';
+import type { DeliveryPurpose } from '../../domain/lifecycle';
+import { deliveriesWorkflowIdFor } from '../../domain/identifiers';
 import { SYSTEM_ACTOR } from '../../domain/lifecycleEvents';
-import { computeDeadlines, raiseReminder, recordActEvent, recordEvent, recordEventInTask } from './activities';
+import { computeDeadlines, raiseNotice, raiseReminder, recordActEvent, recordEvent, recordEventInTask } from './activities';
 import { recordsFirstEventInFirstTask } from './firstEvent';
 import { SearchIndex } from './searchIndex';
 
@@ -144,17 +146,30 @@ export class RecommendationLifecycle {
 
   /**
    * Numbers and records a reminder of the lifecycle's own and notifies of it in one local activity
-   * (src/activities/reminding.ts). Returns the deliveries planned.
+   * (src/activities/reminding.ts). Returns the deliveries planned. `announces`: they are handed over to a
+   * workflow of their own (handOver), which sends them; the lifecycle then has nothing to send.
    */
   async recordReminder(
     type: EventType,
     data: Record<string, unknown>,
     noticeOf: () => NotifyInput,
+    announces?: DeliveryPurpose,
   ): Promise<PlannedDelivery[]> {
     const event = this.numbered(type, SYSTEM_ACTOR, data);
-    const planned = await raiseReminder({ record: { state: this.state, event }, notice: noticeOf() });
+    const notice = { notice: noticeOf(), ...(announces && { handOver: this.handOver(event.sequence, announces) }) };
+    const planned = await raiseReminder({ record: { state: this.state, event }, ...notice });
     this.remember();
     return planned;
+  }
+
+  /** A notice of an event already recorded (its `sequence`), its deliveries handed over in the same local activity. */
+  async announce(notice: NotifyInput, sequence: number, announces: DeliveryPurpose): Promise<void> {
+    await raiseNotice({ notice, handOver: this.handOver(sequence, announces) });
+  }
+
+  private handOver(sequence: number, announces: DeliveryPurpose): NonNullable<RaiseNoticeInput['handOver']> {
+    const { workflowId, taskQueue } = workflowInfo();
+    return { workflowId: deliveriesWorkflowIdFor(workflowId, sequence), taskQueue, announces };
   }
 
   /**

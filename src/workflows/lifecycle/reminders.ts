@@ -7,6 +7,7 @@ import {
   DEFAULT_LOOK_BACK_MONTHS,
   isOpen,
   isRunning,
+  stillAnnounced,
   type DeadlineState,
   type PendingApproval,
 } from '../../domain/lifecycle';
@@ -26,6 +27,13 @@ import type { DeliveryPurpose } from '../../contracts/lifecycle';
 import { deliverFirstAttempts, notify, startLookBack } from './activities';
 import { SYSTEM_ACTOR, type EventType } from '../../domain/lifecycleEvents';
 import { DAY_MS, type RecommendationLifecycle } from './recommendationLifecycle';
+
+/**
+ * The patch under which a reminder's deliveries are sent by a workflow of their own (reminderDeliveries, started by
+ * the local activity that raises the reminder) instead of by the lifecycle: about half of a lifecycle's history
+ * events when its people are on channels. Runs recorded before it keep sending their own.
+ */
+const DELIVERIES_OF_THEIR_OWN = 'deliveries-of-their-own';
 
 /** Raises what fell due in (after, now]: overdue notices from the state, scheduled reminders from the clock. */
 export async function raiseDue(lifecycle: RecommendationLifecycle, after: number, now: number): Promise<void> {
@@ -85,10 +93,15 @@ async function remind(
 ): Promise<void> {
   const { deadlineKind, dueDate } = reminder;
   const purpose = { deadlineKind, dueDate };
-  // From this release on, one local activity per reminder (src/activities/reminding.ts) instead of three activities.
+  const noticeOf = () => reminderNotice(lifecycle, reminder);
+  // From this release on, the deliveries are sent by a workflow of their own, out of the lifecycle's history.
+  if (patched(DELIVERIES_OF_THEIR_OWN)) {
+    await lifecycle.recordReminder(type, data, noticeOf, purpose);
+    return;
+  }
+  // Before it, one local activity per reminder (src/activities/reminding.ts) instead of three activities.
   if (patched('reminder-in-one-step')) {
-    const planned = await lifecycle.recordReminder(type, data, () => reminderNotice(lifecycle, reminder));
-    dispatchRaised(lifecycle, planned, purpose);
+    dispatchRaised(lifecycle, await lifecycle.recordReminder(type, data, noticeOf), purpose);
     return;
   }
   await lifecycle.record(type, SYSTEM_ACTOR, data);
@@ -111,12 +124,6 @@ function reminderNotice(lifecycle: RecommendationLifecycle, reminder: Reminder):
     raisedAt: state.updatedAt,
     window: { quietHours: policy.quietHours, sendOnRestDays: policy.sendOnRestDays },
   };
-}
-
-/** Whether what a delivery announces still holds: its deadline open, or its proposal still pending. */
-function stillWanted({ state }: RecommendationLifecycle, purpose: DeliveryPurpose): boolean {
-  if ('approvalSequence' in purpose) return state.pendingApproval?.sequence === purpose.approvalSequence;
-  return state.deadlines.some((d) => d.kind === purpose.deadlineKind && d.dueDate === purpose.dueDate && isOpen(d));
 }
 
 /**
@@ -153,6 +160,7 @@ function dispatchRaised(
 /**
  * Sends each delivery at its time, side by side, never holding up the lifecycle. Until its time it is only
  * waiting (a next run takes it over when the lifecycle continues as new); from then on it is being sent.
+ * The way of runs before DELIVERIES_OF_THEIR_OWN, and of the waiting deliveries they hand their next runs.
  */
 export function dispatch(
   lifecycle: RecommendationLifecycle,
@@ -171,7 +179,7 @@ export function dispatch(
       lifecycle.waitingDeliveries.delete(deliveryId);
       lifecycle.sendingDeliveries += 1;
       try {
-        await dispatchDeliveries([delivery], () => stillWanted(lifecycle, purpose));
+        await dispatchDeliveries([delivery], () => stillAnnounced(lifecycle.state, purpose));
       } finally {
         lifecycle.sendingDeliveries -= 1;
       }
@@ -187,19 +195,24 @@ export async function remindApprover(
   round: number,
 ): Promise<void> {
   const purpose = { approvalSequence: pending.sequence };
+  const noticeOf = () => approvalNotice(lifecycle, pending, round);
   // The proposal's own event stands for the first notice; repeats are events of their own.
   if (round === 0) {
-    dispatch(lifecycle, await notify(approvalNotice(lifecycle, pending, round)), purpose);
+    if (patched(DELIVERIES_OF_THEIR_OWN)) await lifecycle.announce(noticeOf(), pending.sequence, purpose);
+    else dispatch(lifecycle, await notify(noticeOf()), purpose);
     return;
   }
   const data = { action: pending.action, proposal: pending.sequence, round };
+  if (patched(DELIVERIES_OF_THEIR_OWN)) {
+    await lifecycle.recordReminder('approval_reminder_raised', data, noticeOf, purpose);
+    return;
+  }
   if (patched('reminder-in-one-step')) {
-    const noticeOf = () => approvalNotice(lifecycle, pending, round);
     dispatchRaised(lifecycle, await lifecycle.recordReminder('approval_reminder_raised', data, noticeOf), purpose);
     return;
   }
   await lifecycle.record('approval_reminder_raised', SYSTEM_ACTOR, data);
-  dispatch(lifecycle, await notify(approvalNotice(lifecycle, pending, round)), purpose);
+  dispatch(lifecycle, await notify(noticeOf()), purpose);
 }
 
 function approvalNotice(lifecycle: RecommendationLifecycle, pending: PendingApproval, round: number): NotifyInput {
