@@ -29,7 +29,7 @@ import { DEFAULT_REMINDER_POLICY } from '../../src/domain/reminders';
 import { DELIVERY_RETRY } from '../../src/workflows/delivery';
 import { saveNationalSchedule } from '../../src/calendar/store';
 import { createActivities } from '../../src/activities';
-import { addCalendarDays, shanghaiInstant } from '../../src/domain/dates';
+import { addCalendarDays, parseCalendarDate, shanghaiInstant } from '../../src/domain/dates';
 import { deliveriesWorkflowIdFor, workflowIdFor } from '../../src/domain/identifiers';
 import { NO_LONGER_ANNOUNCED } from '../../src/domain/lifecycle';
 import { SYSTEM_ACTOR } from '../../src/domain/lifecycleEvents';
@@ -400,14 +400,17 @@ describe("a reminder's deliveries in a workflow of their own", () => {
       return { status: 503, body: 'down for maintenance' };
     });
     const { procuratorate, ids } = await office({ handlerWebhook: `${webhook.url}${flaky}` });
-    await sleepUntil(env, Date.parse('2031-12-08T10:00:00+08:00')); // a Monday
+    // The next Monday (a working day in December, whatever the earlier tests left the clock at), 10:00.
+    const today = await todayIn(env);
+    const monday = addCalendarDays(today, (8 - parseCalendarDate(today).getUTCDay()) % 7 || 7);
+    await sleepUntil(env, shanghaiInstant(monday, 10));
     // Served in September: every deadline is overdue at once, and its notice is sent at once.
     const { id } = await startLifecycle(env, taskQueue, 'own-workflow', {
       servedAt: '2031-09-01',
       details: { procuratorate, handler: ids.handler },
     });
     // An hour, for the retries' backoff.
-    await sleepUntil(env, Date.parse('2031-12-08T11:00:00+08:00'));
+    await sleepUntil(env, shanghaiInstant(monday, 11));
     const rows = await deliveriesOf(id, 9);
     expect(rows.every((d) => d.status === 'sent')).toBe(true);
     const hooks = rows.filter((d) => d.channelKind === 'webhook');
