@@ -34,6 +34,14 @@ export interface BenchResults {
   suites: { name: string; database: DatabaseKind; seconds: number; rows: number }[];
   rows: ResultRow[];
   evidence: { suite: string; database: DatabaseKind; markdown: string }[];
+  /** When the results combine several runs (`--combine`): each run's suites, times and load. */
+  runs?: {
+    suites: string[];
+    startedAt: string;
+    finishedAt: string;
+    loadAverageBefore: number[];
+    loadAverageAfter: number[];
+  }[];
 }
 
 export interface BenchOptions {
@@ -157,6 +165,40 @@ export async function runBenchmarks(options: BenchOptions): Promise<BenchResults
   return written;
 }
 
+/**
+ * Several runs' results as one (`--combine DIR,DIR…`): a suite whose full run takes long is run on its own when the
+ * machine is quiet. Each run keeps its own times and load average; ratios stay within the run that measured them.
+ */
+export function combineResults(parts: readonly BenchResults[]): BenchResults {
+  const [first, ...others] = parts;
+  if (!first) throw new Error('nothing to combine');
+  const last = others.at(-1) ?? first;
+  const runs = parts.flatMap(
+    (part) =>
+      part.runs ?? [
+        {
+          suites: part.suites.map((s) => `${s.name} on ${s.database}`),
+          startedAt: part.startedAt,
+          finishedAt: part.finishedAt,
+          loadAverageBefore: part.machine.loadAverageBefore,
+          loadAverageAfter: part.machine.loadAverageAfter,
+        },
+      ],
+  );
+  const databases = parts.flatMap((part) => part.databases);
+  return {
+    smoke: parts.some((part) => part.smoke),
+    startedAt: first.startedAt,
+    finishedAt: last.finishedAt,
+    machine: { ...first.machine, loadAverageAfter: last.machine.loadAverageAfter },
+    databases: databases.filter((d, i) => databases.findIndex((other) => other.kind === d.kind) === i),
+    suites: parts.flatMap((part) => part.suites),
+    rows: parts.flatMap((part) => part.rows),
+    evidence: parts.flatMap((part) => part.evidence),
+    runs,
+  };
+}
+
 const figure = (value: number | undefined): string =>
   value === undefined
     ? ''
@@ -178,7 +220,14 @@ export function resultsMarkdown(results: BenchResults): string {
     '',
     `- Node ${machine.node}, ${machine.platform}; ${machine.cpus} cores (${machine.cpuModel}), ${machine.memoryGiB} GiB`,
     `- Databases: ${results.databases.map((d) => `${d.kind}: ${d.version}`).join('; ')}`,
-    `- Load average (1 / 5 / 15 min) before: ${loads(machine.loadAverageBefore)}; after: ${loads(machine.loadAverageAfter)}`,
+    ...(results.runs && results.runs.length > 1
+      ? results.runs.map(
+          (run, i) =>
+            `- Run ${i + 1} (${run.suites.join(', ')}), ${run.startedAt} – ${run.finishedAt}: load average (1 / 5 / 15 min) before ${loads(run.loadAverageBefore)}; after ${loads(run.loadAverageAfter)}`,
+        )
+      : [
+          `- Load average (1 / 5 / 15 min) before: ${loads(machine.loadAverageBefore)}; after: ${loads(machine.loadAverageAfter)}`,
+        ]),
     `- Suites: ${results.suites.map((s) => `${s.name} on ${s.database} (${s.seconds.toFixed(0)} s, ${s.rows} rows)`).join('; ')}`,
     '',
     'Latencies in ms unless the unit says otherwise; a ratio is measured in the same run, interleaved.',
@@ -220,7 +269,16 @@ export function resultsMarkdown(results: BenchResults): string {
   return `${lines.join('\n').trimEnd()}\n`;
 }
 
-function parseArguments(argv: string[]): Omit<BenchOptions, 'postgresUrl'> {
+/** `--combine DIR,DIR…`: writes the runs' results (each DIR's results.json) as one, to `--out` (bench/ by default). */
+function writeCombined(dirs: string[], outDir: string): void {
+  const parts = dirs.map((dir) => JSON.parse(fs.readFileSync(path.join(dir, 'results.json'), 'utf8')) as BenchResults);
+  const combined = combineResults(parts);
+  fs.mkdirSync(outDir, { recursive: true });
+  fs.writeFileSync(path.join(outDir, 'results.json'), `${JSON.stringify(combined, null, 2)}\n`);
+  fs.writeFileSync(path.join(outDir, 'results.md'), resultsMarkdown(combined));
+}
+
+function parseArguments(argv: string[]): Omit<BenchOptions, 'postgresUrl'> & { combine?: string[] } {
   const smoke = argv.includes('--smoke');
   const valueOf = (flag: string) => {
     const index = argv.indexOf(flag);
@@ -229,11 +287,16 @@ function parseArguments(argv: string[]): Omit<BenchOptions, 'postgresUrl'> {
   const benchDir = path.dirname(fileURLToPath(import.meta.url));
   const outDir = valueOf('--out') ?? (smoke ? fs.mkdtempSync(path.join(os.tmpdir(), 'followup-bench-')) : benchDir);
   const only = valueOf('--only')?.split(',');
-  return { smoke, outDir, only };
+  return { smoke, outDir, only, combine: valueOf('--combine')?.split(',') };
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
-  runBenchmarks({ ...parseArguments(process.argv.slice(2)), postgresUrl: process.env.TEST_POSTGRES_URL || undefined })
+  const { combine, ...options } = parseArguments(process.argv.slice(2));
+  if (combine) {
+    writeCombined(combine, options.outDir);
+    process.exit(0);
+  }
+  runBenchmarks({ ...options, postgresUrl: process.env.TEST_POSTGRES_URL || undefined })
     .then(() => process.exit(0))
     .catch((error: unknown) => {
       console.error(error);
