@@ -149,7 +149,7 @@ export async function overdueCounts(
 /** Per agency, the figures of the agency summary (src/domain/oversight.ts agencySummaries), counted by the database. */
 export async function agencyCounts(db: Database, scope: OversightScope, today: CalendarDate): Promise<AgencyCounts[]> {
   const postgres = providerOf(db) === 'postgresql';
-  // The reply deadline's fields, copied into columns of their own by the database (migration 0012_reply_columns),
+  // The reply deadline's fields, copied into columns of their own by the database (migration 0012_office_tallies),
   // so that the index on (procuratorate, agency, …) covers the tally; "replyDueDate" is null exactly when the row
   // has no reply deadline (before the lifecycle computed its deadlines).
   const flag = (column: string) =>

@@ -56,8 +56,10 @@ export async function loadAnnualReport(
     }),
     recommendationOutcomes(db, assigned, within),
     db.recommendationEvent.findMany({
+      // The event's own copy of its office (migration 0012) bounds the read to the office's year of these types.
       where: {
-        recommendation: assigned,
+        procuratorate,
+        ...(assigned.handler === undefined ? {} : { recommendation: { handler: assigned.handler } }),
         type: { in: ['suspended', 'closed', 'lawsuit_filed'] satisfies EventType[] },
         occurredAt: { gte: start, lt: end },
       },

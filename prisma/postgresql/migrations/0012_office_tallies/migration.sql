@@ -19,3 +19,34 @@ ALTER TABLE "Recommendation"
 -- Covers the tally: one office's rows in agency order, with every column it reads.
 CREATE INDEX "Recommendation_procuratorate_agency_reply_idx" ON "Recommendation"("procuratorate", "agency",
     "replyDueDate", "replyMetOn", "replyLate", "replyCancelled", "replyOverdueNoticeRaised", "closeGround", "servedAt");
+
+-- The annual report counts an office's events of a few types in a year: it looked them up once per recommendation
+-- of the office (60k look-ups for the large one). Each event now carries its recommendation's office, set by a
+-- trigger whoever writes the event (the RecordedEvent trigger, Prisma, the bench's seed; writers leave it out), so
+-- that the index (procuratorate, type, occurredAt) reads one office's year alone: a small office's report does not
+-- grow with the province's events.
+ALTER TABLE "RecommendationEvent" ADD COLUMN "procuratorate" TEXT;
+
+UPDATE "RecommendationEvent" e SET "procuratorate" = r."procuratorate"
+FROM "Recommendation" r WHERE r."id" = e."recommendationId";
+
+CREATE FUNCTION "followup_event_procuratorate"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    NEW."procuratorate" := (SELECT r."procuratorate" FROM "Recommendation" r WHERE r."id" = NEW."recommendationId");
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER "RecommendationEvent_procuratorate" BEFORE INSERT OR UPDATE OF "recommendationId", "procuratorate"
+    ON "RecommendationEvent" FOR EACH ROW EXECUTE FUNCTION "followup_event_procuratorate"();
+
+CREATE FUNCTION "followup_recommendation_procuratorate_events"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE "RecommendationEvent" SET "procuratorate" = NEW."procuratorate" WHERE "recommendationId" = NEW."id";
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER "Recommendation_procuratorate_events" AFTER UPDATE OF "procuratorate" ON "Recommendation"
+    FOR EACH ROW EXECUTE FUNCTION "followup_recommendation_procuratorate_events"();
+
+-- CreateIndex
+CREATE INDEX "RecommendationEvent_procuratorate_type_occurredAt_idx" ON "RecommendationEvent"("procuratorate", "type", "occurredAt");

@@ -6,8 +6,9 @@ import { createTestDatabase, type TestDatabase } from '../support/database';
 import { detailsFor } from '../support/lifecycle';
 
 /**
- * The reply deadline's columns (migration 0012_reply_columns) follow every write of "deadlines", whatever writes it:
- * the RecordedEvent trigger, Prisma's create, update and createMany, a raw UPDATE; and go with a deleted row.
+ * The columns of migration 0012_office_tallies follow every write, whatever writes it (the RecordedEvent trigger,
+ * Prisma's create, update and createMany, a raw UPDATE): the reply deadline's fields on each recommendation (gone
+ * with a deleted row), and the recommendation's office on each of its events.
  * Runs on SQLite, and on PostgreSQL with TEST_POSTGRES_URL.
  */
 
@@ -159,4 +160,30 @@ it('follow Prisma create, update, createMany, a raw UPDATE and null deadlines, a
 
   await db.recommendation.delete({ where: { id: 'reply-prisma' } });
   expect(await columnsOf('reply-prisma')).toBeUndefined();
+});
+
+it("copies the recommendation's office onto each event, whoever writes it, and follows a change of office", async () => {
+  const db = database.db;
+  const id = 'event-office';
+  await writeEvent(db, stateWith(id, 1, [open]), eventOf(1));
+  await writeEvent(db, stateWith(id, 2, [metOnTime]), eventOf(2));
+  const event = (sequence: number) => ({
+    recommendationId: id,
+    sequence,
+    type: 'reminder_raised',
+    actor: '张检察官',
+    occurredAt: new Date(`2026-03-0${sequence}T01:00:00.000Z`),
+    data: {},
+  });
+  await db.recommendationEvent.create({ data: event(3) });
+  await db.recommendationEvent.createMany({ data: [event(4), event(5)] });
+  const offices = async () =>
+    (await db.recommendationEvent.findMany({ where: { recommendationId: id }, orderBy: { sequence: 'asc' } })).map(
+      (e) => e.procuratorate,
+    );
+  const { procuratorate } = await db.recommendation.findUniqueOrThrow({ where: { id } });
+  expect(await offices()).toEqual([procuratorate, procuratorate, procuratorate, procuratorate, procuratorate]);
+
+  await db.recommendation.update({ where: { id }, data: { procuratorate: '另一人民检察院' } });
+  expect(await offices()).toEqual(Array(5).fill('另一人民检察院'));
 });
