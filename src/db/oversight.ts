@@ -149,32 +149,26 @@ export async function overdueCounts(
 /** Per agency, the figures of the agency summary (src/domain/oversight.ts agencySummaries), counted by the database. */
 export async function agencyCounts(db: Database, scope: OversightScope, today: CalendarDate): Promise<AgencyCounts[]> {
   const postgres = providerOf(db) === 'postgresql';
-  // The row's reply deadline (the first of kind reply), or null before the lifecycle computed its deadlines.
-  const reply = postgres
-    ? Prisma.raw(`(SELECT d FROM jsonb_array_elements(r."deadlines") AS d WHERE d->>'kind' = 'reply' LIMIT 1)`)
-    : Prisma.raw(`(SELECT d.value FROM json_each(r."deadlines") AS d WHERE d.value->>'$.kind' = 'reply' LIMIT 1)`);
-  const field = (name: string) => Prisma.raw(postgres ? `(reply->>'${name}')` : `(reply->>'$.${name}')`);
-  const flag = (name: string) =>
-    Prisma.raw(postgres ? `COALESCE((reply->>'${name}')::boolean, false)` : `COALESCE(reply->>'$.${name}', 0) = 1`);
+  // The reply deadline's fields, copied into columns of their own by the database (migration 0012_office_tallies),
+  // so that the index on (procuratorate, agency, …) covers the tally; "replyDueDate" is null exactly when the row
+  // has no reply deadline (before the lifecycle computed its deadlines).
+  const flag = (column: string) =>
+    Prisma.raw(postgres ? `COALESCE(r."${column}", false)` : `COALESCE(r."${column}", 0) = 1`);
   const replyDays = postgres
-    ? Prisma.sql`(${field('metOn')})::date - "servedAt"::date`
-    : Prisma.sql`CAST(julianday(${field('metOn')}) - julianday("servedAt") AS INTEGER)`;
-  const metOn = field('metOn');
-  // The reply deadline picked once per row: a plain subquery in FROM is flattened by SQLite, which then looks
-  // for the reply again at each of the ten places below (4 s at 60k rows); MATERIALIZED keeps it one lookup.
+    ? Prisma.sql`r."replyMetOn"::date - r."servedAt"::date`
+    : Prisma.sql`CAST(julianday(r."replyMetOn") - julianday(r."servedAt") AS INTEGER)`;
+  const met = Prisma.raw(`r."replyMetOn" IS NOT NULL`);
   const rows = await db.$queryRaw<Record<keyof AgencyCounts, bigint | number | string | null>[]>`
-    WITH scoped AS MATERIALIZED (SELECT r."agency", r."servedAt", r."closeGround", ${reply} AS reply
-      FROM "Recommendation" r WHERE ${scopeCondition(scope)})
-    SELECT "agency",
+    SELECT r."agency",
       COUNT(*) AS "received",
-      SUM(CASE WHEN "closeGround" IN (${Prisma.join([...RECTIFIED_GROUNDS])}) THEN 1 ELSE 0 END) AS "rectified",
-      SUM(CASE WHEN ${metOn} IS NOT NULL AND NOT (${flag('late')}) THEN 1 ELSE 0 END) AS "repliedOnTime",
-      SUM(CASE WHEN ${metOn} IS NOT NULL AND ${flag('late')} THEN 1 ELSE 0 END) AS "repliedLate",
-      SUM(CASE WHEN reply IS NOT NULL AND ${metOn} IS NULL AND (CASE WHEN ${flag('cancelled')} THEN ${flag('overdueNoticeRaised')} ELSE ${field('dueDate')} < ${today} END) THEN 1 ELSE 0 END) AS "noReply",
-      SUM(CASE WHEN ${metOn} IS NOT NULL THEN 1 ELSE 0 END) AS "replies",
-      COALESCE(SUM(CASE WHEN ${metOn} IS NOT NULL THEN ${replyDays} ELSE 0 END), 0) AS "replyDays"
-    FROM scoped
-    GROUP BY "agency"`;
+      SUM(CASE WHEN r."closeGround" IN (${Prisma.join([...RECTIFIED_GROUNDS])}) THEN 1 ELSE 0 END) AS "rectified",
+      SUM(CASE WHEN ${met} AND NOT (${flag('replyLate')}) THEN 1 ELSE 0 END) AS "repliedOnTime",
+      SUM(CASE WHEN ${met} AND ${flag('replyLate')} THEN 1 ELSE 0 END) AS "repliedLate",
+      SUM(CASE WHEN r."replyDueDate" IS NOT NULL AND NOT (${met}) AND (CASE WHEN ${flag('replyCancelled')} THEN ${flag('replyOverdueNoticeRaised')} ELSE r."replyDueDate" < ${today} END) THEN 1 ELSE 0 END) AS "noReply",
+      SUM(CASE WHEN ${met} THEN 1 ELSE 0 END) AS "replies",
+      COALESCE(SUM(CASE WHEN ${met} THEN ${replyDays} ELSE 0 END), 0) AS "replyDays"
+    FROM "Recommendation" r WHERE ${scopeCondition(scope)}
+    GROUP BY r."agency"`;
   return rows.map((row) => ({
     agency: String(row.agency),
     received: Number(row.received),

@@ -56,8 +56,10 @@ export async function loadAnnualReport(
     }),
     recommendationOutcomes(db, assigned, within),
     db.recommendationEvent.findMany({
+      // The event's own copy of its office (migration 0012) bounds the read to the office's year of these types.
       where: {
-        recommendation: assigned,
+        procuratorate,
+        ...(assigned.handler === undefined ? {} : { recommendation: { handler: assigned.handler } }),
         type: { in: ['suspended', 'closed', 'lawsuit_filed'] satisfies EventType[] },
         occurredAt: { gte: start, lt: end },
       },
@@ -98,7 +100,8 @@ interface OutcomeRow {
 
 /**
  * The recommendations issued in the range with their outcomes: only the fields of the state JSON (the workflow's
- * RecommendationState) an outcome needs, picked by the database, rather than each whole state.
+ * RecommendationState) an outcome needs, picked by the database, rather than each whole state. The reply's due
+ * date comes from its own column (migration 0012), copied from the deadlines column, which holds the state's.
  */
 async function recommendationOutcomes(
   db: Database,
@@ -117,13 +120,13 @@ async function recommendationOutcomes(
     ? Prisma.raw(`"state" IS NOT NULL AS "hasState",
         jsonb_typeof("state"->'reply') = 'object' AS "replied",
         ("state"->'reply'->>'late')::boolean AS "replyLate",
-        (SELECT d->>'dueDate' FROM jsonb_array_elements("state"->'deadlines') AS d WHERE d->>'kind' = 'reply' LIMIT 1) AS "replyDueDate",
+        "replyDueDate",
         "state"->'closure'->>'on' AS "closedOn", "state"->'closure'->>'ground' AS "closeGround",
         "state"->'withdrawal'->>'on' AS "withdrawnOn", "state"->'checks'->-1->>'result' AS "lastCheck"`)
     : Prisma.raw(`"state" IS NOT NULL AS "hasState",
         json_type("state", '$.reply') = 'object' AS "replied",
         "state"->>'$.reply.late' AS "replyLate",
-        (SELECT d.value->>'$.dueDate' FROM json_each("state", '$.deadlines') AS d WHERE d.value->>'$.kind' = 'reply' LIMIT 1) AS "replyDueDate",
+        "replyDueDate",
         "state"->>'$.closure.on' AS "closedOn", "state"->>'$.closure.ground' AS "closeGround",
         "state"->>'$.withdrawal.on' AS "withdrawnOn", "state"->>'$.checks[#-1].result' AS "lastCheck"`);
   const rows = await db.$queryRaw<OutcomeRow[]>`
