@@ -21,7 +21,14 @@ import type { NotifyInput, PlannedDelivery, RaiseNoticeInput } from '../../activ
 import type { DeliveryPurpose } from '../../domain/lifecycle';
 import { deliveriesWorkflowIdFor } from '../../domain/identifiers';
 import { SYSTEM_ACTOR } from '../../domain/lifecycleEvents';
-import { computeDeadlines, raiseNotice, raiseReminder, recordActEvent, recordEvent, recordEventInTask } from './activities';
+import {
+  computeDeadlines,
+  raiseNotice,
+  raiseReminder,
+  recordActEvent,
+  recordEvent,
+  recordEventInTask,
+} from './activities';
 import { recordsFirstEventInFirstTask } from './firstEvent';
 import { SearchIndex } from './searchIndex';
 
