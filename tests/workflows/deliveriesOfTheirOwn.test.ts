@@ -1,26 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { TestDatabase } from '../support/database';
-import {
-  LOOPBACK_ALLOWED,
-  startHttpReceiver,
-  startSmtpReceiver,
-  type HttpReceiver,
-  type SmtpReceiver,
-} from '../support/receivers';
-import {
-  eventually,
-  eventsOf,
-  sleepUntil,
-  startLifecycle,
-  todayIn,
-  uniqueId,
-  useLifecycleHarness,
-} from '../support/lifecycle';
+import type { HttpReceiver, SmtpReceiver } from '../support/receivers';
+import { deliveriesIn, officeIn, useDeliveryTestbed } from '../support/deliveryTestbed';
+import { eventually, eventsOf, sleepUntil, startLifecycle, todayIn, uniqueId } from '../support/lifecycle';
 import { actionUpdates, stateQuery } from '../../src/workflows/definitions';
 import { DEFAULT_REMINDER_POLICY } from '../../src/domain/reminders';
 import { DELIVERY_RETRY } from '../../src/workflows/delivery';
-import { saveNationalSchedule } from '../../src/calendar/store';
 import { createActivities } from '../../src/activities';
 import { addCalendarDays, shanghaiInstant } from '../../src/domain/dates';
 import { deliveriesWorkflowIdFor, workflowIdFor } from '../../src/domain/identifiers';
@@ -30,7 +16,7 @@ import { SYSTEM_ACTOR } from '../../src/domain/lifecycleEvents';
 /**
  * A reminder's deliveries sent by a workflow of their own (reminderDeliveries), in a file of their own: on
  * PostgreSQL these tests timed out when run after the other delivery tests in one time-skipping server (not yet
- * understood; alone they pass on both databases). The setup is delivery.test.ts's.
+ * understood; alone they pass on both databases). The setup is tests/support/deliveryTestbed.ts.
  *
  * Reminders reaching people, in the time-skipping server. The clock is first moved to a fixed Monday,
  * 2031-03-03 10:00 in Shanghai, so every expected instant below is written out by hand. 2031's holiday
@@ -39,107 +25,16 @@ import { SYSTEM_ACTOR } from '../../src/domain/lifecycleEvents';
  */
 
 const taskQueue = 'lifecycle-own-deliveries';
-const WEBHOOK_SECRET = 'webhook-secret-0123456789';
+const bed = useDeliveryTestbed(taskQueue);
 let env: TestWorkflowEnvironment;
 let database: TestDatabase;
 let smtp: SmtpReceiver;
 let webhook: HttpReceiver;
-let wecom: HttpReceiver;
-let dingtalk: HttpReceiver;
-
-beforeAll(async () => {
-  [smtp, webhook, wecom, dingtalk] = await Promise.all([
-    startSmtpReceiver(),
-    startHttpReceiver(),
-    startHttpReceiver(),
-    startHttpReceiver(),
-  ]);
+beforeAll(() => {
+  ({ env, database, smtp, webhook } = bed);
 });
-useLifecycleHarness(
-  taskQueue,
-  (harness) => ({ env, database } = harness),
-  // The receivers are on loopback, which the operator's allow-list opens to the channels.
-  () => ({ smtp: { url: smtp.url, from: 'Followup <followup@example.org>' }, outbound: LOOPBACK_ALLOWED }),
-);
-beforeAll(async () => {
-  await saveNationalSchedule(
-    database.db,
-    {
-      year: 2031,
-      holidays: ['2031-05-01', '2031-05-02', '2031-05-03', '2031-05-04', '2031-05-05'],
-      workdays: ['2031-04-27', '2031-05-10'],
-    },
-    'operator:test',
-  );
-  await sleepUntil(env, Date.parse('2031-03-03T10:00:00+08:00'));
-});
-afterAll(async () => {
-  await Promise.all([smtp, webhook, wecom, dingtalk].map((r) => r?.close()));
-});
-
-/** A handler, their department head and the chief, each reached on their own channel; unique per test. */
-async function office(options: { handlerWebhook?: string } = {}) {
-  const tag = uniqueId('office');
-  const procuratorate = `某区人民检察院-${tag}`;
-  const department = '第五检察部';
-  const ids = {
-    handler: `handler-${tag}`,
-    supervisor: `supervisor-${tag}`,
-    chief: `chief-${tag}`,
-    otherSupervisor: `other-${tag}`,
-  };
-  const people = [
-    {
-      id: ids.handler,
-      role: 'handler',
-      department,
-      channels: [
-        { kind: 'email', address: `${ids.handler}@example.org` },
-        { kind: 'webhook', address: options.handlerWebhook ?? `${webhook.url}/hooks/${tag}`, secret: WEBHOOK_SECRET },
-      ],
-    },
-    {
-      id: ids.supervisor,
-      role: 'supervisor',
-      department,
-      channels: [{ kind: 'wecom', address: `${wecom.url}/cgi-bin/webhook/send?key=${tag}` }],
-    },
-    {
-      id: ids.otherSupervisor,
-      role: 'supervisor',
-      department: '第一检察部',
-      channels: [{ kind: 'email', address: `${ids.otherSupervisor}@example.org` }],
-    },
-    {
-      id: ids.chief,
-      role: 'chief',
-      department: '院领导',
-      channels: [
-        { kind: 'dingtalk', address: `${dingtalk.url}/robot/send?access_token=${tag}`, secret: 'SECdingtalk' },
-      ],
-    },
-  ];
-  for (const { channels, ...person } of people) {
-    await database.db.person.create({
-      data: { ...person, name: person.id, procuratorate, channels: { create: channels } },
-    });
-  }
-  return { procuratorate, ids, tag };
-}
-
-async function deliveriesOf(recommendationId: string, count: number) {
-  const rows = await eventually(
-    () =>
-      database.db.delivery.findMany({
-        where: { notification: { recommendationId } },
-        include: { notification: true, attempts: true },
-        orderBy: [{ scheduledFor: 'asc' }, { id: 'asc' }],
-      }),
-    (r) => r.length >= count && r.every((d) => d.status !== 'pending'),
-    20_000,
-  );
-  return rows;
-}
+const office = (options?: { handlerWebhook?: string }) => officeIn(bed, options);
+const deliveriesOf = (recommendationId: string, count: number) => deliveriesIn(bed, recommendationId, count);
 
 /** The activity types a workflow's history scheduled, and how many times each was started (attempts included). */
 async function activitiesIn(workflowId: string) {

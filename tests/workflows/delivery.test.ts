@@ -1,14 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { TestDatabase } from '../support/database';
-import {
-  LOOPBACK_ALLOWED,
-  startHttpReceiver,
-  startSmtpReceiver,
-  type HttpReceiver,
-  type SmtpReceiver,
-} from '../support/receivers';
-import { eventually, sleepUntil, startLifecycle, uniqueId, useLifecycleHarness } from '../support/lifecycle';
+import type { HttpReceiver, SmtpReceiver } from '../support/receivers';
+import { deliveriesIn, officeIn, useDeliveryTestbed, WEBHOOK_SECRET } from '../support/deliveryTestbed';
+import { eventually, sleepUntil, startLifecycle, uniqueId } from '../support/lifecycle';
 import {
   actionUpdates,
   overdueAcknowledgedSignal,
@@ -19,7 +14,6 @@ import { dailyDigest } from '../../src/workflows';
 import { verifyWebhookSignature } from '../../src/activities/channels';
 import { DEFAULT_REMINDER_POLICY } from '../../src/domain/reminders';
 import { DELIVERY_RETRY } from '../../src/workflows/delivery';
-import { saveNationalSchedule } from '../../src/calendar/store';
 
 /**
  * Reminders reaching people, in the time-skipping server. The clock is first moved to a fixed Monday,
@@ -29,107 +23,18 @@ import { saveNationalSchedule } from '../../src/calendar/store';
  */
 
 const taskQueue = 'lifecycle-delivery';
-const WEBHOOK_SECRET = 'webhook-secret-0123456789';
+const bed = useDeliveryTestbed(taskQueue);
 let env: TestWorkflowEnvironment;
 let database: TestDatabase;
 let smtp: SmtpReceiver;
 let webhook: HttpReceiver;
 let wecom: HttpReceiver;
 let dingtalk: HttpReceiver;
-
-beforeAll(async () => {
-  [smtp, webhook, wecom, dingtalk] = await Promise.all([
-    startSmtpReceiver(),
-    startHttpReceiver(),
-    startHttpReceiver(),
-    startHttpReceiver(),
-  ]);
+beforeAll(() => {
+  ({ env, database, smtp, webhook, wecom, dingtalk } = bed);
 });
-useLifecycleHarness(
-  taskQueue,
-  (harness) => ({ env, database } = harness),
-  // The receivers are on loopback, which the operator's allow-list opens to the channels.
-  () => ({ smtp: { url: smtp.url, from: 'Followup <followup@example.org>' }, outbound: LOOPBACK_ALLOWED }),
-);
-beforeAll(async () => {
-  await saveNationalSchedule(
-    database.db,
-    {
-      year: 2031,
-      holidays: ['2031-05-01', '2031-05-02', '2031-05-03', '2031-05-04', '2031-05-05'],
-      workdays: ['2031-04-27', '2031-05-10'],
-    },
-    'operator:test',
-  );
-  await sleepUntil(env, Date.parse('2031-03-03T10:00:00+08:00'));
-});
-afterAll(async () => {
-  await Promise.all([smtp, webhook, wecom, dingtalk].map((r) => r?.close()));
-});
-
-/** A handler, their department head and the chief, each reached on their own channel; unique per test. */
-async function office(options: { handlerWebhook?: string } = {}) {
-  const tag = uniqueId('office');
-  const procuratorate = `某区人民检察院-${tag}`;
-  const department = '第五检察部';
-  const ids = {
-    handler: `handler-${tag}`,
-    supervisor: `supervisor-${tag}`,
-    chief: `chief-${tag}`,
-    otherSupervisor: `other-${tag}`,
-  };
-  const people = [
-    {
-      id: ids.handler,
-      role: 'handler',
-      department,
-      channels: [
-        { kind: 'email', address: `${ids.handler}@example.org` },
-        { kind: 'webhook', address: options.handlerWebhook ?? `${webhook.url}/hooks/${tag}`, secret: WEBHOOK_SECRET },
-      ],
-    },
-    {
-      id: ids.supervisor,
-      role: 'supervisor',
-      department,
-      channels: [{ kind: 'wecom', address: `${wecom.url}/cgi-bin/webhook/send?key=${tag}` }],
-    },
-    {
-      id: ids.otherSupervisor,
-      role: 'supervisor',
-      department: '第一检察部',
-      channels: [{ kind: 'email', address: `${ids.otherSupervisor}@example.org` }],
-    },
-    {
-      id: ids.chief,
-      role: 'chief',
-      department: '院领导',
-      channels: [
-        { kind: 'dingtalk', address: `${dingtalk.url}/robot/send?access_token=${tag}`, secret: 'SECdingtalk' },
-      ],
-    },
-  ];
-  for (const { channels, ...person } of people) {
-    await database.db.person.create({
-      data: { ...person, name: person.id, procuratorate, channels: { create: channels } },
-    });
-  }
-  return { procuratorate, ids, tag };
-}
-
-async function deliveriesOf(recommendationId: string, count: number) {
-  const rows = await eventually(
-    () =>
-      database.db.delivery.findMany({
-        where: { notification: { recommendationId } },
-        include: { notification: true, attempts: true },
-        orderBy: [{ scheduledFor: 'asc' }, { id: 'asc' }],
-      }),
-    (r) => r.length >= count && r.every((d) => d.status !== 'pending'),
-    20_000,
-  );
-  return rows;
-}
+const office = (options?: { handlerWebhook?: string }) => officeIn(bed, options);
+const deliveriesOf = (recommendationId: string, count: number) => deliveriesIn(bed, recommendationId, count);
 
 const local = (iso: string) => new Date(iso).toISOString();
 /** A timer fires a few milliseconds after its instant: compare to the minute. */
