@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { quietLogger } from '../../tests/support/temporal';
 import fs from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -72,15 +73,6 @@ async function freshDatabase(postgresUrl: string | undefined): Promise<{ url: st
 const require = createRequire(import.meta.url);
 const workflowsPath = require.resolve('../../src/workflows/index.ts');
 const firstEventModule = require.resolve('../../src/workflows/lifecycle/firstEvent.ts');
-const ignore = () => undefined;
-const bundlerLogger = {
-  trace: ignore,
-  debug: ignore,
-  info: ignore,
-  warn: console.warn,
-  error: console.error,
-  log: ignore,
-};
 
 /**
  * The workflows of src/workflows; with `asBefore`, bundled with bench/writes/firstEventAsBefore.ts in place of the
@@ -90,7 +82,7 @@ function bundleWorkflows(asBefore: boolean) {
   const replaced = firstEventModule.replace(/\.ts$/, '');
   return bundleWorkflowCode({
     workflowsPath,
-    logger: bundlerLogger,
+    logger: quietLogger,
     ...(asBefore && {
       webpackConfigHook: (config) => ({
         ...config,

@@ -33,7 +33,8 @@ export function bundleWorkflows(workflowsPath: string) {
 }
 
 const ignore = () => undefined;
-const quietLogger = {
+/** The bundler's logger: its warnings and errors only. */
+export const quietLogger = {
   trace: ignore,
   debug: ignore,
   info: ignore,

@@ -23,7 +23,7 @@ import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkflowBundle
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultPayloadConverter } from '@temporalio/common';
-import { bundleLifecycleWorkflows } from '../support/temporal';
+import { bundleLifecycleWorkflows, quietLogger } from '../support/temporal';
 import { workflowIdFor } from '../../src/domain/identifiers';
 import type { LifecycleInput } from '../../src/contracts/lifecycle';
 import type * as TemporalProto from '@temporalio/proto';
@@ -76,16 +76,6 @@ function workflowIdOf(file: string, history: History): string {
   if (started?.workflowType?.name !== 'recommendationLifecycle' || !payload) return path.basename(file, '.json');
   return workflowIdFor(defaultPayloadConverter.fromPayload<LifecycleInput>(payload).recommendationId);
 }
-
-const ignore = () => undefined;
-const quietLogger = {
-  trace: ignore,
-  debug: ignore,
-  info: ignore,
-  warn: console.warn,
-  error: console.error,
-  log: ignore,
-};
 
 let current: WorkflowBundleOption;
 let incompatible: WorkflowBundleOption;
