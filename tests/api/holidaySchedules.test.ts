@@ -135,6 +135,8 @@ describe('local adjustments', () => {
     });
     expect(await concerned(PROCURATORATE, 2027)).toBeGreaterThanOrEqual(2);
     expect(await rolledOut('outsiderChief', 2027)).toMatchObject({ state: 'completed', total: 1, told: 1 });
+    // Its figures count the office's open lifecycles: not for a handler.
+    expect((await as('outsiderHandler', 'GET', '/api/holiday-schedules/2027/local/rollout')).status).toBe(403);
     // Ours has no change of 2027 to follow.
     expect((await as('chief', 'GET', '/api/holiday-schedules/2027/local/rollout')).status).toBe(404);
 

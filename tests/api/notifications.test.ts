@@ -195,6 +195,8 @@ describe('reminder policies', () => {
       finishedAt: expect.any(String),
     });
     expect((await get(`${path}/rollout`, other.token)).status).toBe(404);
+    // Its figures count the office's open lifecycles: not for a handler.
+    expect((await get(`${path}/rollout`, office.handlerTokens[0])).status).toBe(403);
 
     const events = await eventually(
       () =>

@@ -97,6 +97,8 @@ export const holidayScheduleRoutes: RouteModule = {
 
     app.get('/api/holiday-schedules/:year/local/rollout', async (req: Request<{ year: string }>, res) => {
       const user = principal(res);
+      // Its figures count the office's open lifecycles: for those who make the change, not every role.
+      requireRole(user, ['admin', 'chief'], 'reading how far a holiday-calendar change has reached');
       const { year } = parse(z.object({ year: yearParam }), req.params);
       const status = await lifecycle.calendarRollout({ year, procuratorate: user.procuratorate });
       if (!status) throw notFound({ en: `a local change of ${year}`, zh: `${year}年的本院调整` });
@@ -189,7 +191,11 @@ export const holidayScheduleRoutes: RouteModule = {
       summary:
         "how far the latest change of the caller's procuratorate's adjustment of the year has reached its lifecycles",
       request: { params: yearPath },
-      responses: { 200: json(rolloutResponse, 'its progress'), 404: json(errorResponse, 'no change of that year') },
+      responses: {
+        200: json(rolloutResponse, 'its progress'),
+        403: ERRORS[403],
+        404: json(errorResponse, 'no change of that year'),
+      },
     });
   },
 };

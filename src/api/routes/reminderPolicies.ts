@@ -33,8 +33,11 @@ export const reminderPolicyRoutes: RouteModule = {
     });
 
     app.get('/api/reminder-policies/:procuratorate/rollout', async (req, res) => {
+      const user = principal(res);
       const { procuratorate } = parse(procuratorateParam, req.params);
-      ownProcuratorate(principal(res), procuratorate);
+      ownProcuratorate(user, procuratorate);
+      // Its figures count the office's open lifecycles: for those who make the change, not every role.
+      requireRole(user, ['admin', 'chief'], 'reading how far a reminder-policy change has reached');
       const rollout = await lifecycle.reminderPolicyRollout(procuratorate);
       if (!rollout) throw notFound({ en: `a policy change of ${procuratorate}`, zh: `${procuratorate}的提醒规则变更` });
       res.json(rollout);
@@ -69,6 +72,7 @@ export const reminderPolicyRoutes: RouteModule = {
       request: { params: procuratorateParam },
       responses: {
         200: json(rolloutResponse, 'its progress'),
+        403: ERRORS[403],
         404: json(errorResponse, 'the policy was never changed'),
       },
     });
