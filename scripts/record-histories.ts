@@ -33,6 +33,7 @@ import { workflowIdFor } from '../src/domain/identifiers';
 import { deadlineOf, type LifecycleRules, type RecommendationState } from '../src/domain/lifecycle';
 import { actionUpdates, decideUpdate, proposeUpdate, readyUpdate } from '../src/workflows/definitions';
 import type { Database } from '../src/db/client';
+import { DEFAULT_REMINDER_POLICY, type ReminderPolicy } from '../src/domain/reminders';
 import { createTestDatabase } from '../tests/support/database';
 import { LOOPBACK_ALLOWED, startHttpReceiver, type HttpReceiver } from '../tests/support/receivers';
 import { createTimeSkippingEnvironment } from '../tests/support/temporal';
@@ -78,10 +79,16 @@ interface RecordedLifecycleInput {
 
 type Lifecycle = WorkflowHandle<(input: RecordedLifecycleInput) => Promise<RecommendationState>>;
 
+/** The input of the released lifecycleRollout workflow (bc74e3f): the defaults are the engine's whole policy. */
+interface RecordedRolloutInput {
+  change: { kind: 'reminder_policy'; procuratorate: string; defaults: ReminderPolicy };
+  limits: { pageSize: number; pagesPerRun: number };
+}
+
 interface Scenario {
   name: string;
-  /** Starts and drives one lifecycle; returns its handle once nothing more is due to happen at once. */
-  run(env: TestWorkflowEnvironment, people: People): Promise<Lifecycle>;
+  /** Starts and drives one workflow; returns its handle (of the run to record) once nothing more is due at once. */
+  run(env: TestWorkflowEnvironment, people: People): Promise<WorkflowHandle>;
 }
 
 /** Puts people of the recorded office on channels, reached at the loopback receiver. */
@@ -279,6 +286,32 @@ const scenarios: Scenario[] = [
     },
   },
   {
+    // A reminder-policy change rolled out to three open lifecycles, two a page and two pages a run: the first run,
+    // which tells two pages and continues as new (lifecycleRollout, from bc74e3f on).
+    name: 'rollout',
+    async run(env, { db }) {
+      const ids = ['replay-rollout-1', 'replay-rollout-2', 'replay-rollout-3'];
+      const lifecycles = await Promise.all(ids.map((id) => start(env, id)));
+      const procuratorate = detailsFor(ids[0]!, '2026-01-01').procuratorate;
+      await db.reminderPolicySetting.create({ data: { procuratorate, policy: { overdueEveryDays: 9 } } });
+      const input: RecordedRolloutInput = {
+        change: {
+          kind: 'reminder_policy',
+          procuratorate,
+          defaults: DEFAULT_REMINDER_POLICY,
+        },
+        limits: { pageSize: 2, pagesPerRun: 2 },
+      };
+      const rollout = await env.client.workflow.signalWithStart<(input: RecordedRolloutInput) => Promise<unknown>, []>(
+        'lifecycleRollout',
+        { workflowId: `rollout:replay`, taskQueue: TASK_QUEUE, args: [input], signal: 'rolloutRequested' },
+      );
+      await rollout.result();
+      for (const { handle } of lifecycles) await handle.terminate('history recorded');
+      return env.client.workflow.getHandle(rollout.workflowId, rollout.signaledRunId);
+    },
+  },
+  {
     // Entered after the fact: served three months ago, overdue at once, then one weekly repeat.
     name: 'backdated',
     async run(env) {
@@ -293,7 +326,7 @@ const scenarios: Scenario[] = [
  * Waits (real time) until the workflow has nothing in flight: no workflow task or activity pending,
  * and its history unchanged over a few reads (it then ends with a timer started, or the workflow completed).
  */
-async function quiet(handle: Lifecycle): Promise<History> {
+async function quiet(handle: WorkflowHandle): Promise<History> {
   const until = Date.now() + 30_000;
   let previous = -1;
   let stableReads = 0;

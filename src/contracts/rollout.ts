@@ -23,6 +23,11 @@ export interface RolloutProgress {
   finishedAt: string | null;
 }
 
+/** The progress of a pass begun at `startedAt`, before anything was done. */
+export function progressFrom(startedAt: Date): RolloutProgress {
+  return { total: null, told: 0, after: null, startedAt: startedAt.toISOString(), finishedAt: null };
+}
+
 /** One page of a rollout: how many it told, and the last id it looked at (null: there were no more). */
 export interface RolloutPage {
   told: number;

@@ -1,8 +1,13 @@
 import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
-import type { RolloutChange, RolloutProgress } from '../contracts/rollout';
+import { progressFrom, type RolloutChange, type RolloutProgress } from '../contracts/rollout';
 import { rolloutWorkflowIdFor } from '../domain/identifiers';
-import { rolloutProgressQuery, rolloutRequestedSignal } from '../workflows/definitions';
+import {
+  ROLLOUT_PROGRESS_MEMO,
+  rolloutMemo,
+  rolloutProgressQuery,
+  rolloutRequestedSignal,
+} from '../workflows/definitions';
 import type { lifecycleRollout, RolloutInput } from '../workflows/rollout';
 
 /** What a client polls: the rollout's progress and whether it is still running. */
@@ -20,25 +25,32 @@ export async function startRollout(
   change: RolloutChange,
   limits?: RolloutInput['limits'],
 ): Promise<RolloutStatus> {
+  const progress = progressFrom(new Date());
   await client.workflow.signalWithStart<typeof lifecycleRollout, []>('lifecycleRollout', {
     workflowId: rolloutWorkflowIdFor(change),
     taskQueue,
     args: [{ change, ...(limits ? { limits } : {}) }],
     signal: rolloutRequestedSignal,
+    // Shown until its first workflow task runs (a start that joins a running rollout leaves its memo as it is).
+    memo: rolloutMemo(progress),
   });
-  return { state: 'running', total: null, told: 0, startedAt: new Date().toISOString(), finishedAt: null };
+  return view('running', progress);
 }
 
-/** The latest rollout of the change, or null if there never was one. */
+/**
+ * The latest rollout of the change, or null if there never was one: from its memo, one call to the server whether or
+ * not a worker is running (a rollout started before its progress was in the memo is queried, or its result read).
+ */
 export async function rolloutStatus(
   client: Client,
   change: Parameters<typeof rolloutWorkflowIdFor>[0],
 ): Promise<RolloutStatus | null> {
   const handle = client.workflow.getHandle<typeof lifecycleRollout>(rolloutWorkflowIdFor(change));
   try {
-    const { status, startTime, closeTime } = await handle.describe();
-    if (status.name === 'RUNNING') return view('running', await handle.query(rolloutProgressQuery));
-    if (status.name === 'COMPLETED') return view('completed', await handle.result());
+    const { status, startTime, closeTime, memo } = await handle.describe();
+    const shown = memo?.[ROLLOUT_PROGRESS_MEMO] as RolloutProgress | undefined;
+    if (status.name === 'RUNNING') return view('running', shown ?? (await handle.query(rolloutProgressQuery)));
+    if (status.name === 'COMPLETED') return view('completed', shown ?? (await handle.result()));
     // Only an operator's hand ends it otherwise: its activities retry until they succeed.
     const finishedAt = closeTime?.toISOString() ?? null;
     return { state: 'failed', total: null, told: 0, startedAt: startTime.toISOString(), finishedAt };

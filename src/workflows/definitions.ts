@@ -51,7 +51,18 @@ export const decideUpdate = defineUpdate<RecommendationState, [ApprovalDecision]
 /** Hands the recommendation to another handler. */
 export const reassignUpdate = defineUpdate<RecommendationState, [ReassignInput]>('reassign');
 
-/** The lifecycleRollout workflow: how far it got. */
+/**
+ * The lifecycleRollout workflow's memo key for how far it got: set when it is started and at each page, read with one
+ * describe whether or not a worker runs (src/temporal/rollouts.ts).
+ */
+export const ROLLOUT_PROGRESS_MEMO = 'progress';
+
+/** The lifecycleRollout workflow's memo showing `progress`. */
+export function rolloutMemo(progress: RolloutProgress): Record<string, unknown> {
+  return { [ROLLOUT_PROGRESS_MEMO]: progress };
+}
+
+/** The lifecycleRollout workflow: how far it got (what runs started before its memo held the progress answer). */
 export const rolloutProgressQuery = defineQuery<RolloutProgress>('rolloutProgress');
 
 /** The change was made again while its rollout ran: start over, so no lifecycle keeps what it was told before. */

@@ -15,9 +15,12 @@ import type { ReminderPolicy } from '../../src/domain/reminders';
  */
 
 const taskQueue = 'rollout';
+/** The lifecycles run on a queue of their own, by one worker throughout: only the rollout's worker stops. */
+const lifecycleQueue = 'rollout-lifecycles';
 let env: TestWorkflowEnvironment;
 let database: TestDatabase;
 let workflowBundle: WorkflowBundleOption;
+let lifecycles: ReturnType<typeof startWorker>;
 
 beforeAll(async () => {
   Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -26,19 +29,36 @@ beforeAll(async () => {
     createTestDatabase(),
     bundleLifecycleWorkflows(),
   ]);
+  lifecycles = startWorker({ queue: lifecycleQueue });
 });
 afterAll(async () => {
+  if (lifecycles) {
+    (await lifecycles.worker).shutdown();
+    await lifecycles.stopped;
+  }
   await env?.teardown();
   await database?.cleanup();
 });
 
-function startWorker(): { worker: Promise<Worker>; stopped: Promise<void> } {
+/**
+ * A worker on the rollouts' task queue (or `queue`). One that is to stop mid-rollout keeps no workflows cached: the
+ * time-skipping server never hands a stopped worker's sticky-queue task to another (a real server does within
+ * STICKY_QUEUE_SCHEDULE_TO_START_MS, tested on the dev server in tests/e2e/faults.test.ts), so the rollout would wait
+ * for the worker that stopped. (The lifecycles' first task runs a local activity, which needs a cache.)
+ */
+function startWorker({ stopsMidway = false, queue = taskQueue } = {}): {
+  worker: Promise<Worker>;
+  stopped: Promise<void>;
+} {
   const worker = createLifecycleWorker({
     connection: env.nativeConnection,
     namespace: 'default',
-    taskQueue,
+    taskQueue: queue,
     db: database.db,
     workflowBundle,
+    ...(stopsMidway
+      ? { tuning: { maxCachedWorkflows: 0, maxConcurrentActivities: 100, maxConcurrentWorkflowTasks: 40 } }
+      : {}),
   });
   return { worker, stopped: worker.then((w) => w.run()) };
 }
@@ -54,23 +74,21 @@ async function policiesHanded(id: string): Promise<ReminderPolicy[]> {
   });
 }
 
-// Skipped until understood: in two of three fresh-clone CI runs (once on PostgreSQL, once on SQLite) the first test
-// timed out at 60 s around its worker restart, and its worker left running then broke the second. Rollouts stay
-// tested end to end over HTTP on both databases (tests/api/notifications.test.ts, tests/api/holidaySchedules.test.ts);
-// the restart and continue-as-new paths are what this file alone proves.
-describe.skip('a policy rollout', () => {
+describe('a policy rollout', () => {
   it('hands the stored policy to every open lifecycle of the procuratorate, a page at a time, across a worker restart and continue-as-new', async () => {
-    const first = startWorker();
+    const first = startWorker({ stopsMidway: true });
     const procuratorate = `某区人民检察院-${uniqueId('rollout')}`;
     const ours = [];
     for (let i = 0; i < 24; i += 8) {
       ours.push(
         ...(await Promise.all(
-          Array.from({ length: 8 }, () => startLifecycle(env, taskQueue, 'ours', { details: { procuratorate } })),
+          Array.from({ length: 8 }, () => startLifecycle(env, lifecycleQueue, 'ours', { details: { procuratorate } })),
         )),
       );
     }
-    const theirs = await startLifecycle(env, taskQueue, 'theirs', { details: { procuratorate: '另一区人民检察院' } });
+    const theirs = await startLifecycle(env, lifecycleQueue, 'theirs', {
+      details: { procuratorate: '另一区人民检察院' },
+    });
     const stored = { ...UNSPREAD_POLICY, overdueEveryDays: 9 };
     await database.db.reminderPolicySetting.create({ data: { procuratorate, policy: { overdueEveryDays: 9 } } });
 
@@ -84,8 +102,10 @@ describe.skip('a policy rollout', () => {
     );
     (await first.worker).shutdown();
     await first.stopped;
-    const halfWay = await env.client.workflow.getHandle(rolloutWorkflowIdFor(change)).describe();
-    expect(halfWay.status.name).toBe('RUNNING');
+    // How far it got is read from the server alone, with no worker running.
+    const halfWay = await rolloutStatus(env.client, change);
+    expect(halfWay).toMatchObject({ state: 'running', total: 24, finishedAt: null });
+    expect(halfWay!.told).toBeGreaterThanOrEqual(3);
 
     const second = startWorker();
     try {
@@ -122,7 +142,7 @@ describe.skip('a policy rollout', () => {
     try {
       const procuratorate = `某区人民检察院-${uniqueId('again')}`;
       const ours = await Promise.all(
-        Array.from({ length: 9 }, () => startLifecycle(env, taskQueue, 'again', { details: { procuratorate } })),
+        Array.from({ length: 9 }, () => startLifecycle(env, lifecycleQueue, 'again', { details: { procuratorate } })),
       );
       await database.db.reminderPolicySetting.create({ data: { procuratorate, policy: { overdueEveryDays: 9 } } });
       const change = { kind: 'reminder_policy' as const, procuratorate, defaults: UNSPREAD_POLICY };
