@@ -29,7 +29,7 @@ import {
   shanghaiInstant,
   type CalendarDate,
 } from '../src/domain/dates';
-import { workflowIdFor } from '../src/domain/identifiers';
+import { deliveriesWorkflowIdFor, workflowIdFor } from '../src/domain/identifiers';
 import { deadlineOf, type LifecycleRules, type RecommendationState } from '../src/domain/lifecycle';
 import { actionUpdates, decideUpdate, proposeUpdate, readyUpdate } from '../src/workflows/definitions';
 import type { Database } from '../src/db/client';
@@ -309,6 +309,34 @@ const scenarios: Scenario[] = [
       await rollout.result();
       for (const { handle } of lifecycles) await handle.terminate('history recorded');
       return env.client.workflow.getHandle(rollout.workflowId, rollout.signaledRunId);
+    },
+  },
+  {
+    // The deliveries of the overdue notice (reminderDeliveries, from bc74e3f on), raised in quiet hours: they wait
+    // for 08:00, go to the handler's two webhooks (one answers, one keeps failing and is retried until given up), the
+    // department head's robot and the 检察长's webhook. The one with the most history is recorded.
+    name: 'deliveries',
+    async run(env, people) {
+      const ids = await officeOnChannels(people, 'replay-deliveries');
+      const { handle, initial } = await start(env, 'replay-deliveries', undefined, ids.handler);
+      await sleepUntil(env, shanghaiInstant(addCalendarDays(deadlineOf(initial, 'reply').dueDate, 1), 3));
+      await env.sleep(2 * DAY);
+      await handle.terminate('history recorded');
+      const events = await people.db.recommendationEvent.findMany({
+        where: { recommendationId: 'replay-deliveries' },
+        select: { sequence: true },
+      });
+      let chosen: { handle: WorkflowHandle; length: number } | undefined;
+      for (const { sequence } of events) {
+        const deliveries = env.client.workflow.getHandle(deliveriesWorkflowIdFor(handle.workflowId, sequence));
+        const length = await deliveries.fetchHistory().then(
+          (history) => history.events?.length ?? 0,
+          () => 0,
+        );
+        if (length > (chosen?.length ?? 0)) chosen = { handle: deliveries, length };
+      }
+      if (!chosen) throw new Error('no deliveries workflow was started');
+      return chosen.handle;
     },
   },
   {

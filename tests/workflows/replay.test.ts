@@ -92,7 +92,7 @@ beforeAll(async () => {
   ]);
 });
 
-describe('replay of recorded lifecycle histories', () => {
+describe('replay of recorded histories (lifecycles, rollouts, deliveries)', () => {
   it('has recorded histories to replay (tests/fixtures/histories)', () => {
     expect(files.length).toBeGreaterThan(0);
   });
