@@ -1,12 +1,13 @@
 import { Prisma } from '../generated/prisma/client';
 import type { CalendarDate } from '../domain/dates';
+import { DEADLINE_KINDS, type DeadlineKind } from '../domain/deadlines';
 import type { AgencyCounts, DeadlineListing } from '../domain/oversight';
 import { RECTIFIED_GROUNDS } from '../domain/recommendation';
 import { providerOf, type Database } from './client';
 
 /**
  * The oversight lists' reads, done in SQL so that their cost does not grow with the whole scope: one row per running
- * deadline (from the deadlines JSON, by json_each on SQLite and jsonb_array_elements on PostgreSQL), counted, paged
+ * deadline (from each kind's open due date, a column the database keeps from the deadlines JSON), counted, paged
  * and grouped by the database; only a page's rows, or one row per group, come back.
  */
 
@@ -38,51 +39,38 @@ function scopeCondition({ procuratorate, scopeHandler, filters }: OversightScope
   return Prisma.join(conditions, ' AND ');
 }
 
-/** The dialect's pieces: a deadline of the row's deadlines JSON, its fields, and whether it runs. */
-function dialect(db: Database) {
-  if (providerOf(db) === 'postgresql') {
-    const field = (name: string) => Prisma.raw(`(d->>'${name}')`);
-    return {
-      eachDeadline: Prisma.raw(`CROSS JOIN LATERAL jsonb_array_elements(r."deadlines") AS d`),
-      deadlinesOfRow: Prisma.raw(`jsonb_array_elements(r."deadlines") AS d`),
-      field,
-      // isRunning (src/domain/lifecycle.ts): open (not met, not cancelled), and not the review of a suspended one.
-      running: Prisma.raw(
-        `(d->>'metOn') IS NULL AND COALESCE((d->>'cancelled')::boolean, false) = false AND NOT ((d->>'kind') = 'review' AND r."status" = 'suspended')`,
-      ),
-    };
-  }
-  const field = (name: string) => Prisma.raw(`(d.value->>'$.${name}')`);
-  return {
-    eachDeadline: Prisma.raw(`, json_each(r."deadlines") AS d`),
-    deadlinesOfRow: Prisma.raw(`json_each(r."deadlines") AS d`),
-    field,
-    running: Prisma.raw(
-      `(d.value->>'$.metOn') IS NULL AND COALESCE(d.value->>'$.cancelled', 0) = 0 AND NOT ((d.value->>'$.kind') = 'review' AND r."status" = 'suspended')`,
-    ),
-  };
-}
+/**
+ * Each kind's due date while it is open (not met, not cancelled), NULL otherwise: columns kept by the database from
+ * the deadlines JSON (migration 0013_open_deadline_columns), each in an index led by the office.
+ */
+const OPEN_DUE_DATE_COLUMNS: Record<DeadlineKind, string> = {
+  superior_filing: 'superiorFilingOpenDueDate',
+  reply: 'replyOpenDueDate',
+  review: 'reviewOpenDueDate',
+};
 
-/** Running deadlines due in [from, to] (either end open when absent) of recommendations with nextDueAt ≤ bound. */
-function listingsQuery(
-  db: Database,
-  scope: OversightScope,
-  due: { before?: CalendarDate; from?: CalendarDate; to?: CalendarDate },
-) {
-  const { eachDeadline, field, running } = dialect(db);
-  const dueDate = field('dueDate');
-  // nextDueAt is the earliest open deadline (running ones among them): the index on it bounds the rows read.
-  const bounds: Prisma.Sql[] = [];
-  if (due.before !== undefined)
-    bounds.push(Prisma.sql`${r('nextDueAt')} < ${due.before}`, Prisma.sql`${dueDate} < ${due.before}`);
-  if (due.to !== undefined)
-    bounds.push(Prisma.sql`${r('nextDueAt')} <= ${due.to}`, Prisma.sql`${dueDate} <= ${due.to}`);
-  if (due.from !== undefined) bounds.push(Prisma.sql`${dueDate} >= ${due.from}`);
-  return Prisma.sql`SELECT ${r('id')} AS "recommendationId", ${r('documentNumber')} AS "documentNumber",
+/**
+ * Running deadlines due in [from, to] or before `before` (either end open when absent): one range of each kind's
+ * index, so that the rows read are the listed ones, not the office's. Running (src/domain/lifecycle.ts isRunning):
+ * open, and not the review of a suspended recommendation.
+ */
+function listingsQuery(due: { before?: CalendarDate; from?: CalendarDate; to?: CalendarDate }, scope: OversightScope) {
+  const arms = DEADLINE_KINDS.map((kind) => {
+    const dueDate = r(OPEN_DUE_DATE_COLUMNS[kind]);
+    const bounds: Prisma.Sql[] = [];
+    if (due.before !== undefined) bounds.push(Prisma.sql`${dueDate} < ${due.before}`);
+    if (due.from !== undefined) bounds.push(Prisma.sql`${dueDate} >= ${due.from}`);
+    if (due.to !== undefined) bounds.push(Prisma.sql`${dueDate} <= ${due.to}`);
+    if (bounds.length === 0) bounds.push(Prisma.sql`${dueDate} IS NOT NULL`);
+    if (kind === 'review') bounds.push(Prisma.sql`${r('status')} <> 'suspended'`);
+    // The kind is a literal (a code of ours), typed as text in every arm.
+    return Prisma.sql`SELECT ${r('id')} AS "recommendationId", ${r('documentNumber')} AS "documentNumber",
       ${r('agency')} AS "agency", ${r('handler')} AS "handler", ${r('domain')} AS "domain",
-      ${field('kind')} AS "deadlineKind", ${dueDate} AS "dueDate"
-    FROM "Recommendation" r ${eachDeadline}
-    WHERE ${scopeCondition(scope)} AND ${Prisma.join(bounds, ' AND ')} AND ${running}`;
+      ${Prisma.raw(`'${kind}'`)} AS "deadlineKind", ${dueDate} AS "dueDate"
+    FROM "Recommendation" r
+    WHERE ${scopeCondition(scope)} AND ${Prisma.join(bounds, ' AND ')}`;
+  });
+  return Prisma.join(arms, ' UNION ALL ');
 }
 
 const count = (rows: { n: bigint | number }[]) => Number(rows[0]?.n ?? 0);
@@ -101,7 +89,7 @@ export async function deadlineListingsPage<T>(
   byDueDate: 'asc' | 'desc' | undefined,
   sort: (listings: DeadlineListing[]) => T[],
 ): Promise<{ items: T[]; total: number }> {
-  const listings = listingsQuery(db, scope, due);
+  const listings = listingsQuery(due, scope);
   if (byDueDate === undefined) {
     const all = await db.$queryRaw<DeadlineListing[]>(listings);
     return { items: sort(all).slice(page.offset, page.offset + page.limit), total: all.length };
@@ -135,13 +123,17 @@ export async function overdueCounts(
   by: 'handler' | 'domain',
   today: CalendarDate,
 ): Promise<Map<string, number>> {
-  const { deadlinesOfRow, field, running } = dialect(db);
-  // The overdue ones found first, by the index on nextDueAt: grouping the scope directly, SQLite walks the whole
-  // scope in the group's index order instead (210 ms against 3 ms for the large office at 100k).
+  // The overdue ones found first, by the index on nextDueAt (the earliest open deadline, so never after a running
+  // one): grouping the scope directly, SQLite walks the whole scope in the group's index order instead (210 ms
+  // against 3 ms for the large office at 100k). Each row's deadlines are checked in their columns (migration 0013).
+  const pastDue = DEADLINE_KINDS.map((kind) =>
+    kind === 'review'
+      ? Prisma.sql`(${r(OPEN_DUE_DATE_COLUMNS[kind])} < ${today} AND ${r('status')} <> 'suspended')`
+      : Prisma.sql`${r(OPEN_DUE_DATE_COLUMNS[kind])} < ${today}`,
+  );
   const rows = await db.$queryRaw<{ group: string; n: bigint | number }[]>`
     WITH overdue AS MATERIALIZED (SELECT ${r(by)} AS "group" FROM "Recommendation" r
-      WHERE ${scopeCondition(scope)} AND ${r('nextDueAt')} < ${today}
-        AND EXISTS (SELECT 1 FROM ${deadlinesOfRow} WHERE ${running} AND ${field('dueDate')} < ${today}))
+      WHERE ${scopeCondition(scope)} AND ${r('nextDueAt')} < ${today} AND (${Prisma.join(pastDue, ' OR ')}))
     SELECT "group", COUNT(*) AS n FROM overdue GROUP BY "group"`;
   return new Map(rows.map((row) => [row.group, Number(row.n)]));
 }

@@ -1,14 +1,21 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { writeEvent } from '../../src/activities/eventWrite';
 import type { LifecycleEvent } from '../../src/contracts/lifecycle';
-import { newRecommendationState, type DeadlineState, type RecommendationState } from '../../src/domain/lifecycle';
+import { DEADLINE_KINDS } from '../../src/domain/deadlines';
+import {
+  isOpen,
+  newRecommendationState,
+  type DeadlineState,
+  type RecommendationState,
+} from '../../src/domain/lifecycle';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { detailsFor } from '../support/lifecycle';
 
 /**
- * The columns of migration 0012_office_tallies follow every write, whatever writes it (the RecordedEvent trigger,
- * Prisma's create, update and createMany, a raw UPDATE): the reply deadline's fields on each recommendation (gone
- * with a deleted row), and the recommendation's office on each of its events.
+ * The columns of migrations 0012_office_tallies and 0013_open_deadline_columns follow every write, whatever writes it
+ * (the RecordedEvent trigger, Prisma's create, update and createMany, a raw UPDATE): the reply deadline's fields and
+ * each kind's open due date on each recommendation (gone with a deleted row), and the recommendation's office on each
+ * of its events.
  * Runs on SQLite, and on PostgreSQL with TEST_POSTGRES_URL.
  */
 
@@ -65,6 +72,26 @@ async function columnsOf(id: string): Promise<ReplyColumns | null | undefined> {
   };
 }
 
+/** Each kind's open due date in its column (0013): the due date of the first of the kind while open, else null. */
+async function expectOpenDueDates(id: string): Promise<void> {
+  const { deadlines } = await database.db.recommendation.findUniqueOrThrow({
+    where: { id },
+    select: { deadlines: true },
+  });
+  const rows = await database.db.$queryRaw<Record<string, string | null>[]>`
+    SELECT "superiorFilingOpenDueDate", "replyOpenDueDate", "reviewOpenDueDate" FROM "Recommendation" WHERE "id" = ${id}`;
+  const openDueDate = (kind: DeadlineState['kind']) => {
+    const first = (deadlines as DeadlineState[] | null)?.find((d) => d.kind === kind);
+    return first && isOpen(first) ? first.dueDate : null;
+  };
+  const [superiorFiling, reply, review] = DEADLINE_KINDS.map(openDueDate);
+  expect(rows[0], JSON.stringify(deadlines)).toEqual({
+    superiorFilingOpenDueDate: superiorFiling,
+    replyOpenDueDate: reply,
+    reviewOpenDueDate: review,
+  });
+}
+
 function deadline(kind: DeadlineState['kind'], dueDate: string, fields: Partial<DeadlineState> = {}): DeadlineState {
   return {
     kind,
@@ -87,6 +114,8 @@ const metLate = deadline('reply', '2026-05-06', { metOn: '2026-05-20', late: tru
 const cancelledNoticed = deadline('reply', '2026-05-06', { cancelled: true, overdueNoticeRaised: true });
 const recomputed = deadline('reply', '2026-05-13');
 const review = deadline('review', '2026-06-13');
+const superiorFilingMet = deadline('superior_filing', '2026-03-09', { metOn: '2026-03-06' });
+const reviewCancelled = deadline('review', '2026-06-13', { cancelled: true });
 
 function stateWith(id: string, sequence: number, deadlines: DeadlineState[]): RecommendationState {
   return {
@@ -113,12 +142,14 @@ it('follow the reply deadline through the RecordedEvent trigger: create, met on 
     [superiorFiling, open],
     [metOnTime, superiorFiling],
     [superiorFiling, review, metLate],
+    [superiorFilingMet, open, reviewCancelled],
     [cancelledNoticed],
     [superiorFiling],
   ];
   for (const [i, deadlines] of steps.entries()) {
     await writeEvent(database.db, stateWith(id, i + 1, deadlines), eventOf(i + 1));
     expect(await columnsOf(id), JSON.stringify(deadlines)).toEqual(expectedOf(deadlines));
+    await expectOpenDueDates(id);
   }
 });
 
@@ -134,29 +165,39 @@ it('follow Prisma create, update, createMany, a raw UPDATE and null deadlines, a
 
   await db.recommendation.create({ data: row('reply-prisma', [open, review]) });
   expect(await columnsOf('reply-prisma')).toEqual(expectedOf([open]));
+  await expectOpenDueDates('reply-prisma');
   await db.recommendation.create({ data: row('reply-none', null) });
   expect(await columnsOf('reply-none')).toBeNull();
+  await expectOpenDueDates('reply-none');
 
   await db.recommendation.update({ where: { id: 'reply-prisma' }, data: { deadlines: [review, metLate] as object } });
   expect(await columnsOf('reply-prisma')).toEqual(expectedOf([metLate]));
+  await expectOpenDueDates('reply-prisma');
   await db.recommendation.update({ where: { id: 'reply-none' }, data: { deadlines: [recomputed] as object } });
   expect(await columnsOf('reply-none')).toEqual(expectedOf([recomputed]));
+  await expectOpenDueDates('reply-none');
   // A write of other columns leaves them as they are.
   await db.recommendation.update({ where: { id: 'reply-none' }, data: { title: '改题' } });
   expect(await columnsOf('reply-none')).toEqual(expectedOf([recomputed]));
+  await expectOpenDueDates('reply-none');
 
   await db.recommendation.createMany({ data: [row('reply-many-1', [metOnTime]), row('reply-many-2', [review])] });
   expect(await columnsOf('reply-many-1')).toEqual(expectedOf([metOnTime]));
+  await expectOpenDueDates('reply-many-1');
   expect(await columnsOf('reply-many-2')).toBeNull();
+  await expectOpenDueDates('reply-many-2');
 
   await db.$executeRaw`UPDATE "Recommendation" SET "deadlines" = NULL WHERE "id" = ${'reply-many-1'}`;
   expect(await columnsOf('reply-many-1')).toBeNull();
+  await expectOpenDueDates('reply-many-1');
   await db.recommendation.updateMany({
     where: { id: { in: ['reply-many-1', 'reply-many-2'] } },
     data: { deadlines: [cancelledNoticed, review] as object },
   });
   expect(await columnsOf('reply-many-1')).toEqual(expectedOf([cancelledNoticed]));
+  await expectOpenDueDates('reply-many-1');
   expect(await columnsOf('reply-many-2')).toEqual(expectedOf([cancelledNoticed]));
+  await expectOpenDueDates('reply-many-2');
 
   await db.recommendation.delete({ where: { id: 'reply-prisma' } });
   expect(await columnsOf('reply-prisma')).toBeUndefined();
