@@ -23,3 +23,6 @@ ALTER TABLE "Recommendation"
 CREATE INDEX "Recommendation_procuratorate_superiorFilingOpenDueDate_idx" ON "Recommendation"("procuratorate", "superiorFilingOpenDueDate");
 CREATE INDEX "Recommendation_procuratorate_replyOpenDueDate_idx" ON "Recommendation"("procuratorate", "replyOpenDueDate");
 CREATE INDEX "Recommendation_procuratorate_reviewOpenDueDate_status_idx" ON "Recommendation"("procuratorate", "reviewOpenDueDate", "status");
+
+-- The planner has no statistics of the new columns until autovacuum comes by: gather them now.
+ANALYZE "Recommendation";
