@@ -38,6 +38,8 @@ function endpoints(): Endpoint[] {
   return [
     { what: 'list', path: list('') },
     { what: 'list page 51 (offset 1000)', path: list('&offset=1000') },
+    // Deep among the finished ones (the large office's open ones end near 6,000 at 100k, 600 at 10k).
+    { what: 'list page 501 (offset 10000)', path: list('&offset=10000') },
     { what: 'list status=awaiting_reply', path: list('&status=awaiting_reply') },
     { what: 'list status=overdue', path: list('&status=overdue') },
     { what: 'list status=follow_up', path: list('&status=follow_up') },
