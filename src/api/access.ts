@@ -1,4 +1,4 @@
-import type { Database } from '../db/client';
+import { hotStatements, type Database } from '../db/client';
 import { may, permissionRefusal, ROLE_LABELS, sees, seesCaseData, type Permission, type Role } from '../domain/access';
 import type { Bilingual } from '../domain/language';
 import type { Principal } from '../auth/authenticate';
@@ -113,7 +113,7 @@ export async function assignableHandler(db: Database, user: Principal, requested
   }
   if (requested === undefined)
     throw fieldError('handler', { en: 'name the handler (a user id)', zh: '请指定承办检察官（用户 ID）' });
-  const person = await db.person.findUnique({ where: { id: requested } });
+  const person = await hotStatements(db).person(requested);
   if (!person || person.procuratorate !== user.procuratorate || !person.active)
     throw fieldError('handler', {
       en: `no active user ${requested} in ${user.procuratorate}`,

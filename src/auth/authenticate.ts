@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
-import type { Database } from '../db/client';
+import { hotStatements, type Database } from '../db/client';
 import type { Person, Session } from '../generated/prisma/client';
 import { seesCaseData, type Role } from '../domain/access';
 import type { AccountKind } from '../domain/people';
@@ -152,7 +152,7 @@ export function sameOrigin(req: Request): boolean {
 }
 
 async function fromApiToken(db: Database, token: string): Promise<Principal> {
-  const found = await db.apiToken.findUnique({ where: { hash: hashToken(token) }, include: { person: true } });
+  const found = await hotStatements(db).tokenWithHolder(hashToken(token));
   if (!found) throw unauthorized('the API token is not known');
   if (found.revokedAt) throw unauthorized(`the API token was revoked on ${found.revokedAt.toISOString()}`);
   const now = Date.now();
@@ -191,7 +191,7 @@ async function fromJwt(db: Database, token: string, verifyJwt: JwtVerifier | und
   } catch (error) {
     throw unauthorized(`the JWT is not valid: ${(error as { code?: string }).code ?? 'ERR_JWT_INVALID'}`);
   }
-  const person = await db.person.findUnique({ where: { id: subject } });
+  const person = await hotStatements(db).person(subject);
   if (!person) throw unauthorized(`the JWT's subject ${subject} has no account here; an administrator must create it`);
   if (!person.active) throw unauthorized(`the account ${person.id} is deactivated`);
   if (person.kind === 'service') throw unauthorized('service accounts authenticate with API tokens only');

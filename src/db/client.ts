@@ -5,6 +5,7 @@ import { PrismaClient as PostgresqlPrismaClient } from '../generated/prisma-post
 import { databaseProvider, databaseUrl, type DatabaseProvider } from '../config/database';
 import { prepareSqliteAdapter, Turns } from './recordedEvent';
 import { observeStatements, type StatementObserver } from './statements';
+import { HotStatements, keepingDriver, type Driver } from './hotStatements';
 
 /** The read model. Both providers are generated from one schema, so they share one client API. */
 export type Database = PrismaClient;
@@ -40,31 +41,57 @@ export async function openDatabase(
     if (onQuery) (client as unknown as { $on: (e: 'query', f: (q: QueryEvent) => void) => void }).$on('query', onQuery);
     return client;
   };
+  let driver: Driver | undefined;
+  const keep = <Factory extends { connect(): Promise<object> }>(factory: Factory) =>
+    keepingDriver(factory, (current) => (driver = current));
+  /** The adapter's driver, connecting the client first when it has none (it connects on its first query). */
+  const driverOf = (client: Database) => async () => {
+    if (!driver) await client.$connect();
+    if (!driver) throw new Error('the database client connected no driver');
+    return driver;
+  };
   if (databaseProvider(url) === 'postgresql') {
-    return listen(
+    const db = listen(
       new PostgresqlPrismaClient({
-        adapter: observed(new PrismaPg({ connectionString: url })),
+        adapter: observed(keep(new PrismaPg({ connectionString: url }))),
         log,
       }) as unknown as Database,
     );
+    Object.defineProperty(db, HOT_STATEMENTS, {
+      value: new HotStatements('postgresql', driverOf(db), (work) => work(), onStatement),
+    });
+    return db;
   }
   // SQLite: wait for the other process's write lock rather than fail at once (API and worker share the file).
   const turns = new Turns();
   const db = listen(
     new PrismaClient({
       adapter: observed(
-        prepareSqliteAdapter(new PrismaBetterSQLite3({ url: url.replace(/^file:/, ''), timeout: lockWaitMs }), turns),
+        keep(
+          prepareSqliteAdapter(new PrismaBetterSQLite3({ url: url.replace(/^file:/, ''), timeout: lockWaitMs }), turns),
+        ),
       ),
       log,
     }) as unknown as Database,
   );
   Object.defineProperty(db, TRANSACTION_TURNS, { value: turns });
+  Object.defineProperty(db, HOT_STATEMENTS, {
+    value: new HotStatements('sqlite', driverOf(db), (work) => turns.run(work), onStatement),
+  });
   // WAL lets readers (the API) proceed while the worker writes.
   await db.$queryRawUnsafe('PRAGMA journal_mode = WAL');
   return db;
 }
 
 const TRANSACTION_TURNS = Symbol('transaction turns');
+const HOT_STATEMENTS = Symbol('hot statements');
+
+/** The prepared statements of the API's create path (src/db/hotStatements.ts) on the client's own connection. */
+export function hotStatements(db: Database): HotStatements {
+  const statements = (db as unknown as { [HOT_STATEMENTS]?: HotStatements })[HOT_STATEMENTS];
+  if (!statements) throw new Error('not a client of openDatabase: it has no prepared statements');
+  return statements;
+}
 
 /**
  * Runs `work` (statements sent outside any transaction) while none of the client's transactions is open. On SQLite

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import { withAuditRetry } from '../audit/log';
-import type { Database } from '../db/client';
+import { hotStatements, type Database } from '../db/client';
 import { workflowIdFor } from '../domain/identifiers';
 import { WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/common';
 import {
@@ -76,14 +76,14 @@ export class LifecycleService {
     const id = requestedId ?? randomUUID();
     // Written at once: the unique id and 文号 tell a repeat or a conflict, so a new create (nearly every one)
     // costs no look-up first.
-    try {
-      await this.db.recommendation.create({
-        data: { id, workflowId: workflowIdFor(id), requestHash, ...details, status: 'awaiting_reply' },
-      });
-    } catch (error) {
-      if (!isUniqueViolation(error)) throw error;
-      return this.createTaken(requestedId, details, actor, sees, requestHash);
-    }
+    const inserted = await hotStatements(this.db).insertRecommendation({
+      id,
+      workflowId: workflowIdFor(id),
+      requestHash,
+      details,
+      status: 'awaiting_reply',
+    });
+    if (!inserted) return this.createTaken(requestedId, details, actor, sees, requestHash);
     await this.startLifecycle(id, details, actor);
     return { id, created: true };
   }
@@ -176,7 +176,7 @@ export class LifecycleService {
 
   /** The procuratorate's reminder policy: its own, or the configured default. */
   async reminderPolicyOf(procuratorate: string): Promise<ReminderPolicy> {
-    const row = await this.db.reminderPolicySetting.findUnique({ where: { procuratorate } });
+    const row = await hotStatements(this.db).reminderPolicySetting(procuratorate);
     return row
       ? { ...this.config.reminderPolicy, ...(row.policy as Partial<ReminderPolicy>) }
       : this.config.reminderPolicy;
@@ -292,11 +292,6 @@ export class LifecycleService {
       }),
     );
   }
-}
-
-/** Prisma's P2002, whichever provider's client raised it. */
-function isUniqueViolation(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'P2002';
 }
 
 /** The particulars in a canonical order, so the same body always hashes the same. */

@@ -2,7 +2,7 @@ import type { Request, Response } from 'express';
 import type { z } from 'zod';
 import type { Prisma, Recommendation } from '../../generated/prisma/client';
 import { principal, type Principal } from '../../auth/authenticate';
-import { providerOf, type Database } from '../../db/client';
+import { hotStatements, providerOf, type Database } from '../../db/client';
 import {
   listWhere,
   postgresqlContaining,
@@ -87,10 +87,8 @@ export const recommendationRoutes: RouteModule = {
 
     /** The recommendation for `user`, its refusal reasons in the language the request asks for. */
     async function detail(id: string, user: Principal, req: Request, res: Response) {
-      const row = await db.recommendation.findUniqueOrThrow({
-        where: { id },
-        include: { events: { orderBy: { sequence: 'asc' } } },
-      });
+      const row = await hotStatements(db).recommendationWithEvents(id);
+      if (!row) throw new Error(`recommendation ${id} has no row`);
       return recommendationView(row, verdicts(row, user), languageOf(req, res), row.events);
     }
 
