@@ -16,6 +16,8 @@ import type { StatementObserver } from './statements';
  * Prisma's SQLite adapter opened, pg's named prepared statements on the pool of its PostgreSQL adapter. Prisma
  * spends about 1–2 ms of CPU compiling and mapping each operation; these take a few microseconds. Each returns
  * exactly the row Prisma's client returns (same fields, same types: tests/db/hotStatements.test.ts compares them).
+ * They run outside the client's transactions, never inside one: on SQLite they wait for an open one to end (its one
+ * connection would otherwise read what that transaction has not committed), so a call from inside would wait forever.
  */
 
 /** How a column's stored value becomes the value Prisma's client returns. */
