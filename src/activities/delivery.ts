@@ -1,6 +1,9 @@
-import { ApplicationFailure } from '@temporalio/common';
+import type { Client } from '@temporalio/client';
+import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
 import type { Database } from '../db/client';
+import { workflowIdFor } from '../domain/identifiers';
 import {
+  lifecycleEndedReason,
   NO_LONGER_ANNOUNCED,
   stillAnnounced,
   type DeliveryPurpose,
@@ -15,8 +18,11 @@ export interface SettleInput {
   reason: string;
 }
 
-/** Sending on external channels. Every attempt is logged; a delivery once sent is never sent again. */
-export function createDeliveryActivities(db: Database, settings: ChannelSettings) {
+/**
+ * Sending on external channels. Every attempt is logged; a delivery once sent is never sent again. `temporal`
+ * tells whether a delivery's lifecycle still runs (without it, the read model alone decides).
+ */
+export function createDeliveryActivities(db: Database, settings: ChannelSettings, temporal?: Client) {
   async function logAttempt(deliveryId: number, outcome: { status: 'accepted' } | { status: 'failed'; error: string }) {
     const at = new Date();
     await db.$transaction(async (tx) => {
@@ -48,12 +54,37 @@ export function createDeliveryActivities(db: Database, settings: ChannelSettings
     return !state || stillAnnounced(state, purpose);
   }
 
+  /**
+   * Why a delivery must not go although the read model still announces it: its lifecycle no longer runs. A workflow
+   * of deliveries (reminderDeliveries) outlives its lifecycle, and one terminated by an operator (or failed) leaves
+   * its read model as it was, deadlines open. Null while the lifecycle runs (the latest run: continue-as-new goes on).
+   */
+  async function lifecycleEnded(recommendationId: string): Promise<string | null> {
+    if (!temporal) return null;
+    try {
+      const { status } = await temporal.workflow.getHandle(workflowIdFor(recommendationId)).describe();
+      return status.name === 'RUNNING' ? null : lifecycleEndedReason(status.name);
+    } catch (error) {
+      // Closed long enough ago for the server to have let its history go.
+      if (error instanceof WorkflowNotFoundError) return lifecycleEndedReason('NOT_FOUND');
+      throw error;
+    }
+  }
+
+  async function cancelUnsent(deliveryId: number, reason: string): Promise<void> {
+    await db.delivery.updateMany({
+      where: { id: deliveryId, status: 'pending' },
+      data: { status: 'cancelled', lastError: reason },
+    });
+  }
+
   return {
     /**
      * One attempt to send a delivery. Throws to let Temporal retry (backoff, capped attempts);
      * an error the remote side will repeat (bad address, rejected key) is not retried.
      * `announces`: what it announces is read from the read model first (recordEvent updates it in the transaction
-     * of each event); a delivery whose announcement no longer holds is cancelled unsent.
+     * of each event), and when that still holds, whether its lifecycle still runs; a delivery whose announcement no
+     * longer holds, or whose lifecycle has ended, is cancelled unsent.
      */
     async deliver({
       deliveryId,
@@ -65,19 +96,22 @@ export function createDeliveryActivities(db: Database, settings: ChannelSettings
       const delivery = await db.delivery.findUnique({ where: { id: deliveryId }, include: { notification: true } });
       if (!delivery) throw ApplicationFailure.nonRetryable(`delivery ${deliveryId} does not exist`);
       if (delivery.status !== 'pending') return 'already_settled';
-      if (announces && !(await stillAnnouncedByReadModel(delivery.notification.recommendationId, announces))) {
-        await db.delivery.updateMany({
-          where: { id: deliveryId, status: 'pending' },
-          data: { status: 'cancelled', lastError: NO_LONGER_ANNOUNCED },
-        });
-        return 'cancelled';
+      const { recommendationId } = delivery.notification;
+      if (announces) {
+        if (!(await stillAnnouncedByReadModel(recommendationId, announces))) {
+          await cancelUnsent(deliveryId, NO_LONGER_ANNOUNCED);
+          return 'cancelled';
+        }
+        // Asked only now, of the few deliveries still announced: one call to Temporal per attempt.
+        const ended = recommendationId && (await lifecycleEnded(recommendationId));
+        if (ended) {
+          await cancelUnsent(deliveryId, ended);
+          return 'cancelled';
+        }
       }
       const channel = await db.contactChannel.findUnique({ where: { id: delivery.channelId } });
       if (!channel) {
-        await db.delivery.updateMany({
-          where: { id: deliveryId, status: 'pending' },
-          data: { status: 'cancelled', lastError: 'the contact channel was removed before sending' },
-        });
+        await cancelUnsent(deliveryId, 'the contact channel was removed before sending');
         return 'already_settled';
       }
       const { notification } = delivery;

@@ -39,7 +39,7 @@ export interface RecordInput {
 export function createActivities(db: Database, channels: ChannelSettings = {}, temporal?: Client) {
   const activities = {
     ...createNotificationActivities(db),
-    ...createDeliveryActivities(db, channels),
+    ...createDeliveryActivities(db, channels, temporal),
     ...createRolloutActivities(db, temporal),
 
     /**

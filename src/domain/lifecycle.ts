@@ -318,6 +318,11 @@ export type DeliveryPurpose = { deadlineKind: DeadlineKind; dueDate: string } | 
 /** Why a delivery is given up unsent when what it announced no longer holds. */
 export const NO_LONGER_ANNOUNCED = 'what it announced no longer holds (deadline met or moved)';
 
+/** Why a delivery is given up unsent when its lifecycle no longer runs (terminated by an operator, say). */
+export function lifecycleEndedReason(status: string): string {
+  return `its lifecycle is no longer running (${status.toLowerCase()})`;
+}
+
 /** Whether what a delivery announces still holds: its deadline open (and not moved), or its proposal still pending. */
 export function stillAnnounced(
   state: Pick<RecommendationState, 'deadlines' | 'pendingApproval'>,

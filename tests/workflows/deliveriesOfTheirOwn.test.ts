@@ -10,7 +10,7 @@ import { DELIVERY_RETRY } from '../../src/workflows/delivery';
 import { createActivities } from '../../src/activities';
 import { addCalendarDays, shanghaiInstant } from '../../src/domain/dates';
 import { deliveriesWorkflowIdFor, workflowIdFor } from '../../src/domain/identifiers';
-import { NO_LONGER_ANNOUNCED } from '../../src/domain/lifecycle';
+import { lifecycleEndedReason, NO_LONGER_ANNOUNCED, type RecommendationState } from '../../src/domain/lifecycle';
 import { SYSTEM_ACTOR } from '../../src/domain/lifecycleEvents';
 
 /**
@@ -147,13 +147,76 @@ describe("a reminder's deliveries in a workflow of their own", () => {
     expect((await own.describe()).status.name).toBe('COMPLETED');
   });
 
-  it('a raiseReminder run again (as a retried local activity is) starts no second workflow and sends nothing twice', async () => {
+  it('one whose lifecycle is terminated while it waits for 08:00 is cancelled, though the read model still announces it', async () => {
     const { procuratorate, ids, tag } = await office();
-    const { id, handle, initial } = await startLifecycle(env, taskQueue, 'retried', {
+    const servedAt = await todayIn(env);
+    const { id, handle } = await startLifecycle(env, taskQueue, 'terminated-waiting', {
+      servedAt,
       details: { procuratorate, handler: ids.handler },
     });
-    // The reminder is raised by hand below, as the lifecycle's local activity would raise it.
-    await handle.terminate('its reminder is raised by the test');
+    await handle.executeUpdate(actionUpdates.recordSuperiorFiling, {
+      args: [{ filedAt: servedAt, actor: ids.handler }],
+    });
+    const replyDue = (await handle.query(stateQuery)).deadlines.find((d) => d.kind === 'reply')!.dueDate;
+    // The overdue notice is raised at midnight; its deliveries wait for 08:00 in their workflow.
+    await sleepUntil(env, shanghaiInstant(addCalendarDays(replyDue, 1), 3));
+    const overdueKey = `reply:${replyDue}:overdue:1`;
+    const waiting = await eventually(
+      () =>
+        database.db.delivery.findMany({
+          where: { notification: { recommendationId: id, reminderKey: overdueKey } },
+          include: { notification: true },
+        }),
+      (r) => r.length === 3,
+    );
+    expect(waiting.map((d) => d.status)).toEqual(['pending', 'pending', 'pending']);
+    const overdueEvent = (await eventsOf(database.db, id)).find((e) => e.type === 'became_overdue')!;
+    const own = env.client.workflow.getHandle(deliveriesWorkflowIdFor(workflowIdFor(id), overdueEvent.sequence));
+    expect((await own.describe()).status.name).toBe('RUNNING');
+
+    // An operator's act: the lifecycle ends without an event, its read model still showing the reply overdue.
+    await handle.terminate('ended by an operator');
+    await sleepUntil(env, shanghaiInstant(addCalendarDays(replyDue, 1), 12));
+    const settled = await eventually(
+      () =>
+        database.db.delivery.findMany({
+          where: { notification: { recommendationId: id, reminderKey: overdueKey } },
+          include: { attempts: true },
+        }),
+      (r) => r.every((d) => d.status !== 'pending'),
+    );
+    expect(settled.map((d) => [d.status, d.lastError, d.attempts.length])).toEqual(
+      Array.from({ length: 3 }, () => ['cancelled', lifecycleEndedReason('TERMINATED'), 0]),
+    );
+    expect((await own.describe()).status.name).toBe('COMPLETED');
+    const row = await database.db.recommendation.findUniqueOrThrow({ where: { id } });
+    expect((row.state as unknown as RecommendationState).deadlines.find((d) => d.kind === 'reply')!.metOn).toBeNull();
+    // Nothing of the overdue notice reached any receiver; the earlier reminders, sent while it ran, did.
+    const { message } = waiting[0]!.notification;
+    const httpBodies = [webhook, bed.wecom, bed.dingtalk].flatMap((receiver) =>
+      receiver.received.map((r) => r.rawBody),
+    );
+    const texts = [...httpBodies, ...smtp.received.map((m) => m.text)];
+    expect(texts.filter((text) => text.includes(message))).toEqual([]);
+    const { documentNumber } = (row.state as unknown as RecommendationState).details;
+    expect(
+      webhook.received.filter((r) => r.path === `/hooks/${tag}` && r.rawBody.includes(documentNumber)),
+    ).not.toEqual([]);
+  });
+
+  it('a raiseReminder run again (as a retried local activity is) starts no second workflow and sends nothing twice', async () => {
+    const { procuratorate, ids, tag } = await office();
+    const servedAt = await todayIn(env);
+    const { id, handle } = await startLifecycle(env, taskQueue, 'retried', {
+      servedAt,
+      details: { procuratorate, handler: ids.handler },
+    });
+    // The reminder is raised by hand below, as the lifecycle's local activity would raise it. The lifecycle runs on
+    // (its deliveries go only while it does), filed already, so that it raises nothing of its own meanwhile.
+    await handle.executeUpdate(actionUpdates.recordSuperiorFiling, {
+      args: [{ filedAt: servedAt, actor: ids.handler }],
+    });
+    const initial = await handle.query(stateQuery);
     await sleepUntil(env, shanghaiInstant(addCalendarDays(await todayIn(env), 1), 23));
     const occurredAt = new Date(await env.currentTimeMs()).toISOString();
     const reply = initial.deadlines.find((d) => d.kind === 'reply')!;
