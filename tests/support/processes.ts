@@ -1,6 +1,9 @@
 import { openDatabase } from '../../src/db/client';
 import { fixedToken, seedUsers, type Tokens } from './users';
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import net from 'node:net';
 import type { Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -36,9 +39,47 @@ export async function startProcess(
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  return untilReady(child, entry, readyPattern, timeoutMs);
+}
+
+/**
+ * Runs the command of an npm script (package.json) as npm would, through the shell with node_modules/.bin on the
+ * PATH, without npm itself in between (the shell execs the command, so `child` is the command's own process), and
+ * waits until its output matches `readyPattern`.
+ */
+export async function startNpmScript(
+  script: string,
+  env: Record<string, string>,
+  readyPattern: RegExp,
+  timeoutMs = 90_000,
+): Promise<RunningProcess> {
+  const root = path.resolve(fileURLToPath(import.meta.url), '../../..');
+  const { scripts } = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+  };
+  const command = scripts[script];
+  if (!command) throw new Error(`package.json has no script ${script}`);
+  const child = spawn('/bin/sh', ['-c', `exec ${command}`], {
+    cwd: root,
+    env: {
+      ...process.env,
+      PATH: `${path.join(root, 'node_modules', '.bin')}${path.delimiter}${process.env.PATH ?? ''}`,
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return untilReady(child, `npm run ${script}`, readyPattern, timeoutMs);
+}
+
+async function untilReady(
+  child: ChildProcess,
+  name: string,
+  readyPattern: RegExp,
+  timeoutMs: number,
+): Promise<RunningProcess> {
   let output = '';
   const ready = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${entry} did not start:\n${output}`)), timeoutMs);
+    const timer = setTimeout(() => reject(new Error(`${name} did not start:\n${output}`)), timeoutMs);
     child.stdout!.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       const match = readyPattern.exec(output);
@@ -50,7 +91,7 @@ export async function startProcess(
     child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.on('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`${entry} exited with ${code}:\n${output}`));
+      reject(new Error(`${name} exited with ${code}:\n${output}`));
     });
   });
   return { child, ready, output: () => output };
