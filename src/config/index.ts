@@ -64,6 +64,11 @@ export const configSchema = z
     WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(250),
     WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).max(10_000).default(100),
     WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(2).max(10_000).default(40),
+    /**
+     * The V8 heap limit of each of the worker's threads, in MiB: read by the command line of `npm run worker`
+     * (package.json: 256 when unset), checked here so that a deployment setting it wrongly fails at start.
+     */
+    WORKER_HEAP_MIB: z.coerce.number().int().min(128).max(65_536).optional(),
     /** Prometheus metrics on GET /metrics (business gauges, API latency, and the SDK's own). */
     METRICS: z.enum(['on', 'off']).default('on'),
     /** Where the Temporal SDK's Prometheus exporter listens (127.0.0.1:0 picks a free port); /metrics includes it. */
