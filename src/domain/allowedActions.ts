@@ -2,15 +2,14 @@ import { may, permissionRefusal, type Member, type Permission } from './access';
 import type { CalendarDate } from './dates';
 import {
   ACTION_LABELS,
-  assertAllowed,
-  assertDecidable,
-  assertProposable,
-  assertReassignable,
+  actRefusal,
+  decisionRefusal,
   FINAL_STATUSES,
   finishedReason,
   needsApproval,
+  proposalRefusal,
+  reassignRefusal,
   STILL_SETTING_UP,
-  TransitionRejected,
   type ActionBodies,
   type ActionInputs,
   type ActionName,
@@ -104,8 +103,7 @@ function verdictOn(
   if (FINAL_STATUSES.has(state.status)) return procedureRefuses(action, finishedReason(state.status));
 
   if (action === 'close') return closeVerdict(state, today, rules);
-  const { via, check } = checkOf(action, state, user, today, rules);
-  const reason = procedureRefusal(check);
+  const { via, reason } = checkOf(action, state, user, today, rules);
   return reason === null ? { action, allowed: true, via } : procedureRefuses(action, reason);
 }
 
@@ -113,9 +111,7 @@ function verdictOn(
 function closeVerdict(state: RecommendationState, today: CalendarDate, rules: LifecycleRules): ActVerdict {
   const refusals = CLOSE_GROUNDS.map((ground) => ({
     ground,
-    reason: procedureRefusal(() =>
-      assertProposable(state, { action: 'close', input: { ground, reason: '' } }, today, rules),
-    ),
+    reason: proposalRefusal(state, { action: 'close', input: { ground, reason: '' } }, today, rules),
   }));
   const grounds = refusals.filter((r) => r.reason === null).map((r) => r.ground);
   if (grounds.length > 0) return { action: 'close', allowed: true, via: 'proposal', grounds };
@@ -129,30 +125,29 @@ function checkOf(
   user: Asker,
   today: CalendarDate,
   rules: LifecycleRules,
-): { via: ActRoute; check: () => void } {
+): { via: ActRoute; reason: Bilingual | null } {
   switch (action) {
     case 'approve':
     case 'reject':
       return {
         via: 'decision',
         // A rejection is checked with a reason: the API asks for one in the body.
-        check: () =>
-          assertDecidable(
-            state,
-            { approve: action === 'approve', reason: action === 'reject' ? '不批准' : '', actor: user.id },
-            today,
-            rules,
-          ),
+        reason: decisionRefusal(
+          state,
+          { approve: action === 'approve', reason: action === 'reject' ? '不批准' : '', actor: user.id },
+          today,
+          rules,
+        ),
       };
     case 'reassign':
       // Checked against nobody in particular: naming the current handler is a mistake of the request, not of the state.
-      return { via: 'direct', check: () => assertReassignable(state, { handler: '', reason: '', actor: user.id }) };
+      return { via: 'direct', reason: reassignRefusal(state, { handler: '', reason: '', actor: user.id }) };
     default: {
       const input = sampleInput(action, today);
       if (needsApproval(action))
-        return { via: 'proposal', check: () => assertProposable(state, { action, input } as Proposal, today, rules) };
+        return { via: 'proposal', reason: proposalRefusal(state, { action, input } as Proposal, today, rules) };
       const acted = { ...input, actor: user.id } as ActionInputs[typeof action];
-      return { via: 'direct', check: () => assertAllowed(state, action, acted, today, rules) };
+      return { via: 'direct', reason: actRefusal(state, action, acted, today, rules) };
     }
   }
 }
@@ -181,17 +176,6 @@ function sampleInput(action: ActionName, today: CalendarDate): ActionBodies[Acti
       return { ground: 'no_violation', reason: '' };
     default:
       return { reason: '' };
-  }
-}
-
-/** The procedure's reason for refusing, or null when it allows the act. */
-function procedureRefusal(check: () => void): Bilingual | null {
-  try {
-    check();
-    return null;
-  } catch (error) {
-    if (error instanceof TransitionRejected) return error.reason;
-    throw error;
   }
 }
 

@@ -254,8 +254,11 @@ export const needsNoApproval = (action: ActionName): Bilingual =>
 const statusZh = (status: Status): string => `处于“${STATUS_LABELS[status] ?? status}”状态`;
 
 /** Each refusal says why in English and in Chinese, side by side. */
-const reject = (en: string, zh: string): never => {
-  throw new TransitionRejected({ en, zh });
+const refusal = bilingual;
+
+/** Throws the procedure's refusal, if it refuses. */
+const rejectIf = (reason: Bilingual | null): void => {
+  if (reason) throw new TransitionRejected(reason);
 };
 
 /** A proposal is accepted when nothing else awaits a decision and the act itself is allowed now. */
@@ -265,13 +268,23 @@ export function assertProposable(
   today: CalendarDate,
   rules: LifecycleRules,
 ): void {
+  rejectIf(proposalRefusal(state, proposal, today, rules));
+}
+
+/** Why a proposal is refused now (assertProposable), or null when it is accepted. */
+export function proposalRefusal(
+  state: RecommendationState,
+  proposal: Proposal,
+  today: CalendarDate,
+  rules: LifecycleRules,
+): Bilingual | null {
   const pending = state.pendingApproval;
   if (pending)
-    reject(
+    return refusal(
       `${ACTION_LABELS[pending.action]} proposed by ${pending.proposedBy} awaits the 检察长's decision; decide it first`,
       `${pending.proposedBy}提请的${quotedAct(pending.action)}正等待检察长审批，须先对其作出决定`,
     );
-  assertAllowed(state, proposal.action, proposal.input as ActionInputs[ApprovalAction], today, rules);
+  return actRefusal(state, proposal.action, proposal.input as ActionInputs[ApprovalAction], today, rules);
 }
 
 /** A decision needs a pending proposal by someone else; approving needs the act still allowed, rejecting a reason. */
@@ -281,23 +294,44 @@ export function assertDecidable(
   today: CalendarDate,
   rules: LifecycleRules,
 ): void {
+  rejectIf(decisionRefusal(state, decision, today, rules));
+}
+
+/** Why a decision is refused now (assertDecidable), or null when it is accepted. */
+export function decisionRefusal(
+  state: RecommendationState,
+  decision: ApprovalDecision,
+  today: CalendarDate,
+  rules: LifecycleRules,
+): Bilingual | null {
   const pending = state.pendingApproval;
-  if (!pending) return reject('nothing awaits approval on this recommendation', '本件检察建议没有待审批的事项');
+  if (!pending) return refusal('nothing awaits approval on this recommendation', '本件检察建议没有待审批的事项');
   if (decision.actor === pending.proposedBy)
-    reject('the proposer cannot decide their own proposal', '提请人不能审批自己提请的事项');
-  if (!decision.approve && decision.reason.trim() === '') reject('a rejection needs a reason', '不批准须说明理由');
+    return refusal('the proposer cannot decide their own proposal', '提请人不能审批自己提请的事项');
+  if (!decision.approve && decision.reason.trim() === '')
+    return refusal('a rejection needs a reason', '不批准须说明理由');
   if (decision.approve)
-    assertAllowed(state, pending.action, pending.input as ActionInputs[ApprovalAction], today, rules);
+    return actRefusal(state, pending.action, pending.input as ActionInputs[ApprovalAction], today, rules);
+  return null;
 }
 
 export function assertReassignable(state: RecommendationState, input: ReassignInput): void {
+  rejectIf(reassignRefusal(state, input));
+}
+
+/** Why a reassignment is refused now (assertReassignable), or null when it is accepted. */
+export function reassignRefusal(state: RecommendationState, input: ReassignInput): Bilingual | null {
   if (FINAL_STATUSES.has(state.status))
-    reject(
+    return refusal(
       `the recommendation is ${state.status} (${STATUS_LABELS[state.status]}); it cannot be reassigned`,
       `本件检察建议${statusZh(state.status)}，不能更换承办检察官`,
     );
   if (input.handler === state.details.handler)
-    reject(`${input.handler} already handles this recommendation`, `${input.handler}已是本件检察建议的承办检察官`);
+    return refusal(
+      `${input.handler} already handles this recommendation`,
+      `${input.handler}已是本件检察建议的承办检察官`,
+    );
+  return null;
 }
 
 const OPEN_BEFORE_DECISION: ReadonlySet<Status> = new Set(['awaiting_reply', 'overdue', 'follow_up']);
@@ -393,152 +427,169 @@ export function assertAllowed<A extends ActionName>(
   today: CalendarDate,
   rules: LifecycleRules,
 ): void {
+  rejectIf(actRefusal(state, action, input, today, rules));
+}
+
+/**
+ * Why the procedure refuses `action` now (assertAllowed), or null when it allows it: a value rather than a throw,
+ * so that asking about every act of every row of a list (allowedActions) builds no exception.
+ */
+export function actRefusal<A extends ActionName>(
+  state: RecommendationState,
+  action: A,
+  input: ActionInputs[A],
+  today: CalendarDate,
+  rules: LifecycleRules,
+): Bilingual | null {
   const { status } = state;
-  if (FINAL_STATUSES.has(status)) {
-    const { en, zh } = finishedReason(status);
-    reject(en, zh);
-  }
+  if (FINAL_STATUSES.has(status)) return finishedReason(status);
   /** `fieldZh`: the date's name in Chinese (收到回复的日期…). */
-  const notBeforeService = (date: CalendarDate, field: string, fieldZh: string) => {
+  const notBeforeService = (date: CalendarDate, field: string, fieldZh: string): Bilingual | null => {
     const { servedAt } = state.details;
     if (date < servedAt)
-      reject(
+      return refusal(
         `${field} ${date} is before the recommendation was served (${servedAt})`,
         `${fieldZh}（${chineseDate(date)}）早于检察建议送达之日（${chineseDate(servedAt)}）`,
       );
     if (date > today)
-      reject(
+      return refusal(
         `${field} ${date} is in the future (today is ${today})`,
         `${fieldZh}（${chineseDate(date)}）晚于今天（${chineseDate(today)}）`,
       );
+    return null;
   };
 
   switch (action) {
     case 'recordSuperiorFiling': {
       if (state.superiorFiling)
-        reject(
+        return refusal(
           `the filing with the higher procuratorate was already recorded on ${state.superiorFiling.filedAt}`,
           `已于${chineseDate(state.superiorFiling.filedAt)}记录报上一级院备案`,
         );
-      notBeforeService((input as SuperiorFilingInput).filedAt, 'filedAt', '备案日期');
-      return;
+      return notBeforeService((input as SuperiorFilingInput).filedAt, 'filedAt', '备案日期');
     }
     case 'recordReply': {
       if (state.reply)
-        reject(
+        return refusal(
           `a reply was already recorded (received ${state.reply.receivedAt})`,
           `已记录书面回复（${chineseDate(state.reply.receivedAt)}收到），不能重复记录`,
         );
       if (status !== 'awaiting_reply' && status !== 'overdue')
-        reject(`a reply cannot be recorded while ${status}`, `检察建议${statusZh(status)}，不能记录书面回复`);
-      notBeforeService((input as ReplyInput).receivedAt, 'receivedAt', '收到回复的日期');
-      return;
+        return refusal(`a reply cannot be recorded while ${status}`, `检察建议${statusZh(status)}，不能记录书面回复`);
+      return notBeforeService((input as ReplyInput).receivedAt, 'receivedAt', '收到回复的日期');
     }
     case 'recordCheck': {
       if (!OPEN_BEFORE_DECISION.has(status) && status !== 'escalated')
-        reject(`a follow-up check cannot be recorded while ${status}`, `检察建议${statusZh(status)}，不能记录跟进调查`);
-      notBeforeService((input as CheckInput).checkedAt, 'checkedAt', '跟进调查日期');
-      return;
+        return refusal(
+          `a follow-up check cannot be recorded while ${status}`,
+          `检察建议${statusZh(status)}，不能记录跟进调查`,
+        );
+      return notBeforeService((input as CheckInput).checkedAt, 'checkedAt', '跟进调查日期');
     }
     case 'close': {
       const { ground } = input as CloseInput;
       if (!OPEN_BEFORE_DECISION.has(status))
-        reject(
+        return refusal(
           `the case cannot be closed while ${status}${status === 'suspended' ? '; resume it first' : ''}`,
           `检察建议${statusZh(status)}，不能终结案件${status === 'suspended' ? '，请先恢复审查' : ''}`,
         );
-      if (ground === 'no_violation') return;
+      if (ground === 'no_violation') return null;
       const latest = state.checks.at(-1);
       if (!latest)
-        reject(
+        return refusal(
           `closing on the ground "${ground}" needs a follow-up investigation (跟进调查) first ([R]77)`,
           `以“${CLOSE_GROUND_LABELS[ground]}”为由终结案件，须先进行跟进调查（[R]77）`,
         );
-      if (latest!.harmContinues)
-        reject(
+      if (latest.harmContinues)
+        return refusal(
           'the latest follow-up check found the harm continuing; the procedure requires a lawsuit, not closure ([R]81)',
           '最近一次跟进调查发现损害仍在持续，依程序应当提起诉讼，不能终结案件（[R]81）',
         );
-      if (ground === 'rectified' && latest!.result !== 'rectified')
-        reject(
-          `the latest follow-up check found the problem ${latest!.result}, not rectified`,
-          `最近一次跟进调查认定“${CHECK_RESULT_LABELS[latest!.result]}”，并非已整改`,
+      if (ground === 'rectified' && latest.result !== 'rectified')
+        return refusal(
+          `the latest follow-up check found the problem ${latest.result}, not rectified`,
+          `最近一次跟进调查认定“${CHECK_RESULT_LABELS[latest.result]}”，并非已整改`,
         );
-      return;
+      return null;
     }
     case 'escalate': {
       if (status === 'awaiting_reply')
-        reject(
+        return refusal(
           `the agency's reply period runs until ${deadlineOf(state, 'reply').dueDate}; a lawsuit cannot be decided before it ends`,
           `行政机关的回复期限至${chineseDate(deadlineOf(state, 'reply').dueDate)}届满，届满前不能决定起诉`,
         );
       if (status !== 'overdue' && status !== 'follow_up')
-        reject(`escalation is not possible while ${status}`, `检察建议${statusZh(status)}，不能决定起诉`);
+        return refusal(`escalation is not possible while ${status}`, `检察建议${statusZh(status)}，不能决定起诉`);
       const latest = state.checks.at(-1);
       if (!latest)
-        reject(
+        return refusal(
           'deciding to sue needs a follow-up investigation (跟进调查) showing the duty still unperformed ([R]77, 81)',
           '决定起诉须先进行跟进调查，查明行政机关仍未依法履行职责（[R]77、81）',
         );
-      if (latest!.result === 'rectified' && !latest!.harmContinues)
-        reject(
+      if (latest.result === 'rectified' && !latest.harmContinues)
+        return refusal(
           'the latest follow-up check found the problem rectified; close the case instead',
           '最近一次跟进调查认定问题已整改，应当终结案件',
         );
-      return;
+      return null;
     }
     case 'fileLawsuit': {
       if (status !== 'escalated')
-        reject(
+        return refusal(
           `a lawsuit can only be filed after the decision to sue (status is ${status})`,
           `须先决定起诉，才能提起诉讼（检察建议${statusZh(status)}）`,
         );
       const { filedAt } = input as LawsuitInput;
       if (state.escalation && filedAt < state.escalation.on)
-        reject(
+        return refusal(
           `filedAt ${filedAt} is before the decision to sue (${state.escalation.on})`,
           `起诉日期（${chineseDate(filedAt)}）早于决定起诉之日（${chineseDate(state.escalation.on)}）`,
         );
-      notBeforeService(filedAt, 'filedAt', '起诉日期');
-      return;
+      return notBeforeService(filedAt, 'filedAt', '起诉日期');
     }
     case 'suspend': {
       if (status !== 'follow_up')
-        reject(
+        return refusal(
           `review can only be suspended during follow-up, after the agency replied (status is ${status}) ([R]78)`,
           `只有在行政机关回复后的跟进调查阶段才能中止审查（检察建议${statusZh(status)}）（[R]78）`,
         );
-      return;
+      return null;
     }
     case 'resume': {
       if (status !== 'suspended')
-        reject(
+        return refusal(
           `only a suspended review can be resumed (status is ${status})`,
           `只有已中止的审查才能恢复审查（检察建议${statusZh(status)}）`,
         );
-      return;
+      return null;
     }
     case 'extendReview': {
       if (!OPEN_BEFORE_DECISION.has(status) && status !== 'suspended')
-        reject(`the review period cannot be extended while ${status}`, `检察建议${statusZh(status)}，不能延长审查期限`);
+        return refusal(
+          `the review period cannot be extended while ${status}`,
+          `检察建议${statusZh(status)}，不能延长审查期限`,
+        );
       if (state.reviewExtensions >= rules.maxReviewExtensions) {
-        reject(
+        return refusal(
           `the review period was already extended ${state.reviewExtensions} time(s); a further extension needs the higher procuratorate ([R]48)`,
           `审查期限已延长${state.reviewExtensions}次，再次延长须报上一级人民检察院批准（[R]48）`,
         );
       }
       const review = deadlineOf(state, 'review');
       if (today > review.dueDate)
-        reject(
+        return refusal(
           `the review period already expired on ${review.dueDate}`,
           `审查期限已于${chineseDate(review.dueDate)}届满，不能延长`,
         );
-      return;
+      return null;
     }
     case 'withdraw': {
       if (status === 'escalated')
-        reject('the decision to sue has been taken; it cannot be withdrawn here', '已决定起诉，不能在此撤回检察建议');
-      return;
+        return refusal(
+          'the decision to sue has been taken; it cannot be withdrawn here',
+          '已决定起诉，不能在此撤回检察建议',
+        );
+      return null;
     }
   }
 }
