@@ -65,6 +65,19 @@ function criteriaSql({ scope, filters, handlers, dueAfter, dueBefore, awaitingAp
   return conditions;
 }
 
+/**
+ * How many recommendations meet `criteria` (`dated`: those with an open deadline only), counted by a plain `SELECT COUNT(*)`:
+ * Prisma's count wraps the rows in a subquery with LIMIT and OFFSET, which SQLite runs as a co-routine over every
+ * row of the scope (a large office at 30k: 4.4 ms against 0.7 ms, through the same narrow index).
+ */
+export async function countListed(db: Database, criteria: ListCriteria, { dated = false } = {}): Promise<number> {
+  const conditions = [Prisma.sql`${r('procuratorate')} = ${criteria.scope.procuratorate}`, ...criteriaSql(criteria)];
+  if (dated) conditions.push(Prisma.raw('r."nextDueAt" IS NOT NULL'));
+  const [counted] = await db.$queryRaw<{ n: bigint | number }[]>`SELECT COUNT(*) AS n FROM "Recommendation" r
+    WHERE ${Prisma.join(conditions, ' AND ')}`;
+  return Number(counted?.n ?? 0);
+}
+
 /** An FTS5 string (a phrase, or a term of the index), quoted. */
 const quoted = (text: string) => `"${text.replaceAll('"', '""')}"`;
 

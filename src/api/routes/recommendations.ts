@@ -4,6 +4,7 @@ import type { Prisma, Recommendation } from '../../generated/prisma/client';
 import { principal, type Principal } from '../../auth/authenticate';
 import { hotStatements, providerOf, type Database } from '../../db/client';
 import {
+  countListed,
   listWhere,
   postgresqlContaining,
   postgresqlShortTextSearch,
@@ -283,7 +284,8 @@ async function listPage(
   }
   const where: Prisma.RecommendationWhereInput = { AND: [listWhere(criteria), text] };
   const registered: Prisma.RecommendationOrderByWithRelationInput[] = [{ createdAt: direction }, { id: direction }];
-  const total = knownTotal ?? db.recommendation.count({ where });
+  // Without a text to match, the criteria alone narrow the list: counted in plain SQL (src/db/search.ts).
+  const total = knownTotal ?? (q ? db.recommendation.count({ where }) : countListed(db, criteria));
   if (key !== 'nextDueAt') {
     const items = findPage(db, { where, orderBy: [{ [key]: direction }, ...registered], skip: offset, take: limit });
     return Promise.all([items, total]);
@@ -294,7 +296,12 @@ async function listPage(
   const datedPage = await findPage(db, { where: dated, orderBy: byDue, skip: offset, take: limit });
   if (datedPage.length === limit) return [datedPage, await total];
   // The dated ones end on this page (or before it): how many there are says where the undated ones start.
-  const datedCount = datedPage.length > 0 ? offset + datedPage.length : await db.recommendation.count({ where: dated });
+  const datedCount =
+    datedPage.length > 0
+      ? offset + datedPage.length
+      : q
+        ? await db.recommendation.count({ where: dated })
+        : await countListed(db, criteria, { dated: true });
   const undatedPage = await findPage(db, {
     where: { AND: [where, { nextDueAt: null }] },
     // Ordered by nextDueAt too, all null here: PostgreSQL does not take `IS NULL` as fixing the column, and without
