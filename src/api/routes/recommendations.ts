@@ -5,6 +5,7 @@ import { principal, type Principal } from '../../auth/authenticate';
 import { hotStatements, providerOf, type Database } from '../../db/client';
 import {
   countListed,
+  listedRows,
   listWhere,
   postgresqlContaining,
   postgresqlShortTextSearch,
@@ -286,14 +287,28 @@ async function listPage(
   const registered: Prisma.RecommendationOrderByWithRelationInput[] = [{ createdAt: direction }, { id: direction }];
   // Without a text to match, the criteria alone narrow the list: counted in plain SQL (src/db/search.ts).
   const total = knownTotal ?? (q ? db.recommendation.count({ where }) : countListed(db, criteria));
+  // Without a text, the criteria are plain columns: the page by one raw statement (src/db/search.ts listedRows),
+  // uncompiled, in the same order; PostgreSQL's deep pages keep their ids-first walk (findPage).
+  const pageOf = (
+    due: 'dated' | 'undated' | undefined,
+    args: Parameters<typeof findPage>[1],
+  ): Promise<Recommendation[]> =>
+    !q && (!postgres || args.skip < DEEP_PAGE_OFFSET)
+      ? listedRows(db, criteria, { key, direction, due }, { offset: args.skip, limit: args.take })
+      : findPage(db, args);
   if (key !== 'nextDueAt') {
-    const items = findPage(db, { where, orderBy: [{ [key]: direction }, ...registered], skip: offset, take: limit });
+    const items = pageOf(undefined, {
+      where,
+      orderBy: [{ [key]: direction }, ...registered],
+      skip: offset,
+      take: limit,
+    });
     return Promise.all([items, total]);
   }
   // Rather than ORDER BY (nextDueAt IS NULL), which no index serves: the dated ones, then the undated.
   const byDue: Prisma.RecommendationOrderByWithRelationInput[] = [{ nextDueAt: direction }, ...registered];
   const dated = { AND: [where, { nextDueAt: { not: null } }] };
-  const datedPage = await findPage(db, { where: dated, orderBy: byDue, skip: offset, take: limit });
+  const datedPage = await pageOf('dated', { where: dated, orderBy: byDue, skip: offset, take: limit });
   if (datedPage.length === limit) return [datedPage, await total];
   // The dated ones end on this page (or before it): how many there are says where the undated ones start.
   const datedCount =
@@ -302,7 +317,7 @@ async function listPage(
       : q
         ? await db.recommendation.count({ where: dated })
         : await countListed(db, criteria, { dated: true });
-  const undatedPage = await findPage(db, {
+  const undatedPage = await pageOf('undated', {
     where: { AND: [where, { nextDueAt: null }] },
     // Ordered by nextDueAt too, all null here: PostgreSQL does not take `IS NULL` as fixing the column, and without
     // it sorted every finished row of the office (a top-N sort of 16k rows at 30k, spilling to disk past offset 3,000)
