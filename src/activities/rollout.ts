@@ -1,11 +1,19 @@
 import type { Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import type { Database } from '../db/client';
+import { hotStatements, type Database } from '../db/client';
 import { FINAL_STATUSES, type DeadlineState } from '../domain/lifecycle';
 import type { ReminderPolicy } from '../domain/reminders';
 import type { RolloutChange, RolloutPage } from '../contracts/rollout';
 import { countConcerned, touchesYear } from '../calendar/recalculate';
 import { askToRecalculate, FAN_OUT_CONCURRENCY, forEachConcurrently, handPolicy } from '../temporal/fanOut';
+
+/** The policy changed while a page was being told: the attempt stops; its retry (or the restarted rollout) reads it anew. */
+export class PolicyChangedMidPage extends Error {
+  constructor() {
+    super('the reminder policy changed while its page was being told');
+    this.name = 'PolicyChangedMidPage';
+  }
+}
 
 /** Recommendations looked at per page: one activity a few seconds long, a few history events per 500 lifecycles. */
 export const ROLLOUT_PAGE_SIZE = 500;
@@ -43,10 +51,17 @@ export function createRolloutActivities(db: Database, temporal?: Client) {
       let concerned = rows;
       let tell: (workflowId: string) => Promise<void>;
       if (change.kind === 'reminder_policy') {
-        const stored = await db.reminderPolicySetting.findUnique({ where: { procuratorate: change.procuratorate } });
+        const statements = hotStatements(db);
+        const stored = await statements.reminderPolicySetting(change.procuratorate);
         // What GET answers and new lifecycles start with: a field the stored policy omits takes the default.
         const policy: ReminderPolicy = { ...change.defaults, ...(stored?.policy as Partial<ReminderPolicy>) };
-        tell = (workflowId) => handPolicy(temporal, workflowId, policy);
+        tell = async (workflowId) => {
+          // An attempt that outlived its heartbeat timeout runs on beside its retry: once the policy has changed again
+          // (and the change's own rollout hands out the newer one), it must not hand this one out after it.
+          const now = await statements.reminderPolicySetting(change.procuratorate);
+          if (now?.updatedAt.getTime() !== stored?.updatedAt.getTime()) throw new PolicyChangedMidPage();
+          await handPolicy(temporal, workflowId, policy);
+        };
       } else {
         concerned = rows.filter((row) => touchesYear((row.deadlines as DeadlineState[] | null) ?? [], change.year));
         tell = (workflowId) => askToRecalculate(temporal, workflowId);

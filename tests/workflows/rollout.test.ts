@@ -156,7 +156,13 @@ describe('a policy rollout', () => {
         data: { policy: { overdueEveryDays: 4 } },
       });
       await startRollout(env.client, taskQueue, change, { pageSize: 3 });
-      await env.client.workflow.getHandle(rolloutWorkflowIdFor(change)).result();
+      // Waited for in real time: the time-skipping client's result() lets the server skip time while a page is told,
+      // past its heartbeat timeout, and a retry then runs beside the first attempt.
+      await eventually(
+        () => rolloutStatus(env.client, change),
+        (status) => status?.state === 'completed',
+        30_000,
+      );
       const handed = await Promise.all(ours.map(({ id }) => policiesHanded(id)));
       for (const policies of handed) expect(policies.at(-1)).toEqual({ ...UNSPREAD_POLICY, overdueEveryDays: 4 });
       // The first page was told before the change was made again, and told again after.
