@@ -52,6 +52,51 @@ async function activitiesIn(workflowId: string) {
 
 const seconds = (duration: { seconds?: unknown } | null | undefined) => Number(duration?.seconds ?? 0);
 
+/**
+ * A lifecycle of a new office whose superior filing is recorded (so only the reply's reminders remain), skipped to
+ * 03:00 the day after its reply was due: the overdue notice raised at midnight, its three deliveries waiting for
+ * 08:00 in their own workflow.
+ */
+async function overdueNoticeWaiting(name: string) {
+  const { procuratorate, ids, tag } = await office();
+  const servedAt = await todayIn(env);
+  const { id, handle } = await startLifecycle(env, taskQueue, name, {
+    servedAt,
+    details: { procuratorate, handler: ids.handler },
+  });
+  await handle.executeUpdate(actionUpdates.recordSuperiorFiling, {
+    args: [{ filedAt: servedAt, actor: ids.handler }],
+  });
+  const replyDue = (await handle.query(stateQuery)).deadlines.find((d) => d.kind === 'reply')!.dueDate;
+  await sleepUntil(env, shanghaiInstant(addCalendarDays(replyDue, 1), 3));
+  const overdueKey = `reply:${replyDue}:overdue:1`;
+  const waiting = await eventually(
+    () =>
+      database.db.delivery.findMany({
+        where: { notification: { recommendationId: id, reminderKey: overdueKey } },
+        include: { notification: true },
+      }),
+    (r) => r.length === 3,
+  );
+  expect(waiting.map((d) => d.status)).toEqual(['pending', 'pending', 'pending']);
+  const overdueEvent = (await eventsOf(database.db, id)).find((e) => e.type === 'became_overdue')!;
+  const own = env.client.workflow.getHandle(deliveriesWorkflowIdFor(workflowIdFor(id), overdueEvent.sequence));
+  expect((await own.describe()).status.name).toBe('RUNNING');
+  return { id, handle, handler: ids.handler, replyDue, overdueKey, own, waiting, tag };
+}
+
+/** The deliveries of the reminder, with their attempts, once none is pending. */
+function settledDeliveries(recommendationId: string, reminderKey: string) {
+  return eventually(
+    () =>
+      database.db.delivery.findMany({
+        where: { notification: { recommendationId, reminderKey } },
+        include: { attempts: true },
+      }),
+    (r) => r.every((d) => d.status !== 'pending'),
+  );
+}
+
 describe("a reminder's deliveries in a workflow of their own", () => {
   it("are sent there with DELIVERY_RETRY, none of their attempts in the lifecycle's history", async () => {
     const flaky = `/flaky-${uniqueId('hook')}`;
@@ -106,41 +151,13 @@ describe("a reminder's deliveries in a workflow of their own", () => {
   });
 
   it('one whose deadline is met while it waits for 08:00 is cancelled: the read model says the reply came', async () => {
-    const { procuratorate, ids } = await office();
-    const servedAt = await todayIn(env);
-    const { id, handle } = await startLifecycle(env, taskQueue, 'met-waiting', {
-      servedAt,
-      details: { procuratorate, handler: ids.handler },
-    });
-    await handle.executeUpdate(actionUpdates.recordSuperiorFiling, {
-      args: [{ filedAt: servedAt, actor: ids.handler }],
-    });
-    const replyDue = (await handle.query(stateQuery)).deadlines.find((d) => d.kind === 'reply')!.dueDate;
-    // The overdue notice is raised at midnight; its deliveries wait for 08:00 in their workflow.
-    await sleepUntil(env, shanghaiInstant(addCalendarDays(replyDue, 1), 3));
-    const overdueKey = `reply:${replyDue}:overdue:1`;
-    const waiting = await eventually(
-      () =>
-        database.db.delivery.findMany({ where: { notification: { recommendationId: id, reminderKey: overdueKey } } }),
-      (r) => r.length === 3,
-    );
-    expect(waiting.map((d) => d.status)).toEqual(['pending', 'pending', 'pending']);
-    const overdueEvent = (await eventsOf(database.db, id)).find((e) => e.type === 'became_overdue')!;
-    const own = env.client.workflow.getHandle(deliveriesWorkflowIdFor(workflowIdFor(id), overdueEvent.sequence));
-    expect((await own.describe()).status.name).toBe('RUNNING');
+    const { id, handle, handler, replyDue, overdueKey, own } = await overdueNoticeWaiting('met-waiting');
 
     await handle.executeUpdate(actionUpdates.recordReply, {
-      args: [{ receivedAt: await todayIn(env), content: '已整改完毕', actor: ids.handler }],
+      args: [{ receivedAt: await todayIn(env), content: '已整改完毕', actor: handler }],
     });
     await sleepUntil(env, shanghaiInstant(addCalendarDays(replyDue, 4), 12));
-    const settled = await eventually(
-      () =>
-        database.db.delivery.findMany({
-          where: { notification: { recommendationId: id, reminderKey: overdueKey } },
-          include: { attempts: true },
-        }),
-      (r) => r.every((d) => d.status !== 'pending'),
-    );
+    const settled = await settledDeliveries(id, overdueKey);
     expect(settled.map((d) => [d.status, d.lastError, d.attempts.length])).toEqual(
       Array.from({ length: 3 }, () => ['cancelled', NO_LONGER_ANNOUNCED, 0]),
     );
@@ -148,43 +165,12 @@ describe("a reminder's deliveries in a workflow of their own", () => {
   });
 
   it('one whose lifecycle is terminated while it waits for 08:00 is cancelled, though the read model still announces it', async () => {
-    const { procuratorate, ids, tag } = await office();
-    const servedAt = await todayIn(env);
-    const { id, handle } = await startLifecycle(env, taskQueue, 'terminated-waiting', {
-      servedAt,
-      details: { procuratorate, handler: ids.handler },
-    });
-    await handle.executeUpdate(actionUpdates.recordSuperiorFiling, {
-      args: [{ filedAt: servedAt, actor: ids.handler }],
-    });
-    const replyDue = (await handle.query(stateQuery)).deadlines.find((d) => d.kind === 'reply')!.dueDate;
-    // The overdue notice is raised at midnight; its deliveries wait for 08:00 in their workflow.
-    await sleepUntil(env, shanghaiInstant(addCalendarDays(replyDue, 1), 3));
-    const overdueKey = `reply:${replyDue}:overdue:1`;
-    const waiting = await eventually(
-      () =>
-        database.db.delivery.findMany({
-          where: { notification: { recommendationId: id, reminderKey: overdueKey } },
-          include: { notification: true },
-        }),
-      (r) => r.length === 3,
-    );
-    expect(waiting.map((d) => d.status)).toEqual(['pending', 'pending', 'pending']);
-    const overdueEvent = (await eventsOf(database.db, id)).find((e) => e.type === 'became_overdue')!;
-    const own = env.client.workflow.getHandle(deliveriesWorkflowIdFor(workflowIdFor(id), overdueEvent.sequence));
-    expect((await own.describe()).status.name).toBe('RUNNING');
+    const { id, handle, replyDue, overdueKey, own, waiting, tag } = await overdueNoticeWaiting('terminated-waiting');
 
     // An operator's act: the lifecycle ends without an event, its read model still showing the reply overdue.
     await handle.terminate('ended by an operator');
     await sleepUntil(env, shanghaiInstant(addCalendarDays(replyDue, 1), 12));
-    const settled = await eventually(
-      () =>
-        database.db.delivery.findMany({
-          where: { notification: { recommendationId: id, reminderKey: overdueKey } },
-          include: { attempts: true },
-        }),
-      (r) => r.every((d) => d.status !== 'pending'),
-    );
+    const settled = await settledDeliveries(id, overdueKey);
     expect(settled.map((d) => [d.status, d.lastError, d.attempts.length])).toEqual(
       Array.from({ length: 3 }, () => ['cancelled', lifecycleEndedReason('TERMINATED'), 0]),
     );
