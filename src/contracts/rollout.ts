@@ -10,7 +10,7 @@ export type RolloutChange =
   /** The calendar of `year` changed, for the procuratorate alone (or nationally without one). */
   | { kind: 'calendar'; year: number; procuratorate?: string };
 
-/** How far a rollout got; carried over continue-as-new, answered by the rolloutProgress query. */
+/** How far a rollout got; carried over continue-as-new, shown in the rollout's memo (and its rolloutProgress query). */
 export interface RolloutProgress {
   /** The open lifecycles concerned when this pass began (null until counted). */
   total: number | null;

@@ -7,7 +7,7 @@ import type { ReminderPolicy } from '../domain/reminders';
  * Telling open lifecycles of a change (a holiday schedule, a reminder policy): a pool of a few signals at a time
  * rather than one per lifecycle at once, so that 10,000 open lifecycles never put 10,000 requests on the Temporal
  * frontend together. The API's changes go through the lifecycleRollout workflow (src/workflows/rollout.ts), which
- * hands out pages of them to an activity using this pool: durable across restarts, its progress queryable.
+ * hands out pages of them to an activity using this pool: durable across restarts, its progress in its memo.
  *
  * Why not a Temporal batch operation: the lifecycles concerned are chosen from the read model (their deadlines in
  * the year, their procuratorate), not by a visibility query a batch could take; and each lifecycle takes the same
